@@ -1,0 +1,45 @@
+// The staff roles of the center's rules (DESIGN.md §2), and what a route may declare
+// about who can reach it. Every /api route declares `config.access`; app.ts refuses to
+// start if one does not, so no route is open by accident.
+
+export const ROLES = [
+  'manager', // مدير المركز التكنولوجي
+  'reception', // الاستقبال والاستعلام
+  'intake', // شبابيك استلام الطلبات
+  'representative', // مندوبو الإدارات
+  'revenue', // موظف الإيرادات (شباك الخزينة)
+  'cashier', // موظف الخزينة
+  'delivery', // شبابيك تسليم المعاملات
+  'citizen_service', // شباك خدمة المواطنين
+  'supervisor', // مشرفو النظام
+  'information', // مركز المعلومات
+  'admin', // مدير النظام
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, { ar: string; en: string }> = {
+  manager: { ar: 'مدير المركز التكنولوجي', en: 'Center manager' },
+  reception: { ar: 'الاستقبال والاستعلام', en: 'Reception & inquiry' },
+  intake: { ar: 'شباك استلام الطلبات', en: 'Intake window' },
+  representative: { ar: 'مندوب الإدارة', en: 'Department representative' },
+  revenue: { ar: 'موظف الإيرادات', en: 'Revenue clerk' },
+  cashier: { ar: 'موظف الخزينة', en: 'Cashier' },
+  delivery: { ar: 'شباك تسليم المعاملات', en: 'Delivery window' },
+  citizen_service: { ar: 'شباك خدمة المواطنين', en: 'Citizen service window' },
+  supervisor: { ar: 'مشرف النظام', en: 'System supervisor' },
+  information: { ar: 'مركز المعلومات', en: 'Information center' },
+  admin: { ar: 'مدير النظام', en: 'Administrator' },
+};
+
+/**
+ * Who may call a route:
+ * - 'public': anyone (status lookup, TV page data, Open311 reads);
+ * - a list of roles: a signed-in staff user holding one of them.
+ */
+export type RouteAccess = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}

@@ -1,0 +1,139 @@
+// Commands a device sends on devices/{id}/commands, the replies it gets back on
+// devices/{id}/replies, and the error codes with their Arabic messages.
+import Type from 'typebox';
+import { WindowState } from './messages.ts';
+
+export const COMMAND_ID = '^[A-Za-z0-9_-]{8,64}$';
+/** Default time-to-live of a command, by the hub's clock. */
+export const DEFAULT_COMMAND_TTL_MS = 10_000;
+
+const Envelope = {
+  id: Type.String({ pattern: COMMAND_ID }),
+  at: Type.Integer({ minimum: 0 }),
+};
+const Line = Type.String({ pattern: '^[A-Z]$' });
+
+export const TicketIssue = Type.Object({
+  ...Envelope,
+  type: Type.Literal('ticket.issue'),
+  line: Line,
+  priority: Type.Optional(Type.Boolean()),
+});
+export const TicketCancel = Type.Object({
+  ...Envelope,
+  type: Type.Literal('ticket.cancel'),
+  number: Type.String({ pattern: '^[A-Z][0-9]{3,4}$' }),
+  reason: Type.Literal('print-failed'),
+});
+const windowCommand = <T extends string>(type: T) => Type.Object({ ...Envelope, type: Type.Literal(type) });
+export const WindowNext = windowCommand('window.next');
+export const WindowRecall = windowCommand('window.recall');
+export const WindowNoShow = windowCommand('window.noShow');
+export const WindowPause = windowCommand('window.pause');
+export const WindowResume = windowCommand('window.resume');
+export const WindowTransfer = Type.Object({
+  ...Envelope,
+  type: Type.Literal('window.transfer'),
+  toLine: Line,
+});
+
+/** One map: command type → its schema. */
+export const CommandSchemas = {
+  'ticket.issue': TicketIssue,
+  'ticket.cancel': TicketCancel,
+  'window.next': WindowNext,
+  'window.recall': WindowRecall,
+  'window.noShow': WindowNoShow,
+  'window.transfer': WindowTransfer,
+  'window.pause': WindowPause,
+  'window.resume': WindowResume,
+} as const;
+
+export type CommandType = keyof typeof CommandSchemas;
+export type Command = { [K in CommandType]: Type.Static<(typeof CommandSchemas)[K]> }[CommandType];
+export type CommandOf<K extends CommandType> = Type.Static<(typeof CommandSchemas)[K]>;
+export const COMMAND_TYPES = Object.keys(CommandSchemas) as CommandType[];
+
+/** Which kind of device may send which command. */
+export const COMMANDS_BY_KIND: Record<string, readonly CommandType[]> = {
+  kiosk: ['ticket.issue', 'ticket.cancel'],
+  keypad: ['window.next', 'window.recall', 'window.noShow', 'window.transfer', 'window.pause', 'window.resume'],
+  display: [],
+  hall: [],
+};
+
+export const IssuedTicket = Type.Object({
+  number: Type.String(),
+  line: Line,
+  lineName: Type.String(),
+  ahead: Type.Integer({ minimum: 0 }),
+  estimatedWaitMin: Type.Integer({ minimum: 0 }),
+  issuedAt: Type.Integer(),
+  priority: Type.Optional(Type.Boolean()),
+});
+export type IssuedTicket = Type.Static<typeof IssuedTicket>;
+
+export const TicketIssueResult = Type.Object({ ticket: IssuedTicket });
+export const TicketCancelResult = Type.Object({
+  ticket: Type.Object({ number: Type.String(), status: Type.Literal('cancelled') }),
+});
+export type TicketIssueResult = Type.Static<typeof TicketIssueResult>;
+export type TicketCancelResult = Type.Static<typeof TicketCancelResult>;
+export type WindowCommandResult = Type.Static<typeof WindowState>;
+
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_COMMAND',
+  'STALE',
+  'NOT_PROVISIONED',
+  'FORBIDDEN',
+  'LINE_CLOSED',
+  'QUEUE_EMPTY',
+  'INTERNAL',
+  // Additions to PROTOCOL.md (documented in protocol/README.md):
+  'NO_CURRENT_TICKET',
+  'RECALL_LIMIT',
+  'NOT_FOUND',
+  'CONFLICT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The human-readable message for each code: Arabic first, English for logs and the toggle. */
+export const ERROR_MESSAGES: Record<ErrorCode, { ar: string; en: string }> = {
+  BAD_REQUEST: { ar: 'الطلب غير صالح', en: 'The request does not fit the schema' },
+  UNKNOWN_COMMAND: { ar: 'أمر غير معروف', en: 'Unknown command' },
+  STALE: { ar: 'انتهت صلاحية الطلب، أعد المحاولة', en: 'The command is older than its time-to-live' },
+  NOT_PROVISIONED: { ar: 'الجهاز لم يُجهَّز بعد من الإدارة', en: 'The device has no configuration yet' },
+  FORBIDDEN: { ar: 'غير مسموح لهذا الجهاز', en: 'Not allowed for this device' },
+  LINE_CLOSED: { ar: 'هذه الخدمة مغلقة الآن', en: 'This line is closed' },
+  QUEUE_EMPTY: { ar: 'لا يوجد مواطنون في الانتظار', en: 'Nobody is waiting' },
+  INTERNAL: { ar: 'خطأ داخلي، أبلغ الدعم الفني', en: 'Internal error' },
+  NO_CURRENT_TICKET: { ar: 'لا توجد تذكرة حالية على هذا الشباك', en: 'This window is not serving a ticket' },
+  RECALL_LIMIT: { ar: 'تم تجاوز عدد مرات إعادة النداء', en: 'Recall limit reached' },
+  NOT_FOUND: { ar: 'غير موجود', en: 'Not found' },
+  CONFLICT: { ar: 'لا يمكن تنفيذ هذا الإجراء في الحالة الحالية', en: 'Not possible in the current state' },
+};
+
+export const ReplyError = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+});
+export type ReplyError = Type.Static<typeof ReplyError>;
+
+export const Reply = Type.Union([
+  Type.Object({ id: Type.String(), ok: Type.Literal(true), result: Type.Record(Type.String(), Type.Unknown()), at: Type.Integer() }),
+  // id is null only when the command was so malformed that no id could be read from it.
+  Type.Object({ id: Type.Union([Type.String(), Type.Null()]), ok: Type.Literal(false), error: ReplyError, at: Type.Integer() }),
+]);
+export type Reply = Type.Static<typeof Reply>;
+
+export function errorReply(id: string | null, code: ErrorCode, at: number, details?: ReplyError['details'], message?: string): Reply {
+  const error: ReplyError = { code, message: message ?? ERROR_MESSAGES[code].ar };
+  if (details && details.length) error.details = details;
+  return { id, ok: false, error, at };
+}
+
+export function okReply(id: string, result: Record<string, unknown>, at: number): Reply {
+  return { id, ok: true, result, at };
+}

@@ -1,0 +1,239 @@
+// The reference device client of the contract, on mqtt.js: connects as the device, sets
+// the last will and the retained status, keeps the hub's clock offset, sends commands and
+// matches their replies. The kiosk, keypad and display programs are thin wrappers of it;
+// a third-party device maker can read it as a worked example of PROTOCOL.md.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { topics, parseTopic } from './topics.ts';
+import { validate } from './validate.ts';
+import type { CommandOf, CommandType, Reply } from './commands.ts';
+import type { DeviceConfig, DeviceHealth, DeviceKind, HallAnnounce, HallCalls, LineState, WindowState } from './messages.ts';
+
+export type DeviceLinkOptions = {
+  url: string; // mqtt://host:1883 or ws://host:8080/mqtt
+  deviceId: string;
+  secret: string;
+  kind: DeviceKind;
+  fw?: string;
+  /** Reply wait before a command is reported as timed out. */
+  replyTimeoutMs?: number;
+  /** Reconnect backoff bounds. */
+  minReconnectMs?: number;
+  maxReconnectMs?: number;
+  /** Local clock, injectable for tests. */
+  now?: () => number;
+};
+
+export type DeviceLinkEvents = {
+  online: [];
+  offline: [];
+  config: [DeviceConfig | null];
+  windowState: [WindowState];
+  lineState: [LineState];
+  hallCalls: [HallCalls];
+  announce: [HallAnnounce];
+  clock: [number];
+  error: [Error];
+};
+
+/** Thrown by command() when it cannot be sent or gets no reply: the device shows it, never retries late. */
+export class LinkError extends Error {
+  constructor(
+    readonly code: 'OFFLINE' | 'NO_CLOCK' | 'TIMEOUT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type CommandArgs<K extends CommandType> = Omit<CommandOf<K>, 'id' | 'type' | 'at'>;
+
+export function newCommandId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
+  readonly client: MqttClient;
+  private readonly opts: Required<Omit<DeviceLinkOptions, 'fw'>> & { fw: string };
+  private clockOffset: number | null = null;
+  private connected = false;
+  private readonly pending = new Map<string, { resolve: (r: Reply) => void; timer: NodeJS.Timeout }>();
+  private readonly seqs = new Map<string, number>();
+  private backoff: number;
+  config: DeviceConfig | null = null;
+
+  constructor(options: DeviceLinkOptions) {
+    super();
+    this.opts = {
+      fw: '1.0.0',
+      replyTimeoutMs: 5000,
+      minReconnectMs: 500,
+      maxReconnectMs: 10_000,
+      now: Date.now,
+      ...options,
+    };
+    this.backoff = this.opts.minReconnectMs;
+    const o = this.opts;
+    this.client = mqtt.connect(o.url, {
+      clientId: o.deviceId,
+      username: o.deviceId,
+      password: o.secret,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 15,
+      connectTimeout: 5000,
+      reconnectPeriod: o.minReconnectMs,
+      reconnectOnConnackError: true,
+      will: { topic: topics.deviceStatus(o.deviceId), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => this.onConnect());
+    this.client.on('close', () => this.onClose());
+    this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.client.on('error', (err) => this.emit('error', err));
+  }
+
+  get isOnline(): boolean {
+    return this.connected;
+  }
+
+  /** Hub time now, or null while the hub's clock has not been heard since connecting. */
+  hubNow(): number | null {
+    return this.clockOffset === null ? null : this.opts.now() + this.clockOffset;
+  }
+
+  private onConnect(): void {
+    // Nagle's algorithm delays small QoS 1 packets by ~40–90 ms; a queue call must not wait.
+    const stream = this.client.stream as unknown as { setNoDelay?: (on: boolean) => void };
+    stream.setNoDelay?.(true);
+    this.connected = true;
+    this.clockOffset = null;
+    this.backoff = this.opts.minReconnectMs;
+    this.client.options.reconnectPeriod = this.backoff;
+    const id = this.opts.deviceId;
+    this.client.publish(topics.deviceStatus(id), JSON.stringify({ online: true, kind: this.opts.kind, fw: this.opts.fw }), { qos: 1, retain: true });
+    this.client.subscribe(
+      {
+        [topics.deviceConfig(id)]: { qos: 1 },
+        [topics.deviceReplies(id)]: { qos: 1 },
+        [topics.allWindowStates()]: { qos: 1 },
+        [topics.allLineStates()]: { qos: 1 },
+        [topics.hallAll()]: { qos: 1 },
+        [topics.clock()]: { qos: 0 },
+      },
+      (err) => {
+        if (err) this.emit('error', err);
+      },
+    );
+    this.emit('online');
+  }
+
+  private onClose(): void {
+    // Exponential backoff between reconnect attempts, bounded.
+    this.backoff = Math.min(this.opts.maxReconnectMs, this.backoff * 2);
+    this.client.options.reconnectPeriod = this.backoff;
+    if (!this.connected) return;
+    this.connected = false;
+    this.clockOffset = null;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ id, ok: false, error: { code: 'OFFLINE', message: 'انقطع الاتصال بالخادم' }, at: 0 });
+    }
+    this.emit('offline');
+  }
+
+  private fresh(key: string, seq: number): boolean {
+    const last = this.seqs.get(key);
+    if (last !== undefined && seq < last) return false;
+    this.seqs.set(key, seq);
+    return true;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(topic);
+    if (!parsed) return;
+    if (parsed.kind === 'device' && parsed.sub === 'config' && payload.length === 0) {
+      this.config = null;
+      this.emit('config', null);
+      return;
+    }
+    const v = validate(topic, payload);
+    if (!v.ok) {
+      this.emit('error', new Error(`ignored ${topic}: ${v.error.message}`));
+      return;
+    }
+    const m = v.message;
+    switch (m.kind) {
+      case 'clock':
+        this.clockOffset = m.payload.at - this.opts.now();
+        this.emit('clock', m.payload.at);
+        return;
+      case 'config':
+        this.config = m.payload;
+        this.emit('config', m.payload);
+        return;
+      case 'reply': {
+        const r = m.payload;
+        if (r.at) this.clockOffset = r.at - this.opts.now();
+        const p = r.id === null ? undefined : this.pending.get(r.id);
+        if (p && r.id !== null) {
+          clearTimeout(p.timer);
+          this.pending.delete(r.id);
+          p.resolve(r);
+        }
+        return;
+      }
+      case 'windowState':
+        if (this.fresh(`w${m.window}`, m.payload.seq)) this.emit('windowState', m.payload);
+        return;
+      case 'lineState':
+        if (this.fresh(`l${m.line}`, m.payload.seq)) this.emit('lineState', m.payload);
+        return;
+      case 'hallCalls':
+        if (this.fresh('hall', m.payload.seq)) this.emit('hallCalls', m.payload);
+        return;
+      case 'hallAnnounce':
+        this.emit('announce', m.payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Send a command stamped in hub time and wait for its reply. Never queued: offline, or
+   * before the hub's clock is known, it fails at once so the device can show an error.
+   */
+  command<K extends CommandType>(type: K, args: CommandArgs<K>, id: string = newCommandId()): Promise<Reply> {
+    if (!this.connected) return Promise.reject(new LinkError('OFFLINE', 'لا يوجد اتصال بالخادم'));
+    const at = this.hubNow();
+    if (at === null) return Promise.reject(new LinkError('NO_CLOCK', 'لم تصل ساعة الخادم بعد'));
+    const body = JSON.stringify({ ...args, id, type, at: Math.round(at) });
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new LinkError('TIMEOUT', 'لم يصل رد من الخادم'));
+      }, this.opts.replyTimeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.client.publish(topics.deviceCommands(this.opts.deviceId), body, { qos: 1 });
+    });
+  }
+
+  publishHealth(health: DeviceHealth): void {
+    if (!this.connected) return;
+    this.client.publish(topics.deviceHealth(this.opts.deviceId), JSON.stringify(health), { qos: 1, retain: true });
+  }
+
+  /** Clean shutdown: say offline ourselves (the will is only for unclean ends), then close. */
+  async close(): Promise<void> {
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+    if (this.client.connected) {
+      await new Promise<void>((res) =>
+        this.client.publish(topics.deviceStatus(this.opts.deviceId), '{"online":false}', { qos: 1, retain: true }, () => res()),
+      );
+    }
+    await this.client.endAsync(true);
+  }
+}

@@ -1,0 +1,93 @@
+// Payload schemas for every topic of the contract, and one map from topic kind to schema.
+import Type from 'typebox';
+
+/** Payloads are at most 4 KiB of UTF-8 JSON. */
+export const MAX_PAYLOAD_BYTES = 4096;
+
+export const DEVICE_KINDS = ['kiosk', 'keypad', 'display', 'hall'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+const Line = Type.String({ pattern: '^[A-Z]$' });
+const EpochMs = Type.Integer({ minimum: 0 });
+const Seq = Type.Integer({ minimum: 0 });
+
+export const DeviceStatus = Type.Union([
+  Type.Object({
+    online: Type.Literal(true),
+    kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+    fw: Type.String({ maxLength: 32 }),
+  }),
+  Type.Object({ online: Type.Literal(false) }),
+]);
+export type DeviceStatus = Type.Static<typeof DeviceStatus>;
+
+export const PRINTER_STATES = ['ok', 'paper-low', 'paper-out', 'offline'] as const;
+export type PrinterState = (typeof PRINTER_STATES)[number];
+
+/** Kind-specific; the kiosk reports its printer, any device may add more fields. */
+export const DeviceHealth = Type.Object({
+  printer: Type.Optional(Type.Union(PRINTER_STATES.map((s) => Type.Literal(s)))),
+});
+export type DeviceHealth = Type.Static<typeof DeviceHealth> & Record<string, unknown>;
+
+export const KioskConfig = Type.Object({
+  kind: Type.Literal('kiosk'),
+  center: Type.String(),
+  buttons: Type.Array(Type.Object({ key: Type.Integer({ minimum: 0 }), line: Line })),
+  footer: Type.String(),
+});
+export const KeypadConfig = Type.Object({
+  kind: Type.Literal('keypad'),
+  window: Type.Integer({ minimum: 1 }),
+  transferTo: Type.Array(Line),
+  /** Addition: the lines this window serves, so the keypad can show how many wait. */
+  lines: Type.Optional(Type.Array(Line)),
+});
+export const DisplayConfig = Type.Object({ kind: Type.Literal('display'), window: Type.Integer({ minimum: 1 }) });
+export const HallConfig = Type.Object({ kind: Type.Literal('hall'), rows: Type.Integer({ minimum: 1, maximum: 10 }) });
+export const DeviceConfig = Type.Union([KioskConfig, KeypadConfig, DisplayConfig, HallConfig]);
+export type KioskConfig = Type.Static<typeof KioskConfig>;
+export type KeypadConfig = Type.Static<typeof KeypadConfig>;
+export type DisplayConfig = Type.Static<typeof DisplayConfig>;
+export type HallConfig = Type.Static<typeof HallConfig>;
+export type DeviceConfig = Type.Static<typeof DeviceConfig>;
+
+export const WINDOW_STATUSES = ['idle', 'serving', 'paused', 'closed'] as const;
+export type WindowStatus = (typeof WINDOW_STATUSES)[number];
+
+export const WindowState = Type.Object({
+  window: Type.Integer({ minimum: 1 }),
+  label: Type.String(),
+  status: Type.Union(WINDOW_STATUSES.map((s) => Type.Literal(s))),
+  ticket: Type.Union([Type.String(), Type.Null()]),
+  line: Type.Union([Line, Type.Null()]),
+  calledAt: Type.Union([EpochMs, Type.Null()]),
+  seq: Seq,
+});
+export type WindowState = Type.Static<typeof WindowState>;
+
+export const LineState = Type.Object({
+  line: Line,
+  name: Type.String(),
+  open: Type.Boolean(),
+  waiting: Type.Integer({ minimum: 0 }),
+  estimatedWaitMin: Type.Integer({ minimum: 0 }),
+  seq: Seq,
+});
+export type LineState = Type.Static<typeof LineState>;
+
+export const HallCall = Type.Object({ ticket: Type.String(), window: Type.Integer({ minimum: 1 }), at: EpochMs });
+export type HallCall = Type.Static<typeof HallCall>;
+export const HallCalls = Type.Object({ calls: Type.Array(HallCall, { maxItems: 10 }), seq: Seq });
+export type HallCalls = Type.Static<typeof HallCalls>;
+
+export const HallAnnounce = Type.Object({
+  ticket: Type.String(),
+  window: Type.Integer({ minimum: 1 }),
+  at: EpochMs,
+  recall: Type.Boolean(),
+});
+export type HallAnnounce = Type.Static<typeof HallAnnounce>;
+
+export const Clock = Type.Object({ at: EpochMs });
+export type Clock = Type.Static<typeof Clock>;

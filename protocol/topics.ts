@@ -1,0 +1,63 @@
+// Every MQTT topic of the device contract (PROTOCOL.md). This is the only file that
+// spells topic strings: everyone else builds and parses them through these functions.
+
+export const ROOT = 'shubbak/v1';
+
+export const DEVICE_ID = /^[a-z0-9-]{1,40}$/;
+export const LINE_LETTER = /^[A-Z]$/;
+
+export const isDeviceId = (id: string): boolean => DEVICE_ID.test(id);
+export const isLineLetter = (l: string): boolean => LINE_LETTER.test(l);
+export const isWindowNumber = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 999;
+
+export const topics = {
+  deviceStatus: (id: string) => `${ROOT}/devices/${id}/status`,
+  deviceHealth: (id: string) => `${ROOT}/devices/${id}/health`,
+  deviceCommands: (id: string) => `${ROOT}/devices/${id}/commands`,
+  deviceReplies: (id: string) => `${ROOT}/devices/${id}/replies`,
+  deviceConfig: (id: string) => `${ROOT}/devices/${id}/config`,
+  windowState: (n: number) => `${ROOT}/windows/${n}/state`,
+  lineState: (letter: string) => `${ROOT}/lines/${letter}/state`,
+  hallCalls: () => `${ROOT}/hall/calls`,
+  hallAnnounce: () => `${ROOT}/hall/announce`,
+  clock: () => `${ROOT}/clock`,
+  /** Subscription filters a device uses for the public state. */
+  allWindowStates: () => `${ROOT}/windows/+/state`,
+  allLineStates: () => `${ROOT}/lines/+/state`,
+  hallAll: () => `${ROOT}/hall/#`,
+  allDeviceStatus: () => `${ROOT}/devices/+/status`,
+  allDeviceHealth: () => `${ROOT}/devices/+/health`,
+  allDeviceCommands: () => `${ROOT}/devices/+/commands`,
+} as const;
+
+export type DeviceTopicKind = 'status' | 'health' | 'commands' | 'replies' | 'config';
+
+export type ParsedTopic =
+  | { kind: 'device'; sub: DeviceTopicKind; deviceId: string }
+  | { kind: 'windowState'; window: number }
+  | { kind: 'lineState'; line: string }
+  | { kind: 'hallCalls' }
+  | { kind: 'hallAnnounce' }
+  | { kind: 'clock' };
+
+const DEVICE_SUBS = new Set<DeviceTopicKind>(['status', 'health', 'commands', 'replies', 'config']);
+
+/** Topic string → what it names, or null for anything outside the contract. */
+export function parseTopic(topic: string): ParsedTopic | null {
+  if (!topic.startsWith(ROOT + '/')) return null;
+  const parts = topic.slice(ROOT.length + 1).split('/');
+  const [a, b, c] = parts;
+  if (parts.length === 3 && a === 'devices' && isDeviceId(b) && DEVICE_SUBS.has(c as DeviceTopicKind)) {
+    return { kind: 'device', sub: c as DeviceTopicKind, deviceId: b };
+  }
+  if (parts.length === 3 && a === 'windows' && c === 'state' && /^[1-9][0-9]{0,2}$/.test(b)) {
+    return { kind: 'windowState', window: Number(b) };
+  }
+  if (parts.length === 3 && a === 'lines' && c === 'state' && isLineLetter(b)) {
+    return { kind: 'lineState', line: b };
+  }
+  if (parts.length === 2 && a === 'hall' && b === 'calls') return { kind: 'hallCalls' };
+  if (parts.length === 2 && a === 'hall' && b === 'announce') return { kind: 'hallAnnounce' };
+  if (parts.length === 1 && a === 'clock') return { kind: 'clock' };
+  return null;
+}
