@@ -14,7 +14,7 @@ const Seq = Type.Integer({ minimum: 0 });
 export const DeviceStatus = Type.Union([
   Type.Object({
     online: Type.Literal(true),
-    kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+    kind: Type.Union([Type.Literal('kiosk'), Type.Literal('keypad'), Type.Literal('display'), Type.Literal('hall')]),
     fw: Type.String({ maxLength: 32 }),
   }),
   Type.Object({ online: Type.Literal(false) }),
@@ -26,7 +26,7 @@ export type PrinterState = (typeof PRINTER_STATES)[number];
 
 /** Kind-specific; the kiosk reports its printer, any device may add more fields. */
 export const DeviceHealth = Type.Object({
-  printer: Type.Optional(Type.Union(PRINTER_STATES.map((s) => Type.Literal(s)))),
+  printer: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('paper-low'), Type.Literal('paper-out'), Type.Literal('offline')])),
 });
 export type DeviceHealth = Type.Static<typeof DeviceHealth> & Record<string, unknown>;
 
@@ -58,7 +58,7 @@ export type WindowStatus = (typeof WINDOW_STATUSES)[number];
 export const WindowState = Type.Object({
   window: Type.Integer({ minimum: 1 }),
   label: Type.String(),
-  status: Type.Union(WINDOW_STATUSES.map((s) => Type.Literal(s))),
+  status: Type.Union([Type.Literal('idle'), Type.Literal('serving'), Type.Literal('paused'), Type.Literal('closed')]),
   ticket: Type.Union([Type.String(), Type.Null()]),
   line: Type.Union([Line, Type.Null()]),
   calledAt: Type.Union([EpochMs, Type.Null()]),

@@ -38,8 +38,23 @@ export const ROLE_NAMES: Record<Role, { ar: string; en: string }> = {
  */
 export type RouteAccess = 'public' | readonly Role[];
 
+/** The signed-in staff member, as every route sees it on request.user. */
+export type StaffUser = {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  /** Departments this user is limited to (representatives, supervisors); null = all. */
+  departmentIds: number[] | null;
+  /** The window this clerk sits at today, if any. */
+  window: number | null;
+};
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    user: StaffUser | null;
   }
 }

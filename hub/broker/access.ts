@@ -1,0 +1,53 @@
+// The broker's authenticate / authorize hooks: a device connects only as itself, with its
+// secret, publishes only its own status, health and commands, and subscribes only to its
+// own config and replies plus the public state (PROTOCOL.md, "Who may do what").
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import { parseTopic, topics } from '@shubbak/protocol';
+
+export type CredentialCheck = (id: string, secret: string) => boolean;
+
+const NOT_AUTHORIZED = 5;
+
+function refused(message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED }) as AuthenticateError;
+}
+
+export function authenticate(check: CredentialCheck) {
+  return (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>,
+    done: (error: AuthenticateError | null, success: boolean | null) => void): void => {
+    // The client id must be the device id: it is what the ACL below trusts.
+    if (!username || !password || client.id !== username) return done(refused('not authorized'), false);
+    if (!check(username, password.toString('utf8'))) return done(refused('not authorized'), false);
+    done(null, true);
+  };
+}
+
+const DEVICE_MAY_PUBLISH = new Set(['status', 'health', 'commands']);
+
+export function authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void {
+  // client is null only for a will that aedes publishes for a client long gone: it was
+  // authorized when that client connected (storeWill runs after authenticate).
+  if (!client) return callback(null);
+  const t = parseTopic(packet.topic);
+  if (t?.kind === 'device' && t.deviceId === client.id && DEVICE_MAY_PUBLISH.has(t.sub)) return callback(null);
+  // MQTT 3.1.1 has no way to refuse one PUBLISH: the broker closes the connection.
+  callback(new Error(`${client.id} may not publish to ${packet.topic}`));
+}
+
+/** Public topics any device may subscribe to, as filters or as single topics. */
+const PUBLIC_FILTERS = new Set([
+  topics.allWindowStates(), topics.allLineStates(), topics.hallAll(), topics.hallCalls(), topics.hallAnnounce(), topics.clock(),
+]);
+
+export function maySubscribe(clientId: string, filter: string): boolean {
+  if (PUBLIC_FILTERS.has(filter)) return true;
+  const t = parseTopic(filter); // wildcards other than the public filters above never parse
+  if (!t) return false;
+  if (t.kind === 'device') return t.deviceId === clientId && (t.sub === 'config' || t.sub === 'replies');
+  return true; // one window's, one line's, the hall's or the clock topic
+}
+
+export function authorizeSubscribe(client: Client, sub: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void {
+  // A null subscription answers that filter with a failure code, keeping the connection.
+  callback(null, maySubscribe(client.id, sub.topic) ? sub : null);
+}

@@ -1,0 +1,151 @@
+// Commands from devices: validate, refuse stale ones, answer repeats from the command log,
+// check what this device may do, execute through the queue service, reply.
+//
+// Commands that arrive together are executed in one SQLite transaction (each in its own
+// savepoint) and answered after its single commit: the fsync that makes an answer durable
+// is paid once per batch instead of once per command, and nothing is answered before it
+// is on disk.
+import {
+  errorReply, okReply, parsePayload, validateCommand, COMMANDS_BY_KIND, ERROR_MESSAGES,
+  type Command, type DeviceConfig, type Reply,
+} from '@shubbak/protocol';
+import type { HubContext } from '../context.ts';
+import { DomainError } from '../domain/errors.ts';
+
+export type ReplySink = (deviceId: string, reply: Reply) => void;
+
+type Pending = { deviceId: string; payload: Buffer };
+
+export class CommandDispatcher {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly q;
+
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly sendReply: ReplySink,
+    private readonly log: { error: (obj: unknown, msg: string) => void } = console,
+  ) {
+    this.q = {
+      prune: ctx.db.prepare('DELETE FROM device_commands WHERE received_at < ?'),
+    };
+  }
+
+  /** Called for every PUBLISH on devices/{id}/commands that the broker accepted. */
+  submit(deviceId: string, payload: Buffer): void {
+    this.queue.push({ deviceId, payload });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Forget command ids older than the window in which a repeat must be recognised (≥ 24 h). */
+  prune(keepMs = 48 * 3600_000): number {
+    return this.q.prune.run(this.ctx.clock() - keepMs).changes;
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (!batch.length) return;
+    let replies: [string, Reply][] = [];
+    try {
+      this.ctx.uow.run(() => {
+        replies = batch.map((p) => [p.deviceId, this.handleOne(p)] as [string, Reply]);
+      });
+    } catch (err) {
+      // The batch's commit failed (disk full, I/O error): nothing is acknowledged as done.
+      this.log.error({ err }, 'command batch failed');
+      const at = this.ctx.clock();
+      replies = batch.map((p) => [p.deviceId, errorReply(commandIdOf(p.payload), 'INTERNAL', at)]);
+    }
+    for (const [deviceId, reply] of replies) this.sendReply(deviceId, reply);
+  }
+
+  private handleOne({ deviceId, payload }: Pending): Reply {
+    const now = this.ctx.clock();
+    const body = parsePayload(payload);
+    if (!body.ok) return errorReply(commandIdOf(payload), 'BAD_REQUEST', now, [{ path: '/', message: body.message }]);
+    const v = validateCommand(body.value);
+    if (!v.ok) return errorReply(v.error.commandId, v.error.code, now, v.error.details);
+    const cmd = v.command;
+
+    const earlier = this.ctx.idempotency.lookup<Reply>(deviceId, cmd.id);
+    if (earlier) return earlier; // the first answer, not a second execution
+
+    let reply: Reply;
+    if (Math.abs(now - cmd.at) > this.ctx.config.commandTtlMs) {
+      reply = errorReply(cmd.id, 'STALE', now);
+    } else {
+      try {
+        const result = this.ctx.uow.run(() => this.execute(deviceId, cmd));
+        reply = result === QUEUE_EMPTY ? errorReply(cmd.id, 'QUEUE_EMPTY', now) : okReply(cmd.id, result, now);
+      } catch (err) {
+        if (err instanceof DomainError) reply = errorReply(cmd.id, err.code, now, undefined, err.message);
+        else {
+          this.log.error({ err, deviceId, type: cmd.type }, 'command failed');
+          reply = errorReply(cmd.id, 'INTERNAL', now);
+        }
+      }
+    }
+    this.ctx.idempotency.remember(deviceId, cmd.id, cmd.type, reply);
+    return reply;
+  }
+
+  private execute(deviceId: string, cmd: Command): Record<string, unknown> | typeof QUEUE_EMPTY {
+    const { queue, devices } = this.ctx;
+    const kind = devices.kindOf(deviceId);
+    if (!kind || !COMMANDS_BY_KIND[kind]?.includes(cmd.type)) throw new DomainError('FORBIDDEN', `${ERROR_MESSAGES.FORBIDDEN.ar}: ${cmd.type}`);
+    const config = devices.configOf(deviceId);
+    if (!config) throw new DomainError('NOT_PROVISIONED');
+    const by = `device:${deviceId}`;
+
+    if (config.kind === 'kiosk') {
+      switch (cmd.type) {
+        case 'ticket.issue':
+          if (!config.buttons.some((b) => b.line === cmd.line)) throw new DomainError('FORBIDDEN', 'هذه الخدمة ليست على أزرار هذا الكشك');
+          return { ticket: queue.issue({ line: cmd.line, priority: cmd.priority, by }) };
+        case 'ticket.cancel':
+          return { ticket: queue.cancel({ number: cmd.number, reason: cmd.reason, by, onlyIssuedBy: by }) };
+      }
+    }
+    if (config.kind === 'keypad') {
+      const n = config.window;
+      switch (cmd.type) {
+        case 'window.next': {
+          const r = queue.next(n, by);
+          return r.empty ? QUEUE_EMPTY : r.state;
+        }
+        case 'window.recall':
+          return queue.recall(n, by);
+        case 'window.noShow':
+          return queue.noShow(n, by);
+        case 'window.transfer':
+          if (!allowedTransfer(config, cmd.toLine)) throw new DomainError('FORBIDDEN', 'التحويل لهذه الخدمة غير مسموح من هذا الشباك');
+          return queue.transfer(n, cmd.toLine, by);
+        case 'window.pause':
+          return queue.pause(n, by);
+        case 'window.resume':
+          return queue.resume(n, by);
+      }
+    }
+    throw new DomainError('FORBIDDEN');
+  }
+}
+
+/**
+ * "Next" on an empty queue still finishes the ticket at the window (that change commits);
+ * the device is told QUEUE_EMPTY. A throw would roll the finish back, hence a marker.
+ */
+const QUEUE_EMPTY = Symbol('queue empty');
+
+function allowedTransfer(config: Extract<DeviceConfig, { kind: 'keypad' }>, line: string): boolean {
+  return config.transferTo.includes(line);
+}
+
+function commandIdOf(payload: Buffer): string | null {
+  const m = /"id"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(payload.subarray(0, 4096).toString('utf8'));
+  return m ? m[1] : null;
+}

@@ -1,0 +1,71 @@
+// Retained state is a cache of the database: rebuilt in full at start, then republished
+// for whatever each committed transaction changed. Also the hub's clock beacon.
+import { topics } from '@shubbak/protocol';
+import type { HubContext } from '../context.ts';
+import type { ChangeSet } from '../services/unit-of-work.ts';
+import type { HubBroker, Logger } from './broker.ts';
+
+export const CLOCK_INTERVAL_MS = 10_000;
+
+export class StatePublisher {
+  private clockTimer: NodeJS.Timeout | null = null;
+  private readonly onCommitted = (c: ChangeSet) => this.publishChanges(c);
+
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly broker: HubBroker,
+    private readonly log: Logger,
+  ) {}
+
+  /** Publish every retained topic from the database, then follow commits. */
+  async start(): Promise<void> {
+    const { queue, devices } = this.ctx;
+    const all: Promise<void>[] = [];
+    for (const n of queue.windowNumbers()) all.push(this.retain(topics.windowState(n), queue.windowState(n)));
+    for (const l of queue.lines()) all.push(this.retain(topics.lineState(l.letter), queue.lineState(l.letter)));
+    all.push(this.retain(topics.hallCalls(), queue.hallCalls()));
+    for (const id of devices.ids()) all.push(this.publishConfig(id));
+    await Promise.all(all);
+    this.ctx.bus.on('committed', this.onCommitted);
+    this.broker.aedes.on('subscribe', (subs) => {
+      if (subs.some((s) => s.topic === topics.clock())) this.publishClock();
+    });
+    this.clockTimer = setInterval(() => this.publishClock(), CLOCK_INTERVAL_MS);
+    this.clockTimer.unref();
+  }
+
+  stop(): void {
+    this.ctx.bus.off('committed', this.onCommitted);
+    if (this.clockTimer) clearInterval(this.clockTimer);
+  }
+
+  publishClock(): void {
+    this.broker.publish(topics.clock(), JSON.stringify({ at: this.ctx.clock() }), { qos: 0, retain: false }).catch(() => {});
+  }
+
+  private retain(topic: string, payload: unknown): Promise<void> {
+    return this.broker.publish(topic, JSON.stringify(payload), { qos: 1, retain: true });
+  }
+
+  private publishConfig(id: string): Promise<void> {
+    const config = this.ctx.devices.configOf(id);
+    // An empty retained payload clears the old config: the device shows "waiting for provisioning".
+    return this.broker.publish(topics.deviceConfig(id), config ? JSON.stringify(config) : '', { qos: 1, retain: true });
+  }
+
+  private publishChanges(c: ChangeSet): void {
+    const { queue } = this.ctx;
+    const jobs: Promise<void>[] = [];
+    try {
+      for (const n of c.windows) jobs.push(this.retain(topics.windowState(n), queue.windowState(n)));
+      for (const l of c.lines) jobs.push(this.retain(topics.lineState(l), queue.lineState(l)));
+      if (c.hall) jobs.push(this.retain(topics.hallCalls(), queue.hallCalls()));
+      for (const a of c.announces) jobs.push(this.broker.publish(topics.hallAnnounce(), JSON.stringify(a), { qos: 1, retain: false }));
+      for (const id of c.devices) jobs.push(this.publishConfig(id));
+      // A window's or line's change can change a keypad's config (the lines it shows).
+    } catch (err) {
+      this.log.error({ err }, 'state publish failed');
+    }
+    Promise.all(jobs).catch((err) => this.log.error({ err }, 'state publish failed'));
+  }
+}

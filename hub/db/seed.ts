@@ -1,0 +1,73 @@
+// The demo center, seeded on the first start with an empty database: four lines, six
+// windows, and a kiosk, six keypads, six window boards and a hall board, each with a
+// fresh secret written to data/devices.json (mode 0600). There is no default secret.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HubContext } from '../context.ts';
+
+export const DEMO_LINES = [
+  { letter: 'A', ar: 'استلام الطلبات', en: 'Application intake' },
+  { letter: 'B', ar: 'الخزينة', en: 'Treasury' },
+  { letter: 'C', ar: 'تسليم المعاملات', en: 'Delivery' },
+  { letter: 'D', ar: 'خدمة المواطنين', en: 'Citizen service' },
+];
+
+/** Window → the lines it serves, and where its keypad may transfer a citizen. */
+export const DEMO_WINDOWS: { number: number; lines: string[]; transferTo: string[] }[] = [
+  { number: 1, lines: ['A'], transferTo: ['B', 'C', 'D'] },
+  { number: 2, lines: ['A'], transferTo: ['B', 'C', 'D'] },
+  { number: 3, lines: ['D', 'A'], transferTo: ['A', 'B'] },
+  { number: 4, lines: ['B'], transferTo: ['A', 'C'] },
+  { number: 5, lines: ['B'], transferTo: ['A', 'C'] },
+  { number: 6, lines: ['C'], transferTo: ['A', 'B'] },
+];
+
+export type DeviceCredentials = { id: string; kind: string; secret: string; binding: unknown };
+export type DevicesFile = { note: string; mqttUrl: string; websocketUrl: string; devices: DeviceCredentials[] };
+
+export function devicesFilePath(dataDir: string): string {
+  return path.join(dataDir, 'devices.json');
+}
+
+/** Seed the demo center if the database has no lines yet. Returns the credentials file written, or null. */
+export function seedDemoCenter(ctx: HubContext, urls: { mqttUrl: string; websocketUrl: string }): string | null {
+  const { db } = ctx;
+  const empty = (db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n === 0;
+  if (!empty) return null;
+  const creds: DeviceCredentials[] = [];
+  ctx.uow.run(() => {
+    const line = db.prepare('INSERT INTO lines (letter, name_ar, name_en, sort) VALUES (?, ?, ?, ?)');
+    DEMO_LINES.forEach((l, i) => line.run(l.letter, l.ar, l.en, i));
+    const win = db.prepare("INSERT INTO windows (number, label_ar, label_en, status) VALUES (?, ?, ?, 'idle')");
+    const wl = db.prepare('INSERT INTO window_lines (window, line) VALUES (?, ?)');
+    for (const w of DEMO_WINDOWS) {
+      win.run(w.number, `شباك ${w.number}`, `Window ${w.number}`);
+      for (const l of w.lines) wl.run(w.number, l);
+    }
+    const add = (id: string, kind: 'kiosk' | 'keypad' | 'display' | 'hall', label: string, binding: object) => {
+      const { secret } = ctx.devices.register({ id, kind, label, binding });
+      creds.push({ id, kind, secret, binding });
+    };
+    add('kiosk-1', 'kiosk', 'كشك المدخل', { buttons: DEMO_LINES.map((l, key) => ({ key, line: l.letter })) });
+    for (const w of DEMO_WINDOWS) add(`keypad-${w.number}`, 'keypad', `لوحة مفاتيح شباك ${w.number}`, { window: w.number, transferTo: w.transferTo });
+    for (const w of DEMO_WINDOWS) add(`led-${w.number}`, 'display', `لوحة أرقام شباك ${w.number}`, { window: w.number });
+    add('hall-1', 'hall', 'لوحة صالة الانتظار', { rows: 6 });
+  });
+  const file = devicesFilePath(ctx.config.dataDir);
+  const body: DevicesFile = {
+    note: 'Demo device credentials, generated on first start. Keep this file private (mode 0600).',
+    ...urls,
+    devices: creds,
+  };
+  fs.writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return file;
+}
+
+export function readDevicesFile(dataDir: string): DevicesFile | null {
+  try {
+    return JSON.parse(fs.readFileSync(devicesFilePath(dataDir), 'utf8')) as DevicesFile;
+  } catch {
+    return null;
+  }
+}

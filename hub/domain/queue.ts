@@ -1,0 +1,59 @@
+// Queue rules, pure: numbering, call order, no-show and recall limits, the wait estimate.
+// No I/O and no clock of its own: callers pass the time and the facts.
+import { DomainError } from './errors.ts';
+
+/** 'A' + 12 → 'A012'; past 999 the number simply grows ('A1000'). */
+export function ticketLabel(letter: string, number: number): string {
+  return letter + String(number).padStart(3, '0');
+}
+
+export type WaitingVisit = { id: number; priority: boolean; queuedAt: number };
+
+/** Call order: priority (elderly, disabled) first, then who has waited longest, then issue order. */
+export function compareCallOrder(a: WaitingVisit, b: WaitingVisit): number {
+  if (a.priority !== b.priority) return a.priority ? -1 : 1;
+  if (a.queuedAt !== b.queuedAt) return a.queuedAt - b.queuedAt;
+  return a.id - b.id;
+}
+
+export function chooseNext<T extends WaitingVisit>(waiting: readonly T[]): T | null {
+  let best: T | null = null;
+  for (const v of waiting) if (best === null || compareCallOrder(v, best) < 0) best = v;
+  return best;
+}
+
+/** How many of the waiting will be called before `visit`. */
+export function countAhead(visit: WaitingVisit, waiting: readonly WaitingVisit[]): number {
+  let n = 0;
+  for (const v of waiting) if (v.id !== visit.id && compareCallOrder(v, visit) < 0) n++;
+  return n;
+}
+
+/** Mean of the recent service times, or the default while a line has no history. */
+export function averageServiceMs(recentDurationsMs: readonly number[], defaultMs: number): number {
+  const usable = recentDurationsMs.filter((d) => d > 0 && Number.isFinite(d));
+  if (!usable.length) return defaultMs;
+  return usable.reduce((a, b) => a + b, 0) / usable.length;
+}
+
+/** Estimated wait = people ahead × recent average service time ÷ open windows on that line. */
+export function estimateWaitMin(ahead: number, avgServiceMs: number, openWindows: number): number {
+  if (ahead <= 0) return 0;
+  return Math.ceil((ahead * avgServiceMs) / Math.max(1, openWindows) / 60_000);
+}
+
+/** A no-show goes to the back of its line until it has missed `requeueLimit` calls, then it is dropped. */
+export function noShowOutcome(noShowsSoFar: number, requeueLimit: number): 'requeue' | 'drop' {
+  return noShowsSoFar < requeueLimit ? 'requeue' : 'drop';
+}
+
+export function assertCanRecall(recallsSoFar: number, recallLimit: number): void {
+  if (recallsSoFar >= recallLimit) throw new DomainError('RECALL_LIMIT');
+}
+
+export type VisitStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'transferred' | 'parked' | 'cancelled';
+
+/** A window acts on its current ticket only while that ticket is called or being served. */
+export function isAtWindow(status: VisitStatus): boolean {
+  return status === 'called' || status === 'serving';
+}

@@ -1,0 +1,83 @@
+// Starts one hub: database, services, HTTP app, embedded broker, retained state, timers.
+// server.ts calls it with the environment's settings; tests call it with a temp dir and
+// port 0, then talk to it over real TCP MQTT and HTTP.
+import type { FastifyInstance } from 'fastify';
+import type { HubConfig } from './config.ts';
+import { createContext, type HubContext } from './context.ts';
+import { buildApp } from './app.ts';
+import { createBroker, type HubBroker } from './broker/broker.ts';
+import { StatePublisher } from './broker/publisher.ts';
+import { seedDemoCenter } from './db/seed.ts';
+import { localDay, systemClock, type Clock } from './domain/time.ts';
+
+export type RunningHub = {
+  ctx: HubContext;
+  app: FastifyInstance;
+  broker: HubBroker;
+  httpPort: number;
+  mqttPort: number;
+  mqttUrl: string;
+  httpUrl: string;
+  /** Credentials file written by the demo seed on this start, if any. */
+  seededDevicesFile: string | null;
+  close(): Promise<void>;
+};
+
+export type StartOptions = { clock?: Clock; logger?: boolean | { level: string } };
+
+export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
+  const clock = opts.clock ?? systemClock;
+  const ctx = createContext(config, clock);
+  const app = await buildApp(ctx, { logger: opts.logger });
+  let broker: HubBroker | null = null;
+  try {
+    ctx.devices.markAllOffline();
+    ctx.queue.expirePastDays();
+
+    broker = await createBroker(ctx, app.log);
+    await app.listen({ port: config.httpPort, host: config.host });
+    broker.attachWebSocket(app.server);
+    const mqttPort = await broker.listenTcp(config.mqttPort, config.host);
+    const httpPort = (app.server.address() as { port: number }).port;
+    const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const mqttUrl = `mqtt://${local}:${mqttPort}`;
+    const httpUrl = `http://${local}:${httpPort}`;
+
+    const seededDevicesFile = config.seedDemo ? seedDemoCenter(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
+    const publisher = new StatePublisher(ctx, broker, app.log);
+    await publisher.start();
+
+    // Housekeeping: forget command ids after 48 h; close yesterday's queue at midnight.
+    let day = localDay(clock(), config.timezone);
+    const timer = setInterval(() => {
+      try {
+        const today = localDay(clock(), config.timezone);
+        if (today !== day) {
+          day = today;
+          ctx.queue.expirePastDays();
+        }
+        broker!.dispatcher.prune();
+      } catch (err) {
+        app.log.error({ err }, 'housekeeping failed');
+      }
+    }, 60_000);
+    timer.unref();
+
+    const b = broker;
+    return {
+      ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, seededDevicesFile,
+      async close() {
+        clearInterval(timer);
+        publisher.stop();
+        await b.close();
+        await app.close();
+        ctx.db.close();
+      },
+    };
+  } catch (err) {
+    await broker?.close().catch(() => {});
+    await app.close().catch(() => {});
+    ctx.db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+// Queue routes: the same operations the devices have over MQTT, for the staff panels.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Role, StaffUser } from '../../auth/roles.ts';
+import { runDomain } from '../../http/domain.ts';
+import {
+  CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
+  LineParams, LineState, LineView, NextReply, TransferBody, WindowNumberParams, WindowState, WindowView,
+} from './schemas.ts';
+
+/** Who works a window: the clerks of every window role, and the manager standing in. */
+const WINDOW_CLERKS: Role[] = ['intake', 'revenue', 'cashier', 'delivery', 'citizen_service', 'manager', 'admin'];
+const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
+
+export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { queue, idempotency } = app.hub;
+  const actor = (req: { user: StaffUser | null }) => (req.user ? `user:${req.user.id}` : 'user:local');
+
+  app.get('/lines', {
+    config: { access: 'public' },
+    schema: { tags: ['queue'], summary: 'Service lines with their live state', response: { 200: Type.Array(LineView) } },
+  }, async () => queue.lines().map((l) => ({ ...l, state: queue.lineState(l.letter) })));
+
+  app.patch('/lines/:letter', {
+    config: { access: ['manager', 'admin'] },
+    schema: { tags: ['queue'], summary: 'Open or close a line at the kiosk', params: LineParams, body: LineOpenBody, response: { 200: LineState } },
+  }, async (req) => runDomain(() => queue.setLineOpen(req.params.letter, req.body.open)));
+
+  app.get('/windows', {
+    config: { access: 'public' },
+    schema: { tags: ['queue'], summary: 'Windows with their live state', response: { 200: Type.Array(WindowView) } },
+  }, async () => queue.windowNumbers().map((n) => ({ ...queue.windowInfo(n), state: queue.windowState(n) })));
+
+  app.get('/hall/calls', {
+    config: { access: 'public' },
+    schema: { tags: ['queue'], summary: 'The last calls, newest first', response: { 200: HallCalls } },
+  }, async () => queue.hallCalls());
+
+  app.post('/tickets', {
+    config: { access: ISSUERS },
+    schema: { tags: ['queue'], summary: 'Issue a ticket on a citizen\'s behalf', headers: IdempotencyHeaders, body: IssueTicketBody, response: { 200: IssueTicketReply } },
+  }, async (req) => {
+    const by = actor(req);
+    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], 'ticket.issue', () => ({
+      ticket: queue.issue({ line: req.body.line, priority: req.body.priority, by }),
+    })));
+  });
+
+  app.post('/tickets/:label/cancel', {
+    config: { access: ISSUERS },
+    schema: { tags: ['queue'], summary: 'Cancel a waiting ticket of today', params: CancelTicketParams, body: CancelTicketBody,
+      response: { 200: Type.Object({ ticket: Type.Object({ number: Type.String(), status: Type.Literal('cancelled') }) }) } },
+  }, async (req) => runDomain(() => ({ ticket: queue.cancel({ number: req.params.label, reason: req.body.reason, by: actor(req) }) })));
+
+  const windowAction = (path: string, summary: string, run: (n: number, by: string) => unknown, response: object = WindowState) =>
+    app.post(`/windows/:n/${path}`, {
+      config: { access: WINDOW_CLERKS },
+      schema: { tags: ['queue'], summary, params: WindowNumberParams, headers: IdempotencyHeaders, response: { 200: response } },
+    }, async (req): Promise<any> => {
+      const by = actor(req);
+      return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], `window.${path}`, () => run(req.params.n, by)));
+    });
+
+  windowAction('next', 'Finish the current ticket and call the next', (n, by) => {
+    const r = queue.next(n, by);
+    return { state: r.state, queueEmpty: r.empty };
+  }, NextReply);
+  windowAction('recall', 'Call the current ticket again', (n, by) => queue.recall(n, by));
+  windowAction('no-show', 'The citizen did not come: requeue or drop', (n, by) => queue.noShow(n, by));
+  windowAction('start', 'The citizen arrived at the window', (n, by) => queue.start(n, by));
+  windowAction('pause', 'Pause the window', (n, by) => queue.pause(n, by));
+  windowAction('resume', 'Resume the window', (n, by) => queue.resume(n, by));
+  windowAction('close', 'Close the window', (n, by) => queue.close(n, by));
+
+  app.post('/windows/:n/transfer', {
+    config: { access: WINDOW_CLERKS },
+    schema: { tags: ['queue'], summary: 'Send the current ticket to another line, same number', params: WindowNumberParams, headers: IdempotencyHeaders, body: TransferBody, response: { 200: WindowState } },
+  }, async (req) => {
+    const by = actor(req);
+    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], 'window.transfer', () => queue.transfer(req.params.n, req.body.toLine, by)));
+  });
+
+};

@@ -1,0 +1,28 @@
+// Schemas of the queue routes (request and reply), shared with OpenAPI at /docs.
+import Type from 'typebox';
+import { IssuedTicket, LineState, WindowState, HallCalls } from '@shubbak/protocol';
+
+export const LineLetter = Type.String({ pattern: '^[A-Z]$', description: 'line letter, e.g. A' });
+export const WindowNumberParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 999 }) });
+export const LineParams = Type.Object({ letter: LineLetter });
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'repeat-safe: the same key returns the first answer' })),
+});
+
+export const IssueTicketBody = Type.Object({ line: LineLetter, priority: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export const IssueTicketReply = Type.Object({ ticket: IssuedTicket });
+export const CancelTicketParams = Type.Object({ label: Type.String({ pattern: '^[A-Z][0-9]{3,4}$' }) });
+export const CancelTicketBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const TransferBody = Type.Object({ toLine: LineLetter }, { additionalProperties: false });
+export const NextReply = Type.Object({ state: WindowState, queueEmpty: Type.Boolean() });
+export const LineOpenBody = Type.Object({ open: Type.Boolean() }, { additionalProperties: false });
+
+export const LineView = Type.Object({
+  letter: Type.String(), nameAr: Type.String(), nameEn: Type.String(), open: Type.Boolean(), state: LineState,
+});
+export const WindowView = Type.Object({
+  number: Type.Integer(), labelAr: Type.String(), labelEn: Type.String(), lines: Type.Array(Type.String()),
+  clerk: Type.Union([Type.String(), Type.Null()]), state: WindowState,
+});
+export { WindowState, LineState, HallCalls };

@@ -1,0 +1,39 @@
+// Listen and close; nothing else. `npm start` runs this.
+import { ConfigError, loadConfig } from './config.ts';
+import { startHub } from './hub.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`Shubbak: bad setting — ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const hub = await startHub(config, { logger: { level: config.logLevel } });
+console.log(`\nShubbak hub is up — ${config.centerName}`);
+console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
+console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
+console.log(`  data:                  ${config.dataDir}`);
+if (hub.seededDevicesFile) console.log(`  demo devices and their secrets were written to ${hub.seededDevicesFile} (mode 0600)`);
+
+let stopSimulator: (() => Promise<void>) | null = null;
+if (config.simulate) {
+  const { startSimulator } = await import('./sim/simulator.ts');
+  stopSimulator = await startSimulator(hub);
+}
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  console.log(`\n${signal}: closing the hub…`);
+  await stopSimulator?.().catch((err) => console.error(err));
+  await hub.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,447 @@
+// The queue, on SQLite: issue, call, recall, no-show, transfer, pause, park — each one
+// transaction through the unit of work, with the rules taken from domain/queue.ts.
+import type { HallCall, HallCalls, IssuedTicket, LineState, WindowState, WindowStatus } from '@shubbak/protocol';
+import type { HubConfig } from '../config.ts';
+import type { Db } from '../db/connection.ts';
+import { DomainError } from '../domain/errors.ts';
+import {
+  assertCanRecall, averageServiceMs, estimateWaitMin, isAtWindow, noShowOutcome, ticketLabel, type VisitStatus,
+} from '../domain/queue.ts';
+import { localDay, type Clock } from '../domain/time.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+
+type LineRow = { letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number };
+type WindowRow = {
+  number: number; label_ar: string; label_en: string; status: WindowStatus; current_visit: number | null;
+  clerk: string | null; status_since: number; seq: number;
+};
+type VisitRow = {
+  id: number; ticket_id: number; line: string; status: VisitStatus; priority: number; queued_at: number;
+  called_at: number | null; last_call_at: number | null; started_at: number | null; ended_at: number | null;
+  window: number | null; recalls: number; no_shows: number; label: string; day: string;
+};
+
+export type Actor = string; // 'device:keypad-1' | 'user:5' | 'system'
+
+export type NextResult = { state: WindowState; empty: boolean };
+
+/** How many finished visits make "recent" for the average service time. */
+const RECENT_VISITS = 20;
+
+export class QueueService {
+  private readonly q;
+
+  constructor(
+    private readonly db: Db,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly config: HubConfig,
+  ) {
+    const VISIT = `SELECT v.*, t.label, t.day FROM visits v JOIN tickets t ON t.id = v.ticket_id`;
+    this.q = {
+      line: db.prepare<[string], LineRow>('SELECT * FROM lines WHERE letter = ?'),
+      lines: db.prepare<[], LineRow>('SELECT * FROM lines ORDER BY sort, letter'),
+      window: db.prepare<[number], WindowRow>('SELECT * FROM windows WHERE number = ?'),
+      windows: db.prepare<[], WindowRow>('SELECT * FROM windows ORDER BY number'),
+      windowLines: db.prepare<[number], { line: string }>('SELECT line FROM window_lines WHERE window = ? ORDER BY line'),
+      nextNumber: db.prepare<[string, string], { last: number }>(
+        `INSERT INTO ticket_counters (day, letter, last) VALUES (?, ?, 1)
+         ON CONFLICT (day, letter) DO UPDATE SET last = last + 1 RETURNING last`,
+      ),
+      insertTicket: db.prepare(
+        `INSERT INTO tickets (day, letter, number, label, priority, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertVisit: db.prepare(
+        `INSERT INTO visits (ticket_id, line, status, priority, queued_at) VALUES (?, ?, 'waiting', ?, ?)`,
+      ),
+      event: db.prepare('INSERT INTO visit_events (visit_id, at, event, window, actor) VALUES (?, ?, ?, ?, ?)'),
+      visit: db.prepare<[number], VisitRow>(`${VISIT} WHERE v.id = ?`),
+      /** Waiting visits of today in one line that will be called before (priority, queued_at, id). */
+      ahead: db.prepare<[string, string, number, number, number, number, number], { n: number }>(
+        `SELECT count(*) AS n FROM visits v JOIN tickets t ON t.id = v.ticket_id
+         WHERE v.line = ? AND v.status = 'waiting' AND t.day = ?
+           AND (v.priority > ? OR (v.priority = ? AND (v.queued_at < ? OR (v.queued_at = ? AND v.id < ?))))`,
+      ),
+      waitingCount: db.prepare<[string, string], { n: number }>(
+        `SELECT count(*) AS n FROM visits v JOIN tickets t ON t.id = v.ticket_id
+         WHERE v.line = ? AND v.status = 'waiting' AND t.day = ?`,
+      ),
+      nextFor: db.prepare<[number, string], VisitRow>(
+        `${VISIT} JOIN window_lines wl ON wl.line = v.line AND wl.window = ?
+         WHERE v.status = 'waiting' AND t.day = ?
+         ORDER BY v.priority DESC, v.queued_at, v.id LIMIT 1`,
+      ),
+      recentDurations: db.prepare<[string, string], { d: number }>(
+        `SELECT v.ended_at - coalesce(v.started_at, v.called_at) AS d FROM visits v JOIN tickets t ON t.id = v.ticket_id
+         WHERE v.line = ? AND v.status = 'done' AND t.day = ? AND v.called_at IS NOT NULL
+         ORDER BY v.ended_at DESC LIMIT ${RECENT_VISITS}`,
+      ),
+      openWindows: db.prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM windows w JOIN window_lines wl ON wl.window = w.number
+         WHERE wl.line = ? AND w.status IN ('idle', 'serving')`,
+      ),
+      setWindow: db.prepare('UPDATE windows SET status = ?, current_visit = ?, status_since = ?, clerk = coalesce(?, clerk) WHERE number = ?'),
+      callVisit: db.prepare(
+        `UPDATE visits SET status = 'called', called_at = ?, last_call_at = ?, window = ?, served_by = ? WHERE id = ?`,
+      ),
+      endVisit: db.prepare('UPDATE visits SET status = ?, ended_at = ? WHERE id = ?'),
+      requeueVisit: db.prepare(
+        `UPDATE visits SET status = 'waiting', queued_at = ?, window = NULL, called_at = NULL, last_call_at = NULL,
+           no_shows = no_shows + 1 WHERE id = ?`,
+      ),
+      dropVisit: db.prepare(`UPDATE visits SET status = 'no_show', ended_at = ?, no_shows = no_shows + 1 WHERE id = ?`),
+      recallVisit: db.prepare('UPDATE visits SET recalls = recalls + 1, last_call_at = ? WHERE id = ?'),
+      startVisit: db.prepare(`UPDATE visits SET status = 'serving', started_at = ? WHERE id = ?`),
+      insertCall: db.prepare('INSERT INTO calls (day, at, label, window, recall) VALUES (?, ?, ?, ?, ?)'),
+      hallCalls: db.prepare<[string], { label: string; window: number; at: number }>(
+        'SELECT label, window, at FROM calls WHERE day = ? ORDER BY id DESC LIMIT 10',
+      ),
+      hallSeq: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'hall_seq'"),
+      ticketByLabel: db.prepare<[string, string], { id: number; issued_by: string; cancelled_at: number | null }>(
+        'SELECT id, issued_by, cancelled_at FROM tickets WHERE day = ? AND label = ?',
+      ),
+      currentVisitOfTicket: db.prepare<[number], VisitRow>(`${VISIT} WHERE v.ticket_id = ? ORDER BY v.id DESC LIMIT 1`),
+      cancelTicket: db.prepare('UPDATE tickets SET cancelled_at = ?, cancel_reason = ? WHERE id = ?'),
+      expireOld: db.prepare<[number, string]>(
+        `UPDATE visits SET status = 'cancelled', ended_at = ?
+         WHERE status IN ('waiting', 'called', 'serving') AND ticket_id IN (SELECT id FROM tickets WHERE day < ?)`,
+      ),
+      windowsWithOldVisits: db.prepare<[string], { number: number }>(
+        `SELECT w.number FROM windows w JOIN visits v ON v.id = w.current_visit JOIN tickets t ON t.id = v.ticket_id WHERE t.day < ?`,
+      ),
+      setLineOpen: db.prepare('UPDATE lines SET open = ? WHERE letter = ?'),
+    };
+  }
+
+  private today(now = this.clock()): string {
+    return localDay(now, this.config.timezone);
+  }
+
+  private lineRow(letter: string): LineRow {
+    const line = this.q.line.get(letter);
+    if (!line) throw new DomainError('NOT_FOUND', `لا توجد خدمة بالحرف ${letter}`);
+    return line;
+  }
+
+  private windowRow(n: number): WindowRow {
+    const w = this.q.window.get(n);
+    if (!w) throw new DomainError('NOT_FOUND', `لا يوجد شباك رقم ${n}`);
+    return w;
+  }
+
+  private estimateFor(line: string, ahead: number, day: string): number {
+    const avg = averageServiceMs(
+      this.q.recentDurations.all(line, day).map((r) => r.d),
+      this.config.defaultServiceMin * 60_000,
+    );
+    return estimateWaitMin(ahead, avg, this.q.openWindows.get(line)!.n);
+  }
+
+  // ── commands ──────────────────────────────────────────────────────────────
+
+  issue(args: { line: string; priority?: boolean; by: Actor }): IssuedTicket {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const day = this.today(now);
+      const line = this.lineRow(args.line);
+      if (!line.open) throw new DomainError('LINE_CLOSED');
+      const number = this.q.nextNumber.get(day, line.letter)!.last;
+      const label = ticketLabel(line.letter, number);
+      const priority = args.priority ? 1 : 0;
+      const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by).lastInsertRowid);
+      const visitId = Number(this.q.insertVisit.run(ticketId, line.letter, priority, now).lastInsertRowid);
+      this.q.event.run(visitId, now, 'issued', null, args.by);
+      const ahead = this.q.ahead.get(line.letter, day, priority, priority, now, now, visitId)!.n;
+      this.uow.line(line.letter);
+      const ticket: IssuedTicket = {
+        number: label,
+        line: line.letter,
+        lineName: line.name_ar,
+        ahead,
+        estimatedWaitMin: this.estimateFor(line.letter, ahead, day),
+        issuedAt: now,
+      };
+      if (priority) ticket.priority = true;
+      return ticket;
+    });
+  }
+
+  /** "No print, no ticket": a kiosk takes back a number it could not print, if still waiting. */
+  cancel(args: { number: string; reason: string; by: Actor; onlyIssuedBy?: Actor }): { number: string; status: 'cancelled' } {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const t = this.q.ticketByLabel.get(this.today(now), args.number);
+      if (!t) throw new DomainError('NOT_FOUND', `لا توجد تذكرة ${args.number} اليوم`);
+      if (args.onlyIssuedBy && t.issued_by !== args.onlyIssuedBy) throw new DomainError('FORBIDDEN', 'هذه التذكرة لم تصدر من هذا الجهاز');
+      const visit = this.q.currentVisitOfTicket.get(t.id)!;
+      if (t.cancelled_at !== null) return { number: args.number, status: 'cancelled' as const };
+      if (visit.status !== 'waiting') throw new DomainError('CONFLICT', 'لا يمكن إلغاء تذكرة تم نداؤها');
+      this.q.endVisit.run('cancelled', now, visit.id);
+      this.q.cancelTicket.run(now, args.reason, t.id);
+      this.q.event.run(visit.id, now, 'cancelled', null, args.by);
+      this.uow.line(visit.line);
+      return { number: args.number, status: 'cancelled' as const };
+    });
+  }
+
+  /** Finish the current ticket (if any) and call the next one for this window. */
+  next(n: number, by: Actor): NextResult {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const day = this.today(now);
+      const w = this.windowRow(n);
+      this.finishCurrent(w, 'done', now, by);
+      const v = this.q.nextFor.get(n, day);
+      if (!v) {
+        this.setWindow(n, 'idle', null, now, by);
+        return { state: this.windowState(n), empty: true };
+      }
+      this.q.callVisit.run(now, now, n, by, v.id);
+      this.q.event.run(v.id, now, 'called', n, by);
+      this.setWindow(n, 'serving', v.id, now, by);
+      this.uow.line(v.line);
+      this.call(v.label, n, now, false, day);
+      return { state: this.windowState(n), empty: false };
+    });
+  }
+
+  recall(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const v = this.currentVisit(this.windowRow(n));
+      assertCanRecall(v.recalls, this.config.recallLimit);
+      this.q.recallVisit.run(now, v.id);
+      this.q.event.run(v.id, now, 'recalled', n, by);
+      this.uow.window(n);
+      this.call(v.label, n, now, true, this.today(now));
+      return this.windowState(n);
+    });
+  }
+
+  noShow(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const v = this.currentVisit(this.windowRow(n));
+      if (noShowOutcome(v.no_shows, this.config.noShowRequeueLimit) === 'requeue') {
+        this.q.requeueVisit.run(now, v.id);
+        this.q.event.run(v.id, now, 'requeued', n, by);
+      } else {
+        this.q.dropVisit.run(now, v.id);
+        this.q.event.run(v.id, now, 'no_show', n, by);
+      }
+      this.uow.line(v.line);
+      this.setWindow(n, 'idle', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /** Send the current citizen to another line with the same number (e.g. intake → treasury). */
+  transfer(n: number, toLine: string, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const v = this.currentVisit(this.windowRow(n));
+      const target = this.lineRow(toLine);
+      if (target.letter === v.line) throw new DomainError('CONFLICT', 'التذكرة في هذه الخدمة بالفعل');
+      this.q.endVisit.run('transferred', now, v.id);
+      this.q.event.run(v.id, now, 'transferred', n, by);
+      this.enqueue(v.ticket_id, target.letter, v.priority === 1, now, by);
+      this.uow.line(v.line);
+      this.setWindow(n, 'idle', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /** The clerk started serving the called citizen (walk-to-window time ends here). */
+  start(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const v = this.currentVisit(this.windowRow(n));
+      if (v.status === 'called') {
+        this.q.startVisit.run(now, v.id);
+        this.q.event.run(v.id, now, 'started', n, by);
+        this.uow.window(n);
+      }
+      return this.windowState(n);
+    });
+  }
+
+  pause(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const w = this.windowRow(n);
+      if (w.status === 'paused') return this.windowState(n);
+      this.finishCurrent(w, 'done', now, by);
+      this.setWindow(n, 'paused', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  resume(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const w = this.windowRow(n);
+      if (w.status === 'paused' || w.status === 'closed') this.setWindow(n, 'idle', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /** Close a window (no clerk): its current ticket is finished and it leaves the estimates. */
+  close(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const w = this.windowRow(n);
+      this.finishCurrent(w, 'done', now, by);
+      this.setWindow(n, 'closed', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /**
+   * The citizen leaves the window while the file goes elsewhere (intake → representative):
+   * the visit ends as parked; unpark() later puts the same ticket in a line.
+   */
+  park(n: number, by: Actor): { ticketId: number; label: string; state: WindowState } {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const v = this.currentVisit(this.windowRow(n));
+      this.q.endVisit.run('parked', now, v.id);
+      this.q.event.run(v.id, now, 'parked', n, by);
+      this.setWindow(n, 'idle', null, now, by);
+      this.uow.line(v.line);
+      return { ticketId: v.ticket_id, label: v.label, state: this.windowState(n) };
+    });
+  }
+
+  unpark(ticketId: number, toLine: string, by: Actor): { label: string; line: string } {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const last = this.q.currentVisitOfTicket.get(ticketId);
+      if (!last) throw new DomainError('NOT_FOUND', 'التذكرة غير موجودة');
+      if (last.status !== 'parked') throw new DomainError('CONFLICT', 'التذكرة ليست في الانتظار الجانبي');
+      const target = this.lineRow(toLine);
+      this.enqueue(ticketId, target.letter, last.priority === 1, now, by);
+      return { label: last.label, line: target.letter };
+    });
+  }
+
+  setLineOpen(letter: string, open: boolean): LineState {
+    return this.uow.run(() => {
+      this.lineRow(letter);
+      this.q.setLineOpen.run(open ? 1 : 0, letter);
+      this.uow.line(letter);
+      return this.lineState(letter);
+    });
+  }
+
+  /** Tickets of past days still in a queue are closed: numbers restart at midnight. */
+  expirePastDays(): number {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const day = this.today(now);
+      const stale = this.q.windowsWithOldVisits.all(day);
+      for (const { number } of stale) this.setWindow(number, 'idle', null, now, 'system');
+      const changed = this.q.expireOld.run(now, day).changes;
+      if (changed) for (const l of this.q.lines.all()) this.uow.line(l.letter);
+      return changed;
+    });
+  }
+
+  // ── helpers inside a transaction ─────────────────────────────────────────
+
+  private currentVisit(w: WindowRow): VisitRow {
+    const v = w.current_visit === null ? undefined : this.q.visit.get(w.current_visit);
+    if (!v || !isAtWindow(v.status)) throw new DomainError('NO_CURRENT_TICKET');
+    return v;
+  }
+
+  private finishCurrent(w: WindowRow, status: 'done', now: number, by: Actor): void {
+    if (w.current_visit === null) return;
+    const v = this.q.visit.get(w.current_visit);
+    if (v && isAtWindow(v.status)) {
+      this.q.endVisit.run(status, now, v.id);
+      this.q.event.run(v.id, now, status, w.number, by);
+      this.uow.line(v.line); // the line's recent service time moved
+    }
+  }
+
+  private enqueue(ticketId: number, line: string, priority: boolean, now: number, by: Actor): number {
+    const id = Number(this.q.insertVisit.run(ticketId, line, priority ? 1 : 0, now).lastInsertRowid);
+    this.q.event.run(id, now, 'queued', null, by);
+    this.uow.line(line);
+    return id;
+  }
+
+  private setWindow(n: number, status: WindowStatus, visit: number | null, now: number, by: Actor): void {
+    this.q.setWindow.run(status, visit, now, by.startsWith('user:') ? by : null, n);
+    this.uow.window(n);
+    // Open windows enter the wait estimate of every line they serve.
+    for (const { line } of this.q.windowLines.all(n)) this.uow.line(line);
+  }
+
+  private call(label: string, n: number, now: number, recall: boolean, day: string): void {
+    this.q.insertCall.run(day, now, label, n, recall ? 1 : 0);
+    this.uow.hall();
+    this.uow.announce({ ticket: label, window: n, at: now, recall });
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────
+
+  windowState(n: number): WindowState {
+    const w = this.windowRow(n);
+    const v = w.current_visit === null ? undefined : this.q.visit.get(w.current_visit);
+    const atWindow = v && isAtWindow(v.status);
+    return {
+      window: w.number,
+      label: w.label_ar,
+      status: w.status,
+      ticket: atWindow ? v.label : null,
+      line: atWindow ? v.line : null,
+      calledAt: atWindow ? v.last_call_at : null,
+      seq: w.seq,
+    };
+  }
+
+  lineState(letter: string): LineState {
+    const line = this.lineRow(letter);
+    const day = this.today();
+    const waiting = this.q.waitingCount.get(letter, day)!.n;
+    return {
+      line: line.letter,
+      name: line.name_ar,
+      open: line.open === 1,
+      waiting,
+      estimatedWaitMin: this.estimateFor(letter, waiting, day),
+      seq: line.seq,
+    };
+  }
+
+  hallCalls(): HallCalls {
+    const calls: HallCall[] = this.q.hallCalls.all(this.today()).map((c) => ({ ticket: c.label, window: c.window, at: c.at }));
+    return { calls, seq: Number(this.q.hallSeq.get()!.value) };
+  }
+
+  lines(): { letter: string; nameAr: string; nameEn: string; open: boolean }[] {
+    return this.q.lines.all().map((l) => ({ letter: l.letter, nameAr: l.name_ar, nameEn: l.name_en, open: l.open === 1 }));
+  }
+
+  windowNumbers(): number[] {
+    return this.q.windows.all().map((w) => w.number);
+  }
+
+  windowLines(n: number): string[] {
+    return this.q.windowLines.all(n).map((r) => r.line);
+  }
+
+  windowInfo(n: number): { number: number; labelAr: string; labelEn: string; lines: string[]; clerk: string | null } {
+    const w = this.windowRow(n);
+    return { number: w.number, labelAr: w.label_ar, labelEn: w.label_en, lines: this.windowLines(n), clerk: w.clerk };
+  }
+
+  /** The visit now at a window, with its ticket id (for the back office's queue link). */
+  currentAt(n: number): { visitId: number; ticketId: number; label: string; line: string; status: VisitStatus } | null {
+    const w = this.windowRow(n);
+    const v = w.current_visit === null ? undefined : this.q.visit.get(w.current_visit);
+    if (!v || !isAtWindow(v.status)) return null;
+    return { visitId: v.id, ticketId: v.ticket_id, label: v.label, line: v.line, status: v.status };
+  }
+}

@@ -1,0 +1,106 @@
+// Every write runs in one SQLite transaction and records what it changed (windows, lines,
+// the hall, devices, announcements). Only after the commit — once the change is durable —
+// are those changes handed on to be published, so no device or panel ever sees a state
+// that a crash could still take back.
+import type { HallAnnounce } from '@shubbak/protocol';
+import type { Db } from '../db/connection.ts';
+
+export class ChangeSet {
+  readonly windows = new Set<number>();
+  readonly lines = new Set<string>();
+  readonly devices = new Set<string>();
+  /** Free-form topics for the panels' live feed (e.g. 'files', 'payments'). */
+  readonly topics = new Set<string>();
+  hall = false;
+  readonly announces: HallAnnounce[] = [];
+
+  merge(other: ChangeSet): void {
+    for (const w of other.windows) this.windows.add(w);
+    for (const l of other.lines) this.lines.add(l);
+    for (const d of other.devices) this.devices.add(d);
+    for (const t of other.topics) this.topics.add(t);
+    this.hall ||= other.hall;
+    this.announces.push(...other.announces);
+  }
+
+  get empty(): boolean {
+    return !this.windows.size && !this.lines.size && !this.devices.size && !this.topics.size && !this.hall && !this.announces.length;
+  }
+}
+
+export class UnitOfWork {
+  private readonly stack: ChangeSet[] = [];
+  private readonly bumpWindow;
+  private readonly bumpLine;
+  private readonly bumpHall;
+
+  constructor(
+    private readonly db: Db,
+    private readonly onCommit: (changes: ChangeSet) => void,
+  ) {
+    this.bumpWindow = db.prepare('UPDATE windows SET seq = seq + 1 WHERE number = ?');
+    this.bumpLine = db.prepare('UPDATE lines SET seq = seq + 1 WHERE letter = ?');
+    this.bumpHall = db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hall_seq'");
+  }
+
+  /**
+   * Run fn in a transaction (a savepoint when nested). Its changes reach the parent on
+   * success and are dropped with the rollback on failure.
+   */
+  run<T>(fn: () => T): T {
+    const changes = new ChangeSet();
+    this.stack.push(changes);
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } finally {
+      this.stack.pop();
+    }
+    const parent = this.stack.at(-1);
+    if (parent) parent.merge(changes);
+    else if (!changes.empty) this.onCommit(changes);
+    return result;
+  }
+
+  get inside(): boolean {
+    return this.stack.length > 0;
+  }
+
+  private get current(): ChangeSet {
+    const c = this.stack.at(-1);
+    if (!c) throw new Error('a write outside a unit of work');
+    return c;
+  }
+
+  private seen(pick: (c: ChangeSet) => boolean): boolean {
+    return this.stack.some(pick);
+  }
+
+  /** The window's public state changed: its seq grows by one per transaction. */
+  window(n: number): void {
+    if (!this.seen((c) => c.windows.has(n))) this.bumpWindow.run(n);
+    this.current.windows.add(n);
+  }
+
+  line(letter: string): void {
+    if (!this.seen((c) => c.lines.has(letter))) this.bumpLine.run(letter);
+    this.current.lines.add(letter);
+  }
+
+  hall(): void {
+    if (!this.seen((c) => c.hall)) this.bumpHall.run();
+    this.current.hall = true;
+  }
+
+  announce(a: HallAnnounce): void {
+    this.current.announces.push(a);
+  }
+
+  device(id: string): void {
+    this.current.devices.add(id);
+  }
+
+  topic(name: string): void {
+    this.current.topics.add(name);
+  }
+}
