@@ -15,11 +15,18 @@ function refused(message: string): AuthenticateError {
 export function authenticate(check: CredentialCheck) {
   return (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>,
     done: (error: AuthenticateError | null, success: boolean | null) => void): void => {
-    // The client id must be the device id: it is what the ACL below trusts.
-    if (!username || !password || client.id !== username) return done(refused('not authorized'), false);
+    // The client id must be the device id (or '{id}.{suffix}' for a second connection of
+    // the same device, e.g. mosquitto_sub beside mosquitto_pub): the ACL trusts the id.
+    if (!username || !password || deviceIdOf(client.id) !== username) return done(refused('not authorized'), false);
     if (!check(username, password.toString('utf8'))) return done(refused('not authorized'), false);
     done(null, true);
   };
+}
+
+/** The device a client id belongs to: 'kiosk-1' and 'kiosk-1.sub' are both kiosk-1. */
+export function deviceIdOf(clientId: string): string {
+  const dot = clientId.indexOf('.');
+  return dot < 0 ? clientId : clientId.slice(0, dot);
 }
 
 const DEVICE_MAY_PUBLISH = new Set(['status', 'health', 'commands']);
@@ -29,7 +36,7 @@ export function authorizePublish(client: Client | null, packet: PublishPacket, c
   // authorized when that client connected (storeWill runs after authenticate).
   if (!client) return callback(null);
   const t = parseTopic(packet.topic);
-  if (t?.kind === 'device' && t.deviceId === client.id && DEVICE_MAY_PUBLISH.has(t.sub)) return callback(null);
+  if (t?.kind === 'device' && t.deviceId === deviceIdOf(client.id) && DEVICE_MAY_PUBLISH.has(t.sub)) return callback(null);
   // MQTT 3.1.1 has no way to refuse one PUBLISH: the broker closes the connection.
   callback(new Error(`${client.id} may not publish to ${packet.topic}`));
 }
@@ -49,5 +56,5 @@ export function maySubscribe(clientId: string, filter: string): boolean {
 
 export function authorizeSubscribe(client: Client, sub: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void {
   // A null subscription answers that filter with a failure code, keeping the connection.
-  callback(null, maySubscribe(client.id, sub.topic) ? sub : null);
+  callback(null, maySubscribe(deviceIdOf(client.id), sub.topic) ? sub : null);
 }

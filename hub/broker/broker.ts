@@ -9,7 +9,7 @@ import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
-import { authenticate, authorizePublish, authorizeSubscribe } from './access.ts';
+import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
 
 export type Logger = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void };
@@ -61,16 +61,19 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   aedes.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
     if (!client) return; // the hub's own publishes
     try {
-      onDevicePublish(ctx, dispatcher, client.id, packet, log);
+      onDevicePublish(ctx, dispatcher, deviceIdOf(client.id), packet, log);
     } catch (err) {
       log.error({ err, topic: packet.topic }, 'device publish handling failed');
     }
   });
+  // Presence follows the device's main connection (client id = device id).
   aedes.on('clientReady', (client) => {
+    if (client.id !== deviceIdOf(client.id)) return;
     ctx.devices.seen(client.id, true);
     ctx.bus.emit('deviceSeen', client.id);
   });
   aedes.on('clientDisconnect', (client) => {
+    if (client.id !== deviceIdOf(client.id)) return;
     ctx.devices.seen(client.id, false);
     ctx.bus.emit('deviceSeen', client.id);
   });

@@ -1,0 +1,105 @@
+// Starts a real hub for a test: a fresh data dir with a real SQLite file, the embedded
+// broker on an ephemeral TCP port, HTTP on another, the demo center seeded. Devices
+// connect with the credentials the seed wrote, as real mqtt.js clients.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import mqtt, { type MqttClient } from 'mqtt';
+import { DeviceLink, type DeviceLinkOptions } from '@shubbak/protocol/device-link';
+import type { DeviceKind } from '@shubbak/protocol';
+import { loadConfig, type HubConfig } from '../../hub/config.ts';
+import { startHub, type RunningHub } from '../../hub/hub.ts';
+import { readDevicesFile } from '../../hub/db/seed.ts';
+import type { Clock } from '../../hub/domain/time.ts';
+
+export type TestHub = RunningHub & {
+  dataDir: string;
+  secretOf(id: string): string;
+  /** A DeviceLink connected as the device, closed when the test ends. */
+  device(id: string, opts?: Partial<DeviceLinkOptions>): Promise<DeviceLink>;
+  /** A raw mqtt.js client (for malformed payloads and ACL probes), closed when the test ends. */
+  rawClient(opts: mqtt.IClientOptions): Promise<MqttClient>;
+  /** Stop this hub and start a new one on the same data dir (same ports are not kept). */
+  restart(): Promise<TestHub>;
+};
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-test-'));
+}
+
+export async function startTestHub(
+  t: TestContext,
+  opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig> } = {},
+): Promise<TestHub> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, simulate: false, logLevel: 'silent', ...opts.config });
+  const hub = await startHub(config, { clock: opts.clock });
+  const creds = readDevicesFile(dataDir);
+  const closers: (() => Promise<unknown>)[] = [];
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const c of closers.reverse()) await c().catch(() => {});
+    await hub.close();
+  };
+  t.after(close);
+  const secretOf = (id: string) => {
+    const d = creds?.devices.find((x) => x.id === id);
+    if (!d) throw new Error(`no credentials for ${id}`);
+    return d.secret;
+  };
+  const testHub: TestHub = {
+    ...hub,
+    close,
+    dataDir,
+    secretOf,
+    async device(id, o = {}) {
+      const kind = (creds?.devices.find((x) => x.id === id)?.kind ?? 'kiosk') as DeviceKind;
+      const link = new DeviceLink({ url: hub.mqttUrl, deviceId: id, secret: secretOf(id), kind, minReconnectMs: 100, maxReconnectMs: 500, ...o });
+      closers.push(() => link.close());
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${id} did not get the hub clock`)), 5000);
+        link.once('clock', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return link;
+    },
+    async rawClient(o) {
+      const client = mqtt.connect(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000, ...o });
+      closers.push(() => client.endAsync(true));
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      });
+      return client;
+    },
+    async restart() {
+      await close();
+      return startTestHub(t, { ...opts, dataDir });
+    },
+  };
+  return testHub;
+}
+
+/** Resolve with the first message on a topic that satisfies pred. */
+export function nextMessage<T = unknown>(client: MqttClient, topic: string, pred: (m: T) => boolean = () => true, timeoutMs = 3000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('message', on);
+      reject(new Error(`no message on ${topic} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (t: string, payload: Buffer) => {
+      if (t !== topic || !payload.length) return;
+      const m = JSON.parse(payload.toString()) as T;
+      if (!pred(m)) return;
+      clearTimeout(timer);
+      client.off('message', on);
+      resolve(m);
+    };
+    client.on('message', on);
+  });
+}

@@ -1,0 +1,14 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestHub } from '../helpers/hub.ts';
+
+test('a kiosk issues a ticket and a keypad calls it', async (t) => {
+  const hub = await startTestHub(t);
+  const kiosk = await hub.device('kiosk-1');
+  const r = await kiosk.command('ticket.issue', { line: 'A' });
+  assert.equal(r.ok, true);
+  const keypad = await hub.device('keypad-1');
+  const n = await keypad.command('window.next', {});
+  assert.equal(n.ok, true);
+  assert.equal((n as { result: { ticket: string } }).result.ticket, 'A001');
+});
