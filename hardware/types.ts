@@ -1,0 +1,63 @@
+// The driver interfaces the device programs are written against. Real and simulated IO
+// implement the same ones; nothing here knows MQTT or the queue.
+import type { EventEmitter } from 'node:events';
+
+export type LampState = 'on' | 'off' | 'blink';
+
+/** Illuminated push buttons, one lamp each (kiosk service buttons, keypad keys). */
+export interface ButtonPanel extends EventEmitter<{ press: [key: number]; hold: [key: number] }> {
+  readonly keys: readonly number[];
+  setLamp(key: number, state: LampState): void;
+  setAllLamps(state: LampState): void;
+  close(): void;
+}
+
+/** A MAX7219 7-segment board: shows short text ('A012', ' 12', '----'), padded to its width. */
+export interface DigitsDisplay {
+  readonly width: number;
+  show(text: string, opts?: { blink?: boolean }): void;
+  clear(): void;
+  setBrightness(level: number): void; // 0..15
+  close(): void;
+}
+
+/** The waiting-hall board: rows of "ticket → window", newest first. */
+export interface HallBoard {
+  readonly rows: number;
+  show(rows: readonly { ticket: string; window: number }[]): void;
+  clear(): void;
+  close(): void;
+}
+
+/** 1 bit per pixel, rows packed MSB first and padded to whole bytes; 1 = black (printed). */
+export type MonoImage = { width: number; height: number; data: Uint8Array };
+
+export type PrinterStatus = 'ok' | 'paper-low' | 'paper-out' | 'offline';
+
+/** An ESC/POS thermal printer. print() resolves once the bytes are written and drained. */
+export interface TicketPrinter extends EventEmitter<{ status: [PrinterStatus] }> {
+  readonly status: PrinterStatus;
+  print(image: MonoImage): Promise<void>;
+  checkStatus(): Promise<PrinterStatus>;
+  close(): Promise<void>;
+}
+
+export type PaperWidth = '58mm' | '80mm';
+
+export type TicketContent = {
+  center: string;
+  lineName: string;
+  number: string; // 'A012'
+  ahead: number;
+  estimatedWaitMin: number;
+  issuedAt: number; // epoch ms
+  footer: string;
+  priority?: boolean;
+  timeZone?: string; // default Africa/Cairo
+};
+
+/** Audio out for the hall announcements: plays one file and resolves when it ends. */
+export interface AudioPlayer {
+  play(file: string): Promise<void>;
+  close(): void;
+}
