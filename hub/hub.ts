@@ -20,6 +20,8 @@ export type RunningHub = {
   httpUrl: string;
   /** Credentials file written by the demo seed on this start, if any. */
   seededDevicesFile: string | null;
+  /** Publish the clock now (devices re-read the hub's time; tests move a fake clock). */
+  publishClock(): void;
   close(): Promise<void>;
 };
 
@@ -66,6 +68,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const b = broker;
     return {
       ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, seededDevicesFile,
+      publishClock: () => publisher.publishClock(),
       async close() {
         clearInterval(timer);
         publisher.stop();

@@ -40,13 +40,23 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   };
   aedes.authorizeSubscribe = authorizeSubscribe;
 
-  const publish: HubBroker['publish'] = (topic, payload, opts) =>
-    new Promise((resolve, reject) =>
+  // The hub's publishes go out one after another. aedes numbers every packet and a client
+  // drops any packet numbered below one it already got; a retained publish waits for the
+  // retained store, so a later non-retained one (an announcement) could overtake it and
+  // the state update would be silently dropped.
+  let tail: Promise<void> = Promise.resolve();
+  const publishNow = (topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }) =>
+    new Promise<void>((resolve, reject) =>
       aedes.publish(
         { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos, retain: opts.retain, dup: false },
         (err) => (err ? reject(err) : resolve()),
       ),
     );
+  const publish: HubBroker['publish'] = (topic, payload, opts) => {
+    const done = tail.then(() => publishNow(topic, payload, opts));
+    tail = done.catch(() => {});
+    return done;
+  };
 
   const dispatcher = new CommandDispatcher(
     ctx,

@@ -103,3 +103,35 @@ export function nextMessage<T = unknown>(client: MqttClient, topic: string, pred
     client.on('message', on);
   });
 }
+
+/** Records every message a client receives, so a test can wait for one that may already have come. */
+export class Recorder {
+  readonly seen: { topic: string; payload: unknown }[] = [];
+  private waiters: { topic: string; pred: (m: never) => boolean; resolve: (m: unknown) => void }[] = [];
+  constructor(client: MqttClient) {
+    client.on('message', (topic, payload) => {
+      if (!payload.length) return;
+      const m = JSON.parse(payload.toString()) as unknown;
+      this.seen.push({ topic, payload: m });
+      this.waiters = this.waiters.filter((w) => {
+        if (w.topic !== topic || !w.pred(m as never)) return true;
+        w.resolve(m);
+        return false;
+      });
+    });
+  }
+  /** The first message on topic (already seen or still to come) that satisfies pred. */
+  waitFor<T>(topic: string, pred: (m: T) => boolean = () => true, timeoutMs = 3000): Promise<T> {
+    const hit = this.seen.find((s) => s.topic === topic && pred(s.payload as T));
+    if (hit) return Promise.resolve(hit.payload as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ topic, pred: pred as (m: never) => boolean, resolve: (m) => { clearTimeout(timer); resolve(m as T); } });
+    });
+  }
+  /** The newest message seen on topic. */
+  last<T>(topic: string): T | undefined {
+    for (let i = this.seen.length - 1; i >= 0; i--) if (this.seen[i].topic === topic) return this.seen[i].payload as T;
+    return undefined;
+  }
+}
