@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../hub/config.ts';
+
+test('defaults are complete and valid', () => {
+  const c = loadConfig({});
+  assert.equal(c.httpPort, 8080);
+  assert.equal(c.mqttPort, 1883);
+  assert.equal(c.timezone, 'Africa/Cairo');
+  assert.equal(c.commandTtlMs, 10_000);
+  assert.equal(c.simulate, true);
+});
+
+test('a bad value names the variable', () => {
+  assert.throws(() => loadConfig({ SHUBBAK_HTTP_PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_HTTP_PORT/.test((e as Error).message));
+  assert.throws(() => loadConfig({ SHUBBAK_MQTT_PORT: '70000' }), /between 0 and 65535/);
+  assert.throws(() => loadConfig({ SHUBBAK_TZ: 'Mars/Olympus' }), /time zone/);
+  assert.throws(() => loadConfig({ SHUBBAK_SIMULATE: 'maybe' }), /true or false/);
+  assert.throws(() => loadConfig({ SHUBBAK_LOG_LEVEL: 'loud' }), /SHUBBAK_LOG_LEVEL/);
+  assert.equal(loadConfig({ SHUBBAK_SIMULATE: 'off' }).simulate, false);
+});
