@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Shubbak needs on a fresh Debian machine (run as root or with sudo):
+# Debian's Chromium (browser tests; never a downloaded browser), mosquitto clients (the
+# device contract from a shell), espeak-ng and sox (the hall's spoken Arabic calls),
+# then the npm packages from the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(chromium mosquitto-clients espeak-ng sox)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages exactly as locked (install scripts only for the packages in allowScripts).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
