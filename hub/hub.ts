@@ -1,6 +1,8 @@
 // Starts one hub: database, services, HTTP app, embedded broker, retained state, timers.
 // server.ts calls it with the environment's settings; tests call it with a temp dir and
 // port 0, then talk to it over real TCP MQTT and HTTP.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
@@ -45,6 +47,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const mqttUrl = `mqtt://${local}:${mqttPort}`;
     const httpUrl = `http://${local}:${httpPort}`;
 
+    const hubSecret = ctx.devices.ensureHubSecret();
+    if (hubSecret) writeSecretFile(path.join(config.dataDir, 'hub.secret'), hubSecret + '\n');
     const seededDevicesFile = config.seedDemo ? seedDemoCenter(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
     const publisher = new StatePublisher(ctx, broker, app.log);
     await publisher.start();
@@ -83,4 +87,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ctx.db.close();
     throw err;
   }
+}
+
+function writeSecretFile(file: string, body: string): void {
+  fs.writeFileSync(file, body, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
 }

@@ -6,6 +6,9 @@ import { parseTopic, topics } from '@shubbak/protocol';
 
 export type CredentialCheck = (id: string, secret: string) => boolean;
 
+/** The hub's own identity: client ids 'hub' and 'hub.{suffix}'. */
+export const HUB_ID = 'hub';
+
 const NOT_AUTHORIZED = 5;
 
 function refused(message: string): AuthenticateError {
@@ -35,6 +38,7 @@ export function authorizePublish(client: Client | null, packet: PublishPacket, c
   // client is null only for a will that aedes publishes for a client long gone: it was
   // authorized when that client connected (storeWill runs after authenticate).
   if (!client) return callback(null);
+  if (deviceIdOf(client.id) === HUB_ID) return callback(null);
   const t = parseTopic(packet.topic);
   if (t?.kind === 'device' && t.deviceId === deviceIdOf(client.id) && DEVICE_MAY_PUBLISH.has(t.sub)) return callback(null);
   // MQTT 3.1.1 has no way to refuse one PUBLISH: the broker closes the connection.
@@ -47,6 +51,7 @@ const PUBLIC_FILTERS = new Set([
 ]);
 
 export function maySubscribe(clientId: string, filter: string): boolean {
+  if (clientId === HUB_ID) return true;
   if (PUBLIC_FILTERS.has(filter)) return true;
   const t = parseTopic(filter); // wildcards other than the public filters above never parse
   if (!t) return false;

@@ -9,7 +9,7 @@ import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
-import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf } from './access.ts';
+import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
 
 export type Logger = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void };
@@ -32,7 +32,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     connectTimeout: 10_000,
     drainTimeout: 10_000,
   });
-  aedes.authenticate = authenticate((id, secret) => ctx.devices.verify(id, secret) !== null);
+  aedes.authenticate = authenticate((id, secret) => (id === HUB_ID ? ctx.devices.verifyHub(secret) : ctx.devices.verify(id, secret) !== null));
   aedes.authorizePublish = (client, packet, cb) => {
     // Over-size payloads on a device's own topics get an answer, not a silent drop: the
     // dispatcher replies BAD_REQUEST. Elsewhere the ACL decides.
@@ -69,7 +69,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   );
 
   aedes.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
-    if (!client) return; // the hub's own publishes
+    if (!client || deviceIdOf(client.id) === HUB_ID) return; // the hub's own publishes
     try {
       onDevicePublish(ctx, dispatcher, deviceIdOf(client.id), packet, log);
     } catch (err) {
@@ -78,12 +78,12 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   });
   // Presence follows the device's main connection (client id = device id).
   aedes.on('clientReady', (client) => {
-    if (client.id !== deviceIdOf(client.id)) return;
+    if (client.id !== deviceIdOf(client.id) || client.id === HUB_ID) return;
     ctx.devices.seen(client.id, true);
     ctx.bus.emit('deviceSeen', client.id);
   });
   aedes.on('clientDisconnect', (client) => {
-    if (client.id !== deviceIdOf(client.id)) return;
+    if (client.id !== deviceIdOf(client.id) || client.id === HUB_ID) return;
     ctx.devices.seen(client.id, false);
     ctx.bus.emit('deviceSeen', client.id);
   });

@@ -35,6 +35,9 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+/** The hub's own MQTT identity (PROTOCOL.md: "the hub — may publish and subscribe everything"). */
+export const HUB_CLIENT_ID = 'hub';
+
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -64,6 +67,8 @@ export class DeviceService {
       lineExists: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM lines WHERE letter = ?'),
       windowLines: db.prepare<[number], { line: string }>('SELECT line FROM window_lines WHERE window = ? ORDER BY line'),
       allOffline: db.prepare('UPDATE devices SET online = 0 WHERE online = 1'),
+      meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
   }
 
@@ -75,6 +80,25 @@ export class DeviceService {
     // Compare even for unknown ids so timing does not tell which ids exist.
     const stored = Buffer.from(row?.secret_hash ?? '0'.repeat(64), 'hex');
     return timingSafeEqual(given, stored) && row ? row : null;
+  }
+
+  /**
+   * The hub's service credential, for tools that act as the hub over MQTT (a bridge to a
+   * governorate broker, the benchmark). Made once, kept as a hash; the secret is written
+   * to data/hub.secret (0600) by the caller.
+   */
+  ensureHubSecret(): string | null {
+    const row = this.q.meta.get('hub_secret_hash');
+    if (row) return null;
+    const secret = newSecret();
+    this.q.setMeta.run('hub_secret_hash', hashSecret(secret));
+    return secret;
+  }
+
+  verifyHub(secret: string): boolean {
+    const row = this.q.meta.get('hub_secret_hash');
+    const given = Buffer.from(hashSecret(secret), 'hex');
+    return !!row && timingSafeEqual(given, Buffer.from(row.value, 'hex'));
   }
 
   kindOf(id: string): DeviceKind | null {
@@ -96,6 +120,7 @@ export class DeviceService {
   register(args: { id: string; kind: DeviceKind; label?: string; binding?: DeviceBinding }): { device: DeviceInfo; secret: string } {
     return this.uow.run(() => {
       if (!isDeviceId(args.id)) throw new DomainError('BAD_REQUEST', 'معرف الجهاز: حروف لاتينية صغيرة وأرقام وشرطة فقط');
+      if (args.id === HUB_CLIENT_ID) throw new DomainError('BAD_REQUEST', 'المعرف hub محجوز للخادم');
       if (this.q.get.get(args.id)) throw new DomainError('CONFLICT', `الجهاز ${args.id} مسجل بالفعل`);
       const b = args.binding ?? {};
       this.checkBinding(args.kind, b);

@@ -230,11 +230,11 @@ test('a device is held to its own topics', async (t) => {
 
   // Publishing a window state or another device's commands: the broker drops the connection, nothing changes.
   const leaked = () => obs.seen.filter((m) => m.topic === topics.windowState(1) && JSON.stringify(m.payload).includes('Z999'));
-  const closed = new Promise((r) => c.once('close', r));
+  const closed = new Promise<void>((r) => c.once('close', () => r()));
   c.publish(topics.windowState(1), JSON.stringify({ ...before, ticket: 'Z999', seq: before.seq + 100 }), { qos: 1, retain: true });
   await closed;
   const c2 = await hub.rawClient({ clientId: 'kiosk-1.acl2', username: 'kiosk-1', password: hub.secretOf('kiosk-1') });
-  const closed2 = new Promise((r) => c2.once('close', r));
+  const closed2 = new Promise<void>((r) => c2.once('close', () => r()));
   c2.publish(topics.deviceCommands('keypad-1'), JSON.stringify({ id: 'abcdefgh1', type: 'window.next', at: Date.now() }), { qos: 1 });
   await closed2;
   await new Promise((r) => setTimeout(r, 100));
@@ -351,4 +351,20 @@ test('after a restart on the same data dir: same retained state, numbering conti
   const keypad2 = await hub.device('keypad-1');
   const moved = ok(await keypad2.command('window.next', {})) as WindowState;
   assert.ok(moved.seq > w1.seq);
+});
+
+test('the hub service identity may do everything; its secret is written once, 0600', async (t) => {
+  const hub = await startTestHub(t);
+  const fs = await import('node:fs');
+  const file = `${hub.dataDir}/hub.secret`;
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(`${hub.dataDir}/devices.json`).mode & 0o777, 0o600);
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  const c = await hub.rawClient({ clientId: 'hub.tool', username: 'hub', password: secret });
+  const rec = new Recorder(c);
+  await c.subscribeAsync('shubbak/v1/#', { qos: 1 });
+  await rec.waitFor(topics.windowState(1));
+  await assert.rejects(hub.rawClient({ clientId: 'hub.x', username: 'hub', password: 'guess' }));
+  // No device can take the hub's name.
+  assert.throws(() => hub.ctx.devices.register({ id: 'hub', kind: 'kiosk' }));
 });
