@@ -6,9 +6,18 @@ import type { ChangeSet } from '../services/unit-of-work.ts';
 import type { HubBroker, Logger } from './broker.ts';
 
 export const CLOCK_INTERVAL_MS = 10_000;
+/**
+ * A line's waiting count changes with every ticket; under a rush, publishing each change
+ * to every subscribed device costs more than the tickets themselves. The first change is
+ * published at once, later ones at most once per this interval (the newest state wins).
+ * Window states, hall calls and announcements are never delayed.
+ */
+export const LINE_STATE_MIN_INTERVAL_MS = 100;
 
 export class StatePublisher {
   private clockTimer: NodeJS.Timeout | null = null;
+  private readonly lineLastSent = new Map<string, number>();
+  private readonly lineTimers = new Map<string, NodeJS.Timeout>();
   private readonly onCommitted = (c: ChangeSet) => this.publishChanges(c);
 
   constructor(
@@ -37,6 +46,24 @@ export class StatePublisher {
   stop(): void {
     this.ctx.bus.off('committed', this.onCommitted);
     if (this.clockTimer) clearInterval(this.clockTimer);
+    for (const t of this.lineTimers.values()) clearTimeout(t);
+    this.lineTimers.clear();
+  }
+
+  private publishLine(letter: string): void {
+    if (this.lineTimers.has(letter)) return; // a trailing publish is already due
+    const wait = (this.lineLastSent.get(letter) ?? -Infinity) + LINE_STATE_MIN_INTERVAL_MS - performance.now();
+    const send = () => {
+      this.lineTimers.delete(letter);
+      this.lineLastSent.set(letter, performance.now());
+      try {
+        this.retain(topics.lineState(letter), this.ctx.queue.lineState(letter)).catch((err) => this.log.error({ err }, 'line publish failed'));
+      } catch (err) {
+        this.log.error({ err }, 'line state read failed');
+      }
+    };
+    if (wait <= 0) send();
+    else this.lineTimers.set(letter, setTimeout(send, wait));
   }
 
   publishClock(): void {
@@ -58,11 +85,10 @@ export class StatePublisher {
     const jobs: Promise<void>[] = [];
     try {
       for (const n of c.windows) jobs.push(this.retain(topics.windowState(n), queue.windowState(n)));
-      for (const l of c.lines) jobs.push(this.retain(topics.lineState(l), queue.lineState(l)));
+      for (const l of c.lines) this.publishLine(l);
       if (c.hall) jobs.push(this.retain(topics.hallCalls(), queue.hallCalls()));
       for (const a of c.announces) jobs.push(this.broker.publish(topics.hallAnnounce(), JSON.stringify(a), { qos: 1, retain: false }));
       for (const id of c.devices) jobs.push(this.publishConfig(id));
-      // A window's or line's change can change a keypad's config (the lines it shows).
     } catch (err) {
       this.log.error({ err }, 'state publish failed');
     }

@@ -1,0 +1,84 @@
+// A separate device process for the benchmark (forked with IPC). Modes:
+//  - issue: one kiosk sends ticket.issue one after another, reports each round trip;
+//  - load: many kiosks keep commands in flight for a while, report how many completed;
+//  - display: a window board records when each new ticket reaches it.
+import { DeviceLink } from '@shubbak/protocol/device-link';
+import mqtt from 'mqtt';
+import { topics, type WindowState } from '@shubbak/protocol';
+
+type Creds = { id: string; secret: string };
+type Job =
+  | { mode: 'issue'; url: string; device: Creds; count: number; line: string }
+  | { mode: 'load'; url: string; devices: Creds[]; seconds: number; inflight: number; lines: string[] }
+  | { mode: 'display'; url: string; device: Creds; window: number };
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6; // CLOCK_MONOTONIC: comparable across processes
+
+async function connect(url: string, d: Creds): Promise<DeviceLink> {
+  const link = new DeviceLink({ url, deviceId: d.id, secret: d.secret, kind: 'kiosk', replyTimeoutMs: 30_000 });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${d.id}: no hub clock`)), 20_000);
+    link.once('clock', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  return link;
+}
+
+async function run(job: Job): Promise<unknown> {
+  if (job.mode === 'issue') {
+    const link = await connect(job.url, job.device);
+    const samples: number[] = [];
+    for (let i = 0; i < job.count; i++) {
+      const t0 = nowMs();
+      const r = await link.command('ticket.issue', { line: job.line });
+      samples.push(nowMs() - t0);
+      if (!r.ok) throw new Error(`ticket.issue failed: ${JSON.stringify(r)}`);
+    }
+    await link.close();
+    return { samples };
+  }
+  if (job.mode === 'load') {
+    const links = await Promise.all(job.devices.map((d) => connect(job.url, d)));
+    let done = 0;
+    let failed = 0;
+    const end = nowMs() + job.seconds * 1000;
+    const t0 = nowMs();
+    await Promise.all(
+      links.flatMap((link, i) =>
+        Array.from({ length: job.inflight }, async (_, k) => {
+          while (nowMs() < end) {
+            const r = await link.command('ticket.issue', { line: job.lines[(i + k) % job.lines.length] });
+            if (r.ok) done++;
+            else failed++;
+          }
+        }),
+      ),
+    );
+    const elapsed = (nowMs() - t0) / 1000;
+    await Promise.all(links.map((l) => l.close()));
+    return { done, failed, elapsed };
+  }
+  // display: record the arrival time of each ticket on the window's retained state.
+  const client = mqtt.connect(job.url, { clientId: job.device.id, username: job.device.id, password: job.device.secret, protocolVersion: 4 });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  (client.stream as unknown as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
+  const arrivals: Record<string, number> = {};
+  client.on('message', (_t, payload) => {
+    const s = JSON.parse(payload.toString()) as WindowState;
+    if (s.ticket && arrivals[s.ticket] === undefined) arrivals[s.ticket] = nowMs();
+  });
+  await client.subscribeAsync(topics.windowState(job.window), { qos: 1 });
+  process.send!({ ready: true });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  await client.endAsync();
+  return { arrivals };
+}
+
+process.once('message', (job: Job) => {
+  run(job).then(
+    (result) => process.send!({ result }, () => process.exit(0)),
+    (err: Error) => process.send!({ error: err.stack ?? String(err) }, () => process.exit(1)),
+  );
+});

@@ -1,0 +1,83 @@
+// Shared pieces of the benchmark: percentiles, free ports, a hub in its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export type Row = { name: string; value: number; unit: string };
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summary(samples: number[]): { p50: number; p99: number; n: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), n: s.length, mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export type HubProcess = { child: ChildProcess; mqttPort: number; httpPort: number; mqttUrl: string; httpUrl: string; stop(): Promise<void> };
+
+/** Start hub/server.ts in its own process on free ports, as `npm start` would. */
+export async function startHubProcess(root: string, dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  const mqttPort = await freePort();
+  const httpPort = await freePort();
+  const prof = process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'hub/server.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SHUBBAK_DATA_DIR: dataDir, SHUBBAK_MQTT_PORT: String(mqttPort), SHUBBAK_HTTP_PORT: String(httpPort),
+      SHUBBAK_HOST: '127.0.0.1', SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'error', ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(mqttPort);
+  await waitForPort(httpPort);
+  return {
+    child, mqttPort, httpPort, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpUrl: `http://127.0.0.1:${httpPort}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export function fmt(n: number, digits = 2): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
