@@ -44,6 +44,8 @@ export function newSecret(): string {
 
 export class DeviceService {
   private readonly q;
+  /** Every command asks who the device is and what it is bound to: answered from memory. */
+  private readonly configs = new Map<string, { kind: DeviceKind; config: DeviceConfig | null }>();
 
   constructor(
     private readonly db: Db,
@@ -102,7 +104,23 @@ export class DeviceService {
   }
 
   kindOf(id: string): DeviceKind | null {
-    return this.q.get.get(id)?.kind ?? null;
+    return this.cached(id)?.kind ?? null;
+  }
+
+  private cached(id: string): { kind: DeviceKind; config: DeviceConfig | null } | null {
+    let c = this.configs.get(id);
+    if (!c) {
+      const kind = this.q.get.get(id)?.kind;
+      if (!kind) return null;
+      c = { kind, config: this.readConfig(id) };
+      this.configs.set(id, c);
+    }
+    return c;
+  }
+
+  /** Bindings changed (a device, a window's lines): forget what was cached. */
+  invalidate(): void {
+    this.configs.clear();
   }
 
   private checkBinding(kind: DeviceKind, b: DeviceBinding): void {
@@ -130,6 +148,7 @@ export class DeviceService {
         buttons: b.buttons ? JSON.stringify(b.buttons) : null, transfer_to: b.transferTo ? JSON.stringify(b.transferTo) : null,
         rows: b.rows ?? null, now: this.clock(),
       });
+      this.invalidate();
       this.uow.device(args.id);
       return { device: this.info(args.id)!, secret };
     });
@@ -154,6 +173,7 @@ export class DeviceService {
         id, window: b.window ?? null, buttons: b.buttons ? JSON.stringify(b.buttons) : null,
         transfer_to: b.transferTo ? JSON.stringify(b.transferTo) : null, rows: b.rows ?? null,
       });
+      this.invalidate();
       this.uow.device(id);
       return this.info(id)!;
     });
@@ -162,12 +182,17 @@ export class DeviceService {
   remove(id: string): void {
     this.uow.run(() => {
       if (!this.q.remove.run(id).changes) throw new DomainError('NOT_FOUND', `لا يوجد جهاز ${id}`);
+      this.invalidate();
       this.uow.device(id);
     });
   }
 
   /** What the device is bound to, as published on devices/{id}/config; null = not provisioned. */
   configOf(id: string): DeviceConfig | null {
+    return this.cached(id)?.config ?? null;
+  }
+
+  private readConfig(id: string): DeviceConfig | null {
     const d = this.q.get.get(id);
     if (!d) return null;
     switch (d.kind) {

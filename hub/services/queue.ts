@@ -10,7 +10,7 @@ import {
 import { localDay, type Clock } from '../domain/time.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
-type LineRow = { letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number };
+type LineRow = { letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number; waiting: number; waiting_priority: number };
 type WindowRow = {
   number: number; label_ar: string; label_en: string; status: WindowStatus; current_visit: number | null;
   clerk: string | null; status_since: number; seq: number;
@@ -56,16 +56,6 @@ export class QueueService {
       ),
       event: db.prepare('INSERT INTO visit_events (visit_id, at, event, window, actor) VALUES (?, ?, ?, ?, ?)'),
       visit: db.prepare<[number], VisitRow>(`${VISIT} WHERE v.id = ?`),
-      /** Waiting visits of today in one line that will be called before (priority, queued_at, id). */
-      ahead: db.prepare<[string, string, number, number, number, number, number], { n: number }>(
-        `SELECT count(*) AS n FROM visits v JOIN tickets t ON t.id = v.ticket_id
-         WHERE v.line = ? AND v.status = 'waiting' AND t.day = ?
-           AND (v.priority > ? OR (v.priority = ? AND (v.queued_at < ? OR (v.queued_at = ? AND v.id < ?))))`,
-      ),
-      waitingCount: db.prepare<[string, string], { n: number }>(
-        `SELECT count(*) AS n FROM visits v JOIN tickets t ON t.id = v.ticket_id
-         WHERE v.line = ? AND v.status = 'waiting' AND t.day = ?`,
-      ),
       nextFor: db.prepare<[number, string], VisitRow>(
         `${VISIT} JOIN window_lines wl ON wl.line = v.line AND wl.window = ?
          WHERE v.status = 'waiting' AND t.day = ?
@@ -113,8 +103,23 @@ export class QueueService {
     };
   }
 
+  private lastWriteDay: string | null = null;
+
   private today(now = this.clock()): string {
     return localDay(now, this.config.timezone);
+  }
+
+  /**
+   * The first write of a new day closes the previous days' queues, so the waiting counts
+   * (kept by triggers, see migration 002) only ever count today's tickets.
+   */
+  private dayOf(now: number): string {
+    const day = this.today(now);
+    if (day !== this.lastWriteDay) {
+      this.lastWriteDay = day;
+      this.expirePastDays();
+    }
+    return day;
   }
 
   private lineRow(letter: string): LineRow {
@@ -142,16 +147,18 @@ export class QueueService {
   issue(args: { line: string; priority?: boolean; by: Actor }): IssuedTicket {
     return this.uow.run(() => {
       const now = this.clock();
-      const day = this.today(now);
+      const day = this.dayOf(now);
       const line = this.lineRow(args.line);
       if (!line.open) throw new DomainError('LINE_CLOSED');
+      // Everyone waiting entered the line before now, so a new ticket has all of them ahead,
+      // or, with priority, the other priority tickets.
+      const ahead = priorityAhead(line, args.priority === true);
       const number = this.q.nextNumber.get(day, line.letter)!.last;
       const label = ticketLabel(line.letter, number);
       const priority = args.priority ? 1 : 0;
       const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by).lastInsertRowid);
       const visitId = Number(this.q.insertVisit.run(ticketId, line.letter, priority, now).lastInsertRowid);
       this.q.event.run(visitId, now, 'issued', null, args.by);
-      const ahead = this.q.ahead.get(line.letter, day, priority, priority, now, now, visitId)!.n;
       this.uow.line(line.letter);
       const ticket: IssuedTicket = {
         number: label,
@@ -188,7 +195,7 @@ export class QueueService {
   next(n: number, by: Actor): NextResult {
     return this.uow.run(() => {
       const now = this.clock();
-      const day = this.today(now);
+      const day = this.dayOf(now);
       const w = this.windowRow(n);
       this.finishCurrent(w, 'done', now, by);
       const v = this.q.nextFor.get(n, day);
@@ -338,6 +345,7 @@ export class QueueService {
     return this.uow.run(() => {
       const now = this.clock();
       const day = this.today(now);
+      this.lastWriteDay = day;
       const stale = this.q.windowsWithOldVisits.all(day);
       for (const { number } of stale) this.setWindow(number, 'idle', null, now, 'system');
       const changed = this.q.expireOld.run(now, day).changes;
@@ -404,7 +412,7 @@ export class QueueService {
   lineState(letter: string): LineState {
     const line = this.lineRow(letter);
     const day = this.today();
-    const waiting = this.q.waitingCount.get(letter, day)!.n;
+    const waiting = line.waiting;
     return {
       line: line.letter,
       name: line.name_ar,
@@ -444,4 +452,8 @@ export class QueueService {
     if (!v || !isAtWindow(v.status)) return null;
     return { visitId: v.id, ticketId: v.ticket_id, label: v.label, line: v.line, status: v.status };
   }
+}
+
+function priorityAhead(line: LineRow, priority: boolean): number {
+  return priority ? line.waiting_priority : line.waiting;
 }
