@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role, StaffUser } from '../../auth/roles.ts';
 import { runDomain } from '../../http/domain.ts';
+import { ApiError } from '../../http/errors.ts';
 import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
   LineParams, LineState, LineView, NextReply, TransferBody, WindowNumberParams, WindowState, WindowView,
@@ -15,6 +16,11 @@ const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, idempotency } = app.hub;
   const actor = (req: { user: StaffUser | null }) => (req.user ? `user:${req.user.id}` : 'user:local');
+  /** A clerk works their own window; the manager and the administrator may stand in at any. */
+  const assertOwnWindow = (user: StaffUser | null, n: number) => {
+    if (!user || user.role === 'manager' || user.role === 'admin') return;
+    if (user.window !== n) throw new ApiError(403, 'NOT_YOUR_WINDOW', `هذا ليس شباكك: أنت مسجل على ${user.window ? `شباك ${user.window}` : 'لا شباك'}`, undefined, 'Not your window');
+  };
 
   app.get('/lines', {
     config: { access: 'public' },
@@ -57,6 +63,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: WINDOW_CLERKS },
       schema: { tags: ['queue'], summary, params: WindowNumberParams, headers: IdempotencyHeaders, response: { 200: response } },
     }, async (req): Promise<any> => {
+      assertOwnWindow(req.user, req.params.n);
       const by = actor(req);
       return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], `window.${path}`, () => run(req.params.n, by)));
     });
@@ -76,6 +83,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: WINDOW_CLERKS },
     schema: { tags: ['queue'], summary: 'Send the current ticket to another line, same number', params: WindowNumberParams, headers: IdempotencyHeaders, body: TransferBody, response: { 200: WindowState } },
   }, async (req) => {
+    assertOwnWindow(req.user, req.params.n);
     const by = actor(req);
     return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], 'window.transfer', () => queue.transfer(req.params.n, req.body.toLine, by)));
   });
