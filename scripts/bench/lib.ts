@@ -52,12 +52,20 @@ export function rssMb(pid: number): number {
 
 export type HubProcess = { child: ChildProcess; mqttPort: number; httpPort: number; mqttUrl: string; httpUrl: string; stop(): Promise<void> };
 
+/** The node arguments of `npm start` (package.json), so the benchmark runs the hub exactly so. */
+export function startCommandArgs(root: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
+  return words.slice(1).map((w) => (w.endsWith('.ts') ? path.join(root, w) : w));
+}
+
 /** Start hub/server.ts in its own process on free ports, as `npm start` would. */
 export async function startHubProcess(root: string, dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const prof = process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'hub/server.ts')], {
+  const child = spawn(process.execPath, [...prof, ...startCommandArgs(root)], {
     cwd: root,
     env: {
       ...process.env,
