@@ -40,22 +40,21 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   };
   aedes.authorizeSubscribe = authorizeSubscribe;
 
-  // The hub's publishes go out one after another. aedes numbers every packet and a client
-  // drops any packet numbered below one it already got; a retained publish waits for the
-  // retained store, so a later non-retained one (an announcement) could overtake it and
-  // the state update would be silently dropped.
-  let tail: Promise<void> = Promise.resolve();
-  const publishNow = (topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }) =>
+  // aedes numbers every packet when publish() is called, and a client drops a packet
+  // numbered below one it already got. A retained publish first waits for the retained
+  // store, so a later publish (an announcement, a reply) could overtake it and the newer
+  // state would be dropped as a "duplicate". So the hub stores retained state itself and
+  // then publishes it as a live message: packets are numbered in the order they go out,
+  // and nothing has to wait for anything else.
+  const persistence = (aedes as unknown as { persistence: { storeRetained(p: object): Promise<void> } }).persistence;
+  const emit = (topic: string, payload: Buffer, qos: 0 | 1) =>
     new Promise<void>((resolve, reject) =>
-      aedes.publish(
-        { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos, retain: opts.retain, dup: false },
-        (err) => (err ? reject(err) : resolve()),
-      ),
+      aedes.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
     );
-  const publish: HubBroker['publish'] = (topic, payload, opts) => {
-    const done = tail.then(() => publishNow(topic, payload, opts));
-    tail = done.catch(() => {});
-    return done;
+  const publish: HubBroker['publish'] = async (topic, payload, opts) => {
+    const buf = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    if (opts.retain) await persistence.storeRetained({ cmd: 'publish', topic, payload: buf, qos: opts.qos, retain: true, dup: false });
+    await emit(topic, buf, opts.qos);
   };
 
   const dispatcher = new CommandDispatcher(
