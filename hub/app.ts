@@ -9,6 +9,24 @@ import { errorHandler } from './http/errors.ts';
 import { accessGuard } from './auth/guard.ts';
 import { queueRoutes } from './routes/queue/routes.ts';
 import { deviceRoutes } from './routes/devices/routes.ts';
+import { reportRoutes } from './routes/reports/routes.ts';
+import { authRoutes } from './routes/auth/routes.ts';
+import { userRoutes } from './routes/users/routes.ts';
+import { catalogRoutes } from './routes/catalog/routes.ts';
+import { citizenRoutes } from './routes/citizens/routes.ts';
+import { complaintRoutes } from './routes/complaints/routes.ts';
+import { meetingRoutes } from './routes/meetings/routes.ts';
+import { open311Routes } from './routes/open311/routes.ts';
+import { fileRoutes } from './routes/files/routes.ts';
+import { attachmentRoutes } from './routes/attachments/routes.ts';
+import { paymentRoutes } from './routes/payments/routes.ts';
+import { revenueRoutes } from './routes/revenue/routes.ts';
+import { publicRoutes } from './routes/public/routes.ts';
+import { publicRateLimit } from './routes/public/rate-limit.ts';
+import { inspectionRoutes } from './routes/inspections/routes.ts';
+import { auditRoutes } from './routes/audit/routes.ts';
+import { liveRoutes } from './live/routes.ts';
+import { webRoutes } from './routes/web/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,10 +67,30 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
 
   // The hub's plugins
   await app.register(accessGuard);
+  await app.register(publicRateLimit);
 
   // Routes
   await app.register(queueRoutes, { prefix: '/api' });
   await app.register(deviceRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(userRoutes, { prefix: '/api' });
+  await app.register(catalogRoutes, { prefix: '/api' });
+  await app.register(citizenRoutes, { prefix: '/api' });
+  await app.register(complaintRoutes, { prefix: '/api' });
+  await app.register(meetingRoutes, { prefix: '/api' });
+  await app.register(inspectionRoutes, { prefix: '/api' });
+  await app.register(auditRoutes, { prefix: '/api' });
+  await app.register(fileRoutes, { prefix: '/api' });
+  await app.register(attachmentRoutes, { prefix: '/api' });
+  await app.register(paymentRoutes, { prefix: '/api' });
+  await app.register(revenueRoutes, { prefix: '/api' });
+  await app.register(publicRoutes, { prefix: '/api' });
+  await app.register(open311Routes);
+  await app.register(liveRoutes, { prefix: '/api' });
+  await app.register(webRoutes);
+  // The device simulator's page (/sim), before listen; the simulator attaches its devices later.
+  if (ctx.config.simulate) await app.register((await import('./sim/routes.ts')).simRoutes);
 
   return app;
 }

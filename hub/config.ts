@@ -21,6 +21,18 @@ export type HubConfig = {
   simulate: boolean;
   /** Seed the demo center on an empty database. */
   seedDemo: boolean;
+  /** log2 of scrypt's N for staff passwords (15 = 32 MiB per hash); tests lower it for speed. */
+  passwordCost: number;
+  /** Opening hours (Cairo time): device alerts are raised only while the center is open. */
+  openDays: number[];
+  openFrom: string;
+  openUntil: string;
+  /** The weekly backup: weekday (0 = Sunday), local time, where, and how many to keep. */
+  backupWeekday: number;
+  backupTime: string;
+  /** null = <dataDir>/backups */
+  backupDir: string | null;
+  backupKeep: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 };
 
@@ -55,6 +67,21 @@ function timezone(env: Env, name: string, def: string): string {
   return tz;
 }
 
+function hm(env: Env, name: string, def: string): string {
+  const raw = env[name]?.trim() || def;
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw)) throw new ConfigError(`${name} must be a time HH:MM (24 h), got "${raw}"`);
+  return raw;
+}
+
+/** A comma list of weekdays, 0 = Sunday … 6 = Saturday. */
+function weekdays(env: Env, name: string, def: number[]): number[] {
+  const raw = env[name]?.trim();
+  if (!raw) return def;
+  const parts = raw.split(',').map((x) => x.trim());
+  if (!parts.every((x) => /^[0-6]$/.test(x))) throw new ConfigError(`${name} must be weekdays 0-6 (0 = Sunday) separated by commas, got "${raw}"`);
+  return [...new Set(parts.map(Number))].sort();
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -75,6 +102,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     defaultServiceMin: int(env, 'SHUBBAK_DEFAULT_SERVICE_MIN', 5, 1, 120),
     simulate: bool(env, 'SHUBBAK_SIMULATE', true),
     seedDemo: bool(env, 'SHUBBAK_SEED_DEMO', true),
+    passwordCost: int(env, 'SHUBBAK_PASSWORD_COST', 15, 10, 20),
+    openDays: weekdays(env, 'SHUBBAK_OPEN_DAYS', [0, 1, 2, 3, 4]),
+    openFrom: hm(env, 'SHUBBAK_OPEN_FROM', '08:00'),
+    openUntil: hm(env, 'SHUBBAK_OPEN_UNTIL', '15:00'),
+    backupWeekday: int(env, 'SHUBBAK_BACKUP_WEEKDAY', 4, 0, 6),
+    backupTime: hm(env, 'SHUBBAK_BACKUP_TIME', '15:30'),
+    backupDir: env.SHUBBAK_BACKUP_DIR ? path.resolve(env.SHUBBAK_BACKUP_DIR) : null,
+    backupKeep: int(env, 'SHUBBAK_BACKUP_KEEP', 8, 1, 520),
     logLevel,
     ...overrides,
   };

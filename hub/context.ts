@@ -9,6 +9,20 @@ import { UnitOfWork, type ChangeSet } from './services/unit-of-work.ts';
 import { QueueService } from './services/queue.ts';
 import { DeviceService } from './services/devices.ts';
 import { IdempotencyLog } from './services/idempotency.ts';
+import { ReportService } from './services/reports.ts';
+import { AlertService } from './services/alerts.ts';
+import { BackupService } from './services/backup.ts';
+import { AuditLog } from './services/audit.ts';
+import { StaffService } from './services/staff.ts';
+import { CatalogService } from './services/catalog.ts';
+import { CitizenService } from './services/citizens.ts';
+import { PublicStatusRegistry } from './services/public-status.ts';
+import { ComplaintService } from './services/complaints.ts';
+import { MeetingService } from './services/meetings.ts';
+import { InspectionService } from './services/inspections.ts';
+import { FileService } from './services/files.ts';
+import { AttachmentService } from './services/attachments.ts';
+import { PaymentService } from './services/payments.ts';
 
 export type HubEvents = {
   /** A transaction committed with these changes: publish retained state, push to panels. */
@@ -26,6 +40,20 @@ export type HubContext = {
   queue: QueueService;
   devices: DeviceService;
   idempotency: IdempotencyLog;
+  reports: ReportService;
+  alerts: AlertService;
+  backups: BackupService;
+  audit: AuditLog;
+  staff: StaffService;
+  catalog: CatalogService;
+  citizens: CitizenService;
+  publicStatus: PublicStatusRegistry;
+  complaints: ComplaintService;
+  meetings: MeetingService;
+  inspections: InspectionService;
+  files: FileService;
+  attachments: AttachmentService;
+  payments: PaymentService;
 };
 
 export function createContext(config: HubConfig, clock: Clock): HubContext {
@@ -36,5 +64,24 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const queue = new QueueService(db, uow, clock, config);
   const devices = new DeviceService(db, uow, clock, config);
   const idempotency = new IdempotencyLog(db, uow, clock);
-  return { config, clock, db, uow, bus, queue, devices, idempotency };
+  const audit = new AuditLog(db, uow, clock);
+  const staff = new StaffService(db, uow, clock, config, audit);
+  const catalog = new CatalogService(db, uow, clock, audit, config.timezone);
+  const citizens = new CitizenService(db, uow, clock, audit, config.timezone);
+  const publicStatus = new PublicStatusRegistry();
+  const complaints = new ComplaintService(db, uow, clock, audit, catalog, citizens, config.timezone, publicStatus);
+  const meetings = new MeetingService(db, uow, clock, audit, citizens, config.timezone);
+  const inspections = new InspectionService(db, uow, clock, audit);
+  inspections.register('complaint', (id) => (/^\d+$/.test(id) ? complaints.find(Number(id)) : complaints.byInquiry(id)));
+  const files = new FileService(db, uow, clock, audit, catalog, citizens, queue, config.timezone, publicStatus);
+  inspections.register('file', (id) => {
+    const f = /^\d+$/.test(id) ? files.findById(Number(id)) : files.findByInquiry(id);
+    return f ? files.detail(f, null) : null;
+  });
+  const attachments = new AttachmentService(db, uow, clock, audit, files, config.dataDir);
+  const payments = new PaymentService(db, uow, clock, audit, catalog, citizens, files, config.timezone);
+  const reports = new ReportService(db, clock, config);
+  const alerts = new AlertService(db, uow, clock, config);
+  const backups = new BackupService(db, clock, config);
+  return { config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, reports, alerts, backups };
 }

@@ -10,6 +10,10 @@ import { buildApp } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
 import { seedDemoCenter } from './db/seed.ts';
+import { seedDemoCatalog } from './db/seed-catalog.ts';
+import { seedDemoStaff } from './db/seed-staff.ts';
+import { announceFirstAdmin } from './auth/first-admin.ts';
+import { acquireHubLock } from './services/backup.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 
 export type RunningHub = {
@@ -31,8 +35,17 @@ export type StartOptions = { clock?: Clock; logger?: boolean | { level: string }
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const clock = opts.clock ?? systemClock;
-  const ctx = createContext(config, clock);
-  const app = await buildApp(ctx, { logger: opts.logger });
+  // Held while the hub runs: the backup CLI refuses to restore over a live database.
+  const releaseLock = acquireHubLock(config.dataDir);
+  let ctx: HubContext;
+  let app: FastifyInstance;
+  try {
+    ctx = createContext(config, clock);
+    app = await buildApp(ctx, { logger: opts.logger });
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
   let broker: HubBroker | null = null;
   try {
     ctx.devices.markAllOffline();
@@ -50,6 +63,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const hubSecret = ctx.devices.ensureHubSecret();
     if (hubSecret) writeSecretFile(path.join(config.dataDir, 'hub.secret'), hubSecret + '\n');
     const seededDevicesFile = config.seedDemo ? seedDemoCenter(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
+    // Staff: the first administrator (one-time password, printed once); the demo catalog and staff with the demo center.
+    announceFirstAdmin(await ctx.staff.ensureFirstAdmin(), config);
+    if (config.seedDemo) {
+      seedDemoCatalog(ctx);
+      await seedDemoStaff(ctx);
+    }
     const publisher = new StatePublisher(ctx, broker, app.log);
     await publisher.start();
 
@@ -69,22 +88,47 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }, 60_000);
     timer.unref();
 
+    // Supervision: device alerts follow each presence/health report and a sweep each
+    // minute (a device already down at opening time); the weekly backup runs on its own timer.
+    const onDeviceSeen = (id: string) => {
+      try {
+        ctx.alerts.check(id);
+      } catch (err) {
+        app.log.error({ err, device: id }, 'device alert check failed');
+      }
+    };
+    ctx.bus.on('deviceSeen', onDeviceSeen);
+    const alertSweep = setInterval(() => {
+      try {
+        ctx.alerts.sweep();
+      } catch (err) {
+        app.log.error({ err }, 'device alert sweep failed');
+      }
+    }, 60_000);
+    alertSweep.unref();
+    const stopBackups = ctx.backups.schedule((err) => app.log.error({ err }, 'weekly backup failed'));
+
     const b = broker;
     return {
       ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, seededDevicesFile,
       publishClock: () => publisher.publishClock(),
       async close() {
         clearInterval(timer);
+        clearInterval(alertSweep);
+        stopBackups();
+        ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
         await b.close();
         await app.close();
         ctx.db.close();
+        releaseLock();
       },
     };
   } catch (err) {
     await broker?.close().catch(() => {});
     await app.close().catch(() => {});
     ctx.db.close();
+    releaseLock();
     throw err;
   }
 }

@@ -1,22 +1,95 @@
-// Enforces each route's declared access (config.access, see roles.ts).
-//
-// STOPGAP until staff sign-in lands (issue 4): a route limited to roles is reachable only
-// from the hub itself (loopback). 'public' routes are open.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// Enforces each route's declared access (config.access, see roles.ts) with staff sessions:
+// - the session cookie (httpOnly, SameSite=Strict, Secure over TLS) names a live session;
+//   request.user is its user, or null;
+// - a role-limited route answers 401 without a session and 403 when the role is not listed;
+// - a state-changing request to a role-limited route must echo the session's CSRF token
+//   (readable cookie `shubbak_csrf`) in the `x-csrf-token` header (double submit);
+// - a user who must change their password may only reach the routes that let them do so.
+// It also records every route's access as it is registered: the role × route matrix
+// (docs/roles.md, tests/integration/roles-matrix.test.ts) is read from there.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
 import { ApiError } from '../http/errors.ts';
+import type { RouteAccess } from './roles.ts';
 
-function fromLoopback(req: FastifyRequest): boolean {
-  const ip = req.socket.remoteAddress ?? '';
-  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
+export const SESSION_COOKIE = 'shubbak_session';
+export const CSRF_COOKIE = 'shubbak_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Routes a user who must change their password can still reach. */
+const PASSWORD_CHANGE_ROUTES = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export type AccessEntry = { method: string; url: string; access: RouteAccess | undefined };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, in registration order. */
+    accessTable: AccessEntry[];
+  }
+  interface FastifyRequest {
+    /** The session's token and CSRF token, when signed in. */
+    session: { token: string; csrfToken: string; mustChangePassword: boolean } | null;
+  }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Set the session and CSRF cookies after sign-in. */
+export function setSessionCookies(req: FastifyRequest, reply: FastifyReply, token: string, csrfToken: string, expiresAt: number): void {
+  const secure = req.protocol === 'https';
+  const expires = new Date(expiresAt);
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires });
+  // Readable by the panel's script, which echoes it in x-csrf-token; another site can neither read it nor send the header.
+  reply.setCookie(CSRF_COOKIE, csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure, expires });
+}
+
+export function clearSessionCookies(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
 
 async function guard(app: FastifyInstance): Promise<void> {
+  await app.register(cookie);
+  app.decorate('accessTable', [] as AccessEntry[]);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.accessTable.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
   app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+
   app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const s = app.hub.staff.session(token);
+      if (s) {
+        req.user = s.user;
+        req.session = { token, csrfToken: s.csrfToken, mustChangePassword: s.mustChangePassword };
+      }
+    }
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
-    if (!fromLoopback(req)) throw new ApiError(403, 'FORBIDDEN', 'هذه الواجهة متاحة من جهاز الخادم فقط حتى تفعيل حسابات الموظفين');
+    if (!req.user || !req.session) throw new ApiError(401, 'UNAUTHENTICATED', 'يجب تسجيل الدخول أولاً', undefined, 'Sign in first');
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameToken(sent, req.session.csrfToken)) {
+        throw new ApiError(403, 'CSRF', 'انتهت صلاحية الصفحة، أعد تحميلها وحاول مرة أخرى', undefined, 'Missing or wrong CSRF token');
+      }
+    }
+    if (req.session.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(req.routeOptions.url ?? '')) {
+      throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'يجب تغيير كلمة المرور المؤقتة أولاً', undefined, 'Change your one-time password first');
+    }
+    if (!access.includes(req.user.role)) throw new ApiError(403, 'FORBIDDEN', 'ليس لديك صلاحية لهذا الإجراء', undefined, 'Your role may not do this');
   });
 }
 

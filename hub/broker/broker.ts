@@ -120,10 +120,11 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     },
     async close() {
       for (const w of wss) w.close();
-      for (const s of servers) {
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
+      // Stop accepting first, then let aedes drop the connected clients: a server's close
+      // callback waits for its last connection, so awaiting it first hangs with devices online.
+      const stopped = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await Promise.all(stopped);
       dispatcher.flush();
     },
   };

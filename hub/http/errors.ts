@@ -2,6 +2,7 @@
 // for people, field-level details for forms.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_MESSAGES, type ErrorCode } from '@shubbak/protocol';
+import { arabicValidationMessage } from './validation-messages.ts';
 
 export type ApiErrorBody = {
   error: { code: string; message: string; messageEn?: string; details?: { path: string; message: string }[] };
@@ -64,7 +65,7 @@ export function errorHandler(err: FastifyError | ApiError | Error, request: Fast
   if (fe.validation) {
     const details = fe.validation.map((v) => ({
       path: (v.instancePath || '/' + ((v.params as { missingProperty?: string })?.missingProperty ?? '')) || '/',
-      message: v.message ?? 'invalid',
+      message: arabicValidationMessage(v as { keyword: string; params?: Record<string, unknown> }),
     }));
     void reply.status(400).send({ error: { code: 'VALIDATION', message: HTTP_MESSAGES[400].ar, messageEn: fe.message, details } });
     return;

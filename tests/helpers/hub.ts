@@ -33,7 +33,7 @@ export async function startTestHub(
   opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig> } = {},
 ): Promise<TestHub> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, simulate: false, logLevel: 'silent', ...opts.config });
+  const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, simulate: false, logLevel: 'silent', passwordCost: 12, ...opts.config });
   const hub = await startHub(config, { clock: opts.clock });
   const creds = readDevicesFile(dataDir);
   const closers: (() => Promise<unknown>)[] = [];

@@ -1,0 +1,300 @@
+// The weekly saved copy (the manager's "طبع نسخة محفوظة من البيانات كل أسبوع"): SQLite's
+// online backup of the live database into the backups directory, checked by opening the
+// copy (integrity_check and row counts), with a printable register of the week's files
+// beside it, and the oldest copies removed beyond the retention count.
+//
+// Restoring replaces the database file, so it is refused while a hub runs on it: the
+// hub holds a lock file (shubbak.db.lock with its pid) from start to close.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { HubConfig } from '../config.ts';
+import type { Db } from '../db/connection.ts';
+import { nextWeeklyRun, parseHm } from '../domain/schedule.ts';
+import { localDay, type Clock } from '../domain/time.ts';
+import { addDays } from '../domain/deadlines.ts';
+import { weeklyRegisterHtml } from './reports.ts';
+import { verifyAuditTable } from './audit.ts';
+
+export const DB_FILE = 'shubbak.db';
+const BACKUP_NAME = /^shubbak-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z?\.db$/;
+
+export type BackupCheck = {
+  integrity: string;
+  rowCounts: Record<string, number>;
+  /** The audit trail's hash chain in the copy (null when the copy has no audit table). */
+  audit: { ok: boolean; count: number } | null;
+};
+export type BackupRecord = {
+  id: number; file: string; startedAt: number; finishedAt: number; bytes: number; integrity: string;
+  rowCounts: Record<string, number>; trigger: string; registerFile: string | null; error: string | null;
+};
+
+export function dbPath(dataDir: string): string {
+  return path.join(dataDir, DB_FILE);
+}
+
+export function backupDirOf(config: Pick<HubConfig, 'dataDir' | 'backupDir'>): string {
+  return config.backupDir ?? path.join(config.dataDir, 'backups');
+}
+
+// --- The hub's lock on its database -------------------------------------------------
+
+export function lockPath(dataDir: string): string {
+  return dbPath(dataDir) + '.lock';
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of a live hub holding the database, or null (a stale lock from a crash is ignored). */
+export function hubHolding(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(lockPath(dataDir), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
+/** Taken by startHub; refuses a second hub on the same database. Returns the release. */
+export function acquireHubLock(dataDir: string): () => void {
+  const file = lockPath(dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const other = hubHolding(dataDir);
+  // Tests run several hubs in one process, each on its own data dir; the same pid on the
+  // same dir means a hub of this process did not close.
+  if (other !== null) throw new Error(`another hub (pid ${other}) is running on ${dbPath(dataDir)}`);
+  fs.writeFileSync(file, `${process.pid}\n`);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+// --- Checking a copy ------------------------------------------------------------------
+
+/** Open a database file read-only and check it: integrity_check and the rows of every table. */
+export function checkDatabaseFile(file: string): BackupCheck {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const problems = db.pragma('integrity_check') as { integrity_check: string }[];
+    const integrity = problems.length === 1 && problems[0].integrity_check === 'ok' ? 'ok' : problems.map((p) => p.integrity_check).slice(0, 5).join('; ');
+    const hasAudit = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").pluck().get() as number;
+    const v = hasAudit ? verifyAuditTable(db) : null;
+    return { integrity, rowCounts: rowCounts(db), audit: v ? { ok: v.ok, count: v.count } : null };
+  } finally {
+    db.close();
+  }
+}
+
+export function rowCounts(db: Db): Record<string, number> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  const counts: Record<string, number> = {};
+  for (const t of tables) counts[t] = db.prepare(`SELECT count(*) FROM "${t.replaceAll('"', '""')}"`).pluck().get() as number;
+  return counts;
+}
+
+// --- Taking backups -------------------------------------------------------------------
+
+export class BackupService {
+  private readonly q;
+  private running: Promise<BackupRecord> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: HubConfig,
+  ) {
+    this.q = {
+      insert: db.prepare(
+        `INSERT INTO backups (file, started_at, finished_at, bytes, integrity, row_counts, trigger, register_file, error)
+         VALUES (@file, @startedAt, @finishedAt, @bytes, @integrity, @rowCounts, @trigger, @registerFile, @error)`,
+      ),
+      last: db.prepare<[], BackupRowDb>('SELECT * FROM backups ORDER BY id DESC LIMIT 1'),
+      lastGood: db.prepare<[], BackupRowDb>("SELECT * FROM backups WHERE error IS NULL AND integrity = 'ok' ORDER BY id DESC LIMIT 1"),
+      list: db.prepare<[number], BackupRowDb>('SELECT * FROM backups ORDER BY id DESC LIMIT ?'),
+    };
+  }
+
+  get dir(): string {
+    return backupDirOf(this.config);
+  }
+
+  /** When the next scheduled backup runs. */
+  nextRun(after = this.clock()): number {
+    return nextWeeklyRun(after, { weekday: this.config.backupWeekday, minute: parseHm(this.config.backupTime)! }, this.config.timezone);
+  }
+
+  /** Take a backup now. Two calls at once share one backup. */
+  backup(trigger: 'schedule' | 'manual' | 'cli' = 'manual'): Promise<BackupRecord> {
+    this.running ??= this.take(trigger).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async take(trigger: string): Promise<BackupRecord> {
+    const startedAt = this.clock();
+    fs.mkdirSync(this.dir, { recursive: true });
+    const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const name = `shubbak-${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}${stamp.slice(8)}.db`;
+    const file = path.join(this.dir, name);
+    const partial = file + '.partial';
+    const rec = { file, startedAt, finishedAt: startedAt, bytes: 0, integrity: 'not checked', rowCounts: '{}', trigger, registerFile: null as string | null, error: null as string | null };
+    try {
+      // Online backup: pages are copied in steps while the hub keeps serving; writes made
+      // meanwhile restart the copy, so the result is one consistent snapshot.
+      await this.db.backup(partial);
+      const check = checkDatabaseFile(partial);
+      fs.renameSync(partial, file);
+      rec.bytes = fs.statSync(file).size;
+      rec.integrity = check.integrity;
+      rec.rowCounts = JSON.stringify(check.rowCounts);
+      if (check.integrity !== 'ok') rec.error = `integrity_check: ${check.integrity}`;
+      else if (check.audit && !check.audit.ok) rec.error = `audit chain broken after ${check.audit.count} events`;
+      rec.registerFile = this.writeRegister(file, startedAt);
+      fs.writeFileSync(file.replace(/\.db$/, '.json'), JSON.stringify({ ...rec, rowCounts: check.rowCounts, audit: check.audit }, null, 2) + '\n');
+      this.prune();
+    } catch (err) {
+      rec.error = (err as Error).message;
+      fs.rmSync(partial, { force: true });
+    }
+    rec.finishedAt = this.clock();
+    const id = Number(this.q.insert.run(rec).lastInsertRowid);
+    return { id, ...rec, rowCounts: JSON.parse(rec.rowCounts) };
+  }
+
+  /** The printable register of the week's files, beside the copy (the printed weekly copy). */
+  private writeRegister(backupFile: string, at: number): string | null {
+    const today = localDay(at, this.config.timezone);
+    const html = weeklyRegisterHtml(this.db, { from: addDays(today, -6), to: today, timeZone: this.config.timezone, centerName: this.config.centerName });
+    if (html === null) return null;
+    const file = backupFile.replace(/\.db$/, '-register.html');
+    fs.writeFileSync(file, html);
+    return file;
+  }
+
+  /** Keep the newest `backupKeep` copies (with their register and manifest). */
+  private prune(): void {
+    const copies = listBackupFiles(this.dir);
+    for (const old of copies.slice(this.config.backupKeep)) {
+      for (const f of [old.file, old.file.replace(/\.db$/, '.json'), old.file.replace(/\.db$/, '-register.html')]) fs.rmSync(f, { force: true });
+    }
+  }
+
+  last(): BackupRecord | null {
+    const r = this.q.last.get();
+    return r ? toRecord(r) : null;
+  }
+
+  lastGood(): BackupRecord | null {
+    const r = this.q.lastGood.get();
+    return r ? toRecord(r) : null;
+  }
+
+  history(limit = 20): BackupRecord[] {
+    return this.q.list.all(limit).map(toRecord);
+  }
+
+  /** Start the weekly timer; returns its stop. A missed run (hub off at the time) runs at the next start if a week has gone by. */
+  schedule(onError: (err: unknown) => void): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const startedAt = this.clock();
+    const arm = () => {
+      if (stopped) return;
+      // setTimeout cannot wait longer than ~24.8 days; wake at least daily and re-arm.
+      const wait = Math.min(Math.max(this.nextRun() - this.clock(), 1000), 86_400_000);
+      timer = setTimeout(() => void fire(), wait);
+      timer.unref();
+    };
+    const fire = async () => {
+      const due = this.lastScheduledSlot();
+      const since = this.lastGood()?.startedAt ?? startedAt;
+      if (since < due) await this.backup('schedule').catch(onError);
+      arm();
+    };
+    const last = this.lastGood();
+    if (last && this.clock() - last.startedAt > 7 * 86_400_000) void fire();
+    else arm();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  /** The latest scheduled instant at or before now (slots are a week apart). */
+  private lastScheduledSlot(): number {
+    return this.nextRun(this.clock() - 7 * 86_400_000);
+  }
+}
+
+type BackupRowDb = {
+  id: number; file: string; started_at: number; finished_at: number; bytes: number; integrity: string; row_counts: string;
+  trigger: string; register_file: string | null; error: string | null;
+};
+
+function toRecord(r: BackupRowDb): BackupRecord {
+  return {
+    id: r.id, file: r.file, startedAt: r.started_at, finishedAt: r.finished_at, bytes: r.bytes, integrity: r.integrity,
+    rowCounts: JSON.parse(r.row_counts), trigger: r.trigger, registerFile: r.register_file, error: r.error,
+  };
+}
+
+/** Backup files in a directory, newest first (by the time in their name). */
+export function listBackupFiles(dir: string): { file: string; takenAt: string; bytes: number }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => BACKUP_NAME.test(n))
+    .sort()
+    .reverse()
+    .map((n) => {
+      const m = BACKUP_NAME.exec(n)!;
+      return { file: path.join(dir, n), takenAt: `${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`, bytes: fs.statSync(path.join(dir, n)).size };
+    });
+}
+
+/**
+ * Put a backup in place of the database. Refused while a hub holds the database; the
+ * copy is checked first, and the current database is kept beside it as
+ * shubbak.db.before-restore-<time> so a wrong restore can be undone.
+ */
+export function restoreBackup(dataDir: string, backupFile: string, now = Date.now()): { check: BackupCheck; previous: string | null } {
+  const pid = hubHolding(dataDir);
+  if (pid !== null) throw new Error(`the hub (pid ${pid}) is running on ${dbPath(dataDir)}; stop it before restoring`);
+  const check = checkDatabaseFile(backupFile);
+  if (check.integrity !== 'ok') throw new Error(`the backup failed integrity_check: ${check.integrity}`);
+  if (check.audit && !check.audit.ok) throw new Error(`the backup's audit chain is broken after ${check.audit.count} events`);
+  const target = dbPath(dataDir);
+  let previous: string | null = null;
+  if (fs.existsSync(target)) {
+    // Fold the WAL into the main file first, so the kept copy is complete on its own.
+    const cur = new Database(target);
+    cur.pragma('wal_checkpoint(TRUNCATE)');
+    cur.close();
+    previous = `${target}.before-restore-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+    fs.renameSync(target, previous);
+  }
+  for (const ext of ['-wal', '-shm']) fs.rmSync(target + ext, { force: true });
+  const tmp = target + '.restoring';
+  fs.copyFileSync(backupFile, tmp);
+  fs.renameSync(tmp, target);
+  return { check, previous };
+}

@@ -1,0 +1,40 @@
+// Surprise inspections: the manager opens any case (a file, a complaint, ...) with its full
+// audit history, and the inspection itself is recorded and audited. Each kind of case
+// registers how to read its record (part B registers 'file').
+import type { Db } from '../db/connection.ts';
+import type { Clock } from '../domain/time.ts';
+import { ApiError } from '../http/errors.ts';
+import type { AuditLog } from './audit.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+
+/** The record of one case by id, or null when there is none. */
+export type RecordReader = (entityId: string) => unknown | null;
+
+export class InspectionService {
+  private readonly readers = new Map<string, RecordReader>();
+  constructor(
+    private readonly db: Db,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  register(entity: string, reader: RecordReader): void {
+    if (this.readers.has(entity)) throw new Error(`inspection reader for ${entity} registered twice`);
+    this.readers.set(entity, reader);
+  }
+
+  inspect(entity: string, entityId: string, note: string | null, inspector: string) {
+    const reader = this.readers.get(entity);
+    if (!reader) throw new ApiError(400, 'VALIDATION', 'نوع غير معروف للتفتيش', [{ path: '/entity', message: `الأنواع المتاحة: ${[...this.readers.keys()].join('، ')}` }]);
+    const record = reader(entityId);
+    if (record === null || record === undefined) throw new ApiError(404, 'NOT_FOUND', 'لا يوجد ملف أو شكوى بهذا الرقم');
+    return this.uow.run(() => {
+      const id = Number(this.db.prepare('INSERT INTO inspections (at, inspector, entity, entity_id, note) VALUES (?, ?, ?, ?, ?)')
+        .run(this.clock(), inspector, entity, entityId, note).lastInsertRowid);
+      this.audit.append({ actor: inspector, action: 'inspection', entity, entityId, after: { inspectionId: id, note } });
+      const history = this.audit.history(entity, entityId).map(({ prevHash: _p, ...e }) => e);
+      return { inspectionId: id, entity, entityId, record, history };
+    });
+  }
+}

@@ -1,0 +1,43 @@
+// One way to start any device program on sim IO (the simulator, the tests and the bench
+// use it), and one view of the hardware's sim control handle (hardware/devices.ts).
+import type { DeviceLinkOptions } from '@shubbak/protocol/device-link';
+import { loadKioskConfig } from '../../kiosk/config.ts';
+import { startKiosk, type KioskHandle } from '../../kiosk/main.ts';
+import { loadKeypadConfig } from '../../counter-keypad/config.ts';
+import { startKeypad, type KeypadHandle } from '../../counter-keypad/main.ts';
+import { loadDisplayConfig } from '../../display/config.ts';
+import { startHallBoard, startWindowBoard, type HallHandle, type WindowBoardHandle } from '../../display/main.ts';
+import { simHallIo, simKeypadIo, simKioskIo, simWindowBoardIo, type SimHandle } from './sim-hardware.ts';
+
+export type SimDevice = KioskHandle | KeypadHandle | WindowBoardHandle | HallHandle;
+
+export type SimDeviceOptions = {
+  hubUrl: string;
+  /** The device's secret, or the demo seed's devices.json to read it from. */
+  secret?: string;
+  devicesFile?: string;
+  link?: Partial<DeviceLinkOptions>;
+  audioDir?: string;
+  log?: (m: string) => void;
+};
+
+/** Start the program of a demo device by its id's kind prefix (kiosk-, keypad-, led-, hall-). */
+export async function startSimDevice(id: string, o: SimDeviceOptions): Promise<SimDevice> {
+  const env: Record<string, string | undefined> = {
+    SHUBBAK_DEVICE_ID: id, SHUBBAK_IO: 'sim', SHUBBAK_HUB_URL: o.hubUrl,
+    SHUBBAK_DEVICE_SECRET: o.secret, SHUBBAK_DEVICES_FILE: o.devicesFile,
+    SHUBBAK_AUDIO_DIR: o.audioDir ?? process.env.SHUBBAK_AUDIO_DIR,
+  };
+  const log = o.log ?? (() => {});
+  if (id.startsWith('kiosk')) return startKiosk({ config: loadKioskConfig(env), io: await simKioskIo(), link: o.link, log });
+  if (id.startsWith('keypad')) return startKeypad({ config: loadKeypadConfig(env), io: await simKeypadIo(), link: o.link, log });
+  if (id.startsWith('hall')) return startHallBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'hall' }), io: await simHallIo(), link: o.link, log });
+  return startWindowBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'display' }), io: await simWindowBoardIo(), link: o.link, log });
+}
+
+export type SimControl = SimHandle;
+
+/** The sim control handle of a program's IO, or null on real hardware. */
+export function simOf(io: object): SimControl | null {
+  return (io as { sim?: SimHandle }).sim ?? null;
+}

@@ -1,0 +1,90 @@
+// One case file as every desk shows it: who and what, the stage and due date, the
+// intake checklist, the fees, the documents, and the full stage history with the time
+// spent at each stage. With `sheet` it is the printable approval sheet (A4, stamp area).
+import { LitElement, html } from 'lit';
+import { LangController, centerName, currentLang, fmtDate, fmtMoney, fmtTime } from '../i18n/index.ts';
+import { STATUS_EN, type FileDetail, type FileStatus } from '../panels/file-types.ts';
+import { shared } from './shared-styles.ts';
+
+const L = {
+  ar: { inquiry: 'رقم الاستعلام', service: 'الخدمة', citizen: 'المواطن', status: 'المرحلة', due: 'تاريخ الاستحقاق', overdue: 'متأخر', ticket: 'التذكرة',
+    checklist: 'المستندات (المراجعة الشكلية)', fees: 'الرسوم', total: 'الإجمالي', docs: 'المرفقات', history: 'السجل', took: 'المدة',
+    sheet: 'نموذج اعتماد ملف', signature: 'توقيع مدير المركز', stamp: 'خاتم المركز', decision: 'القرار', accepted: 'قبول', refused: 'رفض', reviewSig: 'توقيع المراجعة الفنية', deliveredTo: 'سُلّم إلى' },
+  en: { inquiry: 'Inquiry number', service: 'Service', citizen: 'Citizen', status: 'Stage', due: 'Due date', overdue: 'overdue', ticket: 'Ticket',
+    checklist: 'Documents (formal review)', fees: 'Fees', total: 'Total', docs: 'Attachments', history: 'History', took: 'Time',
+    sheet: 'File approval sheet', signature: 'Center manager\'s signature', stamp: 'Center stamp', decision: 'Decision', accepted: 'Accepted', refused: 'Refused', reviewSig: 'Technical review signature', deliveredTo: 'Handed over to' },
+};
+
+/** Short stage names for the history table (the hub's statusAr is the long citizen-facing one). */
+const STATUS_AR: Record<FileStatus, string> = {
+  registered: 'تم التسجيل', technical_review: 'المراجعة الفنية', returned: 'أعيد لاستيفاء المستندات', refused: 'مرفوض', awaiting_payment: 'في انتظار السداد',
+  paid: 'تم السداد', reviewed: 'تمت المراجعة', approved: 'معتمد', with_department: 'لدى الإدارة المختصة', decided: 'صدر القرار', ready: 'جاهز للتسليم', delivered: 'تم التسليم',
+};
+
+function duration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min}′`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h}h ${min % 60}′` : `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export class ShFileCard extends LitElement {
+  static override properties = { file: { attribute: false }, sheet: { type: Boolean } };
+  declare file: FileDetail | null;
+  declare sheet: boolean;
+  static override styles = shared;
+
+  constructor() {
+    super();
+    this.file = null;
+    this.sheet = false;
+    new LangController(this);
+  }
+
+  override render() {
+    const f = this.file;
+    if (!f) return null;
+    const s = L[currentLang()];
+    const en = currentLang() === 'en';
+    const total = f.fees.reduce((a, x) => a + x.amountPiasters, 0);
+    return html`
+      <div class=${this.sheet ? 'sheet-a4' : ''} data-testid="file-card" data-status=${f.status}>
+        ${this.sheet ? html`<p class="muted">${centerName}</p><h3>${s.sheet}</h3>` : null}
+        <table><tbody>
+          <tr><th>${s.inquiry}</th><td><b class="ltr" data-testid="file-inquiry">${f.inquiryDisplay}</b></td></tr>
+          <tr><th>${s.service}</th><td>${f.serviceNameAr}</td></tr>
+          <tr><th>${s.citizen}</th><td>${f.citizenName} <span class="muted ltr">${f.citizenNationalId}</span></td></tr>
+          <tr><th>${s.status}</th><td><span class="pill" data-testid="file-status">${en ? STATUS_EN[f.status] : f.statusAr}</span>
+            ${f.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td></tr>
+          ${f.dueDay ? html`<tr><th>${s.due}</th><td>${fmtDate(f.dueDay)}</td></tr>` : null}
+          ${f.ticketLabel ? html`<tr><th>${s.ticket}</th><td>${f.ticketLabel}</td></tr>` : null}
+          ${f.deliveredToName ? html`<tr><th>${s.deliveredTo}</th><td data-testid="file-delivered-to">${f.deliveredToName}${f.deliveredAt ? html` <span class="muted">${fmtDate(f.deliveredAt)} ${fmtTime(f.deliveredAt)}</span>` : null}</td></tr>` : null}
+          ${f.decision ? html`<tr><th>${s.decision}</th><td>${f.decision === 'accepted' ? s.accepted : s.refused}${f.decisionReason ? ` — ${f.decisionReason}` : ''}</td></tr>` : null}
+        </tbody></table>
+        <h3>${s.checklist}</h3>
+        <ul>${f.checklist.map((c) => html`<li>${c.present ? '☑' : '☐'} ${c.labelAr}${c.note ? html` <span class="muted">— ${c.note}</span>` : null}</li>`)}</ul>
+        ${f.fees.length ? html`
+          <h3>${s.fees}</h3>
+          <table><tbody>
+            ${f.fees.map((x) => html`<tr><td>${en ? x.labelEn || x.labelAr : x.labelAr}</td><td>${fmtMoney(x.amountPiasters)}</td></tr>`)}
+            <tr><th>${s.total}</th><th>${fmtMoney(total)}</th></tr>
+          </tbody></table>` : null}
+        ${this.sheet ? html`
+          <div class="row" style="justify-content: space-between; margin-block-start: 12mm">
+            <div>${s.signature}: ${f.signature ?? '........................'}</div>
+            <div class="stamp">${f.stamp ?? s.stamp}</div>
+          </div>` : html`
+          ${f.attachments.length ? html`<h3>${s.docs}</h3>
+            <ul>${f.attachments.map((a) => html`<li><a href="/api/files/${f.id}/attachments/${a.id}" target="_blank">${a.label ?? a.name}</a> <span class="muted">${Math.ceil(a.size / 1024)} KiB</span></li>`)}</ul>` : null}
+          <h3>${s.history}</h3>
+          <table>
+            <thead><tr><th>${s.status}</th><th></th><th>${s.took}</th></tr></thead>
+            <tbody>${f.stages.map((st) => html`<tr><td>${en ? STATUS_EN[st.status] : STATUS_AR[st.status]}</td>
+              <td class="muted">${fmtDate(st.from)} ${fmtTime(st.from)} <span class="ltr">${st.enteredBy}</span></td><td>${duration(st.ms)}</td></tr>`)}
+            </tbody>
+          </table>`}
+      </div>`;
+  }
+}
+customElements.define('sh-file-card', ShFileCard);
+

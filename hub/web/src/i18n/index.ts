@@ -1,0 +1,75 @@
+// The language in force (Arabic by default), its direction, and formatting in the
+// center's time zone. Components re-render through LangController when it changes.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ar, type Dict } from './ar.ts';
+import { en } from './en.ts';
+
+export type Lang = 'ar' | 'en';
+const DICTS: Record<Lang, Dict> = { ar, en };
+const DIR: Record<Lang, 'rtl' | 'ltr'> = { ar: 'rtl', en: 'ltr' };
+const listeners = new Set<() => void>();
+
+let lang: Lang = localStorage.getItem('shubbak.lang') === 'en' ? 'en' : 'ar';
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function applyLang(): void {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = DIR[lang];
+}
+
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem('shubbak.lang', next);
+  applyLang();
+  for (const l of listeners) l();
+}
+
+export type Key = keyof Dict;
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  return DICTS[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}
+
+/** An API error's message in the current language. */
+export function errorText(e: { message: string; messageEn?: string }): string {
+  return lang === 'en' && e.messageEn ? e.messageEn : e.message;
+}
+
+export const timezone = document.querySelector<HTMLMetaElement>('meta[name="shubbak-timezone"]')?.content || 'Africa/Cairo';
+export const centerName = document.querySelector<HTMLMetaElement>('meta[name="shubbak-center"]')?.content || '';
+
+export function fmtTime(ms: number): string {
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-EG-u-nu-latn' : 'en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit' }).format(ms);
+}
+
+export function fmtDate(ms: number | string): string {
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-EG-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'medium' }).format(new Date(ms));
+}
+
+const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
+/** Western digits → Arabic-Indic (the TV's option), leaving letters alone. */
+export function arabicDigits(s: string): string {
+  return s.replace(/[0-9]/g, (d) => ARABIC_INDIC[Number(d)]);
+}
+
+/** Integer piasters → pounds text, e.g. 12550 → "125.50 ج.م". */
+export function fmtMoney(piasters: number): string {
+  const pounds = `${Math.trunc(piasters / 100)}.${String(Math.abs(piasters % 100)).padStart(2, '0')}`;
+  return lang === 'ar' ? `${pounds} ج.م` : `EGP ${pounds}`;
+}
+
+/** Re-renders its host when the language changes. */
+export class LangController implements ReactiveController {
+  private readonly update = () => this.host.requestUpdate();
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  hostConnected(): void {
+    listeners.add(this.update);
+  }
+  hostDisconnected(): void {
+    listeners.delete(this.update);
+  }
+}

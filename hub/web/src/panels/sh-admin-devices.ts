@@ -1,0 +1,104 @@
+// Administrator: devices — register (the secret is shown once), rotate the secret, bind
+// a keypad or board to a window, and see presence and health live.
+import { LitElement, html } from 'lit';
+import { api } from '../api.ts';
+import { LiveStaffController } from '../controllers/live-staff.ts';
+import { LangController, currentLang, fmtTime } from '../i18n/index.ts';
+import { shared } from '../components/shared-styles.ts';
+import { showError } from '../components/sh-toast.ts';
+import type { DeviceInfo } from './sh-floor.ts';
+
+const L = {
+  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل' },
+  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline' },
+};
+
+export class ShAdminDevices extends LitElement {
+  static override properties = { devices: { state: true }, secret: { state: true } };
+  declare devices: DeviceInfo[];
+  declare secret: { id: string; secret: string } | null;
+  static override styles = shared;
+
+  constructor() {
+    super();
+    this.devices = [];
+    this.secret = null;
+    new LangController(this);
+    new LiveStaffController(this, ['devices'], () => void this.load());
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.devices = await api<DeviceInfo[]>('GET', '/api/devices');
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async register(e: Event): Promise<void> {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const kind = String(f.get('kind'));
+    const win = Number(f.get('window'));
+    const binding = (kind === 'keypad' || kind === 'display') && win ? { window: win } : undefined;
+    try {
+      const r = await api<{ device: DeviceInfo; secret: string }>('POST', '/api/devices', { id: String(f.get('id')).trim(), kind, label: String(f.get('label') ?? ''), binding });
+      this.secret = { id: r.device.id, secret: r.secret };
+      (e.target as HTMLFormElement).reset();
+      await this.load();
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async rotate(id: string): Promise<void> {
+    try {
+      const r = await api<{ secret: string }>('POST', `/api/devices/${id}/rotate-secret`);
+      this.secret = { id, secret: r.secret };
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async bind(d: DeviceInfo, windowText: string): Promise<void> {
+    try {
+      await api('PUT', `/api/devices/${d.id}/binding`, { ...d.binding, window: Number(windowText) || null });
+      await this.load();
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  override render() {
+    const s = L[currentLang()];
+    return html`
+      <section class="card">
+        <h2>${s.register}</h2>
+        <form class="row" @submit=${this.register}>
+          <label>${s.id}<input name="id" required pattern="[a-z0-9-]{1,40}" class="ltr"></label>
+          <label>${s.kind}<select name="kind"><option>keypad</option><option>display</option><option>kiosk</option><option>hall</option></select></label>
+          <label>${s.label}<input name="label" maxlength="80"></label>
+          <label>${s.window}<input name="window" type="number" min="1" max="999" style="width: 5rem"></label>
+          <button class="primary">${s.register}</button>
+        </form>
+        ${this.secret ? html`<p role="status" data-testid="device-secret">${s.secret} <b class="ltr">${this.secret.id}</b> <code class="ltr">${this.secret.secret}</code></p>` : null}
+      </section>
+      <section class="card">
+        <h2>${s.title}</h2>
+        <table>
+          <thead><tr><th>${s.id}</th><th>${s.kind}</th><th>${s.label}</th><th>${s.state}</th><th>${s.window}</th><th></th></tr></thead>
+          <tbody>${this.devices.map((d) => html`
+            <tr data-device=${d.id}>
+              <td class="ltr">${d.id}</td><td>${d.kind}</td><td>${d.label}</td>
+              <td><span class="pill ${d.online ? 'ok' : 'bad'}">${d.online ? s.online : s.offline}</span> <span class="muted">${d.lastSeen ? fmtTime(d.lastSeen) : ''}</span></td>
+              <td>${d.kind === 'keypad' || d.kind === 'display'
+                ? html`<input type="number" min="1" max="999" style="width: 4.5rem" .value=${String(d.binding.window ?? '')}
+                    @change=${(e: Event) => this.bind(d, (e.target as HTMLInputElement).value)} aria-label=${s.bind}>` : '—'}</td>
+              <td><button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
+            </tr>`)}
+          </tbody>
+        </table>
+      </section>`;
+  }
+}
+customElements.define('sh-admin-devices', ShAdminDevices);

@@ -1,0 +1,324 @@
+// The back-office desk every file role works at: a worklist (by stage, overdue first,
+// refreshed live on the 'files' topic), a search by inquiry number, the file of the
+// ticket at the clerk's window, and the actions the hub says this role may take now
+// (FileDetail.actions), each with the form it needs. Role extras: the revenue clerk's
+// payment order, the reception's delivery ticket, the manager's approval sheet.
+import { LitElement, css, html } from 'lit';
+import { api } from '../api.ts';
+import { LiveStaffController } from '../controllers/live-staff.ts';
+import { LiveQueueController } from '../controllers/live-queue.ts';
+import { LangController, currentLang, fmtDate, fmtMoney } from '../i18n/index.ts';
+import { shared } from '../components/shared-styles.ts';
+import { showError, showOk } from '../components/sh-toast.ts';
+import '../components/sh-file-card.ts';
+import './sh-payment-order.ts';
+import type { Role } from '../session.ts';
+import type { Service } from './catalog-types.ts';
+import { STATUS_EN, type CaseFile, type FileAction, type FileDetail, type FileStatus, type PaymentOrder } from './file-types.ts';
+
+const L = {
+  ar: {
+    worklist: 'قائمة العمل', search: 'بحث برقم الاستعلام', find: 'بحث', atWindow: 'ملف التذكرة الحالية', none: 'لا توجد ملفات', open: 'فتح',
+    forward: 'إحالة لمندوب الإدارة', resubmit: 'إعادة للمراجعة الفنية', return: 'إعادة لاستيفاء المستندات', refuse: 'رفض الطلب', review: 'اعتماد المراجعة الفنية والرسوم',
+    approve: 'اعتماد (توقيع وختم)', dispatch: 'إرسال للإدارة المختصة', decide: 'تسجيل قرار الإدارة', mark_ready: 'جاهز للتسليم', deliver: 'تسليم للمواطن',
+    reason: 'السبب', publicNote: 'ملاحظة للمواطن', signature: 'التوقيع', stamp: 'الخاتم', decision: 'القرار', accepted: 'قبول', refused: 'رفض',
+    toName: 'اسم المستلم', toNid: 'الرقم القومي للمستلم', idDoc: 'مستند الهوية', fixed: 'ثابت', amount: 'المبلغ (جنيه)', printSheet: 'طباعة نموذج الاعتماد',
+    order: 'إصدار إذن دفع', deliveryTicket: 'تذكرة تسليم', done: 'تم', inquiry: 'رقم الاستعلام', service: 'الخدمة', citizen: 'المواطن', stage: 'المرحلة', due: 'الاستحقاق', overdue: 'متأخر',
+    attach: 'مستند مرفق (PDF أو صورة)', attachLabel: 'وصف المستند', upload: 'إرفاق',
+    ticketIssued: 'تذكرة التسليم {t} — توجّه لصالة الانتظار', defaultStamp: 'خاتم المركز التكنولوجي', defaultId: 'بطاقة رقم قومي',
+  },
+  en: {
+    worklist: 'Worklist', search: 'Find by inquiry number', find: 'Find', atWindow: 'File of the current ticket', none: 'No files', open: 'Open',
+    forward: 'Forward to the representative', resubmit: 'Back to technical review', return: 'Return for documents', refuse: 'Refuse', review: 'Sign the review and fees',
+    approve: 'Approve (sign and stamp)', dispatch: 'Send to the department', decide: 'Record the decision', mark_ready: 'Ready for delivery', deliver: 'Hand over',
+    reason: 'Reason', publicNote: 'Note for the citizen', signature: 'Signature', stamp: 'Stamp', decision: 'Decision', accepted: 'Accepted', refused: 'Refused',
+    toName: 'Received by', toNid: 'Their national ID', idDoc: 'ID document', fixed: 'fixed', amount: 'Amount (EGP)', printSheet: 'Print approval sheet',
+    order: 'Issue payment order', deliveryTicket: 'Delivery ticket', done: 'Done', inquiry: 'Inquiry number', service: 'Service', citizen: 'Citizen', stage: 'Stage', due: 'Due', overdue: 'overdue',
+    attach: 'Document (PDF or image)', attachLabel: 'Description', upload: 'Attach',
+    ticketIssued: 'Delivery ticket {t} — please wait in the hall', defaultStamp: 'Center stamp', defaultId: 'National ID card',
+  },
+};
+type Strings = typeof L.ar;
+
+/** "125.5" → 12550 piasters, exactly (no floating point). */
+export function poundsToPiasters(text: string): number | null {
+  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+const PATH: Partial<Record<FileAction, string>> = {
+  forward: 'forward', resubmit: 'resubmit', return: 'return', refuse: 'refuse', review: 'review', approve: 'approve',
+  dispatch: 'dispatch', decide: 'decide', mark_ready: 'ready', deliver: 'deliver',
+};
+
+export class ShFileDesk extends LitElement {
+  static override properties = {
+    role: { type: String }, userName: { type: String }, statuses: { attribute: false }, window: { type: Number },
+    list: { state: true }, file: { state: true }, service: { state: true }, order: { state: true }, printing: { state: true },
+  };
+  declare role: Role;
+  declare userName: string;
+  /** Stages this desk lists; empty = search and window only. */
+  declare statuses: FileStatus[];
+  /** The clerk's window: its current ticket's file opens by itself. */
+  declare window: number;
+  declare list: CaseFile[];
+  declare file: FileDetail | null;
+  declare service: Service | null;
+  declare order: PaymentOrder | null;
+  declare printing: 'sheet' | 'order' | null;
+  private readonly live = new LiveQueueController(this);
+  private lastTicket: string | null | undefined = undefined;
+
+  static override styles = [shared, css`
+    .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; align-items: start; }
+    @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
+    tr.sel td { background: #fff8e1; }
+    form.action { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; padding: 0.5rem 0; border-block-start: 1px solid #e3e8ec; }
+    @media print { .layout { display: block; } }
+  `];
+
+  constructor() {
+    super();
+    this.role = 'intake';
+    this.userName = '';
+    this.statuses = [];
+    this.window = 0;
+    this.list = [];
+    this.file = null;
+    this.service = null;
+    this.order = null;
+    this.printing = null;
+    new LangController(this);
+    new LiveStaffController(this, ['files', 'payments'], () => void this.refresh());
+  }
+
+  private get s(): Strings {
+    return L[currentLang()];
+  }
+
+  override updated(): void {
+    // The clerk called another ticket: open its file (or clear the desk).
+    const ticket = this.window ? this.live.window(this.window)?.ticket : undefined;
+    if (this.window && ticket !== undefined && ticket !== this.lastTicket) {
+      this.lastTicket = ticket;
+      void this.loadAtWindow();
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      if (this.statuses.length) {
+        const lists = await Promise.all(this.statuses.map((st) => api<CaseFile[]>('GET', `/api/files?status=${st}`)));
+        this.list = lists.flat().sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDay ?? '9').localeCompare(b.dueDay ?? '9') || a.registeredAt - b.registeredAt);
+      }
+      if (this.file) await this.open(this.file.id, true);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async loadAtWindow(): Promise<void> {
+    try {
+      const r = await api<{ ticket: { label: string } | null; file: FileDetail | null }>('GET', `/api/files/at-window/${this.window}`);
+      if (r.file) await this.show(r.file);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  async open(id: number, quiet = false): Promise<void> {
+    try {
+      await this.show(await api<FileDetail>('GET', `/api/files/${id}`));
+    } catch (err) {
+      if (!quiet) showError(err);
+    }
+  }
+
+  private async show(f: FileDetail): Promise<void> {
+    if (f.id !== this.file?.id) {
+      this.order = null;
+      this.printing = null;
+    }
+    this.file = f;
+    if (f.actions.includes('review') && this.service?.id !== f.serviceId) this.service = await api<Service>('GET', `/api/services/${f.serviceId}`);
+  }
+
+  private async search(e: Event): Promise<void> {
+    e.preventDefault();
+    const q = String(new FormData(e.target as HTMLFormElement).get('q')).trim();
+    if (!q) return;
+    try {
+      await this.show(await api<FileDetail>('GET', `/api/files/by-inquiry/${encodeURIComponent(q)}`));
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async act(action: FileAction, body: Record<string, unknown> = {}): Promise<void> {
+    const f = this.file;
+    if (!f) return;
+    try {
+      await this.show(await api<FileDetail>('POST', `/api/files/${f.id}/${PATH[action]}`, { version: f.version, ...body }));
+      showOk(this.s.done);
+      if (this.statuses.length) void this.refresh();
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async issueOrder(): Promise<void> {
+    if (!this.file) return;
+    try {
+      this.order = await api<PaymentOrder>('POST', `/api/files/${this.file.id}/payment-order`);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private async deliveryTicket(): Promise<void> {
+    if (!this.file) return;
+    try {
+      const r = await api<{ ticket: { label: string } }>('POST', `/api/files/${this.file.id}/delivery-ticket`);
+      showOk(this.s.ticketIssued.replace('{t}', r.ticket.label));
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  /** Show the sheet as it will print (a preview the clerk can close), then open the print dialog. */
+  private async upload(e: Event): Promise<void> {
+    e.preventDefault();
+    if (!this.file) return;
+    const form = e.target as HTMLFormElement;
+    try {
+      await api('POST', `/api/files/${this.file.id}/attachments`, new FormData(form));
+      form.reset();
+      await this.open(this.file.id);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  private printNow(what: 'sheet' | 'order'): void {
+    this.printing = what;
+    void this.updateComplete.then(() => window.print());
+  }
+
+  private form(action: FileAction, fields: unknown, toBody: (f: FormData) => Record<string, unknown> | null, danger = false) {
+    return html`<form class="action" data-action=${action} @submit=${(e: Event) => {
+      e.preventDefault();
+      const body = toBody(new FormData(e.target as HTMLFormElement));
+      if (body) void this.act(action, body);
+    }}>${fields}<button class=${danger ? 'danger' : 'primary'}>${this.s[action as keyof Strings]}</button></form>`;
+  }
+
+  private renderAction(a: FileAction) {
+    const s = this.s;
+    const f = this.file!;
+    switch (a) {
+      case 'forward': case 'resubmit': case 'dispatch': case 'mark_ready':
+        return this.form(a, null, () => ({}));
+      case 'return': case 'refuse':
+        return this.form(a, html`<label>${s.reason}<input name="reason" required></label><label>${s.publicNote}<input name="publicNote"></label>`,
+          (d) => ({ reason: String(d.get('reason')), publicNote: String(d.get('publicNote')) || undefined }), true);
+      case 'review': {
+        const variable = this.service?.fees.filter((x) => x.kind === 'variable') ?? [];
+        const fixed = this.service?.fees.filter((x) => x.kind === 'fixed') ?? [];
+        return this.form(a, html`
+          ${fixed.map((x) => html`<span class="pill">${x.labelAr}: ${fmtMoney(x.amountPiasters ?? 0)} (${s.fixed})</span>`)}
+          ${variable.map((x) => html`<label>${x.labelAr} <span class="muted">${fmtMoney(x.minPiasters ?? 0)} – ${fmtMoney(x.maxPiasters ?? 0)}</span>
+            <input name="fee:${x.code}" required inputmode="decimal" class="ltr" style="width: 8rem" aria-label=${x.labelAr}></label>`)}
+          <label>${s.signature}<input name="signature" required .value=${this.userName}></label>`, (d) => {
+          const fees: { code: string; amountPiasters: number }[] = [];
+          for (const x of variable) {
+            const p = poundsToPiasters(String(d.get(`fee:${x.code}`)));
+            if (p === null) {
+              showError(new Error(`${x.labelAr}: ${s.amount}`));
+              return null;
+            }
+            fees.push({ code: x.code, amountPiasters: p });
+          }
+          return { fees, signature: String(d.get('signature')) };
+        });
+      }
+      case 'approve':
+        return html`${this.form(a, html`<label>${s.signature}<input name="signature" required .value=${this.userName}></label>
+            <label>${s.stamp}<input name="stamp" required .value=${s.defaultStamp}></label>`,
+          (d) => ({ signature: String(d.get('signature')), stamp: String(d.get('stamp')) }))}`;
+      case 'decide':
+        return this.form(a, html`<label>${s.decision}<select name="decision"><option value="accepted">${s.accepted}</option><option value="refused">${s.refused}</option></select></label>
+          <label>${s.reason}<input name="reason"></label><label>${s.publicNote}<input name="publicNote"></label>`,
+        (d) => ({ decision: String(d.get('decision')), reason: String(d.get('reason')) || undefined, publicNote: String(d.get('publicNote')) || undefined }));
+      case 'deliver':
+        return this.form(a, html`<label>${s.toName}<input name="toName" required .value=${f.citizenName}></label>
+          <label>${s.toNid}<input name="toNid" class="ltr" inputmode="numeric" .value=${f.citizenNationalId}></label>
+          <label>${s.idDoc}<input name="idDoc" required .value=${s.defaultId}></label>`,
+        (d) => ({ toName: String(d.get('toName')), toNationalId: String(d.get('toNid')) || undefined, idDocument: String(d.get('idDoc')) }));
+      default:
+        return null;
+    }
+  }
+
+  override render() {
+    const s = this.s;
+    const en = currentLang() === 'en';
+    const f = this.file;
+    const printing = this.printing;
+    return html`
+      <div class="layout">
+        <div class="no-print">
+          <section class="card">
+            <form class="row" @submit=${this.search}>
+              <label style="flex: 1">${s.search}<input name="q" class="ltr" required autocomplete="off"></label>
+              <button>${s.find}</button>
+            </form>
+          </section>
+          ${this.statuses.length ? html`
+            <section class="card">
+              <h2>${s.worklist} <span class="pill">${this.list.length}</span></h2>
+              ${this.list.length ? html`<table data-testid="worklist">
+                <thead><tr><th>${s.inquiry}</th><th>${s.service}</th><th>${s.stage}</th><th>${s.due}</th></tr></thead>
+                <tbody>${this.list.map((x) => html`
+                  <tr class=${x.id === f?.id ? 'sel' : ''} data-inquiry=${x.inquiry} @click=${() => this.open(x.id)} style="cursor: pointer">
+                    <td class="ltr">${x.inquiryDisplay}</td><td>${x.serviceNameAr}<div class="muted">${x.citizenName}</div></td>
+                    <td>${en ? STATUS_EN[x.status] : x.statusAr}</td>
+                    <td>${x.dueDay ? fmtDate(x.dueDay) : '—'} ${x.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td>
+                  </tr>`)}</tbody></table>` : html`<p class="muted">${s.none}</p>`}
+            </section>` : null}
+        </div>
+        <div>
+          ${f ? html`
+            <section class=${printing === 'order' ? 'card no-print' : 'card'}>
+              <sh-file-card .file=${f} ?sheet=${printing === 'sheet'}></sh-file-card>
+              <div class="no-print">
+                ${['intake', 'representative', 'manager'].includes(this.role) && f.status !== 'delivered' ? html`
+                  <form class="action" @submit=${this.upload}>
+                    <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
+                    <label>${s.attachLabel}<input name="label" maxlength="200"></label>
+                    <button>${s.upload}</button>
+                  </form>` : null}
+                ${f.actions.map((a) => this.renderAction(a))}
+                ${this.role === 'manager' && (f.actions.includes('approve') || f.status === 'approved')
+                  ? html`<p>${printing ? html`<button @click=${() => (this.printing = null)}>✕</button>` : null}
+                      <button @click=${() => this.printNow('sheet')}>${s.printSheet}</button></p>` : null}
+                ${(this.role === 'revenue' || this.role === 'manager') && f.status === 'awaiting_payment'
+                  ? html`<p><button class="primary" @click=${this.issueOrder}>${s.order}</button></p>` : null}
+                ${(this.role === 'reception' || this.role === 'delivery') && f.status === 'ready'
+                  ? html`<p><button @click=${this.deliveryTicket}>${s.deliveryTicket}</button></p>` : null}
+              </div>
+            </section>
+            ${this.order ? html`<section class=${printing === 'sheet' ? 'card no-print' : 'card'}>
+              <sh-payment-order .order=${this.order} @print=${() => this.printNow('order')}></sh-payment-order></section>` : null}` : null}
+        </div>
+      </div>`;
+  }
+}
+customElements.define('sh-file-desk', ShFileDesk);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sh-file-desk': ShFileDesk;
+  }
+}

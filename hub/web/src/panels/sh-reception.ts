@@ -1,0 +1,80 @@
+// Reception (الاستقبال والاستعلام): issue a ticket on a citizen's behalf — printable from
+// the browser on 80 mm paper when the kiosk is down — with each line's live waiting count.
+import { LitElement, css, html } from 'lit';
+import type { IssuedTicket } from '@shubbak/protocol';
+import { api } from '../api.ts';
+import { LiveQueueController } from '../controllers/live-queue.ts';
+import { LangController, centerName, currentLang, fmtTime, t } from '../i18n/index.ts';
+import { shared } from '../components/shared-styles.ts';
+import { showError } from '../components/sh-toast.ts';
+
+export class ShReception extends LitElement {
+  static override properties = { issued: { state: true }, priority: { state: true }, busy: { state: true } };
+  declare issued: IssuedTicket | null;
+  declare priority: boolean;
+  declare busy: boolean;
+  private readonly live = new LiveQueueController(this);
+
+  static override styles = [shared, css`
+    .line-btn { display: flex; flex-direction: column; align-items: stretch; gap: 0.3rem; padding: 1rem; font-size: 1.1rem; }
+    .line-btn b { font-size: 1.6rem; }
+    .ticket { width: 72mm; border: 1px dashed #8aa0ad; padding: 4mm; text-align: center; background: #fff; }
+    .ticket .num { font-size: 2.6rem; font-weight: 800; margin: 2mm 0; }
+    @media print {
+      .ticket { border: none; width: 72mm; }
+      :host > :not(.print-area) { display: none !important; }
+    }
+  `];
+
+  constructor() {
+    super();
+    this.issued = null;
+    this.priority = false;
+    this.busy = false;
+    new LangController(this);
+  }
+
+  private async issue(line: string): Promise<void> {
+    this.busy = true;
+    try {
+      const r = await api<{ ticket: IssuedTicket }>('POST', '/api/tickets', { line, priority: this.priority });
+      this.issued = r.ticket;
+      this.priority = false;
+    } catch (err) {
+      showError(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    const en = currentLang() === 'en';
+    const i = this.issued;
+    return html`
+      <section class="card no-print">
+        <h2>${t('issueTicket')}</h2>
+        <label class="inline"><input type="checkbox" .checked=${this.priority} @change=${(e: Event) => (this.priority = (e.target as HTMLInputElement).checked)}> ${t('priority')}</label>
+        <div class="grid" style="margin-block-start: 0.75rem">
+          ${[...this.live.lines.values()].map((l) => html`
+            <button class="line-btn ${l.open ? 'primary' : ''}" data-line=${l.line} ?disabled=${this.busy || !l.open} @click=${() => this.issue(l.line)}>
+              <span>${l.line} · ${en ? l.nameEn ?? l.name : l.name}</span>
+              <span>${l.open ? html`${t('waiting')} <b>${l.waiting}</b> · ${t('minutes', { n: l.estimatedWaitMin })}` : t('lineClosed')}</span>
+            </button>`)}
+        </div>
+      </section>
+      ${i ? html`
+        <section class="card print-area">
+          <div class="ticket" data-testid="issued-ticket">
+            <div>${centerName}</div>
+            <div>${i.lineName}</div>
+            <div class="num">${i.number}</div>
+            <div>${t('ahead', { n: i.ahead })} · ${t('estWait')} ${t('minutes', { n: i.estimatedWaitMin })}</div>
+            <div class="muted">${fmtTime(i.issuedAt)}</div>
+            <div class="muted">${t('keepTicket')}</div>
+          </div>
+          <p class="no-print"><button @click=${() => window.print()}>${t('printTicket')}</button></p>
+        </section>` : null}
+    `;
+  }
+}
+customElements.define('sh-reception', ShReception);

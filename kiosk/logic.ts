@@ -1,0 +1,193 @@
+// The kiosk's behaviour as a pure state machine: button, printer, link and hub events in;
+// the next state and the effects to carry out (lamps, commands, a print, health) out.
+// No I/O and no clock here, so every rule is unit-tested without MQTT or a printer.
+import type { IssuedTicket, KioskConfig, PrinterState } from '@shubbak/protocol';
+import type { LampState, TicketContent } from '@shubbak/hardware/types.ts';
+
+export type KioskPhase = 'provisioning' | 'ready' | 'requesting' | 'printing';
+
+export type Notice = { ar: string; en: string };
+
+export type KioskState = {
+  phase: KioskPhase;
+  online: boolean;
+  config: KioskConfig | null;
+  /** Line letter → open, from lines/+/state. A line not heard of yet counts as closed. */
+  openLines: Readonly<Record<string, boolean>>;
+  printer: PrinterState;
+  /** The line of the ticket being requested or printed. */
+  busyLine: string | null;
+  /** The ticket being printed (its number is cancelled if the print fails). */
+  printing: IssuedTicket | null;
+  /** The last lamp states sent, so only changes go out. */
+  lamps: Readonly<Record<number, LampState>>;
+  notice: Notice | null;
+};
+
+export type KioskEvent =
+  | { type: 'online' }
+  | { type: 'offline' }
+  | { type: 'config'; config: KioskConfig | null }
+  | { type: 'lineState'; line: string; open: boolean }
+  | { type: 'printer'; status: PrinterState }
+  | { type: 'press'; key: number }
+  | { type: 'issued'; ticket: IssuedTicket }
+  | { type: 'issueFailed'; code: string; message: string }
+  | { type: 'printed' }
+  | { type: 'printFailed'; reason: string };
+
+export type KioskEffect =
+  | { type: 'lamps'; lamps: { key: number; state: LampState }[] }
+  | { type: 'issue'; line: string }
+  | { type: 'print'; content: TicketContent }
+  | { type: 'cancel'; number: string }
+  | { type: 'health'; printer: PrinterState }
+  | { type: 'notice'; notice: Notice };
+
+export const initialKioskState: KioskState = {
+  phase: 'provisioning',
+  online: false,
+  config: null,
+  openLines: {},
+  printer: 'ok',
+  busyLine: null,
+  printing: null,
+  lamps: {},
+  notice: null,
+};
+
+/** Paper low still prints; only out of paper or a silent printer stops the kiosk. */
+export const canPrint = (p: PrinterState): boolean => p === 'ok' || p === 'paper-low';
+
+export const NOTICES = {
+  provisioning: { ar: 'الجهاز في انتظار التجهيز من الإدارة', en: 'Waiting for provisioning' },
+  offline: { ar: 'لا يوجد اتصال بالخادم، حاول بعد قليل', en: 'The hub is unreachable' },
+  noPaper: { ar: 'الطابعة غير جاهزة، برجاء التوجه إلى الاستقبال', en: 'The printer is not ready' },
+  closed: { ar: 'هذه الخدمة مغلقة الآن', en: 'This line is closed' },
+  busy: { ar: 'جاري طباعة تذكرة، انتظر لحظة', en: 'A ticket is being printed' },
+  printFailed: { ar: 'تعذرت طباعة التذكرة وأُلغي رقمها، برجاء المحاولة مرة أخرى', en: 'Printing failed; the number was cancelled' },
+  take: { ar: 'تفضل بأخذ التذكرة', en: 'Please take your ticket' },
+} satisfies Record<string, Notice>;
+
+/** What every lamp should show in this state. */
+export function lampsFor(s: KioskState): Record<number, LampState> {
+  const out: Record<number, LampState> = {};
+  for (const b of s.config?.buttons ?? []) {
+    const usable = s.online && canPrint(s.printer) && s.openLines[b.line] === true;
+    if (s.phase === 'requesting' || s.phase === 'printing') out[b.key] = b.line === s.busyLine && usable ? 'blink' : 'off';
+    else out[b.key] = s.phase === 'ready' && usable ? 'on' : 'off';
+  }
+  return out;
+}
+
+export type Step = { state: KioskState; effects: KioskEffect[] };
+
+export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
+  const effects: KioskEffect[] = [];
+  let s: KioskState = { ...prev };
+  const notice = (n: Notice) => {
+    s.notice = n;
+    effects.push({ type: 'notice', notice: n });
+  };
+
+  switch (ev.type) {
+    case 'online':
+      s.online = true;
+      // Health is retained on the hub's broker; say it again on every connect (the hub may have restarted).
+      effects.push({ type: 'health', printer: s.printer });
+      break;
+    case 'offline':
+      s.online = false;
+      s.openLines = {}; // the retained line states come again on reconnect
+      break;
+    case 'config':
+      s.config = ev.config;
+      if (!ev.config) {
+        s.phase = 'provisioning';
+        notice(NOTICES.provisioning);
+      } else if (s.phase === 'provisioning') s.phase = 'ready';
+      break;
+    case 'lineState':
+      s.openLines = { ...s.openLines, [ev.line]: ev.open };
+      break;
+    case 'printer':
+      if (ev.status !== s.printer) {
+        s.printer = ev.status;
+        effects.push({ type: 'health', printer: ev.status });
+      }
+      break;
+    case 'press': {
+      const button = s.config?.buttons.find((b) => b.key === ev.key);
+      if (s.phase === 'provisioning' || !button) {
+        if (s.phase === 'provisioning') notice(NOTICES.provisioning);
+        break;
+      }
+      if (s.phase !== 'ready') notice(NOTICES.busy);
+      else if (!s.online) notice(NOTICES.offline); // never queued: the press is simply refused
+      else if (!canPrint(s.printer)) notice(NOTICES.noPaper);
+      else if (s.openLines[button.line] !== true) notice(NOTICES.closed);
+      else {
+        s.phase = 'requesting';
+        s.busyLine = button.line;
+        s.notice = null;
+        effects.push({ type: 'issue', line: button.line });
+      }
+      break;
+    }
+    case 'issued': {
+      if (s.phase !== 'requesting' || !s.config) break;
+      s.phase = 'printing';
+      s.printing = ev.ticket;
+      const t = ev.ticket;
+      effects.push({
+        type: 'print',
+        content: {
+          center: s.config.center,
+          lineName: t.lineName,
+          number: t.number,
+          ahead: t.ahead,
+          estimatedWaitMin: t.estimatedWaitMin,
+          issuedAt: t.issuedAt,
+          footer: s.config.footer,
+          ...(t.priority ? { priority: true } : {}),
+        },
+      });
+      break;
+    }
+    case 'issueFailed':
+      if (s.phase !== 'requesting') break;
+      s.phase = 'ready';
+      s.busyLine = null;
+      notice({ ar: ev.message, en: ev.code });
+      break;
+    case 'printed':
+      if (s.phase !== 'printing') break;
+      s.phase = 'ready';
+      s.busyLine = null;
+      s.printing = null;
+      notice(NOTICES.take);
+      break;
+    case 'printFailed':
+      if (s.phase !== 'printing' || !s.printing) break;
+      // No print, no ticket: the hub cancels the number so no window ever calls it.
+      effects.push({ type: 'cancel', number: s.printing.number });
+      s.phase = 'ready';
+      s.busyLine = null;
+      s.printing = null;
+      notice(NOTICES.printFailed);
+      break;
+  }
+
+  if (!s.config && s.phase !== 'provisioning') s.phase = 'provisioning';
+  const want = lampsFor(s);
+  const changed = Object.entries(want)
+    .filter(([k, v]) => s.lamps[Number(k)] !== v)
+    .map(([k, v]) => ({ key: Number(k), state: v }));
+  // Keys that lost their button (new config) go dark.
+  for (const k of Object.keys(s.lamps)) if (!(k in want) && s.lamps[Number(k)] !== 'off') changed.push({ key: Number(k), state: 'off' });
+  if (changed.length) {
+    s.lamps = want;
+    effects.unshift({ type: 'lamps', lamps: changed });
+  }
+  return { state: s, effects };
+}

@@ -1,0 +1,159 @@
+// The kiosk program: config + hardware + link + logic. startKiosk() runs one kiosk and
+// returns a handle (tests, the simulator and the bench start it in-process); run
+// directly (systemd: kiosk.service) it reads its settings from the environment.
+import { EventEmitter } from 'node:events';
+import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
+import type { ButtonPanel, MonoImage, PaperWidth, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
+import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
+import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
+import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';
+
+/** What the kiosk needs from its hardware (hardware/devices.ts makes it for real, Firmata or sim IO). */
+export type KioskIo = {
+  buttons: ButtonPanel;
+  printer: TicketPrinter;
+  render(content: TicketContent, paper: PaperWidth): MonoImage | Promise<MonoImage>;
+  close(): Promise<void>;
+};
+
+/** Times of the last ticket, for the bench (performance.now() ms). */
+export type KioskTimings = { press: number; issued: number; rendered: number; printed: number };
+
+export type KioskHandle = {
+  link: DeviceLink;
+  io: KioskIo;
+  state(): KioskState;
+  /** Emits 'state' after every event, 'printed'/'cancelled' with the ticket number. */
+  events: EventEmitter<{ state: [KioskState]; printed: [string]; cancelled: [string]; error: [Error] }>;
+  lastTimings: KioskTimings | null;
+  /** What the last ticket that came out whole said. */
+  lastPrinted: TicketContent | null;
+  stop(): Promise<void>;
+};
+
+export type StartKioskOptions = {
+  config?: KioskProgramConfig;
+  /** Injected hardware; by default made from the config by @shubbak/hardware. */
+  io?: KioskIo;
+  link?: Partial<DeviceLinkOptions>;
+  log?: (msg: string) => void;
+};
+
+// The drivers package (hardware/index.ts) is loaded by name at run time: it is optional
+// for tests and the simulator, which inject sim IO.
+const HARDWARE = '@shubbak/hardware';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const importHardware = (): Promise<any> => import(HARDWARE);
+const RENDER = '@shubbak/hardware/ticket/render.ts';
+
+async function defaultIo(cfg: KioskProgramConfig): Promise<KioskIo> {
+  const { createKioskHardware } = await importHardware();
+  const { renderTicket } = (await import(RENDER)) as { renderTicket(c: TicketContent, p: PaperWidth): { image: MonoImage } };
+  const hw = await createKioskHardware({
+    io: cfg.env.io, buttonPins: cfg.buttonPins, lampPins: cfg.lampPins, printerPort: cfg.printerPort,
+    printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort,
+  });
+  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).image });
+}
+
+export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHandle> {
+  const cfg = opts.config ?? loadKioskConfig();
+  const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
+  const io = opts.io ?? (await defaultIo(cfg));
+  const link = openKioskLink(cfg.env, opts.link);
+  const events = new EventEmitter<{ state: [KioskState]; printed: [string]; cancelled: [string]; error: [Error] }>();
+  let state: KioskState = initialKioskState;
+  let stopped = false;
+  let timings: Partial<KioskTimings> = {};
+  const handle: KioskHandle = { link, io, state: () => state, events, lastTimings: null, lastPrinted: null, stop };
+
+  function dispatch(ev: KioskEvent): void {
+    if (stopped) return;
+    if (ev.type === 'press') timings = { press: performance.now() };
+    const r = kioskStep(state, ev);
+    state = r.state;
+    for (const e of r.effects) run(e);
+    events.emit('state', state);
+  }
+
+  function run(e: KioskEffect): void {
+    switch (e.type) {
+      case 'lamps':
+        for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
+        return;
+      case 'health':
+        link.publishHealth({ printer: e.printer });
+        return;
+      case 'notice':
+        log(e.notice.en);
+        return;
+      case 'issue':
+        void issueTicket(link, e.line).then((ev) => {
+          timings.issued = performance.now();
+          dispatch(ev);
+        }, fail);
+        return;
+      case 'print':
+        void print(e.content);
+        return;
+      case 'cancel':
+        void cancelTicket(link, e.number).then((code) => {
+          if (code) log(`could not cancel ${e.number}: ${code}`);
+          else events.emit('cancelled', e.number);
+        }, fail);
+        return;
+    }
+  }
+
+  async function print(content: TicketContent): Promise<void> {
+    try {
+      if (io.printer.status !== 'ok' && io.printer.status !== 'paper-low') throw new Error(`printer ${io.printer.status}`);
+      const image = await io.render(content, cfg.paper);
+      timings.rendered = performance.now();
+      await io.printer.print(image);
+      // A printer that ran out during the job reports it on its status; the ticket did not come out whole.
+      const after = await io.printer.checkStatus();
+      if (after === 'paper-out' || after === 'offline') throw new Error(`printer ${after}`);
+      timings.printed = performance.now();
+      if (timings.press !== undefined) handle.lastTimings = timings as KioskTimings;
+      handle.lastPrinted = content;
+      dispatch({ type: 'printed' });
+      events.emit('printed', content.number);
+    } catch (err) {
+      log(`print of ${content.number} failed: ${(err as Error).message}`);
+      dispatch({ type: 'printFailed', reason: (err as Error).message });
+    }
+  }
+
+  function fail(err: unknown): void {
+    events.emit('error', err instanceof Error ? err : new Error(String(err)));
+  }
+
+  const onPress = (key: number) => dispatch({ type: 'press', key });
+  const onStatus = (status: KioskState['printer']) => dispatch({ type: 'printer', status });
+  io.buttons.on('press', onPress);
+  io.printer.on('status', onStatus);
+  link.on('error', (err) => log(`link: ${err.message}`));
+  const unwire = wireKioskLink(link, dispatch);
+  io.buttons.setAllLamps('off');
+  dispatch({ type: 'printer', status: await io.printer.checkStatus().catch(() => 'offline' as const) });
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    unwire();
+    io.buttons.off('press', onPress);
+    io.printer.off('status', onStatus);
+    io.buttons.setAllLamps('off');
+    await link.close().catch(() => {});
+    await io.close();
+  }
+  return handle;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const kiosk = await startKiosk();
+  const shutdown = () => void kiosk.stop().then(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

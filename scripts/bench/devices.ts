@@ -1,0 +1,104 @@
+// Device-program figures (npm run bench wires this in): kiosk press → last ticket byte at
+// the (mock) printer, with the render time apart; keypad press → MAX7219 frames of the
+// window board; resident memory of each program in its own process. Every program runs
+// its real code on sim IO against the hub at env.mqttUrl.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { summary } from './lib.ts';
+import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
+import type { KioskHandle } from '../../kiosk/main.ts';
+import type { KeypadHandle } from '../../counter-keypad/main.ts';
+import type { WindowBoardHandle } from '../../display/main.ts';
+
+type Env = { mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number } };
+type Row = { name: string; value: number; unit: string };
+
+const MEMORY_RUNNER = fileURLToPath(new URL('./devices-memory.ts', import.meta.url));
+const ROUNDS = 30;
+
+export async function run(env: Env): Promise<Row[]> {
+  const rows: Row[] = [];
+  const add = (name: string, value: number, unit: string) => rows.push({ name, value: Math.round(value * 100) / 100, unit });
+  const withRatio = (name: string, s: { p50: number; p99: number }) => {
+    add(`${name} p50`, s.p50, 'ms');
+    add(`${name} p99`, s.p99, 'ms');
+    add(`${name} p50 / MQTT round trip p50`, s.p50 / env.baselineRttMs.p50, 'x');
+    add(`${name} p99 / MQTT round trip p99`, s.p99 / env.baselineRttMs.p99, 'x');
+  };
+  const opts = { hubUrl: env.mqttUrl, devicesFile: env.devicesFile };
+
+  const kiosk = (await startSimDevice('kiosk-1', opts)) as KioskHandle;
+  const keypad = (await startSimDevice('keypad-1', opts)) as KeypadHandle;
+  const led = (await startSimDevice('led-1', opts)) as WindowBoardHandle;
+  try {
+    await until(() => kiosk.state().phase === 'ready' && kiosk.state().lamps[0] === 'on' && keypad.state().online && led.state().online);
+    const printTimes: number[] = [];
+    const renderTimes: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const printed = new Promise((r) => kiosk.events.once('printed', r));
+      simOf(kiosk.io)!.press(0);
+      await printed;
+      const t = kiosk.lastTimings!;
+      printTimes.push(t.printed - t.press);
+      renderTimes.push(t.rendered - t.issued);
+      await until(() => kiosk.state().phase === 'ready');
+    }
+    withRatio('kiosk press → last ticket byte at the printer', summary(printTimes));
+    const r = summary(renderTimes);
+    add('kiosk ticket render (inside the above) p50', r.p50, 'ms');
+    add('kiosk ticket render (inside the above) p99', r.p99, 'ms');
+
+    const callTimes: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const shown = new Promise<number>((resolve) => {
+        const on = (e: { text: string }) => {
+          if (e.text.trim() !== '' && e.text !== 'OFF') {
+            led.events.off('shown', on);
+            resolve(performance.now());
+          }
+        };
+        led.events.on('shown', on);
+      });
+      await until(() => !keypad.state().busy);
+      const t0 = performance.now();
+      simOf(keypad.io)!.press(0); // Next
+      callTimes.push((await shown) - t0);
+    }
+    withRatio('keypad Next → MAX7219 frames on the window board', summary(callTimes));
+  } finally {
+    await Promise.allSettled([kiosk.stop(), keypad.stop(), led.stop()]);
+  }
+
+  for (const id of ['kiosk-1', 'keypad-1', 'led-1', 'hall-1']) add(`resident memory of ${id}'s program (sim IO)`, await memoryOf(id, env), 'MB');
+  return rows;
+}
+
+async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('bench: devices did not get ready');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Run one device program in a process of its own, let it work once, read its RSS. */
+function memoryOf(id: string, env: Env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = fork(MEMORY_RUNNER, [id], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('message', (m: { rssMb?: number; error?: string }) => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      if (m.rssMb !== undefined) resolve(m.rssMb);
+      else reject(new Error(m.error));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`memory runner for ${id} exited (${code})`));
+    });
+  });
+}

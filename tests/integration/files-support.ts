@@ -1,0 +1,56 @@
+// Shared by the files, attachments, payments, receipts and journey tests: a citizen, a
+// multipart body built by hand (so tests control every byte, names included), tiny real
+// documents, and a file walked to a given stage through the HTTP API.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import type { SignedIn } from '../helpers/staff.ts';
+import type { TestHub } from '../helpers/hub.ts';
+
+export const CITIZEN = { nationalId: '29001011234567', name: 'محمود عبد الرحمن علي', mobile: '01012345678' };
+
+/** A minimal but well-formed PDF and PNG, and a JPEG header: enough for the content check. */
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+export const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 0), Buffer.from('ffd9', 'hex')]);
+
+export function multipart(file: { field?: string; filename: string; contentType: string; bytes: Buffer }, fields: Record<string, string> = {}): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----shubbak${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`));
+  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+export function expectError(res: LightMyRequestResponse, status: number, code?: string): { code: string; message: string; details?: { path: string; message: string }[] } {
+  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
+  const e = res.json().error;
+  assert.ok(e && typeof e.message === 'string' && e.message.length > 0, 'an Arabic message');
+  if (code) assert.equal(e.code, code, res.body);
+  return e;
+}
+
+export function expectOk(res: LightMyRequestResponse, status = 200): any {
+  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export function service(hub: TestHub, code: string) {
+  const s = hub.ctx.catalog.serviceByCode(code);
+  if (!s) throw new Error(`no demo service ${code}`);
+  return s;
+}
+
+/** Every checklist item received. */
+export function fullChecklist(hub: TestHub, code: string) {
+  return service(hub, code).checklist.map((c) => ({ position: c.position, present: true }));
+}
+
+/** Register a file (no ticket) and walk it to technical review. */
+export async function fileInReview(hub: TestHub, intake: SignedIn, code = 'BLD-PERMIT', citizen = CITIZEN): Promise<any> {
+  const f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, code).id, citizen, checklist: fullChecklist(hub, code), window: null } }), 201);
+  return expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: { version: f.version } }));
+}
