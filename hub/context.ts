@@ -72,11 +72,14 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const complaints = new ComplaintService(db, uow, clock, audit, catalog, citizens, config.timezone, publicStatus);
   const meetings = new MeetingService(db, uow, clock, audit, citizens, config.timezone);
   const inspections = new InspectionService(db, uow, clock, audit);
-  inspections.register('complaint', (id) => (/^\d+$/.test(id) ? complaints.find(Number(id)) : complaints.byInquiry(id)));
+  inspections.register('complaint', (id) => {
+    const c = /^\d+$/.test(id) ? complaints.find(Number(id)) : complaints.byInquiry(id);
+    return c ? { id: c.id, record: c } : null;
+  });
   const files = new FileService(db, uow, clock, audit, catalog, citizens, queue, config.timezone, publicStatus);
   inspections.register('file', (id) => {
     const f = /^\d+$/.test(id) ? files.findById(Number(id)) : files.findByInquiry(id);
-    return f ? files.detail(f, null) : null;
+    return f ? { id: f.id, record: files.detail(f, null) } : null;
   });
   const attachments = new AttachmentService(db, uow, clock, audit, files, config.dataDir);
   const payments = new PaymentService(db, uow, clock, audit, catalog, citizens, files, config.timezone);

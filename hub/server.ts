@@ -1,4 +1,6 @@
 // Listen and close; nothing else. `npm start` runs this.
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHub } from './hub.ts';
 
@@ -19,6 +21,8 @@ console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}
 console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
 console.log(`  data:                  ${config.dataDir}`);
 if (hub.seededDevicesFile) console.log(`  demo devices and their secrets were written to ${hub.seededDevicesFile} (mode 0600)`);
+const staffFile = path.join(config.dataDir, 'staff.json');
+if (fs.existsSync(staffFile)) console.log(`  demo staff (one per role) and their passwords:  ${staffFile} (mode 0600)`);
 
 let stopSimulator: (() => Promise<void>) | null = null;
 if (config.simulate) {

@@ -221,9 +221,7 @@ export class BackupService {
       timer.unref();
     };
     const fire = async () => {
-      const due = this.lastScheduledSlot();
-      const since = this.lastGood()?.startedAt ?? startedAt;
-      if (since < due) await this.backup('schedule').catch(onError);
+      await this.runIfDue(startedAt).catch(onError);
       arm();
     };
     const last = this.lastGood();
@@ -233,6 +231,19 @@ export class BackupService {
       stopped = true;
       if (timer) clearTimeout(timer);
     };
+  }
+
+  /**
+   * Take the scheduled backup if a weekly slot has passed since the last good backup (or,
+   * with none yet, since `since`). Returns the backup taken, or null when none was due.
+   */
+  async runIfDue(since: number): Promise<BackupRecord | null> {
+    const due = this.lastScheduledSlot();
+    const last = this.lastGood()?.startedAt ?? since;
+    if (last >= due) return null;
+    const r = await this.backup('schedule');
+    if (r.error) throw new Error(`scheduled backup failed: ${r.error}`);
+    return r;
   }
 
   /** The latest scheduled instant at or before now (slots are a week apart). */

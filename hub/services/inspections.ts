@@ -7,8 +7,11 @@ import { ApiError } from '../http/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
-/** The record of one case by id, or null when there is none. */
-export type RecordReader = (entityId: string) => unknown | null;
+/**
+ * The record of one case, looked up by id or by inquiry number, with the id its audit
+ * events are filed under (so an inspection by inquiry number shows the full history).
+ */
+export type RecordReader = (idOrInquiry: string) => { id: number | string; record: unknown } | null;
 
 export class InspectionService {
   private readonly readers = new Map<string, RecordReader>();
@@ -27,8 +30,10 @@ export class InspectionService {
   inspect(entity: string, entityId: string, note: string | null, inspector: string) {
     const reader = this.readers.get(entity);
     if (!reader) throw new ApiError(400, 'VALIDATION', 'نوع غير معروف للتفتيش', [{ path: '/entity', message: `الأنواع المتاحة: ${[...this.readers.keys()].join('، ')}` }]);
-    const record = reader(entityId);
-    if (record === null || record === undefined) throw new ApiError(404, 'NOT_FOUND', 'لا يوجد ملف أو شكوى بهذا الرقم');
+    const found = reader(entityId);
+    if (!found) throw new ApiError(404, 'NOT_FOUND', 'لا يوجد ملف أو شكوى بهذا الرقم');
+    const { record } = found;
+    entityId = String(found.id);
     return this.uow.run(() => {
       const id = Number(this.db.prepare('INSERT INTO inspections (at, inspector, entity, entity_id, note) VALUES (?, ?, ?, ?, ?)')
         .run(this.clock(), inspector, entity, entityId, note).lastInsertRowid);

@@ -94,7 +94,7 @@ export class QueueService {
       cancelTicket: db.prepare('UPDATE tickets SET cancelled_at = ?, cancel_reason = ? WHERE id = ?'),
       expireOld: db.prepare<[number, string]>(
         `UPDATE visits SET status = 'cancelled', ended_at = ?
-         WHERE status IN ('waiting', 'called', 'serving') AND ticket_id IN (SELECT id FROM tickets WHERE day < ?)`,
+         WHERE status IN ('waiting', 'called', 'serving', 'parked') AND ticket_id IN (SELECT id FROM tickets WHERE day < ?)`,
       ),
       windowsWithOldVisits: db.prepare<[string], { number: number }>(
         `SELECT w.number FROM windows w JOIN visits v ON v.id = w.current_visit JOIN tickets t ON t.id = v.ticket_id WHERE t.day < ?`,

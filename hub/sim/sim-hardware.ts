@@ -18,13 +18,13 @@ const MockFirmata = (mockFirmata as unknown as { Firmata: new () => EventEmitter
 /** A mock Firmata that hands out button edges and watches pin writes (lamps, MAX7219 bit-banging). */
 class SimFirmata extends (MockFirmata as unknown as new () => EventEmitter) {
   readonly readers = new Map<number, (v: number) => void>();
-  readonly pins = new Map<number, number>();
+  readonly pinValues = new Map<number, number>();
   readonly writeListeners: ((pin: number, v: number) => void)[] = [];
   digitalRead(pin: number, cb: (v: number) => void): void {
     this.readers.set(pin, cb);
   }
   digitalWrite(pin: number, v: number): void {
-    this.pins.set(pin, v);
+    this.pinValues.set(pin, v);
     for (const l of this.writeListeners) l(pin, v);
   }
 }
@@ -69,7 +69,7 @@ class Max7219Decoder {
           this.selected = false;
           this.latch();
         }
-      } else if (pin === pins.clock && v === 1 && this.selected) this.bits.push(io.pins.get(pins.data) ?? 0);
+      } else if (pin === pins.clock && v === 1 && this.selected) this.bits.push(io.pinValues.get(pins.data) ?? 0);
     });
   }
   private latch(): void {
@@ -133,7 +133,7 @@ function buttonPanel(board: J5, io: SimFirmata, buttonPins: number[], lampPins: 
       setTimeout(() => cb(0), 30); // released after the debounce window
     },
     // What the lamp's pin really carries (a blink shows as 'blink', its pin toggles).
-    lamp: (key) => (states[key] === 'blink' ? 'blink' : io.pins.get(lampPins[key]) === 1 ? 'on' : 'off'),
+    lamp: (key) => (states[key] === 'blink' ? 'blink' : io.pinValues.get(lampPins[key]) === 1 ? 'on' : 'off'),
   };
 }
 

@@ -135,8 +135,16 @@ test('the administrator registers a device and sees its one-time secret', async 
   const secret = page.getByTestId('device-secret');
   await secret.waitFor();
   assert.match(await secret.innerText(), /keypad-9/);
+  assert.equal(await page.getByLabel('المعرّف').inputValue(), '', 'the form is cleared for the next device');
+  assert.equal(await page.getByRole('alert').count(), 0);
   const registered = hub.ctx.devices.info('keypad-9');
   assert.equal(registered?.binding.window, 2);
+  // The entrance kiosk's buttons, rebound to three lines in a new order.
+  const kioskLines = page.getByLabel('أزرار الخدمات (حروف بالترتيب) kiosk-1');
+  await kioskLines.fill('D A B');
+  await kioskLines.press('Tab');
+  for (let i = 0; i < 50 && JSON.stringify(hub.ctx.devices.info('kiosk-1')?.binding.buttons) !== JSON.stringify([{ key: 0, line: 'D' }, { key: 1, line: 'A' }, { key: 2, line: 'B' }]); i++) await page.waitForTimeout(50);
+  assert.deepEqual(hub.ctx.devices.info('kiosk-1')?.binding.buttons, [{ key: 0, line: 'D' }, { key: 1, line: 'A' }, { key: 2, line: 'B' }]);
   await screenshot(page, 'panel-admin-devices');
 });
 
@@ -152,4 +160,24 @@ test('a call from the hardware keypad shows in the clerk\'s panel at once', asyn
   assert.equal((await keypad.command('window.next', {})).ok, true);
   await page.getByTestId('current-ticket').getByText('A001').waitFor();
   await page.locator('[data-status="serving"]').waitFor();
+});
+
+test('the clerk transfers the citizen to another line and pauses the window by keyboard', async (t) => {
+  const hub = await startTestHub(t);
+  const kiosk = await hub.device('kiosk-1');
+  assert.equal((await kiosk.command('ticket.issue', { line: 'D' })).ok, true);
+  const page = await signInPage(hub, 'citizen_service'); // window 3 serves D and A
+  t.after(() => page.context().close());
+  await page.getByTestId('current-ticket').waitFor();
+  await page.keyboard.press('KeyN');
+  await page.getByTestId('current-ticket').getByText('D001').waitFor();
+  await page.getByLabel('تحويل إلى').selectOption('B');
+  await page.getByRole('button', { name: 'تحويل', exact: true }).click();
+  await page.getByTestId('current-ticket').getByText('لا يوجد رقم').waitFor();
+  assert.equal(hub.ctx.queue.lineState('B').waiting, 1, 'the same ticket now waits at the treasury');
+  await page.keyboard.press('KeyP');
+  await page.locator('[data-status="paused"]').waitFor();
+  assert.equal(hub.ctx.queue.windowState(3).status, 'paused');
+  await page.keyboard.press('KeyP');
+  await page.locator('[data-status="idle"]').waitFor();
 });

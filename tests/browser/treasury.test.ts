@@ -27,6 +27,8 @@ test('housing rent: order, collection, two-person void, daily close', async (t) 
   await revenue.getByLabel('رقم الوحدة أو العداد أو الحساب').fill('عمارة 12 شقة 4');
   await revenue.getByRole('button', { name: 'إصدار إذن دفع' }).click();
   const orderNo = (await revenue.getByTestId('order-number').innerText()).trim();
+  assert.equal(await revenue.getByLabel('اسم الدافع').inputValue(), '', 'the form is cleared for the next payer');
+  assert.equal(await revenue.getByRole('alert').count(), 0);
   await screenshot(revenue, 'panel-revenue-other');
 
   // The cashier's list follows the new order live.

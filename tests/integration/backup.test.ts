@@ -129,3 +129,36 @@ test('a second hub on the same database is refused', async (t) => {
   const hub = await startTestHub(t);
   await assert.rejects(startTestHub(t, { dataDir: hub.dataDir }), /another hub \(pid \d+\) is running/);
 });
+
+test('the weekly slot (Thursday 15:30 Cairo) takes one backup once it has passed', async (t) => {
+  const clock = new FakeClock(Date.parse('2026-12-03T15:29:00+02:00')); // Thursday, a minute early
+  const hub = await startTestHub(t, { clock: clock.now });
+  const startedAt = Date.parse('2026-11-30T09:00:00+02:00');
+  assert.equal(await hub.ctx.backups.runIfDue(startedAt), null);
+  clock.set(Date.parse('2026-12-03T15:31:00+02:00'));
+  const taken = await hub.ctx.backups.runIfDue(startedAt);
+  assert.equal(taken?.trigger, 'schedule');
+  assert.equal(taken?.integrity, 'ok');
+  clock.advance(3_600_000);
+  assert.equal(await hub.ctx.backups.runIfDue(startedAt), null, 'once per slot');
+  // The hub was off at the next slot: the first check after it catches up.
+  clock.set(Date.parse('2026-12-12T10:00:00+02:00'));
+  assert.equal((await hub.ctx.backups.runIfDue(startedAt))?.trigger, 'schedule');
+});
+
+test('a damaged backup file is refused and the database is left alone', async (t) => {
+  const hub = await startTestHub(t);
+  const dataDir = hub.dataDir;
+  hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+  await hub.close();
+  const bad = path.join(dataDir, 'backups', 'shubbak-2026-01-01T000000Z.db');
+  fs.mkdirSync(path.dirname(bad), { recursive: true });
+  fs.writeFileSync(bad, 'this is not a database'.repeat(100));
+  const before = countsOf(path.join(dataDir, 'shubbak.db'));
+  const r = await cli(dataDir, 'restore', bad);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /backup\.ts: .*not a database/);
+  assert.deepEqual(countsOf(path.join(dataDir, 'shubbak.db')), before);
+  assert.equal(fs.readdirSync(dataDir).some((f) => f.includes('before-restore')), false);
+});
+

@@ -90,6 +90,8 @@ test('role and stage refusals, stale versions, department scope', async (t) => {
   assert.deepEqual(ins.history.map((h: { action: string }) => h.action), ['file.register', 'file.forward', 'file.return', 'file.resubmit', 'file.refuse', 'inspection']);
   const byNumber = expectOk(await manager.inject({ method: 'POST', url: '/api/inspections', payload: { entity: 'file', entityId: displayInquiry(f.inquiry) } }), 201);
   assert.equal(byNumber.record.id, f.id);
+  assert.equal(byNumber.entityId, String(f.id), 'filed under the record id, not the typed inquiry number');
+  assert.deepEqual(byNumber.history.map((h: { action: string }) => h.action).slice(0, 5), ['file.register', 'file.forward', 'file.return', 'file.resubmit', 'file.refuse']);
 });
 
 test('a service without fees skips the treasury; the ticket stays out of the treasury line', async (t) => {

@@ -368,3 +368,24 @@ test('the hub service identity may do everything; its secret is written once, 06
   // No device can take the hub's name.
   assert.throws(() => hub.ctx.devices.register({ id: 'hub', kind: 'kiosk' }));
 });
+
+test("yesterday's parked and waiting tickets are closed by the first write of a new day", async (t) => {
+  const clock = new FakeClock(Date.parse('2026-11-29T20:00:00Z'));
+  const hub = await startTestHub(t, { clock: clock.now });
+  const q = hub.ctx.queue;
+  q.issue({ line: 'A', by: 'test' });
+  q.issue({ line: 'A', by: 'test' });
+  q.next(1, 'test');
+  const parked = q.park(1, 'test');
+  assert.equal(q.lineState('A').waiting, 1);
+  clock.set(Date.parse('2026-11-29T22:30:00Z')); // after midnight in Cairo
+  q.issue({ line: 'B', by: 'test' });
+  const statuses = hub.ctx.db.prepare('SELECT t.label, v.status FROM visits v JOIN tickets t ON t.id = v.ticket_id ORDER BY v.id').all();
+  assert.deepEqual(statuses.map((r) => ({ ...(r as object) })), [
+    { label: 'A001', status: 'cancelled' },
+    { label: 'A002', status: 'cancelled' },
+    { label: 'B001', status: 'waiting' },
+  ]);
+  assert.equal(q.lineState('A').waiting, 0);
+  assert.throws(() => q.unpark(parked.ticketId, 'B', 'test'), /./, 'a closed ticket cannot rejoin a line');
+});

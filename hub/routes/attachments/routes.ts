@@ -8,6 +8,7 @@ import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../services/attachments.ts';
 import { FILE_ROLES } from '../files/routes.ts';
+import { AttachmentSchema } from '../files/schemas.ts';
 
 export const ATTACHMENT_ROLES = {
   upload: ['intake', 'representative', 'manager'] as Role[],
@@ -23,7 +24,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/files/:id/attachments', {
     config: { access: ATTACHMENT_ROLES.upload },
     schema: { tags: ['files'], summary: 'Attach a document (PDF, JPEG or PNG by content; multipart field "file", optional field "label")',
-      consumes: ['multipart/form-data'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+      consumes: ['multipart/form-data'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 201: AttachmentSchema } },
   }, async (req, reply) => {
     if (!req.isMultipart()) throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'أرسل المستند كنموذج multipart/form-data', undefined, 'Send multipart/form-data');
     let part;

@@ -6,6 +6,7 @@ import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
+import { CollectSchema, DailyCloseSchema, DayReportSchema, PaymentOrderSchema, ReceiptSchema } from '../files/schemas.ts';
 
 export const PAYMENT_ROLES = {
   issue: ['revenue', 'manager'] as Role[],
@@ -28,7 +29,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/files/:id/payment-order', {
     config: { access: PAYMENT_ROLES.issue },
-    schema: { tags: ['payments'], summary: 'Issue the payment order (إذن دفع) for a file awaiting payment (an open one is returned as is)', params: IdParams },
+    schema: { tags: ['payments'], summary: 'Issue the payment order (إذن دفع) for a file awaiting payment (an open one is returned as is)', params: IdParams, response: { 200: PaymentOrderSchema, 201: PaymentOrderSchema } },
   }, async (req, reply) => {
     const { order, created } = payments.issueForFile(req.params.id, req.user!);
     return reply.status(created ? 201 : 200).send(order);
@@ -40,23 +41,23 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('paid'), Type.Literal('cancelled')])),
         fileId: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-      }, { additionalProperties: false }) },
+      }, { additionalProperties: false }), response: { 200: Type.Array(PaymentOrderSchema) } },
   }, async (req) => payments.orders(req.query));
 
   app.get('/payments/orders/:id', {
     config: { access: PAYMENT_ROLES.read },
-    schema: { tags: ['payments'], summary: 'One payment order with its lines and receipt', params: IdParams },
+    schema: { tags: ['payments'], summary: 'One payment order with its lines and receipt', params: IdParams, response: { 200: PaymentOrderSchema } },
   }, async (req) => payments.order(req.params.id));
 
   app.post('/payments/orders/:id/cancel', {
     config: { access: PAYMENT_ROLES.issue },
-    schema: { tags: ['payments'], summary: 'Cancel an unpaid order', params: IdParams,
+    schema: { tags: ['payments'], summary: 'Cancel an unpaid order', params: IdParams, response: { 200: PaymentOrderSchema },
       body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false }) },
   }, async (req) => payments.cancelOrder(req.params.id, req.body.reason, req.user!));
 
   app.post('/payments/orders/:id/collect', {
     config: { access: PAYMENT_ROLES.collect },
-    schema: { tags: ['payments'], summary: 'Collect the money: issues the next receipt number of the year (repeat-safe with Idempotency-Key)', params: IdParams, headers: IdempotencyHeaders,
+    schema: { tags: ['payments'], summary: 'Collect the money: issues the next receipt number of the year (repeat-safe with Idempotency-Key)', params: IdParams, headers: IdempotencyHeaders, response: { 201: CollectSchema },
       body: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), window: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })) }, { additionalProperties: false }) },
   }, async (req, reply) => reply.status(201).send(
     idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], 'payment.collect', () => payments.collect(req.params.id, req.body, req.user!))));
@@ -68,30 +69,30 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         day: Type.Optional(Day), cashier: Type.Optional(Type.String({ maxLength: 40 })), year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 9999 })),
         status: Type.Optional(Type.Union([Type.Literal('valid'), Type.Literal('void_requested'), Type.Literal('voided')])),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
-      }, { additionalProperties: false }) },
+      }, { additionalProperties: false }), response: { 200: Type.Array(ReceiptSchema) } },
   }, async (req) => payments.receipts(req.query));
 
   app.get('/payments/receipts/:id', {
     config: { access: PAYMENT_ROLES.read },
-    schema: { tags: ['payments'], summary: 'One receipt', params: IdParams },
+    schema: { tags: ['payments'], summary: 'One receipt', params: IdParams, response: { 200: ReceiptSchema } },
   }, async (req) => payments.receipt(req.params.id));
 
   app.post('/payments/receipts/:id/void-request', {
     config: { access: PAYMENT_ROLES.voidRequest },
-    schema: { tags: ['payments'], summary: 'Step 1 of a void: the cashier asks, with a reason', params: IdParams,
+    schema: { tags: ['payments'], summary: 'Step 1 of a void: the cashier asks, with a reason', params: IdParams, response: { 200: ReceiptSchema },
       body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }) },
   }, async (req) => payments.requestVoid(req.params.id, req.body.reason, req.user!));
 
   app.post('/payments/receipts/:id/void-decision', {
     config: { access: PAYMENT_ROLES.voidDecide },
-    schema: { tags: ['payments'], summary: 'Step 2: the manager confirms (voided, never deleted) or declines', params: IdParams,
+    schema: { tags: ['payments'], summary: 'Step 2: the manager confirms (voided, never deleted) or declines', params: IdParams, response: { 200: ReceiptSchema },
       body: Type.Object({ confirm: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }) },
   }, async (req) => payments.decideVoid(req.params.id, req.body, req.user!));
 
   app.get('/payments/day', {
     config: { access: PAYMENT_ROLES.day },
     schema: { tags: ['payments'], summary: 'A cashier\'s day: totals by fee item (a cashier sees their own)',
-      querystring: Type.Object({ day: Type.Optional(Day), cashier: Type.Optional(Type.String({ pattern: '^user:\\d+$' })) }, { additionalProperties: false }) },
+      querystring: Type.Object({ day: Type.Optional(Day), cashier: Type.Optional(Type.String({ pattern: '^user:\\d+$' })) }, { additionalProperties: false }), response: { 200: DayReportSchema } },
   }, async (req) => {
     const me = `user:${req.user!.id}`;
     const cashier = req.query.cashier ?? me;
@@ -101,6 +102,6 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/payments/day/close', {
     config: { access: PAYMENT_ROLES.collect },
-    schema: { tags: ['payments'], summary: 'Close today\'s cash: totals frozen, no more collections today' },
+    schema: { tags: ['payments'], summary: 'Close today\'s cash: totals frozen, no more collections today', response: { 201: DailyCloseSchema } },
   }, async (req, reply) => reply.status(201).send(payments.closeDay(req.user!)));
 };

@@ -4,13 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { PAYMENT_ROLES } from '../payments/routes.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
+import { PaymentOrderSchema } from '../files/schemas.ts';
 
 export const revenueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { payments, idempotency } = app.hub;
 
   app.post('/revenue/orders', {
     config: { access: PAYMENT_ROLES.issue },
-    schema: { tags: ['payments'], summary: 'A payment order with no file (housing revenue, inspection fees)', headers: IdempotencyHeaders,
+    schema: { tags: ['payments'], summary: 'A payment order with no file (housing revenue, inspection fees)', headers: IdempotencyHeaders, response: { 201: PaymentOrderSchema },
       body: Type.Object({
         serviceId: Type.Integer({ minimum: 1 }),
         fees: Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }), amountPiasters: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }) },

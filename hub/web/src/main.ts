@@ -1,13 +1,12 @@
 // One bundle for the three screens; <body data-page> (set by hub/routes/web) picks one.
-import { applyLang } from './i18n/index.ts';
+import { applyLang, setLang } from './i18n/index.ts';
 import './components/sh-toast.ts';
 
 applyLang();
 const page = document.body.dataset.page;
 if (page === 'tv') {
   // The hall screen is Arabic whatever the last staff member chose on this browser.
-  document.documentElement.lang = 'ar';
-  document.documentElement.dir = 'rtl';
+  setLang('ar', false);
   await import('./pages/sh-tv.ts');
   document.body.append(document.createElement('sh-tv'));
 } else if (page === 'status') {

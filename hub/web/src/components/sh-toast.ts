@@ -50,10 +50,19 @@ function toast(): ShToast {
   return el;
 }
 
-/** Show why an action was refused. */
+/** Show why an action was refused. Anything but the hub's answer is a bug: it also goes to the console. */
 export function showError(err: unknown): void {
-  if (err instanceof ApiFailure) toast().show({ kind: 'error', text: errorText(err), code: err.code });
-  else toast().show({ kind: 'error', text: `${t('refused')}: ${String((err as Error)?.message ?? err)}` });
+  if (err instanceof ApiFailure) {
+    toast().show({ kind: 'error', text: errorText(err), code: err.code });
+    return;
+  }
+  console.error(err);
+  toast().show({ kind: 'error', text: `${t('refused')}: ${String((err as Error)?.message ?? err)}` });
+}
+
+/** A form's own check failed (before anything was sent): say what to fix. */
+export function showInvalid(text: string): void {
+  toast().show({ kind: 'error', text, code: 'INVALID_INPUT' });
 }
 
 export function showOk(text: string): void {

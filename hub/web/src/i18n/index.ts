@@ -20,9 +20,10 @@ export function applyLang(): void {
   document.documentElement.dir = DIR[lang];
 }
 
-export function setLang(next: Lang): void {
+/** Switch language; `remember` keeps the choice for this browser (the staff toggle). */
+export function setLang(next: Lang, remember = true): void {
   lang = next;
-  localStorage.setItem('shubbak.lang', next);
+  if (remember) localStorage.setItem('shubbak.lang', next);
   applyLang();
   for (const l of listeners) l();
 }

@@ -9,8 +9,8 @@ import { showError } from '../components/sh-toast.ts';
 import type { DeviceInfo } from './sh-floor.ts';
 
 const L = {
-  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل' },
-  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline' },
+  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل', lines: 'أزرار الخدمات (حروف بالترتيب)' },
+  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline', lines: 'Service buttons (letters in order)' },
 };
 
 export class ShAdminDevices extends LitElement {
@@ -37,14 +37,16 @@ export class ShAdminDevices extends LitElement {
 
   private async register(e: Event): Promise<void> {
     e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
+    // Taken now: a shadow-DOM event loses its target once dispatch ends (after the await below).
+    const form = e.target as HTMLFormElement;
+    const f = new FormData(form);
     const kind = String(f.get('kind'));
     const win = Number(f.get('window'));
     const binding = (kind === 'keypad' || kind === 'display') && win ? { window: win } : undefined;
     try {
       const r = await api<{ device: DeviceInfo; secret: string }>('POST', '/api/devices', { id: String(f.get('id')).trim(), kind, label: String(f.get('label') ?? ''), binding });
       this.secret = { id: r.device.id, secret: r.secret };
-      (e.target as HTMLFormElement).reset();
+      form.reset();
       await this.load();
     } catch (err) {
       showError(err);
@@ -61,8 +63,18 @@ export class ShAdminDevices extends LitElement {
   }
 
   private async bind(d: DeviceInfo, windowText: string): Promise<void> {
+    await this.putBinding(d, { ...d.binding, window: Number(windowText) || null });
+  }
+
+  /** A kiosk's buttons, typed as the line letters in key order, e.g. "A B C D". */
+  private async bindLines(d: DeviceInfo, text: string): Promise<void> {
+    const letters = text.toUpperCase().split(/[\s,،]+/).filter(Boolean);
+    await this.putBinding(d, { ...d.binding, buttons: letters.map((line, key) => ({ key, line })) });
+  }
+
+  private async putBinding(d: DeviceInfo, binding: Record<string, unknown>): Promise<void> {
     try {
-      await api('PUT', `/api/devices/${d.id}/binding`, { ...d.binding, window: Number(windowText) || null });
+      await api('PUT', `/api/devices/${d.id}/binding`, binding);
       await this.load();
     } catch (err) {
       showError(err);
@@ -86,14 +98,18 @@ export class ShAdminDevices extends LitElement {
       <section class="card">
         <h2>${s.title}</h2>
         <table>
-          <thead><tr><th>${s.id}</th><th>${s.kind}</th><th>${s.label}</th><th>${s.state}</th><th>${s.window}</th><th></th></tr></thead>
+          <thead><tr><th>${s.id}</th><th>${s.kind}</th><th>${s.label}</th><th>${s.state}</th><th>${s.window} / ${s.lines}</th><th></th></tr></thead>
           <tbody>${this.devices.map((d) => html`
             <tr data-device=${d.id}>
               <td class="ltr">${d.id}</td><td>${d.kind}</td><td>${d.label}</td>
               <td><span class="pill ${d.online ? 'ok' : 'bad'}">${d.online ? s.online : s.offline}</span> <span class="muted">${d.lastSeen ? fmtTime(d.lastSeen) : ''}</span></td>
               <td>${d.kind === 'keypad' || d.kind === 'display'
                 ? html`<input type="number" min="1" max="999" style="width: 4.5rem" .value=${String(d.binding.window ?? '')}
-                    @change=${(e: Event) => this.bind(d, (e.target as HTMLInputElement).value)} aria-label=${s.bind}>` : '—'}</td>
+                    @change=${(e: Event) => this.bind(d, (e.target as HTMLInputElement).value)} aria-label="${s.bind} ${d.id}">`
+                : d.kind === 'kiosk'
+                  ? html`<input class="ltr" style="width: 7rem" .value=${((d.binding.buttons as { line: string }[] | null) ?? []).map((b) => b.line).join(' ')}
+                      @change=${(e: Event) => this.bindLines(d, (e.target as HTMLInputElement).value)} aria-label="${s.lines} ${d.id}" title=${s.lines}>`
+                  : '—'}</td>
               <td><button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
             </tr>`)}
           </tbody>

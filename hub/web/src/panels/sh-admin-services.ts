@@ -6,7 +6,7 @@ import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LangController, currentLang } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
-import { showError, showOk } from '../components/sh-toast.ts';
+import { showError, showInvalid, showOk } from '../components/sh-toast.ts';
 import { poundsToPiasters } from './sh-file-desk.ts';
 import type { Department, Fee, Service } from './catalog-types.ts';
 
@@ -60,12 +60,12 @@ export class ShAdminServices extends LitElement {
       const base = { code: f.code, labelAr: f.labelAr, labelEn: f.labelEn || undefined, kind: f.kind };
       if (f.kind === 'fixed') {
         const amount = poundsToPiasters(String(d.get(`amount:${f.code}`)));
-        if (amount === null) return showError(new Error(`${s.bad}: ${f.labelAr}`));
+        if (amount === null) return showInvalid(`${s.bad}: ${f.labelAr}`);
         fees.push({ ...base, amountPiasters: amount });
       } else {
         const min = poundsToPiasters(String(d.get(`min:${f.code}`)));
         const max = poundsToPiasters(String(d.get(`max:${f.code}`)));
-        if (min === null || max === null) return showError(new Error(`${s.bad}: ${f.labelAr}`));
+        if (min === null || max === null) return showInvalid(`${s.bad}: ${f.labelAr}`);
         fees.push({ ...base, minPiasters: min, maxPiasters: max });
       }
     }

@@ -9,7 +9,7 @@ import { LiveStaffController } from '../controllers/live-staff.ts';
 import { LiveQueueController } from '../controllers/live-queue.ts';
 import { LangController, currentLang, fmtDate, fmtMoney } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
-import { showError, showOk } from '../components/sh-toast.ts';
+import { showError, showInvalid, showOk } from '../components/sh-toast.ts';
 import '../components/sh-file-card.ts';
 import './sh-payment-order.ts';
 import type { Role } from '../session.ts';
@@ -235,7 +235,7 @@ export class ShFileDesk extends LitElement {
           for (const x of variable) {
             const p = poundsToPiasters(String(d.get(`fee:${x.code}`)));
             if (p === null) {
-              showError(new Error(`${x.labelAr}: ${s.amount}`));
+              showInvalid(`${x.labelAr}: ${s.amount}`);
               return null;
             }
             fees.push({ code: x.code, amountPiasters: p });

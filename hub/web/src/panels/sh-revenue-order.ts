@@ -5,7 +5,7 @@ import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LangController, currentLang, fmtMoney } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
-import { showError } from '../components/sh-toast.ts';
+import { showError, showInvalid } from '../components/sh-toast.ts';
 import { poundsToPiasters } from './sh-file-desk.ts';
 import './sh-payment-order.ts';
 import type { Service } from './catalog-types.ts';
@@ -43,13 +43,15 @@ export class ShRevenueOrder extends LitElement {
 
   private async issue(e: Event): Promise<void> {
     e.preventDefault();
-    const d = new FormData(e.target as HTMLFormElement);
+    // Taken now: a shadow-DOM event loses its target once dispatch ends (after the await below).
+    const form = e.target as HTMLFormElement;
+    const d = new FormData(form);
     const svc = this.services.find((x) => x.id === this.serviceId);
     if (!svc) return;
     const fees: { code: string; amountPiasters: number }[] = [];
     for (const x of svc.fees.filter((f) => f.kind === 'variable')) {
       const p = poundsToPiasters(String(d.get(`fee:${x.code}`)));
-      if (p === null) return showError(new Error(x.labelAr));
+      if (p === null) return showInvalid(x.labelAr);
       fees.push({ code: x.code, amountPiasters: p });
     }
     try {
@@ -57,7 +59,7 @@ export class ShRevenueOrder extends LitElement {
         serviceId: svc.id, fees, payerName: String(d.get('payer')),
         payerNationalId: String(d.get('nid')) || undefined, reference: String(d.get('ref')) || undefined,
       });
-      (e.target as HTMLFormElement).reset();
+      form.reset();
     } catch (err) {
       showError(err);
     }

@@ -109,7 +109,7 @@ export class ShWeeklyReport extends LitElement {
             </select></label>
           <label class="inline">${r('week')} <input type="date" step="7" .value=${this.week} @change=${(e: Event) => (this.week = (e.target as HTMLInputElement).value)}></label>
           <button class="primary" type="submit">${r('show')}</button>
-          <button type="button" @click=${() => window.print()}>🖨 ${r('print')}</button>
+          <button type="button" @click=${() => window.print()}>${r('print')}</button>
         </form>
       </section>
       ${!x || !c || !dept ? html`<p class="muted">${r('loading')}</p>` : html`
