@@ -3,11 +3,12 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, DigitsDisplay } from '@shubbak/hardware/types.ts';
+import { createKeypadHardware, type SimControl } from '@shubbak/hardware';
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
 import { initialKeypadState, keypadStep, type KeypadEffect, type KeypadEvent, type KeypadState } from './logic.ts';
 
-export type KeypadIo = { buttons: ButtonPanel; digits: DigitsDisplay; close(): Promise<void> };
+export type KeypadIo = { buttons: ButtonPanel; digits: DigitsDisplay; close(): Promise<void>; sim?: SimControl | null };
 
 export type KeypadHandle = {
   link: DeviceLink;
@@ -21,14 +22,8 @@ export type KeypadHandle = {
 
 export type StartKeypadOptions = { config?: KeypadProgramConfig; io?: KeypadIo; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void };
 
-// The drivers package (hardware/index.ts) is loaded by name at run time: it is optional
-// for tests and the simulator, which inject sim IO.
-const HARDWARE = '@shubbak/hardware';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const importHardware = (): Promise<any> => import(HARDWARE);
 
 async function defaultIo(cfg: KeypadProgramConfig): Promise<KeypadIo> {
-  const { createKeypadHardware } = await importHardware();
   return createKeypadHardware({
     io: cfg.env.io, keyPins: cfg.keyPins, lampPins: cfg.lampPins, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort,
   });

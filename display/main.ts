@@ -7,20 +7,15 @@ import path from 'node:path';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { AudioPlayer, DigitsDisplay, HallBoard } from '@shubbak/hardware/types.ts';
+import { createHallHardware, createWindowBoardHardware, type SimControl } from '@shubbak/hardware';
 import { loadDisplayConfig, type DisplayProgramConfig } from './config.ts';
 import { openBoardLink, wireHallLink, wireWindowBoardLink } from './link.ts';
 import { BLINK_MS, hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallBoardState, type HallEvent, type WindowBoardState } from './logic.ts';
 import { Announcer, ensureClips } from './audio.ts';
 import { announcementClips } from './speech.ts';
 
-// The drivers package (hardware/index.ts) is loaded by name at run time: it is optional
-// for tests and the simulator, which inject sim IO.
-const HARDWARE = '@shubbak/hardware';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const importHardware = (): Promise<any> => import(HARDWARE);
-
-export type WindowBoardIo = { digits: DigitsDisplay; close(): Promise<void> };
-export type HallIo = { board: HallBoard; player: AudioPlayer; close(): Promise<void> };
+export type WindowBoardIo = { digits: DigitsDisplay; close(): Promise<void>; sim?: SimControl | null };
+export type HallIo = { board: HallBoard; player: AudioPlayer; close(): Promise<void>; sim?: SimControl | null };
 
 type Common = { config?: DisplayProgramConfig; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void };
 
@@ -34,7 +29,6 @@ export async function startWindowBoard(opts: Common & { io?: WindowBoardIo } = {
   const cfg = opts.config ?? loadDisplayConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
   const io = opts.io ?? (await (async () => {
-    const { createWindowBoardHardware } = await importHardware();
     return createWindowBoardHardware({ io: cfg.env.io, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort });
   })());
   const link = openBoardLink(cfg.env, 'display', opts.link);
@@ -95,7 +89,6 @@ export async function startHallBoard(opts: Common & { io?: HallIo } = {}): Promi
   // The voice must work with the hub down: clips are made locally (quick no-op when present).
   await ensureClips(cfg.clipDir).catch((err: Error) => log(`voice clips unavailable: ${err.message}`));
   const io = opts.io ?? (await (async () => {
-    const { createHallHardware } = await importHardware();
     const hw = await createHallHardware({ io: cfg.env.io, rows: cfg.hallRows, digitsPins: cfg.digitsPins, firmataPort: cfg.firmataPort });
     return { ...hw, player: cfg.player === 'aplay' ? aplayPlayer(cfg.audioDevice) : hw.player };
   })());

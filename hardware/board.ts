@@ -29,17 +29,12 @@ function waitReady(board: five.Board, timeoutMs: number, what: string): Promise<
   });
 }
 
-// johnny-five keeps every Board in a module-level list; drop ours on close so a long-lived
-// process (the simulator) does not accumulate them.
+// Closing releases the serial line of a Firmata board. (johnny-five also keeps every Board
+// in a private module list that only its test mode can purge: one small object per device.)
 function closer(board: five.Board): () => void {
   return () => {
     const io = (board as unknown as { io?: { transport?: { isOpen?: boolean; close?(cb?: () => void): void } } }).io;
     if (io?.transport?.isOpen) io.transport.close?.(() => {});
-    const list = (five.Board as unknown as { instances?: unknown[] }).instances;
-    if (list) {
-      const i = list.indexOf(board);
-      if (i >= 0) list.splice(i, 1);
-    }
   };
 }
 

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, MonoImage, PaperWidth, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
+import { createKioskHardware, renderTicket, type SimControl } from '@shubbak/hardware';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
 import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
 import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';
@@ -14,6 +15,8 @@ export type KioskIo = {
   printer: TicketPrinter;
   render(content: TicketContent, paper: PaperWidth): MonoImage | Promise<MonoImage>;
   close(): Promise<void>;
+  /** Present on sim IO: the control handle of the simulated hardware. */
+  sim?: SimControl | null;
 };
 
 /** Times of the last ticket, for the bench (performance.now() ms). */
@@ -39,16 +42,8 @@ export type StartKioskOptions = {
   log?: (msg: string) => void;
 };
 
-// The drivers package (hardware/index.ts) is loaded by name at run time: it is optional
-// for tests and the simulator, which inject sim IO.
-const HARDWARE = '@shubbak/hardware';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const importHardware = (): Promise<any> => import(HARDWARE);
-const RENDER = '@shubbak/hardware/ticket/render.ts';
 
 async function defaultIo(cfg: KioskProgramConfig): Promise<KioskIo> {
-  const { createKioskHardware } = await importHardware();
-  const { renderTicket } = (await import(RENDER)) as { renderTicket(c: TicketContent, p: PaperWidth): { image: MonoImage } };
   const hw = await createKioskHardware({
     io: cfg.env.io, buttonPins: cfg.buttonPins, lampPins: cfg.lampPins, printerPort: cfg.printerPort,
     printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort,

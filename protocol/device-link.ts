@@ -230,9 +230,14 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     if (this.client.connected) {
-      await new Promise<void>((res) =>
-        this.client.publish(topics.deviceStatus(this.opts.deviceId), '{"online":false}', { qos: 1, retain: true }, () => res()),
-      );
+      // Bounded: if the hub dies at this moment the PUBACK never comes, and the will says it anyway.
+      await new Promise<void>((res) => {
+        const timer = setTimeout(res, 1000);
+        this.client.publish(topics.deviceStatus(this.opts.deviceId), '{"online":false}', { qos: 1, retain: true }, () => {
+          clearTimeout(timer);
+          res();
+        });
+      });
     }
     await this.client.endAsync(true);
   }

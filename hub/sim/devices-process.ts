@@ -10,7 +10,7 @@ import { loadKeypadConfig } from '../../counter-keypad/config.ts';
 import { startKeypad, type KeypadHandle } from '../../counter-keypad/main.ts';
 import { loadDisplayConfig } from '../../display/config.ts';
 import { startHallBoard, startWindowBoard, type HallHandle, type WindowBoardHandle } from '../../display/main.ts';
-import { monoToPng } from './png.ts';
+import { monoToPng } from '@shubbak/hardware';
 import { simOf } from './sim-io.ts';
 import type { DeviceView, SimMessage, SimRequest } from './views.ts';
 
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
         const s = r.h.state();
         const last = r.h.calls.at(-1);
         return {
-          id: r.id, kind: 'hall', online: s.online, rows: sim?.hallRows() ?? (s.online && s.config ? s.calls.slice(0, s.config.rows) : []).map((c) => ({ ticket: c.ticket, window: c.window })),
+          id: r.id, kind: 'hall', online: s.online, rows: sim ? sim.hallRows() : (s.online && s.config ? s.calls.slice(0, s.config.rows) : []).map((c) => ({ ticket: c.ticket, window: c.window })),
           lastCall: last ? { ticket: last.call.ticket, window: last.call.window, words: last.words } : null, announced: r.h.calls.length,
         };
       }

@@ -7,7 +7,7 @@ import { loadKeypadConfig } from '../../counter-keypad/config.ts';
 import { startKeypad, type KeypadHandle } from '../../counter-keypad/main.ts';
 import { loadDisplayConfig } from '../../display/config.ts';
 import { startHallBoard, startWindowBoard, type HallHandle, type WindowBoardHandle } from '../../display/main.ts';
-import { simHallIo, simKeypadIo, simKioskIo, simWindowBoardIo, type SimHandle } from './sim-hardware.ts';
+import type { SimControl } from '@shubbak/hardware';
 
 export type SimDevice = KioskHandle | KeypadHandle | WindowBoardHandle | HallHandle;
 
@@ -29,15 +29,15 @@ export async function startSimDevice(id: string, o: SimDeviceOptions): Promise<S
     SHUBBAK_AUDIO_DIR: o.audioDir ?? process.env.SHUBBAK_AUDIO_DIR,
   };
   const log = o.log ?? (() => {});
-  if (id.startsWith('kiosk')) return startKiosk({ config: loadKioskConfig(env), io: await simKioskIo(), link: o.link, log });
-  if (id.startsWith('keypad')) return startKeypad({ config: loadKeypadConfig(env), io: await simKeypadIo(), link: o.link, log });
-  if (id.startsWith('hall')) return startHallBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'hall' }), io: await simHallIo(), link: o.link, log });
-  return startWindowBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'display' }), io: await simWindowBoardIo(), link: o.link, log });
+  if (id.startsWith('kiosk')) return startKiosk({ config: loadKioskConfig(env), link: o.link, log });
+  if (id.startsWith('keypad')) return startKeypad({ config: loadKeypadConfig(env), link: o.link, log });
+  if (id.startsWith('hall')) return startHallBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'hall' }), link: o.link, log });
+  return startWindowBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'display' }), link: o.link, log });
 }
 
-export type SimControl = SimHandle;
+export type { SimControl };
 
 /** The sim control handle of a program's IO, or null on real hardware. */
 export function simOf(io: object): SimControl | null {
-  return (io as { sim?: SimHandle }).sim ?? null;
+  return (io as { sim?: SimControl | null }).sim ?? null;
 }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
+import { formatPiasters } from '../../hub/domain/money.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 
 let browser: Browser;
@@ -25,7 +26,7 @@ test('reception shows a service\'s requirements and fees and prints the sheet al
   assert.match(text, /ترخيص بناء/);
   assert.match(text, new RegExp(svc.checklist[0].labelAr));
   const fixed = svc.fees.find((f) => f.kind === 'fixed')!;
-  const pounds = `${Math.trunc(fixed.amountPiasters! / 100)}.${String(fixed.amountPiasters! % 100).padStart(2, '0')}`;
+  const pounds = formatPiasters(fixed.amountPiasters!, 'ar');
   assert.ok(text.includes(pounds), `fee ${pounds} shown`);
   await screenshot(page, 'panel-reception-catalog');
   await page.emulateMedia({ media: 'print' });

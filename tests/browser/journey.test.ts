@@ -81,7 +81,7 @@ test('one application, end to end, through every role\'s panel', async (t) => {
   await revenue.getByRole('button', { name: 'إصدار إذن دفع' }).click();
   const order = revenue.getByTestId('payment-order');
   await order.waitFor();
-  assert.match(await revenue.getByTestId('order-total').innerText(), /1750\.50/);
+  assert.match(await revenue.getByTestId('order-total').innerText(), /1,750\.50/);
   await screenshot(revenue, 'journey-3-revenue-payment-order');
 
   // 5. The cashier collects it: a numbered receipt with a QR code to the status page.
@@ -147,6 +147,16 @@ test('one application, end to end, through every role\'s panel', async (t) => {
   await status.getByTestId('status-result').waitFor();
   assert.equal((await status.getByTestId('status-stage').innerText()).trim(), 'تم التسليم');
   await screenshot(status, 'journey-8-status');
+
+  // 11. The manager opens the delivered file for a surprise inspection: record and full history.
+  await manager.getByRole('tab', { name: 'تفتيش مفاجئ' }).click();
+  await manager.getByLabel('رقم الاستعلام أو الرقم').fill(inquiry);
+  await manager.getByRole('button', { name: 'فتح' }).click();
+  const inspection = manager.getByTestId('inspection-result');
+  await inspection.waitFor();
+  assert.match(await inspection.innerText(), /file\.deliver/);
+  assert.match(await inspection.innerText(), /file\.register/);
+  await screenshot(manager, 'journey-9-manager-inspection');
 
   const file = hub.ctx.db.prepare('SELECT status FROM files').get() as { status: string };
   assert.equal(file.status, 'delivered');

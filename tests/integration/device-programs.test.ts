@@ -2,7 +2,7 @@
 // components on a mock Firmata and the printer on serialport's MockBinding.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksLike, renderTicket as renderTicketImage } from '../../hub/sim/sim-hardware.ts';
+import { looksLike, renderTicket } from '@shubbak/hardware';
 import { topics } from '@shubbak/protocol';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { simOf, startSimDevice, type SimDevice } from '../../hub/sim/sim-io.ts';
@@ -42,11 +42,11 @@ test('kiosk button A prints the issued number: the ESC/POS raster decodes to the
   assert.equal(content.lineName, 'استلام الطلبات');
   assert.equal(content.center, hub.ctx.config.centerName);
   const decoded = sim.lastPrinted()!;
-  const expected = renderTicketImage(content, '80mm');
+  const expected = renderTicket(content, '80mm').image;
   assert.equal(decoded.width, expected.width);
   assert.equal(decoded.height, expected.height);
   assert.ok(Buffer.from(decoded.data).equals(Buffer.from(expected.data)), 'the printed raster is the ticket rendered for A001');
-  const other = renderTicketImage({ ...content, number: 'A002' }, '80mm');
+  const other = renderTicket({ ...content, number: 'A002' }, '80mm').image;
   assert.ok(!Buffer.from(decoded.data).equals(Buffer.from(other.data)), 'and not the ticket of another number');
   const row = hub.ctx.db.prepare("SELECT cancelled_at FROM tickets WHERE label = 'A001'").get() as { cancelled_at: number | null } | undefined;
   assert.ok(row && row.cancelled_at === null, 'the printed ticket stands');
@@ -81,7 +81,7 @@ test('paper out turns the kiosk lamps off and its health to paper-out; a failed 
   const keypad = await start<KeypadHandle>(t, hub, 'keypad-1');
   await ready(kiosk);
   const sim = simOf(kiosk.io)!;
-  const watcher = await hub.rawClient({ username: 'hub', password: readHubSecret(hub), clientId: 'watcher-health' });
+  const watcher = await hub.rawClient({ username: 'hub', password: readHubSecret(hub), clientId: 'hub' });
   const healths: string[] = [];
   watcher.on('message', (topic, p) => topic === topics.deviceHealth('kiosk-1') && p.length && healths.push(JSON.parse(p.toString()).printer));
   await watcher.subscribeAsync(topics.deviceHealth('kiosk-1'), { qos: 1 });

@@ -3,7 +3,7 @@
 // spent at each stage. With `sheet` it is the printable approval sheet (A4, stamp area).
 import { LitElement, html } from 'lit';
 import { LangController, centerName, currentLang, fmtDate, fmtMoney, fmtTime } from '../i18n/index.ts';
-import { STATUS_EN, type FileDetail, type FileStatus } from '../panels/file-types.ts';
+import { STATUS_WORDS, type FileDetail } from '../panels/file-types.ts';
 import { shared } from './shared-styles.ts';
 
 const L = {
@@ -13,12 +13,6 @@ const L = {
   en: { inquiry: 'Inquiry number', service: 'Service', citizen: 'Citizen', status: 'Stage', due: 'Due date', overdue: 'overdue', ticket: 'Ticket',
     checklist: 'Documents (formal review)', fees: 'Fees', total: 'Total', docs: 'Attachments', history: 'History', took: 'Time',
     sheet: 'File approval sheet', signature: 'Center manager\'s signature', stamp: 'Center stamp', decision: 'Decision', accepted: 'Accepted', refused: 'Refused', reviewSig: 'Technical review signature', deliveredTo: 'Handed over to' },
-};
-
-/** Short stage names for the history table (the hub's statusAr is the long citizen-facing one). */
-const STATUS_AR: Record<FileStatus, string> = {
-  registered: 'تم التسجيل', technical_review: 'المراجعة الفنية', returned: 'أعيد لاستيفاء المستندات', refused: 'مرفوض', awaiting_payment: 'في انتظار السداد',
-  paid: 'تم السداد', reviewed: 'تمت المراجعة', approved: 'معتمد', with_department: 'لدى الإدارة المختصة', decided: 'صدر القرار', ready: 'جاهز للتسليم', delivered: 'تم التسليم',
 };
 
 function duration(ms: number): string {
@@ -54,7 +48,7 @@ export class ShFileCard extends LitElement {
           <tr><th>${s.inquiry}</th><td><b class="ltr" data-testid="file-inquiry">${f.inquiryDisplay}</b></td></tr>
           <tr><th>${s.service}</th><td>${f.serviceNameAr}</td></tr>
           <tr><th>${s.citizen}</th><td>${f.citizenName} <span class="muted ltr">${f.citizenNationalId}</span></td></tr>
-          <tr><th>${s.status}</th><td><span class="pill" data-testid="file-status">${en ? STATUS_EN[f.status] : f.statusAr}</span>
+          <tr><th>${s.status}</th><td><span class="pill" data-testid="file-status">${en ? STATUS_WORDS[f.status].en : f.statusAr}</span>
             ${f.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td></tr>
           ${f.dueDay ? html`<tr><th>${s.due}</th><td>${fmtDate(f.dueDay)}</td></tr>` : null}
           ${f.ticketLabel ? html`<tr><th>${s.ticket}</th><td>${f.ticketLabel}</td></tr>` : null}
@@ -79,7 +73,7 @@ export class ShFileCard extends LitElement {
           <h3>${s.history}</h3>
           <table>
             <thead><tr><th>${s.status}</th><th></th><th>${s.took}</th></tr></thead>
-            <tbody>${f.stages.map((st) => html`<tr><td>${en ? STATUS_EN[st.status] : STATUS_AR[st.status]}</td>
+            <tbody>${f.stages.map((st) => html`<tr><td>${STATUS_WORDS[st.status][en ? 'en' : 'ar']}</td>
               <td class="muted">${fmtDate(st.from)} ${fmtTime(st.from)} <span class="ltr">${st.enteredBy}</span></td><td>${duration(st.ms)}</td></tr>`)}
             </tbody>
           </table>`}

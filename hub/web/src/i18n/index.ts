@@ -3,6 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ar, type Dict } from './ar.ts';
 import { en } from './en.ts';
+import { formatPiasters } from '../../../domain/money.ts';
 
 export type Lang = 'ar' | 'en';
 const DICTS: Record<Lang, Dict> = { ar, en };
@@ -55,10 +56,9 @@ export function arabicDigits(s: string): string {
   return s.replace(/[0-9]/g, (d) => ARABIC_INDIC[Number(d)]);
 }
 
-/** Integer piasters → pounds text, e.g. 12550 → "125.50 ج.م". */
+/** Integer piasters → pounds text in the current language (the treasury's own formatting). */
 export function fmtMoney(piasters: number): string {
-  const pounds = `${Math.trunc(piasters / 100)}.${String(Math.abs(piasters % 100)).padStart(2, '0')}`;
-  return lang === 'ar' ? `${pounds} ج.م` : `EGP ${pounds}`;
+  return formatPiasters(piasters, lang);
 }
 
 /** Re-renders its host when the language changes. */

@@ -22,6 +22,11 @@ export class Announcer {
   /** Told when a call starts and ends (the screen highlights it meanwhile). */
   onState: ((current: HallAnnounce | null) => void) | null = null;
 
+  constructor() {
+    // Chromium loads its voice list lazily: ask now so an Arabic voice is known by the first call.
+    window.speechSynthesis?.getVoices();
+  }
+
   get soundBlocked(): boolean {
     return this.audio?.state === 'suspended';
   }

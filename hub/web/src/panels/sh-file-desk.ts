@@ -14,7 +14,7 @@ import '../components/sh-file-card.ts';
 import './sh-payment-order.ts';
 import type { Role } from '../session.ts';
 import type { Service } from './catalog-types.ts';
-import { STATUS_EN, type CaseFile, type FileAction, type FileDetail, type FileStatus, type PaymentOrder } from './file-types.ts';
+import { STATUS_WORDS, type CaseFile, type FileAction, type FileDetail, type FileStatus, type PaymentOrder } from './file-types.ts';
 
 const L = {
   ar: {
@@ -75,6 +75,7 @@ export class ShFileDesk extends LitElement {
     .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; align-items: start; }
     @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
     tr.sel td { background: #fff8e1; }
+    td.ltr { white-space: nowrap; }
     form.action { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; padding: 0.5rem 0; border-block-start: 1px solid #e3e8ec; }
     @media print { .layout { display: block; } }
   `];
@@ -283,7 +284,7 @@ export class ShFileDesk extends LitElement {
                 <tbody>${this.list.map((x) => html`
                   <tr class=${x.id === f?.id ? 'sel' : ''} data-inquiry=${x.inquiry} @click=${() => this.open(x.id)} style="cursor: pointer">
                     <td class="ltr">${x.inquiryDisplay}</td><td>${x.serviceNameAr}<div class="muted">${x.citizenName}</div></td>
-                    <td>${en ? STATUS_EN[x.status] : x.statusAr}</td>
+                    <td>${en ? STATUS_WORDS[x.status].en : x.statusAr}</td>
                     <td>${x.dueDay ? fmtDate(x.dueDay) : '—'} ${x.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td>
                   </tr>`)}</tbody></table>` : html`<p class="muted">${s.none}</p>`}
             </section>` : null}

@@ -1,10 +1,12 @@
 // The manager's surprise inspection (التفتيش المفاجئ): open any file or complaint by its
 // number and read its record and full history; the hub records the inspection itself.
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { api } from '../api.ts';
 import { LangController, currentLang, fmtDate, fmtTime } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
+import '../components/sh-file-card.ts';
+import type { FileDetail } from './file-types.ts';
 
 type Inspection = {
   inspectionId: number; entity: string; entityId: string; record: Record<string, unknown>;
@@ -22,10 +24,23 @@ function brief(v: unknown): string {
   return s.length > 160 ? `${s.slice(0, 160)}…` : s;
 }
 
+/** What an audit event changed: the fields whose value differs, else a short view of the new state. */
+function changes(before: unknown, after: unknown): string {
+  if (before && after && typeof before === 'object' && typeof after === 'object') {
+    const b = before as Record<string, unknown>;
+    const a = after as Record<string, unknown>;
+    const diff = Object.keys(a)
+      .filter((k) => k !== 'updatedAt' && k !== 'version' && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+      .map((k) => `${k}: ${brief(b[k]) || '—'} → ${brief(a[k])}`);
+    if (diff.length) return brief(diff.join(' · '));
+  }
+  return brief(after);
+}
+
 export class ShInspection extends LitElement {
   static override properties = { result: { state: true } };
   declare result: Inspection | null;
-  static override styles = shared;
+  static override styles = [shared, css`td { overflow-wrap: anywhere; } td.change { max-width: 40ch; font-size: 0.85rem; }`];
 
   constructor() {
     super();
@@ -63,11 +78,13 @@ export class ShInspection extends LitElement {
         <section class="card" data-testid="inspection-result">
           <p class="muted">${s.recorded.replace('{n}', String(r.inspectionId))}</p>
           <h3>${s.record}</h3>
-          <table><tbody>${Object.entries(r.record).map(([k, v]) => html`<tr><th class="ltr">${k}</th><td>${brief(v)}</td></tr>`)}</tbody></table>
+          ${r.entity === 'file' && 'stages' in r.record
+            ? html`<sh-file-card .file=${r.record as unknown as FileDetail}></sh-file-card>`
+            : html`<table><tbody>${Object.entries(r.record).map(([k, v]) => html`<tr><th class="ltr">${k}</th><td>${brief(v)}</td></tr>`)}</tbody></table>`}
           <h3>${s.history}</h3>
           <table>
             <thead><tr><th>${s.when}</th><th>${s.who}</th><th>${s.what}</th><th>${s.change}</th></tr></thead>
-            <tbody>${r.history.map((h) => html`<tr><td>${fmtDate(h.at)} ${fmtTime(h.at)}</td><td class="ltr">${h.actor}</td><td class="ltr">${h.action}</td><td class="muted">${brief(h.after)}</td></tr>`)}</tbody>
+            <tbody>${r.history.map((h) => html`<tr><td>${fmtDate(h.at)} ${fmtTime(h.at)}</td><td class="ltr">${h.actor}</td><td class="ltr">${h.action}</td><td class="muted change">${changes(h.before, h.after)}</td></tr>`)}</tbody>
           </table>
         </section>` : null}`;
   }

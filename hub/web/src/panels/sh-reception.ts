@@ -18,7 +18,7 @@ export class ShReception extends LitElement {
   static override styles = [shared, css`
     .line-btn { display: flex; flex-direction: column; align-items: stretch; gap: 0.3rem; padding: 1rem; font-size: 1.1rem; }
     .line-btn b { font-size: 1.6rem; }
-    .ticket { width: 72mm; border: 1px dashed #8aa0ad; padding: 4mm; text-align: center; background: #fff; }
+    .ticket { width: 72mm; border: 1px dashed #8aa0ad; padding: 4mm; text-align: center; background: #fff; page: receipt; }
     .ticket .num { font-size: 2.6rem; font-weight: 800; margin: 2mm 0; }
     @media print {
       .ticket { border: none; width: 72mm; }

@@ -1,0 +1,275 @@
+// The hardware of each device program, made from its configuration: real IO (Firmata over
+// a serial port, raspi-io) or 'sim', where the same johnny-five components run on a mock
+// Firmata and the printer on serialport's MockBinding — simulation runs the real drivers.
+//
+// In sim mode each bundle carries `sim`, a control handle (SimControl) for the simulator
+// page, tests and the bench:
+//   press(key)          a short press through the button's pin (resolves after release)
+//   hold(key, ms?)      keeps the key down past the hold time, then releases
+//   lamp(key) / lamps() what each lamp shows: 'on' | 'off' | 'blink' (from the pin writes)
+//   digits()            the text a 7-segment board shows, decoded from MAX7219 traffic
+//   digitsLit()         false while a blinking board is in its dark phase
+//   brightness()        the MAX7219 intensity register (0..15)
+//   hallRows()          the hall board's rows read back from the MAX7219 chain
+//   printed()           tickets the sim printer cut: decoded images, bands, job byte count
+//   lastPrinted()       the last ticket's image (or null)
+//   setPaper(state)     'ok' | 'paper-low' | 'paper-out' | 'offline' (offline: no answers)
+//   played()            files the hall player was asked to play
+// Methods that do not apply to a device answer empty ('' / [] / null / 'off').
+import type { AudioPlayer, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
+import { createBoard, type IoKind, type ReadyBoard } from './board.ts';
+import { LampButtonPanel } from './buttons.ts';
+import { Max7219Digits, type DigitsPins } from './digits.ts';
+import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
+import { openPrinterPort, SerialTicketPrinter } from './printer/port.ts';
+import { SerialPortMock } from 'serialport';
+import { SimPrinter, type PrintedTicket } from './sim/printer.ts';
+import { Max7219Decoder } from './sim/max7219.ts';
+import type { SimFirmata } from './sim/firmata.ts';
+
+export type Pin = number | string;
+export type { IoKind };
+
+export type SimControl = {
+  press(key: number): Promise<void>;
+  hold(key: number, ms?: number): Promise<void>;
+  lamp(key: number): LampState;
+  lamps(): LampState[];
+  digits(): string;
+  digitsLit(): boolean;
+  brightness(): number;
+  hallRows(): { ticket: string; window: number }[];
+  printed(): PrintedTicket[];
+  lastPrinted(): MonoImage | null;
+  setPaper(state: PrinterStatus): void;
+  played(): string[];
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const EMPTY_SIM: SimControl = {
+  press: async () => {}, hold: async () => {}, lamp: () => 'off', lamps: () => [], digits: () => '', digitsLit: () => false,
+  brightness: () => 0, hallRows: () => [], printed: () => [], lastPrinted: () => null, setPaper: () => {}, played: () => [],
+};
+
+// Demo defaults: an Arduino Nano (Firmata) beside the Pi; raspi pin names for a Pi 3/4.
+export const DEFAULT_PINS = {
+  kiosk: { firmata: { buttons: [2, 3, 4, 5], lamps: [8, 9, 10, 11] }, raspi: { buttons: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23'] } },
+  keypad: { firmata: { keys: [2, 3, 4, 5, 6], lamps: [7, 8, 9, 14, 15] }, raspi: { keys: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19', 'GPIO26'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23', 'GPIO24'] } },
+  digits: { firmata: { data: 11, clock: 13, cs: 10 }, raspi: { data: 'GPIO10', clock: 'GPIO11', cs: 'GPIO8' } },
+} as const;
+
+const pinsFor = <F, R>(io: IoKind, table: { firmata: F; raspi: R }): F | R => (io === 'raspi' ? table.raspi : table.firmata);
+
+function asPins(p: { data: Pin; clock: Pin; cs: Pin }): DigitsPins {
+  return { data: p.data, clock: p.clock, cs: p.cs };
+}
+
+/** Sim: drives a button pin as the wiring does (pin pulled up, pressed = LOW). */
+function simButtons(sim: SimFirmata, panel: LampButtonPanel, buttonPins: readonly Pin[], lampPins: readonly Pin[], holdMs: number) {
+  const levelOf = (key: number, level: 0 | 1) => {
+    if (!sim.setInput(Number(buttonPins[key]), level)) throw new RangeError(`no button ${key}`);
+  };
+  const lamp = (key: number): LampState => {
+    if (panel.lampState(key) === 'blink') return 'blink';
+    return sim.pinLevels.get(Number(lampPins[key])) === 1 ? 'on' : 'off';
+  };
+  return {
+    async press(key: number) {
+      levelOf(key, 0);
+      await sleep(25); // past johnny-five's 7 ms debounce
+      levelOf(key, 1);
+      await sleep(10);
+    },
+    async hold(key: number, ms = holdMs + 150) {
+      levelOf(key, 0);
+      await sleep(ms);
+      levelOf(key, 1);
+      await sleep(10);
+    },
+    lamp,
+    lamps: () => panel.keys.map(lamp),
+  };
+}
+
+async function boardFor(io: IoKind, firmataPort?: string): Promise<ReadyBoard> {
+  return createBoard({ io, port: firmataPort });
+}
+
+export type KioskHardwareConfig = {
+  io: IoKind;
+  buttonPins?: readonly Pin[];
+  lampPins?: readonly Pin[];
+  /** The printer's serial device: /dev/serial0 (Pi UART), /dev/ttyUSB0, /dev/usb/lp0 is not a serial port. */
+  printerPort?: string;
+  printerBaud?: number;
+  firmataPort?: string;
+  holdMs?: number;
+  printerPollMs?: number;
+};
+
+export type KioskHardware = { buttons: ButtonPanel; printer: TicketPrinter; sim: SimControl | null; close(): Promise<void> };
+
+let simPortCounter = 0;
+
+export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<KioskHardware> {
+  const defaults = pinsFor(cfg.io, DEFAULT_PINS.kiosk);
+  const buttonPins = cfg.buttonPins ?? defaults.buttons;
+  const lampPins = cfg.lampPins ?? defaults.lamps;
+  const holdMs = cfg.holdMs ?? 1500;
+  const baud = cfg.printerBaud ?? 115200;
+  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const buttons = new LampButtonPanel({ board: board.board, buttonPins, lampPins, holdMs });
+  let simPrinter: SimPrinter | null = null;
+  let printer: SerialTicketPrinter;
+  try {
+    if (cfg.io === 'sim') {
+      const path = `/dev/shubbak-sim-printer-${process.pid}-${++simPortCounter}`;
+      SerialPortMock.binding.createPort(path);
+      const port = await openPrinterPort(path, baud, 'mock');
+      const device = new SimPrinter(port);
+      const reopen = async () => {
+        const again = await openPrinterPort(path, baud, 'mock');
+        device.attach(again);
+        return again;
+      };
+      simPrinter = device;
+      printer = new SerialTicketPrinter(port, { pollMs: cfg.printerPollMs, reopen });
+    } else {
+      const path = cfg.printerPort ?? '/dev/serial0';
+      const reopen = () => openPrinterPort(path, baud);
+      printer = new SerialTicketPrinter(await reopen(), { pollMs: cfg.printerPollMs, reopen });
+    }
+  } catch (err) {
+    buttons.close();
+    board.close();
+    throw err;
+  }
+  const close = async () => {
+    buttons.close();
+    await printer.close();
+    board.close();
+  };
+  if (!board.sim || !simPrinter) return { buttons, printer, sim: null, close };
+  const sp = simPrinter;
+  const sim: SimControl = {
+    ...EMPTY_SIM,
+    ...simButtons(board.sim, buttons, buttonPins, lampPins, holdMs),
+    printed: () => [...sp.tickets],
+    lastPrinted: () => sp.lastTicket()?.image ?? null,
+    setPaper: (state) => {
+      sp.paper = state;
+    },
+  };
+  return { buttons, printer, sim, close };
+}
+
+function digitsSim(sim: SimFirmata, pins: DigitsPins, width: number, devices: number) {
+  const decoder = new Max7219Decoder(sim, { data: Number(pins.data), clock: Number(pins.clock), cs: Number(pins.cs) }, devices);
+  return decoder;
+}
+
+export type KeypadHardwareConfig = {
+  io: IoKind;
+  /** Next, Recall, No-show, Transfer, Pause/Resume, in that order (the keypad program's order). */
+  keyPins?: readonly Pin[];
+  lampPins?: readonly Pin[];
+  digitsPins?: { data: Pin; clock: Pin; cs: Pin };
+  digitsWidth?: number;
+  firmataPort?: string;
+  holdMs?: number;
+};
+
+export type KeypadHardware = { buttons: ButtonPanel; digits: DigitsDisplay; sim: SimControl | null; close(): Promise<void> };
+
+export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<KeypadHardware> {
+  const defaults = pinsFor(cfg.io, DEFAULT_PINS.keypad);
+  const keyPins = cfg.keyPins ?? defaults.keys;
+  const lampPins = cfg.lampPins ?? defaults.lamps;
+  const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
+  const width = cfg.digitsWidth ?? 8;
+  const holdMs = cfg.holdMs ?? 1500;
+  const board = await boardFor(cfg.io, cfg.firmataPort);
+  // The decoder listens before the driver initialises the chip, so it sees every register.
+  const decoder = board.sim ? digitsSim(board.sim, pins, width, 1) : null;
+  const buttons = new LampButtonPanel({ board: board.board, buttonPins: keyPins, lampPins, holdMs });
+  const digits = new Max7219Digits({ board: board.board, pins, width });
+  const close = async () => {
+    buttons.close();
+    digits.close();
+    decoder?.close();
+    board.close();
+  };
+  if (!board.sim || !decoder) return { buttons, digits, sim: null, close };
+  const sim: SimControl = {
+    ...EMPTY_SIM,
+    ...simButtons(board.sim, buttons, keyPins, lampPins, holdMs),
+    digits: () => decoder.text(0, width),
+    digitsLit: () => decoder.isOn(0),
+    brightness: () => decoder.brightness(0),
+  };
+  return { buttons, digits, sim, close };
+}
+
+export type WindowBoardHardwareConfig = { io: IoKind; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; digitsWidth?: number; firmataPort?: string };
+export type WindowBoardHardware = { digits: DigitsDisplay; sim: SimControl | null; close(): Promise<void> };
+
+export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig): Promise<WindowBoardHardware> {
+  const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
+  const width = cfg.digitsWidth ?? 4;
+  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const decoder = board.sim ? digitsSim(board.sim, pins, width, 1) : null;
+  const digits = new Max7219Digits({ board: board.board, pins, width });
+  const close = async () => {
+    digits.close();
+    decoder?.close();
+    board.close();
+  };
+  if (!decoder) return { digits, sim: null, close };
+  const sim: SimControl = {
+    ...EMPTY_SIM,
+    digits: () => decoder.text(0, width),
+    digitsLit: () => decoder.isOn(0),
+    brightness: () => decoder.brightness(0),
+  };
+  return { digits, sim, close };
+}
+
+export type HallHardwareConfig = { io: IoKind; rows?: number; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; firmataPort?: string };
+/** `player` here only records (sim) or stays silent; the display program plugs in aplay on a real hall. */
+export type HallHardware = { board: HallBoard; player: AudioPlayer; sim: SimControl | null; close(): Promise<void> };
+
+export async function createHallHardware(cfg: HallHardwareConfig): Promise<HallHardware> {
+  const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
+  const rows = cfg.rows ?? 6;
+  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const decoder = board.sim ? digitsSim(board.sim, pins, HALL_ROW_WIDTH, rows) : null;
+  const hall = new Max7219HallBoard({ board: board.board, pins, rows });
+  const played: string[] = [];
+  const player: AudioPlayer = {
+    play: async (file) => {
+      played.push(file);
+    },
+    close: () => {},
+  };
+  const close = async () => {
+    hall.close();
+    decoder?.close();
+    board.close();
+  };
+  if (!decoder) return { board: hall, player, sim: null, close };
+  const sim: SimControl = {
+    ...EMPTY_SIM,
+    played: () => [...played],
+    brightness: () => decoder.brightness(0),
+    hallRows: () => {
+      const out: { ticket: string; window: number }[] = [];
+      for (let r = 0; r < rows; r++) {
+        const m = /^(\S+)\s+(\d+)$/.exec(decoder.text(r, HALL_ROW_WIDTH).trim());
+        if (m) out.push({ ticket: m[1], window: Number(m[2]) });
+      }
+      return out;
+    },
+  };
+  return { board: hall, player, sim, close };
+}

@@ -1,0 +1,19 @@
+// @shubbak/hardware: drivers only (no MQTT, no queue rules). Device programs use the
+// bundles in devices.ts; the pieces are exported for tests, the simulator and the bench.
+export type * from './types.ts';
+export { createBoard, BoardError, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
+export { LampButtonPanel, type ButtonPanelOptions } from './buttons.ts';
+export { Max7219Digits, writeDigits, setIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
+export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOptions } from './hall-board.ts';
+export { segmentsOf, charOfSegments, fitDigits, looksLike } from './segments.ts';
+export * as escpos from './printer/escpos.ts';
+export { SerialTicketPrinter, PrinterError, openPrinterPort, type PrinterErrorCode, type PrinterPort, type SerialPrinterOptions } from './printer/port.ts';
+export { renderTicket, ditherToMono, monoToPng, formatCairoTime, aheadText, waitText, countedArabic, PAPER_DOTS } from './ticket/render.ts';
+export { SimFirmata } from './sim/firmata.ts';
+export { Max7219Decoder, MAX7219_REG, type Max7219Pins } from './sim/max7219.ts';
+export { SimPrinter, stackBands, type PrintedTicket } from './sim/printer.ts';
+export {
+  createKioskHardware, createKeypadHardware, createWindowBoardHardware, createHallHardware, DEFAULT_PINS,
+  type SimControl, type Pin, type KioskHardware, type KioskHardwareConfig, type KeypadHardware, type KeypadHardwareConfig,
+  type WindowBoardHardware, type WindowBoardHardwareConfig, type HallHardware, type HallHardwareConfig,
+} from './devices.ts';

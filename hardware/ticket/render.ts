@@ -1,0 +1,188 @@
+// The ticket as a 1-bit raster at the printer's width (58 mm = 384 dots, 80 mm = 576):
+// center, the line's Arabic name, the number large, people ahead, estimated wait, date
+// and time in Africa/Cairo, footer. Text is shaped and laid out right-to-left by Skia
+// (@napi-rs/canvas) in the Cairo family from @fontsource/cairo — its Arabic subset has no
+// Latin digits, so the Latin subset is the fallback in the same font stack; digits and
+// the ticket number run left-to-right inside the Arabic lines by the bidi algorithm.
+// Floyd–Steinberg dithering turns the gray anti-aliasing into dots. Same input, same
+// fonts → same pixels (the golden test relies on it).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import type { MonoImage, PaperWidth, TicketContent } from '../types.ts';
+
+export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
+
+const FAMILY_AR = 'Shubbak Cairo Arabic';
+const FAMILY_LATIN = 'Shubbak Cairo Latin';
+let fontsLoaded = false;
+
+function loadFonts(): void {
+  if (fontsLoaded) return;
+  const require = createRequire(import.meta.url);
+  const dir = path.join(path.dirname(require.resolve('@fontsource/cairo/package.json')), 'files');
+  // woff2 loads in @napi-rs/canvas (Skia decodes it); @fontsource ships only woff/woff2.
+  for (const weight of [400, 700, 800]) {
+    GlobalFonts.registerFromPath(path.join(dir, `cairo-arabic-${weight}-normal.woff2`), FAMILY_AR);
+    GlobalFonts.registerFromPath(path.join(dir, `cairo-latin-${weight}-normal.woff2`), FAMILY_LATIN);
+  }
+  fontsLoaded = true;
+}
+
+const font = (weight: number, px: number) => `${weight} ${Math.round(px)}px "${FAMILY_AR}", "${FAMILY_LATIN}"`;
+
+export function formatCairoTime(epochMs: number, timeZone = 'Africa/Cairo'): { date: string; time: string } {
+  // Latin digits: they match the ticket number and read the same to everyone at the window.
+  const date = new Intl.DateTimeFormat('ar-EG-u-nu-latn', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(epochMs);
+  const time = new Intl.DateTimeFormat('ar-EG-u-nu-latn', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true }).format(epochMs);
+  return { date, time };
+}
+
+/** Arabic counted noun: 1 and 2 have their own forms, 3–10 take the plural, 11+ the singular accusative. */
+export function countedArabic(n: number, forms: { one: string; two: string; few: string; many: string }): string {
+  if (n === 1) return forms.one;
+  if (n === 2) return forms.two;
+  return `${n} ${n >= 3 && n <= 10 ? forms.few : forms.many}`;
+}
+
+export function aheadText(ahead: number): string {
+  const n = Math.max(0, Math.trunc(ahead));
+  if (n === 0) return 'لا أحد أمامك';
+  return `أمامك ${countedArabic(n, { one: 'شخص واحد', two: 'شخصان', few: 'أشخاص', many: 'شخصًا' })}`;
+}
+
+export function waitText(minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  if (m === 0) return 'الانتظار المتوقع: أقل من دقيقة';
+  return `الانتظار المتوقع: نحو ${countedArabic(m, { one: 'دقيقة واحدة', two: 'دقيقتين', few: 'دقائق', many: 'دقيقة' })}`;
+}
+
+/** Splits text into lines that fit maxWidth at the current font (words kept whole). */
+function wrap(g: SKRSContext2D, text: string, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && g.measureText(candidate).width > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Floyd–Steinberg from 8-bit gray (RGBA red channel) to packed 1-bit, 1 = black. */
+export function ditherToMono(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number): MonoImage {
+  const gray = new Float32Array(width * height);
+  for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4];
+  const stride = Math.ceil(width / 8);
+  const data = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const source = rgba[i * 4];
+      // Paper white and full black are exact: error is spread only among gray (anti-aliased)
+      // dots, so it never wanders across the blank paper into other lines.
+      const exact = source === 0 || source === 255;
+      const old = gray[i];
+      const black = exact ? source === 0 : old < 128;
+      if (black) data[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+      if (exact) continue;
+      const err = old - (black ? 0 : 255);
+      if (x + 1 < width) gray[i + 1] += (err * 7) / 16;
+      if (y + 1 < height) {
+        if (x > 0) gray[i + width - 1] += (err * 3) / 16;
+        gray[i + width] += (err * 5) / 16;
+        if (x + 1 < width) gray[i + width + 1] += err / 16;
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+/** A 1-bit image as a black-on-white PNG (fixtures, the simulator page). */
+export function monoToPng(image: MonoImage): Buffer {
+  const canvas = createCanvas(image.width, Math.max(1, image.height));
+  const g = canvas.getContext('2d');
+  const out = g.createImageData(image.width, Math.max(1, image.height));
+  const stride = Math.ceil(image.width / 8);
+  for (let y = 0; y < image.height; y++)
+    for (let x = 0; x < image.width; x++) {
+      const v = image.data[y * stride + (x >> 3)] & (0x80 >> (x & 7)) ? 0 : 255;
+      const o = (y * image.width + x) * 4;
+      out.data[o] = out.data[o + 1] = out.data[o + 2] = v;
+      out.data[o + 3] = 255;
+    }
+  g.putImageData(out, 0, 0);
+  return canvas.toBuffer('image/png');
+}
+
+export function renderTicket(content: TicketContent, paper: PaperWidth): { image: MonoImage; png: Buffer } {
+  loadFonts();
+  const width = PAPER_DOTS[paper];
+  const s = width / 576; // layout is drawn for 80 mm and scaled
+  const margin = Math.round(16 * s);
+  const inner = width - 2 * margin;
+  const canvas = createCanvas(width, Math.round(1100 * s));
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  g.fillStyle = '#000';
+  g.strokeStyle = '#000';
+  g.textAlign = 'center';
+  g.textBaseline = 'alphabetic';
+  g.direction = 'rtl';
+  const mid = width / 2;
+  let y = Math.round(8 * s);
+
+  const text = (t: string, weight: number, px: number, gap = 0.35) => {
+    g.font = font(weight, px * s);
+    for (const line of wrap(g, t, inner)) {
+      y += Math.round(px * s * 1.25);
+      g.fillText(line, mid, y, inner);
+    }
+    y += Math.round(px * s * gap);
+  };
+  const rule = () => {
+    y += Math.round(6 * s);
+    g.lineWidth = Math.max(2, Math.round(3 * s));
+    g.beginPath();
+    g.moveTo(margin, y);
+    g.lineTo(width - margin, y);
+    g.stroke();
+    y += Math.round(8 * s);
+  };
+
+  text(content.center, 700, 26);
+  rule();
+  text(content.lineName, 700, 34, 0.1);
+  // The number: the one thing read from a distance, set left-to-right on its own.
+  g.direction = 'ltr';
+  g.font = font(800, 150 * s);
+  y += Math.round(150 * s);
+  g.fillText(content.number, mid, y, inner);
+  y += Math.round(20 * s);
+  g.direction = 'rtl';
+  if (content.priority) {
+    g.font = font(700, 28 * s);
+    const label = 'أولوية';
+    const w = g.measureText(label).width + 40 * s;
+    const h = Math.round(44 * s);
+    g.fillRect(mid - w / 2, y, w, h);
+    g.fillStyle = '#fff';
+    g.fillText(label, mid, y + Math.round(33 * s));
+    g.fillStyle = '#000';
+    y += h + Math.round(10 * s);
+  }
+  text(aheadText(content.ahead), 700, 28, 0.1);
+  text(waitText(content.estimatedWaitMin), 400, 26);
+  rule();
+  const { date, time } = formatCairoTime(content.issuedAt, content.timeZone);
+  text(`التاريخ ${date}  •  الساعة ${time}`, 400, 24);
+  text(content.footer, 400, 22, 0.6);
+
+  const height = Math.min(canvas.height, y + Math.round(8 * s));
+  const image = ditherToMono(g.getImageData(0, 0, width, height).data, width, height);
+  return { image, png: monoToPng(image) };
+}
