@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, DigitsDisplay } from '@shubbak/hardware/types.ts';
-import { createKeypadHardware, type SimControl } from '@shubbak/hardware';
+import { createKeypadHardware, type SimControl } from '@shubbak/hardware/devices.ts';
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
 import { initialKeypadState, keypadStep, type KeypadEffect, type KeypadEvent, type KeypadState } from './logic.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { AudioPlayer, DigitsDisplay, HallBoard } from '@shubbak/hardware/types.ts';
-import { createHallHardware, createWindowBoardHardware, type SimControl } from '@shubbak/hardware';
+import { createHallHardware, createWindowBoardHardware, type SimControl } from '@shubbak/hardware/devices.ts';
 import { loadDisplayConfig, type DisplayProgramConfig } from './config.ts';
 import { openBoardLink, wireHallLink, wireWindowBoardLink } from './link.ts';
 import { BLINK_MS, hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallBoardState, type HallEvent, type WindowBoardState } from './logic.ts';

@@ -22,7 +22,7 @@ import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
 import { openPrinterPort, SerialTicketPrinter } from './printer/port.ts';
-import { SerialPortMock } from 'serialport';
+import { SerialPort, SerialPortMock } from 'serialport';
 import { SimPrinter, type PrintedTicket } from './sim/printer.ts';
 import { Max7219Decoder } from './sim/max7219.ts';
 import type { SimFirmata } from './sim/firmata.ts';
@@ -92,7 +92,7 @@ function simButtons(sim: SimFirmata, panel: LampButtonPanel, buttonPins: readonl
   };
 }
 
-async function boardFor(io: IoKind, firmataPort?: string): Promise<ReadyBoard> {
+function boardFor(io: IoKind, firmataPort?: string): Promise<ReadyBoard> {
   return createBoard({ io, port: firmataPort });
 }
 
@@ -138,7 +138,9 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
     } else {
       const path = cfg.printerPort ?? '/dev/serial0';
       const reopen = () => openPrinterPort(path, baud);
-      printer = new SerialTicketPrinter(await reopen(), { pollMs: cfg.printerPollMs, reopen });
+      // A printer unplugged at boot is offline, not fatal: the status checks keep trying to open it.
+      const port = await reopen().catch(() => new SerialPort({ path, baudRate: baud, autoOpen: false }));
+      printer = new SerialTicketPrinter(port, { pollMs: cfg.printerPollMs, reopen });
     }
   } catch (err) {
     buttons.close();
@@ -164,9 +166,8 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
   return { buttons, printer, sim, close };
 }
 
-function digitsSim(sim: SimFirmata, pins: DigitsPins, width: number, devices: number) {
-  const decoder = new Max7219Decoder(sim, { data: Number(pins.data), clock: Number(pins.clock), cs: Number(pins.cs) }, devices);
-  return decoder;
+function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Max7219Decoder {
+  return new Max7219Decoder(sim, { data: Number(pins.data), clock: Number(pins.clock), cs: Number(pins.cs) }, devices);
 }
 
 export type KeypadHardwareConfig = {
@@ -191,7 +192,7 @@ export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<K
   const holdMs = cfg.holdMs ?? 1500;
   const board = await boardFor(cfg.io, cfg.firmataPort);
   // The decoder listens before the driver initialises the chip, so it sees every register.
-  const decoder = board.sim ? digitsSim(board.sim, pins, width, 1) : null;
+  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
   const buttons = new LampButtonPanel({ board: board.board, buttonPins: keyPins, lampPins, holdMs });
   const digits = new Max7219Digits({ board: board.board, pins, width });
   const close = async () => {
@@ -218,7 +219,7 @@ export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig):
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const width = cfg.digitsWidth ?? 4;
   const board = await boardFor(cfg.io, cfg.firmataPort);
-  const decoder = board.sim ? digitsSim(board.sim, pins, width, 1) : null;
+  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
   const digits = new Max7219Digits({ board: board.board, pins, width });
   const close = async () => {
     digits.close();
@@ -243,7 +244,7 @@ export async function createHallHardware(cfg: HallHardwareConfig): Promise<HallH
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const rows = cfg.rows ?? 6;
   const board = await boardFor(cfg.io, cfg.firmataPort);
-  const decoder = board.sim ? digitsSim(board.sim, pins, HALL_ROW_WIDTH, rows) : null;
+  const decoder = board.sim ? digitsSim(board.sim, pins, rows) : null;
   const hall = new Max7219HallBoard({ board: board.board, pins, rows });
   const played: string[] = [];
   const player: AudioPlayer = {

@@ -9,6 +9,8 @@ declare module 'johnny-five' {
   // Board and Button are EventEmitters in johnny-five; the typings list only 'on'.
   interface Board {
     once(event: string, listener: (...args: any[]) => void): this; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** The typings ask for a Pin object; johnny-five takes pin numbers or names, as every IO does. */
+    shiftOut(dataPin: number | string, clockPin: number | string, isBigEndian: boolean, value: number): void;
   }
   interface Button {
     removeAllListeners(event?: string): this;
@@ -24,6 +26,8 @@ declare module 'johnny-five' {
       sendDigit(device: number, index: number, code: number): this;
       send(device: number, opcode: number, data: number): this;
       readonly digits: number;
+      /** The pins as initialised by the MAX7219 controller. */
+      readonly pins: { data: number | string; clock: number | string; cs: number | string };
     }
   }
 }

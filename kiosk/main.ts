@@ -4,7 +4,8 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, MonoImage, PaperWidth, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
-import { createKioskHardware, renderTicket, type SimControl } from '@shubbak/hardware';
+import { createKioskHardware, type SimControl } from '@shubbak/hardware/devices.ts';
+import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
 import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
 import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';

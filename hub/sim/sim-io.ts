@@ -1,12 +1,9 @@
 // One way to start any device program on sim IO (the simulator, the tests and the bench
 // use it), and one view of the hardware's sim control handle (hardware/devices.ts).
 import type { DeviceLinkOptions } from '@shubbak/protocol/device-link';
-import { loadKioskConfig } from '../../kiosk/config.ts';
-import { startKiosk, type KioskHandle } from '../../kiosk/main.ts';
-import { loadKeypadConfig } from '../../counter-keypad/config.ts';
-import { startKeypad, type KeypadHandle } from '../../counter-keypad/main.ts';
-import { loadDisplayConfig } from '../../display/config.ts';
-import { startHallBoard, startWindowBoard, type HallHandle, type WindowBoardHandle } from '../../display/main.ts';
+import type { KioskHandle } from '../../kiosk/main.ts';
+import type { KeypadHandle } from '../../counter-keypad/main.ts';
+import type { HallHandle, WindowBoardHandle } from '../../display/main.ts';
 import type { SimControl } from '@shubbak/hardware';
 
 export type SimDevice = KioskHandle | KeypadHandle | WindowBoardHandle | HallHandle;
@@ -29,8 +26,16 @@ export async function startSimDevice(id: string, o: SimDeviceOptions): Promise<S
     SHUBBAK_AUDIO_DIR: o.audioDir ?? process.env.SHUBBAK_AUDIO_DIR,
   };
   const log = o.log ?? (() => {});
-  if (id.startsWith('kiosk')) return startKiosk({ config: loadKioskConfig(env), link: o.link, log });
-  if (id.startsWith('keypad')) return startKeypad({ config: loadKeypadConfig(env), link: o.link, log });
+  // Only the program asked for is loaded (the bench measures each program's memory alone).
+  if (id.startsWith('kiosk')) {
+    const [{ startKiosk }, { loadKioskConfig }] = await Promise.all([import('../../kiosk/main.ts'), import('../../kiosk/config.ts')]);
+    return startKiosk({ config: loadKioskConfig(env), link: o.link, log });
+  }
+  if (id.startsWith('keypad')) {
+    const [{ startKeypad }, { loadKeypadConfig }] = await Promise.all([import('../../counter-keypad/main.ts'), import('../../counter-keypad/config.ts')]);
+    return startKeypad({ config: loadKeypadConfig(env), link: o.link, log });
+  }
+  const [{ startHallBoard, startWindowBoard }, { loadDisplayConfig }] = await Promise.all([import('../../display/main.ts'), import('../../display/config.ts')]);
   if (id.startsWith('hall')) return startHallBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'hall' }), link: o.link, log });
   return startWindowBoard({ config: loadDisplayConfig({ ...env, SHUBBAK_DISPLAY_KIND: 'display' }), link: o.link, log });
 }

@@ -1,10 +1,12 @@
 // Runs one device program alone (sim IO), makes it do its job once, and reports its
 // resident memory to the bench (devices.ts) over IPC.
 import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
+
 import type { KioskHandle } from '../../kiosk/main.ts';
 
 const id = process.argv[2];
-try {
+if (id === 'none') process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024 });
+else try {
   const dev = await startSimDevice(id, { hubUrl: process.env.SHUBBAK_HUB_URL!, devicesFile: process.env.SHUBBAK_DEVICES_FILE! });
   const end = Date.now() + 10_000;
   while (!dev.link.isOnline && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

@@ -31,13 +31,13 @@ export async function run(env: Env): Promise<Row[]> {
   const keypad = (await startSimDevice('keypad-1', opts)) as KeypadHandle;
   const led = (await startSimDevice('led-1', opts)) as WindowBoardHandle;
   try {
-    await until(() => kiosk.state().phase === 'ready' && kiosk.state().lamps[0] === 'on' && keypad.state().online && led.state().online);
+        await until(() => kiosk.state().phase === 'ready' && kiosk.state().lamps[0] === 'on' && keypad.state().online && led.state().online);
     const printTimes: number[] = [];
     const renderTimes: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const printed = new Promise((r) => kiosk.events.once('printed', r));
-      simOf(kiosk.io)!.press(0);
-      await printed;
+      await simOf(kiosk.io)!.press(0);
+      await Promise.race([printed, new Promise((_, rej) => setTimeout(() => rej(new Error(`bench: ticket ${i + 1} was not printed (${JSON.stringify({ ...kiosk.state(), config: undefined })})`)), 10_000))]);
       const t = kiosk.lastTimings!;
       printTimes.push(t.printed - t.press);
       renderTimes.push(t.rendered - t.issued);
@@ -61,7 +61,7 @@ export async function run(env: Env): Promise<Row[]> {
       });
       await until(() => !keypad.state().busy);
       const t0 = performance.now();
-      simOf(keypad.io)!.press(0); // Next
+      await simOf(keypad.io)!.press(0); // Next (the press includes johnny-five's 7 ms debounce)
       callTimes.push((await shown) - t0);
     }
     withRatio('keypad Next → MAX7219 frames on the window board', summary(callTimes));
@@ -69,7 +69,9 @@ export async function run(env: Env): Promise<Row[]> {
     await Promise.allSettled([kiosk.stop(), keypad.stop(), led.stop()]);
   }
 
-  for (const id of ['kiosk-1', 'keypad-1', 'led-1', 'hall-1']) add(`resident memory of ${id}'s program (sim IO)`, await memoryOf(id, env), 'MB');
+  // Run under tsx like `npm start`; the bare node + tsx process is given too, to show each program's own share.
+  add('resident memory of a bare node + tsx process (reference)', await memoryOf('none', env), 'MB');
+  for (const id of ['kiosk-1', 'keypad-1', 'led-1', 'hall-1']) add(`resident memory of ${id}'s program (sim IO, under tsx)`, await memoryOf(id, env), 'MB');
   return rows;
 }
 

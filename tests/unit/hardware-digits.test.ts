@@ -85,3 +85,25 @@ test('hall board: one 8-digit module per row, ticket left and window right, extr
   assert.equal(hallRowText({ ticket: 'A0123456', window: 123 }), 'A012 123');
   assert.throws(() => new Max7219HallBoard({ board: board.board, pins: PINS, rows: 9 }), RangeError);
 });
+
+test('hall board: unchanged updates send nothing; a glitched chip is rewritten by the periodic full refresh', async (t) => {
+  const board = await createBoard({ io: 'sim' });
+  const decoder = new Max7219Decoder(board.sim!, PINS, 2);
+  const hall = new Max7219HallBoard({ board: board.board, pins: PINS, rows: 2 });
+  t.after(() => {
+    hall.close();
+    decoder.close();
+    board.close();
+  });
+  const rows = [{ ticket: 'A012', window: 3 }, { ticket: 'B101', window: 12 }];
+  hall.show(rows);
+  let writes = 0;
+  const stop = board.sim!.onPinWrite(() => writes++);
+  hall.show(rows);
+  assert.equal(writes, 0);
+  decoder.registers[1][6] = 0; // noise on the ribbon cable blanked a digit of row 1
+  assert.equal(decoder.text(1, 8), 'B1 1  12');
+  for (let i = 0; i < 20; i++) hall.show(rows);
+  assert.equal(decoder.text(1, 8), 'B101  12');
+  stop();
+});

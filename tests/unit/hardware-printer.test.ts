@@ -154,3 +154,21 @@ test('with reopen, a line that died comes back on the next status check and prin
   assert.equal(device.tickets.length, 1);
   assert.deepEqual(statuses, ['offline', 'ok']);
 });
+
+test('a printer missing at start is offline, and is picked up once it appears', async (t) => {
+  const path = `/dev/test-printer-late-${++n}`;
+  let device: SimPrinter | null = null;
+  const reopen = async () => {
+    const port = await openPrinterPort(path, 115200, 'mock');
+    device = new SimPrinter(port);
+    return port;
+  };
+  const printer = new SerialTicketPrinter(new SerialPortMock({ path, baudRate: 115200, autoOpen: false }), { pollMs: 0, replyTimeoutMs: 100, reopen });
+  t.after(() => printer.close());
+  assert.equal(await printer.checkStatus(), 'offline');
+  await assert.rejects(printer.print(checker(384, 8)), (e: unknown) => e instanceof PrinterError && e.code === 'PRINTER_OFFLINE');
+  SerialPortMock.binding.createPort(path); // plugged in
+  assert.equal(await printer.checkStatus(), 'ok');
+  await printer.print(checker(384, 8));
+  assert.equal((device as SimPrinter | null)?.tickets.length, 1);
+});
