@@ -54,16 +54,17 @@ export const liveRoutes: FastifyPluginAsync = async (app) => {
 
   const onCommitted = (c: ChangeSet) => {
     try {
-      const change = queueChange(ctx, c);
+      // Reading the states costs queries: only when a panel or TV is listening.
+      const change = queueFeed.size ? queueChange(ctx, c) : null;
       if (change) queueFeed.broadcast('change', change);
-      if (c.topics.size || c.devices.size) {
+      if (staffFeed.size && (c.topics.size || c.devices.size)) {
         staffFeed.broadcast('change', { topics: [...c.topics], devices: [...c.devices], at: ctx.clock() } satisfies StaffChange);
       }
     } catch (err) {
       app.log.error({ err }, 'live push failed');
     }
   };
-  const onDeviceSeen = (id: string) => staffFeed.broadcast('change', { topics: [], devices: [id], at: ctx.clock() } satisfies StaffChange);
+  const onDeviceSeen = (id: string) => staffFeed.size && staffFeed.broadcast('change', { topics: [], devices: [id], at: ctx.clock() } satisfies StaffChange);
   ctx.bus.on('committed', onCommitted);
   ctx.bus.on('deviceSeen', onDeviceSeen);
   app.addHook('preClose', async () => {

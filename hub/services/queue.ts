@@ -5,7 +5,7 @@ import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
-  assertCanRecall, averageServiceMs, estimateWaitMin, isAtWindow, noShowOutcome, ticketLabel, type VisitStatus,
+  assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome, ticketLabel, type VisitStatus,
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -56,9 +56,9 @@ export class QueueService {
       ),
       event: db.prepare('INSERT INTO visit_events (visit_id, at, event, window, actor) VALUES (?, ?, ?, ?, ?)'),
       visit: db.prepare<[number], VisitRow>(`${VISIT} WHERE v.id = ?`),
-      nextFor: db.prepare<[number, string], VisitRow>(
-        `${VISIT} JOIN window_lines wl ON wl.line = v.line AND wl.window = ?
-         WHERE v.status = 'waiting' AND t.day = ?
+      /** The head of one line's queue, straight from the visits_waiting index. */
+      headOfLine: db.prepare<[string, string], VisitRow>(
+        `${VISIT} WHERE v.line = ? AND v.status = 'waiting' AND t.day = ?
          ORDER BY v.priority DESC, v.queued_at, v.id LIMIT 1`,
       ),
       recentDurations: db.prepare<[string, string], { d: number }>(
@@ -198,7 +198,9 @@ export class QueueService {
       const day = this.dayOf(now);
       const w = this.windowRow(n);
       this.finishCurrent(w, 'done', now, by);
-      const v = this.q.nextFor.get(n, day);
+      // The next citizen: the best of the heads of the lines this window serves.
+      const heads = this.q.windowLines.all(n).map((l) => this.q.headOfLine.get(l.line, day)).filter((h) => h !== undefined);
+      const v = chooseNext(heads.map((h) => ({ ...h, priority: h.priority === 1, queuedAt: h.queued_at })));
       if (!v) {
         this.setWindow(n, 'idle', null, now, by);
         return { state: this.windowState(n), empty: true };

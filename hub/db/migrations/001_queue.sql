@@ -27,7 +27,7 @@ CREATE TABLE windows (
   seq INTEGER NOT NULL DEFAULT 0
 );
 
--- Which lines a window serves, in order of preference (ties go to the older ticket).
+-- Which lines a window serves (it calls the best of their heads: priority, then the longest wait).
 CREATE TABLE window_lines (
   window INTEGER NOT NULL REFERENCES windows(number) ON DELETE CASCADE,
   line TEXT NOT NULL REFERENCES lines(letter),
