@@ -27,7 +27,7 @@ export function loadKioskConfig(env: Record<string, string | undefined> = proces
     buttonPins,
     lampPins,
     printerPort: d.get('SHUBBAK_PRINTER_PORT') ?? '/dev/serial0',
-    printerBaud: intSetting(d, 'SHUBBAK_PRINTER_BAUD', 9600, 1200, 921_600),
+    printerBaud: intSetting(d, 'SHUBBAK_PRINTER_BAUD', 115_200, 1200, 921_600),
     paper,
     firmataPort: d.get('SHUBBAK_FIRMATA_PORT'),
   };
