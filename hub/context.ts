@@ -63,6 +63,11 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const uow = new UnitOfWork(db, (changes) => bus.emit('committed', changes));
   const queue = new QueueService(db, uow, clock, config);
   const devices = new DeviceService(db, uow, clock, config);
+  // A window's lines appear in its keypad's config: re-read and republish the configs.
+  queue.onBindingsChanged = () => {
+    devices.invalidate();
+    for (const id of devices.ids()) uow.device(id);
+  };
   const idempotency = new IdempotencyLog(db, uow, clock);
   const audit = new AuditLog(db, uow, clock);
   const staff = new StaffService(db, uow, clock, config, audit);

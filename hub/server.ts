@@ -18,6 +18,7 @@ try {
 const hub = await startHub(config, { logger: { level: config.logLevel } });
 console.log(`\nShubbak hub is up — ${config.centerName}`);
 console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
+console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);
 console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
 console.log(`  data:                  ${config.dataDir}`);
 if (hub.seededDevicesFile) console.log(`  demo devices and their secrets were written to ${hub.seededDevicesFile} (mode 0600)`);
@@ -28,6 +29,8 @@ let stopSimulator: (() => Promise<void>) | null = null;
 if (config.simulate) {
   const { startSimulator } = await import('./sim/simulator.ts');
   stopSimulator = await startSimulator(hub);
+  console.log(`  simulated devices:     ${hub.httpUrl}/sim   (SHUBBAK_SIMULATE=false on a real center: the page is open`);
+  console.log(`                         to anyone who reaches the hub, and its devices use the demo credentials)`);
 }
 
 let closing = false;

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Shubbak needs on a fresh Debian machine (run as root or with sudo):
 # Debian's Chromium (browser tests; never a downloaded browser), mosquitto clients (the
-# device contract from a shell), espeak-ng and sox (the hall's spoken Arabic calls),
+# device contract from a shell), espeak-ng, sox and alsa-utils (the hall's spoken Arabic
+# calls: clips made with espeak-ng, played with aplay),
 # then the npm packages from the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(chromium mosquitto-clients espeak-ng sox)
+debs=(chromium mosquitto-clients espeak-ng sox alsa-utils)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -333,6 +333,29 @@ export class QueueService {
     });
   }
 
+  /** Create a window or change its labels and the lines it serves (administrator). */
+  saveWindow(args: { number: number; labelAr: string; labelEn: string; lines: string[] }): WindowState {
+    return this.uow.run(() => {
+      if (!args.lines.length) throw new DomainError('BAD_REQUEST', 'يجب أن يخدم الشباك خدمة واحدة على الأقل');
+      for (const l of args.lines) this.lineRow(l);
+      this.db.prepare(
+        `INSERT INTO windows (number, label_ar, label_en, status, status_since) VALUES (?, ?, ?, 'idle', ?)
+         ON CONFLICT (number) DO UPDATE SET label_ar = excluded.label_ar, label_en = excluded.label_en`,
+      ).run(args.number, args.labelAr, args.labelEn, this.clock());
+      const before = this.q.windowLines.all(args.number).map((r) => r.line);
+      this.db.prepare('DELETE FROM window_lines WHERE window = ?').run(args.number);
+      const add = this.db.prepare('INSERT INTO window_lines (window, line) VALUES (?, ?)');
+      for (const l of new Set(args.lines)) add.run(args.number, l);
+      this.uow.window(args.number);
+      for (const l of new Set([...before, ...args.lines])) this.uow.line(l); // open windows enter the estimates
+      this.onBindingsChanged?.();
+      return this.windowState(args.number);
+    });
+  }
+
+  /** Set by the hub: a window's lines are part of its keypad's config. */
+  onBindingsChanged: (() => void) | null = null;
+
   setLineOpen(letter: string, open: boolean): LineState {
     return this.uow.run(() => {
       this.lineRow(letter);

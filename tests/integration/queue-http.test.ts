@@ -103,3 +103,23 @@ test('OpenAPI describes the API at /docs', async (t) => {
   assert.ok(spec.paths['/api/windows/{n}/next'].post);
   assert.ok(spec.paths['/api/devices'].post);
 });
+
+test('the administrator creates a window and changes the lines it serves; its keypad hears at once', async (t) => {
+  const hub = await startTestHub(t);
+  const keypad = await hub.device('keypad-3');
+  assert.deepEqual(keypad.config && 'lines' in keypad.config ? keypad.config.lines : null, ['A', 'D']);
+  const admin = await signIn(hub, 'admin');
+  const changed = new Promise<unknown>((resolve) => keypad.on('config', (c) => c && 'lines' in c && c.lines?.join() === 'C' && resolve(c)));
+  const r = await admin.inject({ method: 'PUT', url: '/api/windows/3', payload: { labelAr: 'شباك 3', labelEn: 'Window 3', lines: ['C'] } });
+  assert.equal(r.statusCode, 200, r.body);
+  await changed;
+  const created = await admin.inject({ method: 'PUT', url: '/api/windows/7', payload: { labelAr: 'شباك 7', labelEn: 'Window 7', lines: ['B'] } });
+  assert.equal(created.json().label, 'شباك 7');
+  const windows = (await admin.inject({ method: 'GET', url: '/api/windows' })).json();
+  assert.deepEqual(windows.find((w: { number: number }) => w.number === 7).lines, ['B']);
+  const bad = await admin.inject({ method: 'PUT', url: '/api/windows/8', payload: { labelAr: 'x', labelEn: 'x', lines: ['Q'] } });
+  assert.equal(bad.statusCode, 404);
+  assert.equal((await admin.inject({ method: 'GET', url: '/api/windows' })).json().length, 7, 'nothing written on bad input');
+  const reception = await signIn(hub, 'reception');
+  assert.equal((await reception.inject({ method: 'PUT', url: '/api/windows/3', payload: { labelAr: 'x', labelEn: 'x', lines: ['A'] } })).statusCode, 403);
+});

@@ -6,7 +6,7 @@ import { runDomain } from '../../http/domain.ts';
 import { ApiError } from '../../http/errors.ts';
 import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
-  LineParams, LineState, LineView, NextReply, TransferBody, WindowNumberParams, WindowState, WindowView,
+  LineParams, LineState, LineView, NextReply, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
 } from './schemas.ts';
 
 /** Who works a window: the clerks of every window role, and the manager standing in. */
@@ -36,6 +36,11 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public' },
     schema: { tags: ['queue'], summary: 'Windows with their live state', response: { 200: Type.Array(WindowView) } },
   }, async () => queue.windowNumbers().map((n) => ({ ...queue.windowInfo(n), state: queue.windowState(n) })));
+
+  app.put('/windows/:n', {
+    config: { access: ['admin'] },
+    schema: { tags: ['queue'], summary: 'Create a window or change its labels and the lines it serves', params: WindowNumberParams, body: SaveWindowBody, response: { 200: WindowState } },
+  }, async (req) => runDomain(() => queue.saveWindow({ number: req.params.n, ...req.body })));
 
   app.get('/hall/calls', {
     config: { access: 'public' },

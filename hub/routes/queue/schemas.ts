@@ -16,6 +16,11 @@ export const CancelTicketBody = Type.Object({ reason: Type.String({ minLength: 1
 
 export const TransferBody = Type.Object({ toLine: LineLetter }, { additionalProperties: false });
 export const NextReply = Type.Object({ state: WindowState, queueEmpty: Type.Boolean() });
+export const SaveWindowBody = Type.Object({
+  labelAr: Type.String({ minLength: 1, maxLength: 40 }),
+  labelEn: Type.String({ minLength: 1, maxLength: 40 }),
+  lines: Type.Array(LineLetter, { minItems: 1, maxItems: 26 }),
+}, { additionalProperties: false });
 export const LineOpenBody = Type.Object({ open: Type.Boolean() }, { additionalProperties: false });
 
 export const LineView = Type.Object({
