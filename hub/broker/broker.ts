@@ -11,6 +11,7 @@ import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
 import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
+import { guardPacketSize } from './packet-limit.ts';
 
 export type Logger = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void };
 
@@ -89,6 +90,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   aedes.on('clientError', (client, err) => log.warn({ client: client?.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, err) => log.warn({ client: client?.id, err: err.message }, 'mqtt connection refused'));
 
+  const refuse = (from: string | undefined) => (err: Error) => log.warn({ from, err: err.message }, 'mqtt connection closed: packet too large');
   const servers: net.Server[] = [];
   const wss: WebSocketServer[] = [];
 
@@ -98,7 +100,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     publish,
     async listenTcp(port, host) {
       // noDelay: without TCP_NODELAY every QoS 1 round trip waits ~40–90 ms on Nagle.
-      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(socket));
+      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(guardPacketSize(socket, refuse(socket.remoteAddress))));
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -114,7 +116,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
         ws.handleUpgrade(req, socket, head, (conn) => {
           const stream = createWebSocketStream(conn);
           stream.on('error', () => conn.terminate());
-          aedes.handle(stream, req);
+          aedes.handle(guardPacketSize(stream, refuse(req.socket.remoteAddress)), req);
         });
       });
     },

@@ -389,3 +389,13 @@ test("yesterday's parked and waiting tickets are closed by the first write of a 
   assert.equal(q.lineState('A').waiting, 0);
   assert.throws(() => q.unpark(parked.ticketId, 'B', 'test'), /./, 'a closed ticket cannot rejoin a line');
 });
+
+test('an over-size MQTT packet closes that connection before the hub buffers it; the hub carries on', async (t) => {
+  const hub = await startTestHub(t);
+  const c = await hub.rawClient({ clientId: 'kiosk-1.big', username: 'kiosk-1', password: hub.secretOf('kiosk-1') });
+  const closed = new Promise<void>((r) => c.once('close', () => r()));
+  c.publish(topics.deviceHealth('kiosk-1'), Buffer.alloc(2_000_000, 0x20), { qos: 0 });
+  await closed;
+  const kiosk = await hub.device('kiosk-1');
+  assert.equal((ok(await kiosk.command('ticket.issue', { line: 'A' })) as { ticket: { number: string } }).ticket.number, 'A001');
+});
