@@ -21,8 +21,8 @@ import { createBoard, type IoKind, type ReadyBoard } from './board.ts';
 import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
-import { openPrinterPort, SerialTicketPrinter } from './printer/port.ts';
-import { SerialPort, SerialPortMock } from 'serialport';
+import { openPrinterPort, SerialTicketPrinter, unopenedPrinterPort } from './printer/port.ts';
+import { SerialPortMock } from 'serialport';
 import { SimPrinter, type PrintedTicket } from './sim/printer.ts';
 import { Max7219Decoder } from './sim/max7219.ts';
 import type { SimFirmata } from './sim/firmata.ts';
@@ -100,7 +100,7 @@ export type KioskHardwareConfig = {
   io: IoKind;
   buttonPins?: readonly Pin[];
   lampPins?: readonly Pin[];
-  /** The printer's serial device: /dev/serial0 (Pi UART), /dev/ttyUSB0, /dev/usb/lp0 is not a serial port. */
+  /** The printer's device: a serial port (/dev/serial0 = Pi UART, /dev/ttyUSB0) or a USB printer-class device (/dev/usb/lp0, no baud). */
   printerPort?: string;
   printerBaud?: number;
   firmataPort?: string;
@@ -139,7 +139,7 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
       const path = cfg.printerPort ?? '/dev/serial0';
       const reopen = () => openPrinterPort(path, baud);
       // A printer unplugged at boot is offline, not fatal: the status checks keep trying to open it.
-      const port = await reopen().catch(() => new SerialPort({ path, baudRate: baud, autoOpen: false }));
+      const port = await reopen().catch(() => unopenedPrinterPort(path, baud));
       printer = new SerialTicketPrinter(port, { pollMs: cfg.printerPollMs, reopen });
     }
   } catch (err) {

@@ -7,8 +7,10 @@ export { Max7219Digits, writeDigits, setIntensity, type DigitsPins, type Max7219
 export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOptions } from './hall-board.ts';
 export { segmentsOf, charOfSegments, fitDigits, looksLike } from './segments.ts';
 export * as escpos from './printer/escpos.ts';
-export { SerialTicketPrinter, PrinterError, openPrinterPort, type PrinterErrorCode, type PrinterPort, type SerialPrinterOptions } from './printer/port.ts';
-export { renderTicket, ditherToMono, monoToPng, formatCairoTime, aheadText, waitText, countedArabic, PAPER_DOTS } from './ticket/render.ts';
+export { SerialTicketPrinter, PrinterError, openPrinterPort, unopenedPrinterPort, type PrinterErrorCode, type PrinterPort, type SerialPrinterOptions } from './printer/port.ts';
+export { renderTicket, ditherToMono, monoToPng, formatCairoTime, aheadText, waitText, countedArabic, PAPER_DOTS, NUMBER_SCALE } from './ticket/render.ts';
+export { composeDoc } from './ticket/compose.ts';
+export { FONT_A, glyphA } from './printer/resident-font.ts';
 export { SimFirmata } from './sim/firmata.ts';
 export { Max7219Decoder, MAX7219_REG, type Max7219Pins } from './sim/max7219.ts';
 export { SimPrinter, stackBands, type PrintedTicket } from './sim/printer.ts';
@@ -17,3 +19,4 @@ export {
   type SimControl, type Pin, type KioskHardware, type KioskHardwareConfig, type KeypadHardware, type KeypadHardwareConfig,
   type WindowBoardHardware, type WindowBoardHardwareConfig, type HallHardware, type HallHardwareConfig,
 } from './devices.ts';
+export { UsbLpLine, USBLP_PATH } from './printer/usblp.ts';

@@ -34,10 +34,23 @@ export type MonoImage = { width: number; height: number; data: Uint8Array };
 
 export type PrinterStatus = 'ok' | 'paper-low' | 'paper-out' | 'offline';
 
+/**
+ * One piece of a printed ticket, top to bottom. Raster: what must be drawn (Arabic, which
+ * printer code pages cannot shape; rules; badges) at the layout's width, blank rows
+ * included. Text: a line in the printer's own resident font (12 × 24 dots, printable ASCII
+ * only), scaled by whole factors and centered — the big ticket number, where the printer's
+ * font is faithful and costs a few bytes instead of a few kilobytes of raster.
+ */
+export type PrintBlock = { kind: 'raster'; image: MonoImage } | { kind: 'text'; text: string; scale: number };
+
+/** A ticket as the printer gets it: the layout width in dots (384 or 576) and its blocks. */
+export type PrintDoc = { width: number; blocks: PrintBlock[] };
+
 /** An ESC/POS thermal printer. print() resolves once the bytes are written and drained. */
 export interface TicketPrinter extends EventEmitter<{ status: [PrinterStatus] }> {
   readonly status: PrinterStatus;
-  print(image: MonoImage): Promise<void>;
+  /** A whole ticket; a bare image is printed as a one-block document. */
+  print(job: MonoImage | PrintDoc): Promise<void>;
   checkStatus(): Promise<PrinterStatus>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // directly (systemd: kiosk.service) it reads its settings from the environment.
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
-import type { ButtonPanel, MonoImage, PaperWidth, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
+import type { ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
 import { createKioskHardware, type SimControl } from '@shubbak/hardware/devices.ts';
 import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
@@ -14,7 +14,7 @@ import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type K
 export type KioskIo = {
   buttons: ButtonPanel;
   printer: TicketPrinter;
-  render(content: TicketContent, paper: PaperWidth): MonoImage | Promise<MonoImage>;
+  render(content: TicketContent, paper: PaperWidth): MonoImage | PrintDoc | Promise<MonoImage | PrintDoc>;
   close(): Promise<void>;
   /** Present on sim IO: the control handle of the simulated hardware. */
   sim?: SimControl | null;
@@ -49,7 +49,7 @@ async function defaultIo(cfg: KioskProgramConfig): Promise<KioskIo> {
     io: cfg.env.io, buttonPins: cfg.buttonPins, lampPins: cfg.lampPins, printerPort: cfg.printerPort,
     printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort,
   });
-  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).image });
+  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).doc });
 }
 
 export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHandle> {

@@ -2,12 +2,13 @@
 # Installs what Shubbak needs on a fresh Debian machine (run as root or with sudo):
 # Debian's Chromium (browser tests; never a downloaded browser), mosquitto clients (the
 # device contract from a shell), espeak-ng, sox and alsa-utils (the hall's spoken Arabic
-# calls: clips made with espeak-ng, played with aplay),
+# calls: clips made with espeak-ng, played with aplay), socat (pseudo-terminal pairs that stand
+# in for serial and USB-printer cables in tests),
 # then the npm packages from the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(chromium mosquitto-clients espeak-ng sox alsa-utils)
+debs=(chromium mosquitto-clients espeak-ng sox alsa-utils socat)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

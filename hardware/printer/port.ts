@@ -7,8 +7,9 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort, SerialPortMock } from 'serialport';
 import type { SerialPortStream } from '@serialport/stream';
-import type { MonoImage, PrinterStatus, TicketPrinter } from '../types.ts';
-import { STATUS_REQUEST, statusRequest, summarizeStatus, ticketJob, type StatusRequest } from './escpos.ts';
+import type { MonoImage, PrintDoc, PrinterStatus, TicketPrinter } from '../types.ts';
+import { UsbLpLine, USBLP_PATH } from './usblp.ts';
+import { encodeDoc, STATUS_REQUEST, statusRequest, summarizeStatus, type StatusRequest } from './escpos.ts';
 
 export type PrinterErrorCode = 'PRINTER_PAPER_OUT' | 'PRINTER_OFFLINE' | 'PRINTER_WRITE_FAILED' | 'PRINTER_TIMEOUT' | 'PRINTER_CLOSED';
 
@@ -19,8 +20,9 @@ export class PrinterError extends Error {
   }
 }
 
+/** The printer's line: a serial port (or serialport's mock), or a USB printer-class device. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PrinterPort = SerialPortStream<any>;
+export type PrinterPort = SerialPortStream<any> | UsbLpLine;
 
 export type SerialPrinterOptions = {
   /** How long to wait for the one-byte answer to DLE EOT. */
@@ -36,11 +38,21 @@ export type SerialPrinterOptions = {
   reopen?: () => Promise<PrinterPort>;
 };
 
-/** Opens a printer's serial line: a real port, or serialport's MockBinding for the sim (SerialPortMock.binding.createPort(path) first). */
-export async function openPrinterPort(path: string, baudRate: number, kind: 'serial' | 'mock' = 'serial'): Promise<PrinterPort> {
-  const port: PrinterPort = kind === 'mock' ? new SerialPortMock({ path, baudRate, autoOpen: false }) : new SerialPort({ path, baudRate, autoOpen: false });
+/**
+ * Opens a printer's line: a serial port at baudRate, a USB printer-class device
+ * (/dev/usb/lpN, no baud rate; or kind 'usblp' for another path), or serialport's
+ * MockBinding for the sim (SerialPortMock.binding.createPort(path) first).
+ */
+export async function openPrinterPort(path: string, baudRate: number, kind: 'serial' | 'mock' | 'usblp' = 'serial'): Promise<PrinterPort> {
+  const usb = kind === 'usblp' || (kind === 'serial' && USBLP_PATH.test(path));
+  const port: PrinterPort = usb ? new UsbLpLine(path) : kind === 'mock' ? new SerialPortMock({ path, baudRate, autoOpen: false }) : new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   return port;
+}
+
+/** A not-yet-open line for a printer that was unplugged at boot: status checks keep trying to open it. */
+export function unopenedPrinterPort(path: string, baudRate: number): PrinterPort {
+  return USBLP_PATH.test(path) ? new UsbLpLine(path) : new SerialPort({ path, baudRate, autoOpen: false });
 }
 
 export class SerialTicketPrinter extends EventEmitter<{ status: [PrinterStatus] }> implements TicketPrinter {
@@ -81,12 +93,15 @@ export class SerialTicketPrinter extends EventEmitter<{ status: [PrinterStatus] 
     return this.exclusive(() => this.readStatus());
   }
 
-  print(image: MonoImage): Promise<void> {
+  print(job: MonoImage | PrintDoc): Promise<void> {
+    const doc: PrintDoc = 'blocks' in job ? job : { width: job.width, blocks: [{ kind: 'raster', image: job }] };
+    // Encoded before the line is taken: a job the printer cannot print is refused whole.
+    const chunks = encodeDoc(doc, this.bandRows);
     return this.exclusive(async () => {
       const before = await this.readStatus();
       if (before === 'paper-out') throw new PrinterError('PRINTER_PAPER_OUT', 'printer is out of paper', before);
       if (before === 'offline') throw new PrinterError('PRINTER_OFFLINE', 'printer is offline', before);
-      for (const chunk of ticketJob(image, this.bandRows)) await this.send(chunk);
+      for (const chunk of chunks) await this.send(chunk);
       const after = await this.readStatus();
       if (after === 'paper-out' || after === 'offline') {
         throw new PrinterError(after === 'paper-out' ? 'PRINTER_PAPER_OUT' : 'PRINTER_OFFLINE', `printer became ${after} during the ticket`, after);

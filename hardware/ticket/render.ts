@@ -1,33 +1,20 @@
-// The ticket as a 1-bit raster at the printer's width (58 mm = 384 dots, 80 mm = 576):
-// center, the line's Arabic name, the number large, people ahead, estimated wait, date
-// and time in Africa/Cairo, footer. Text is shaped and laid out right-to-left by Skia
-// (@napi-rs/canvas) in the Cairo family from @fontsource/cairo — its Arabic subset has no
-// Latin digits, so the Latin subset is the fallback in the same font stack; digits and
-// the ticket number run left-to-right inside the Arabic lines by the bidi algorithm.
-// Floyd–Steinberg dithering turns the gray anti-aliasing into dots. Same input, same
-// fonts → same pixels (the golden test relies on it).
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import type { MonoImage, PaperWidth, TicketContent } from '../types.ts';
+// The ticket as the printer gets it (58 mm = 384 dots, 80 mm = 576): center, the line's
+// Arabic name, the number large, people ahead, estimated wait, date and time in
+// Africa/Cairo, footer. Arabic is shaped and laid out right-to-left by Skia (@napi-rs/canvas)
+// in the Cairo family from @fontsource/cairo and sent as raster, because printer code pages
+// cannot shape or join it; the big number is Latin and goes as text in the printer's own
+// font, scaled (a few bytes instead of ~4.5 KB of raster: the job stays near 9 KB, under a
+// second on the wire at 115200 baud). Floyd–Steinberg dithering turns the gray
+// anti-aliasing into dots. Same input, same fonts → same pixels (the golden test relies on it).
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { MonoImage, PaperWidth, PrintDoc, TicketContent } from '../types.ts';
+import { FAMILY_AR, FAMILY_LATIN, loadFonts } from './fonts.ts';
+import { composeDoc } from './compose.ts';
 
 export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
 
-const FAMILY_AR = 'Shubbak Cairo Arabic';
-const FAMILY_LATIN = 'Shubbak Cairo Latin';
-let fontsLoaded = false;
-
-function loadFonts(): void {
-  if (fontsLoaded) return;
-  const require = createRequire(import.meta.url);
-  const dir = path.join(path.dirname(require.resolve('@fontsource/cairo/package.json')), 'files');
-  // woff2 loads in @napi-rs/canvas (Skia decodes it); @fontsource ships only woff/woff2.
-  for (const weight of [400, 700, 800]) {
-    GlobalFonts.registerFromPath(path.join(dir, `cairo-arabic-${weight}-normal.woff2`), FAMILY_AR);
-    GlobalFonts.registerFromPath(path.join(dir, `cairo-latin-${weight}-normal.woff2`), FAMILY_LATIN);
-  }
-  fontsLoaded = true;
-}
+/** Scale of the printer font for the number: 6 × (12 × 24) dots a character on 80 mm, 4 × on 58 mm. */
+export const NUMBER_SCALE: Record<PaperWidth, number> = { '58mm': 4, '80mm': 6 };
 
 const font = (weight: number, px: number) => `${weight} ${Math.round(px)}px "${FAMILY_AR}", "${FAMILY_LATIN}"`;
 
@@ -118,71 +105,109 @@ export function monoToPng(image: MonoImage): Buffer {
   return canvas.toBuffer('image/png');
 }
 
-export function renderTicket(content: TicketContent, paper: PaperWidth): { image: MonoImage; png: Buffer } {
+export function renderTicket(content: TicketContent, paper: PaperWidth): { image: MonoImage; png: Buffer; doc: PrintDoc } {
   loadFonts();
   const width = PAPER_DOTS[paper];
   const s = width / 576; // layout is drawn for 80 mm and scaled
   const margin = Math.round(16 * s);
   const inner = width - 2 * margin;
-  const canvas = createCanvas(width, Math.round(1100 * s));
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, canvas.width, canvas.height);
-  g.fillStyle = '#000';
-  g.strokeStyle = '#000';
-  g.textAlign = 'center';
-  g.textBaseline = 'alphabetic';
-  g.direction = 'rtl';
-  const mid = width / 2;
-  let y = Math.round(8 * s);
 
-  const text = (t: string, weight: number, px: number, gap = 0.35) => {
-    g.font = font(weight, px * s);
-    for (const line of wrap(g, t, inner)) {
-      y += Math.round(px * s * 1.25);
-      g.fillText(line, mid, y, inner);
-    }
-    y += Math.round(px * s * gap);
+  // A raster part: drawn on its own canvas, cut to the rows it used.
+  const part = (maxHeight: number, draw: (p: Painter) => void): MonoImage => {
+    const canvas = createCanvas(width, Math.round(maxHeight * s));
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = '#000';
+    g.strokeStyle = '#000';
+    g.textAlign = 'center';
+    g.textBaseline = 'alphabetic';
+    g.direction = 'rtl';
+    const p = new Painter(g, width, s, margin, inner);
+    draw(p);
+    const height = Math.min(canvas.height, p.y);
+    return ditherToMono(g.getImageData(0, 0, width, height).data, width, height);
   };
-  const rule = () => {
-    y += Math.round(6 * s);
+
+  const top = part(400, (p) => {
+    p.y = Math.round(8 * s);
+    p.text(content.center, 700, 26);
+    p.rule();
+    p.text(content.lineName, 700, 34, 0.1);
+    p.y += Math.round(12 * s);
+  });
+  const bottom = part(700, (p) => {
+    p.y = Math.round(6 * s);
+    if (content.priority) p.badge('أولوية');
+    p.text(aheadText(content.ahead), 700, 28, 0.1);
+    p.text(waitText(content.estimatedWaitMin), 400, 26);
+    p.rule();
+    const { date, time } = formatCairoTime(content.issuedAt, content.timeZone);
+    p.text(`التاريخ ${date}  •  الساعة ${time}`, 400, 24);
+    p.text(content.footer, 400, 22, 0.6);
+    p.y += Math.round(8 * s);
+  });
+  // The number: the one thing read from a distance, in the printer's font (Latin, left to right).
+  const doc: PrintDoc = {
+    width,
+    blocks: [
+      { kind: 'raster', image: top },
+      { kind: 'text', text: printableNumber(content.number), scale: NUMBER_SCALE[paper] },
+      { kind: 'raster', image: bottom },
+    ],
+  };
+  const image = composeDoc(doc);
+  return { image, png: monoToPng(image), doc };
+}
+
+/** The ticket number as the printer's font can print it (letters and digits; anything else dropped). */
+function printableNumber(n: string): string {
+  return n.replace(/[^0-9A-Za-z-]/g, '').slice(0, 8) || '?';
+}
+
+/** Draws centered right-to-left lines, rules and badges down a canvas. */
+class Painter {
+  y = 0;
+  constructor(
+    private readonly g: SKRSContext2D,
+    private readonly width: number,
+    private readonly s: number,
+    private readonly margin: number,
+    private readonly inner: number,
+  ) {}
+
+  text(t: string, weight: number, px: number, gap = 0.35): void {
+    const { g, s } = this;
+    if (!t.trim()) return;
+    g.font = font(weight, px * s);
+    for (const line of wrap(g, t, this.inner)) {
+      this.y += Math.round(px * s * 1.25);
+      g.fillText(line, this.width / 2, this.y, this.inner);
+    }
+    this.y += Math.round(px * s * gap);
+  }
+
+  rule(): void {
+    const { g, s } = this;
+    this.y += Math.round(6 * s);
     g.lineWidth = Math.max(2, Math.round(3 * s));
     g.beginPath();
-    g.moveTo(margin, y);
-    g.lineTo(width - margin, y);
+    g.moveTo(this.margin, this.y);
+    g.lineTo(this.width - this.margin, this.y);
     g.stroke();
-    y += Math.round(8 * s);
-  };
+    this.y += Math.round(8 * s);
+  }
 
-  text(content.center, 700, 26);
-  rule();
-  text(content.lineName, 700, 34, 0.1);
-  // The number: the one thing read from a distance, set left-to-right on its own.
-  g.direction = 'ltr';
-  g.font = font(800, 150 * s);
-  y += Math.round(150 * s);
-  g.fillText(content.number, mid, y, inner);
-  y += Math.round(20 * s);
-  g.direction = 'rtl';
-  if (content.priority) {
+  badge(label: string): void {
+    const { g, s } = this;
+    const mid = this.width / 2;
     g.font = font(700, 28 * s);
-    const label = 'أولوية';
     const w = g.measureText(label).width + 40 * s;
     const h = Math.round(44 * s);
-    g.fillRect(mid - w / 2, y, w, h);
+    g.fillRect(mid - w / 2, this.y, w, h);
     g.fillStyle = '#fff';
-    g.fillText(label, mid, y + Math.round(33 * s));
+    g.fillText(label, mid, this.y + Math.round(33 * s));
     g.fillStyle = '#000';
-    y += h + Math.round(10 * s);
+    this.y += h + Math.round(10 * s);
   }
-  text(aheadText(content.ahead), 700, 28, 0.1);
-  text(waitText(content.estimatedWaitMin), 400, 26);
-  rule();
-  const { date, time } = formatCairoTime(content.issuedAt, content.timeZone);
-  text(`التاريخ ${date}  •  الساعة ${time}`, 400, 24);
-  text(content.footer, 400, 22, 0.6);
-
-  const height = Math.min(canvas.height, y + Math.round(8 * s));
-  const image = ditherToMono(g.getImageData(0, 0, width, height).data, width, height);
-  return { image, png: monoToPng(image) };
 }

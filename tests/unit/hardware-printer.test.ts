@@ -2,8 +2,12 @@
 // parses ESC/POS and answers DLE EOT.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SerialPortMock } from 'serialport';
-import { openPrinterPort, PrinterError, SerialTicketPrinter, SimPrinter, renderTicket, type MonoImage, type PrinterStatus } from '@shubbak/hardware';
+import { openPrinterPort, PrinterError, SerialTicketPrinter, SimPrinter, UsbLpLine, renderTicket, type MonoImage, type PrinterStatus } from '@shubbak/hardware';
 
 let n = 0;
 async function rig(t: import('node:test').TestContext, baud = 115200) {
@@ -33,7 +37,7 @@ test('a printed image decodes back byte for byte from the wire, in bands', async
   await printer.print(img);
   const ticket = device.lastTicket();
   assert.ok(ticket);
-  assert.equal(ticket.bands.length, 4); // 64 + 64 + 64 + 8 rows
+  assert.equal(ticket.bands.length, 4); // no blank row: 64 + 64 + 64 + 8 rows
   assert.equal(ticket.image.width, 576);
   assert.equal(ticket.image.height, 200);
   assert.deepEqual(Buffer.from(ticket.image.data), Buffer.from(img.data));
@@ -171,4 +175,48 @@ test('a printer missing at start is offline, and is picked up once it appears', 
   assert.equal(await printer.checkStatus(), 'ok');
   await printer.print(checker(384, 8));
   assert.equal((device as SimPrinter | null)?.tickets.length, 1);
+});
+
+// A USB printer-class device (/dev/usb/lp0) has no baud rate and is read and written as a
+// file. Here a raw pseudo-terminal pair made by socat stands in for the cable: the adapter
+// opens one end as a usblp device, the simulated printer sits on the other.
+test('a USB printer-class line: the same ticket job, status answered over the device file', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-usblp-'));
+  const host = path.join(dir, 'lp0');
+  const far = path.join(dir, 'printer');
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${far}`], { stdio: 'ignore' });
+  t.after(() => socat.kill());
+  for (let i = 0; i < 200 && !(fs.existsSync(host) && fs.existsSync(far)); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(fs.existsSync(host) && fs.existsSync(far), 'socat made the pty pair');
+
+  const device = new SimPrinter(null);
+  const printerEnd = new UsbLpLine(far);
+  await new Promise<void>((resolve, reject) => printerEnd.open((err) => (err ? reject(err) : resolve())));
+  printerEnd.on('data', (b) => device.receive(b));
+  device.answerTo((b) => printerEnd.write(b));
+  t.after(() => new Promise<void>((r) => printerEnd.close(() => r())));
+
+  const port = await openPrinterPort(host, 0, 'usblp');
+  assert.ok(port instanceof UsbLpLine);
+  const printer = new SerialTicketPrinter(port, { pollMs: 0, replyTimeoutMs: 500 });
+  t.after(() => printer.close());
+  assert.equal(await printer.checkStatus(), 'ok');
+  const { image, doc } = renderTicket({ center: 'مركز', lineName: 'الخزينة', number: 'B007', ahead: 2, estimatedWaitMin: 6, issuedAt: 0, footer: 'شكراً' }, '80mm');
+  await printer.print(doc);
+  for (let i = 0; i < 200 && device.tickets.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(device.tickets.length, 1);
+  assert.deepEqual(Buffer.from(device.tickets[0].image.data), Buffer.from(image.data));
+
+  device.paper = 'paper-out';
+  await assert.rejects(printer.print(doc), (e: unknown) => e instanceof PrinterError && e.code === 'PRINTER_PAPER_OUT');
+  assert.equal(device.tickets.length, 1);
+});
+
+test('a USB printer-class path that does not exist is offline, not a crash', async (t) => {
+  const { unopenedPrinterPort } = await import('@shubbak/hardware');
+  await assert.rejects(openPrinterPort('/dev/usb/lp97', 0), /ENOENT/);
+  const printer = new SerialTicketPrinter(unopenedPrinterPort('/dev/usb/lp97', 0), { pollMs: 0, replyTimeoutMs: 50, reopen: () => openPrinterPort('/dev/usb/lp97', 0) });
+  t.after(() => printer.close());
+  assert.equal(await printer.checkStatus(), 'offline');
+  await assert.rejects(printer.print(checker(384, 8)), (e: unknown) => e instanceof PrinterError && e.code === 'PRINTER_OFFLINE');
 });

@@ -3,7 +3,7 @@
 // Regenerate after an intended layout change: UPDATE_FIXTURES=1 node --import tsx --test tests/unit/hardware-ticket.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { PAPER_DOTS, formatCairoTime, renderTicket, type MonoImage, type PaperWidth, type TicketContent } from '@shubbak/hardware';
@@ -98,3 +98,36 @@ test('people ahead and wait read as Arabic counts', async () => {
   assert.equal(waitText(5), 'الانتظار المتوقع: نحو 5 دقائق');
   assert.equal(waitText(15), 'الانتظار المتوقع: نحو 15 دقيقة');
 });
+
+// Issue 16: paper in hand in a second. The golden ticket's job, sent through the printer
+// adapter to the simulated printer, stays within 11 KB (under a second on the wire at
+// 115200 baud: 10 bits a byte) and the printer lays it out as exactly the golden image.
+for (const [paper, budget] of [['80mm', 11 * 1024], ['58mm', 6 * 1024]] as const) {
+  test(`the ${paper} golden ticket job is within ${budget} bytes and decodes to the golden image`, async (t) => {
+    const { SerialPortMock } = await import('serialport');
+    const { openPrinterPort, SerialTicketPrinter, SimPrinter, escpos, monoToPng } = await import('@shubbak/hardware');
+    const { doc, image } = renderTicket(GOLDEN_TICKET, paper);
+    const bytes = escpos.jobBytes(escpos.encodeDoc(doc));
+    assert.ok(bytes <= budget, `${bytes} bytes > ${budget}`);
+    assert.ok((bytes * 10) / 115200 < 1, 'under a second at 115200 baud');
+
+    const path = `/dev/golden-printer-${paper}`;
+    SerialPortMock.binding.createPort(path);
+    t.after(() => SerialPortMock.binding.reset());
+    const port = await openPrinterPort(path, 115200, 'mock');
+    const device = new SimPrinter(port);
+    const printer = new SerialTicketPrinter(port, { pollMs: 0, replyTimeoutMs: 200 });
+    t.after(() => printer.close());
+    await printer.print(doc);
+    const printed = device.lastTicket();
+    assert.ok(printed);
+    assert.equal(printed.bytes, bytes, 'the printer received the whole job');
+    assert.equal(printed.image.width, PAPER_DOTS[paper]);
+    assert.equal(printed.image.height, image.height);
+    assert.deepEqual(Buffer.from(printed.image.data), Buffer.from(image.data), 'decoded job = rendered ticket');
+    const golden = await pngToBits(readFileSync(fixture(paper)));
+    assert.deepEqual(monoBits(printed.image), golden.black, 'decoded job = golden image');
+    mkdirSync('artifacts/screenshots', { recursive: true });
+    writeFileSync(`artifacts/screenshots/ticket-${paper}-decoded.png`, monoToPng(printed.image));
+  });
+}
