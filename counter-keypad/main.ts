@@ -7,6 +7,7 @@ import { createKeypadHardware, type SimControl } from '@shubbak/hardware/devices
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
 import { initialKeypadState, keypadStep, type KeypadEffect, type KeypadEvent, type KeypadState } from './logic.ts';
+import { isProgramEntry } from '@shubbak/protocol/entry';
 
 export type KeypadIo = { buttons: ButtonPanel; digits: DigitsDisplay; close(): Promise<void>; sim?: SimControl | null };
 
@@ -95,7 +96,7 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
   return { link, io, state: () => state, message: () => message, events, stop };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isProgramEntry(import.meta.url, 'counter-keypad/main')) {
   const keypad = await startKeypad();
   const shutdown = () => void keypad.stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { AudioPlayer } from '@shubbak/hardware/types.ts';
 import type { HallAnnounce } from '@shubbak/protocol';
 import { allClips, announcementClips, CHIME, type Clip } from './speech.ts';
+import { isProgramEntry } from '@shubbak/protocol/entry';
 
 const run = promisify(execFile);
 const RATE = 22050; // espeak-ng's own rate, so every clip shares one format
@@ -131,7 +132,7 @@ export class Announcer {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isProgramEntry(import.meta.url, 'display/audio')) {
   const dir = path.resolve(process.argv[2] ?? 'data/audio');
   const r = await ensureClips(dir);
   console.log(`hall voice clips in ${dir}: ${r.generated ? `${r.generated} generated` : 'up to date'}`);

@@ -13,6 +13,7 @@ import { openBoardLink, wireHallLink, wireWindowBoardLink } from './link.ts';
 import { BLINK_MS, hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallBoardState, type HallEvent, type WindowBoardState } from './logic.ts';
 import { Announcer, ensureClips } from './audio.ts';
 import { announcementClips } from './speech.ts';
+import { isProgramEntry } from '@shubbak/protocol/entry';
 
 export type WindowBoardIo = { digits: DigitsDisplay; close(): Promise<void>; sim?: SimControl | null };
 export type HallIo = { board: HallBoard; player: AudioPlayer; close(): Promise<void>; sim?: SimControl | null };
@@ -136,7 +137,7 @@ export async function startHallBoard(opts: Common & { io?: HallIo } = {}): Promi
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isProgramEntry(import.meta.url, 'display/main')) {
   const cfg = loadDisplayConfig();
   const board = cfg.kind === 'hall' ? await startHallBoard({ config: cfg }) : await startWindowBoard({ config: cfg });
   console.log(`[${cfg.env.deviceId}] ${cfg.kind} board started (${path.basename(cfg.clipDir)})`);

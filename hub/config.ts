@@ -2,7 +2,17 @@
 // that names the variable, instead of failing later in some far corner.
 import path from 'node:path';
 
+/**
+ * demo: what `npm start` shows a newcomer — the demo center, demo staff, the simulator.
+ * production: an installed center (the packaged hub.service sets it) — no simulator, no
+ * /sim, no demo data or staff, and no secret on stdout (the journal keeps stdout).
+ */
+export type HubMode = 'demo' | 'production';
+export const HUB_MODES = ['demo', 'production'] as const;
+
 export type HubConfig = {
+  /** SHUBBAK_MODE; production forbids simulate and seedDemo (checkMode). */
+  mode: HubMode;
   dataDir: string;
   host: string;
   httpPort: number;
@@ -84,12 +94,26 @@ function weekdays(env: Env, name: string, def: number[]): number[] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */
+export function checkMode(config: HubConfig): HubConfig {
+  if (!HUB_MODES.includes(config.mode)) throw new ConfigError(`SHUBBAK_MODE must be one of ${HUB_MODES.join(', ')}, got "${config.mode}"`);
+  if (config.mode === 'production') {
+    if (config.simulate) throw new ConfigError('SHUBBAK_SIMULATE cannot be on with SHUBBAK_MODE=production (the simulator is a demo aid)');
+    if (config.seedDemo) throw new ConfigError('SHUBBAK_SEED_DEMO cannot be on with SHUBBAK_MODE=production (no demo data or demo staff on a real center)');
+  }
+  return config;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
+  const mode = (env.SHUBBAK_MODE?.trim() || 'demo') as HubMode;
+  if (!HUB_MODES.includes(mode)) throw new ConfigError(`SHUBBAK_MODE must be one of ${HUB_MODES.join(', ')}, got "${env.SHUBBAK_MODE}"`);
+  const demo = mode === 'demo';
   const logLevel = (env.SHUBBAK_LOG_LEVEL || 'info') as HubConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`SHUBBAK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const centerName = env.SHUBBAK_CENTER_NAME || 'المركز التكنولوجي لخدمة المواطنين — حي تجريبي';
   if (centerName.length > 120) throw new ConfigError('SHUBBAK_CENTER_NAME is longer than 120 characters');
-  return {
+  return checkMode({
+    mode,
     dataDir: path.resolve(env.SHUBBAK_DATA_DIR || 'data'),
     host: env.SHUBBAK_HOST || '0.0.0.0',
     httpPort: int(env, 'SHUBBAK_HTTP_PORT', 8080, 0, 65535),
@@ -100,8 +124,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),
     recallLimit: int(env, 'SHUBBAK_RECALL_LIMIT', 3, 0, 20),
     defaultServiceMin: int(env, 'SHUBBAK_DEFAULT_SERVICE_MIN', 5, 1, 120),
-    simulate: bool(env, 'SHUBBAK_SIMULATE', true),
-    seedDemo: bool(env, 'SHUBBAK_SEED_DEMO', true),
+    simulate: bool(env, 'SHUBBAK_SIMULATE', demo),
+    seedDemo: bool(env, 'SHUBBAK_SEED_DEMO', demo),
     passwordCost: int(env, 'SHUBBAK_PASSWORD_COST', 15, 10, 20),
     openDays: weekdays(env, 'SHUBBAK_OPEN_DAYS', [0, 1, 2, 3, 4]),
     openFrom: hm(env, 'SHUBBAK_OPEN_FROM', '08:00'),
@@ -112,5 +136,5 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     backupKeep: int(env, 'SHUBBAK_BACKUP_KEEP', 8, 1, 520),
     logLevel,
     ...overrides,
-  };
+  });
 }

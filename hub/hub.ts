@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { HubConfig } from './config.ts';
+import { checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
 import { buildApp } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
@@ -12,7 +12,7 @@ import { StatePublisher } from './broker/publisher.ts';
 import { seedDemoCenter } from './db/seed.ts';
 import { seedDemoCatalog } from './db/seed-catalog.ts';
 import { seedDemoStaff } from './db/seed-staff.ts';
-import { announceFirstAdmin } from './auth/first-admin.ts';
+import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
 import { acquireHubLock } from './services/backup.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 
@@ -35,6 +35,8 @@ export type StartOptions = { clock?: Clock; logger?: boolean | { level: string }
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const clock = opts.clock ?? systemClock;
+  // Production (SHUBBAK_MODE) never runs the simulator nor seeds demo data or staff, whoever built the config.
+  checkMode(config);
   // Held while the hub runs: the backup CLI refuses to restore over a live database.
   const releaseLock = acquireHubLock(config.dataDir);
   let ctx: HubContext;
@@ -63,8 +65,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const hubSecret = ctx.devices.ensureHubSecret();
     if (hubSecret) writeSecretFile(path.join(config.dataDir, 'hub.secret'), hubSecret + '\n');
     const seededDevicesFile = config.seedDemo ? seedDemoCenter(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
-    // Staff: the first administrator (one-time password, printed once); the demo catalog and staff with the demo center.
+    // Staff: the first administrator (one-time password: printed once in the demo, a 0600 file in
+    // production, auth/first-admin.ts); the demo catalog and staff with the demo center.
     announceFirstAdmin(await ctx.staff.ensureFirstAdmin(), config);
+    forgetSpentFirstAdmin(config, ctx.staff.findByUsername('admin'));
     if (config.seedDemo) {
       seedDemoCatalog(ctx);
       await seedDemoStaff(ctx);

@@ -1,4 +1,5 @@
-// Listen and close; nothing else. `npm start` runs this.
+// Listen and close; nothing else. `npm start` runs this from source (the demo); the installed
+// hub runs its build, dist/hub/server.js (scripts/build.ts), with SHUBBAK_MODE=production.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
@@ -21,9 +22,10 @@ console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}
 console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);
 console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
 console.log(`  data:                  ${config.dataDir}`);
+console.log(`  mode:                  ${config.mode}${config.mode === 'demo' ? '   (SHUBBAK_MODE=production on a real center: no simulator, no demo data)' : ''}`);
 if (hub.seededDevicesFile) console.log(`  demo devices and their secrets were written to ${hub.seededDevicesFile} (mode 0600)`);
 const staffFile = path.join(config.dataDir, 'staff.json');
-if (fs.existsSync(staffFile)) console.log(`  demo staff (one per role) and their passwords:  ${staffFile} (mode 0600)`);
+if (config.mode === 'demo' && fs.existsSync(staffFile)) console.log(`  demo staff (one per role) and their passwords:  ${staffFile} (mode 0600)`);
 
 let stopSimulator: (() => Promise<void>) | null = null;
 if (config.simulate) {

@@ -9,6 +9,7 @@ import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
 import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
 import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';
+import { isProgramEntry } from '@shubbak/protocol/entry';
 
 /** What the kiosk needs from its hardware (hardware/devices.ts makes it for real, Firmata or sim IO). */
 export type KioskIo = {
@@ -147,7 +148,7 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
   return handle;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isProgramEntry(import.meta.url, 'kiosk/main')) {
   const kiosk = await startKiosk();
   const shutdown = () => void kiosk.stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);

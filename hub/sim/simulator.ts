@@ -9,7 +9,12 @@ import type { RunningHub } from '../hub.ts';
 import { devicesFilePath } from '../db/seed.ts';
 import type { SimMessage } from './views.ts';
 
-const CHILD = fileURLToPath(new URL('./devices-process.ts', import.meta.url));
+/** Set by esbuild's `define` in scripts/build.ts; absent when running from source. */
+declare const SHUBBAK_BUNDLE_ENTRY: string | undefined;
+// From source the child runs under tsx; the built hub forks the built child beside it
+// (dist/hub/sim-devices.js, scripts/build.ts), so it needs no dev dependency.
+const BUILT = typeof SHUBBAK_BUNDLE_ENTRY !== 'undefined';
+const CHILD = BUILT ? fileURLToPath(new URL('./sim-devices.js', import.meta.url)) : fileURLToPath(new URL('./devices-process.ts', import.meta.url));
 
 export async function startSimulator(hub: RunningHub, opts: { readyTimeoutMs?: number } = {}): Promise<() => Promise<void>> {
   const log = hub.app.log;
@@ -21,7 +26,7 @@ export async function startSimulator(hub: RunningHub, opts: { readyTimeoutMs?: n
     return async () => {};
   }
   const child = fork(CHILD, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: BUILT ? [] : ['--import', 'tsx'],
     env: {
       ...process.env,
       SHUBBAK_DEVICES_FILE: devicesFile,

@@ -1,24 +1,16 @@
 // Bundles the panels (Lit + TypeScript) and their stylesheet and fonts with esbuild.
-// The hub builds in memory at start (a fresh clone needs no build step, and concurrent
-// hubs never race on files); scripts/build-web.ts writes the same output to hub/web/dist.
+// Run from source, the hub builds in memory at start (hub/web/bundle.ts: a fresh clone needs
+// no build step, and concurrent hubs never race on files); `npm run build` writes the same
+// output to dist/web for the built hub (scripts/build.ts), `npm run build:web` to hub/web/dist.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { contentTypeOf, type WebAsset, type WebBundle } from './bundle.ts';
+
+export type { WebAsset, WebBundle };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_SRC = path.join(here, 'src');
-
-export type WebAsset = { body: Uint8Array; contentType: string; etag: string };
-/** URL path under /assets/ → file. */
-export type WebBundle = Map<string, WebAsset>;
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json',
-};
 
 export async function buildWeb(opts: { outdir?: string; minify?: boolean } = {}): Promise<WebBundle> {
   const outdir = opts.outdir ?? path.join(here, 'dist');
@@ -44,17 +36,7 @@ export async function buildWeb(opts: { outdir?: string; minify?: boolean } = {})
   const bundle: WebBundle = new Map();
   for (const f of result.outputFiles ?? []) {
     const rel = path.relative(outdir, f.path).split(path.sep).join('/');
-    bundle.set(rel, { body: f.contents, contentType: TYPES[path.extname(rel)] ?? 'application/octet-stream', etag: `"${f.hash}"` });
+    bundle.set(rel, { body: f.contents, contentType: contentTypeOf(rel), etag: `"${f.hash}"` });
   }
   return bundle;
-}
-
-let cached: Promise<WebBundle> | null = null;
-/** One build per process: every hub a test starts serves the same bundle. */
-export function webBundle(): Promise<WebBundle> {
-  cached ??= buildWeb().catch((err) => {
-    cached = null;
-    throw err;
-  });
-  return cached;
 }

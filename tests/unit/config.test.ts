@@ -19,3 +19,18 @@ test('a bad value names the variable', () => {
   assert.throws(() => loadConfig({ SHUBBAK_LOG_LEVEL: 'loud' }), /SHUBBAK_LOG_LEVEL/);
   assert.equal(loadConfig({ SHUBBAK_SIMULATE: 'off' }).simulate, false);
 });
+
+test('SHUBBAK_MODE: demo by default (npm start); production turns the simulator and the demo seed off and refuses them', () => {
+  const demo = loadConfig({});
+  assert.equal(demo.mode, 'demo');
+  assert.equal(demo.seedDemo, true);
+  const prod = loadConfig({ SHUBBAK_MODE: 'production' });
+  assert.equal(prod.mode, 'production');
+  assert.equal(prod.simulate, false);
+  assert.equal(prod.seedDemo, false);
+  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_SIMULATE: 'true' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_SIMULATE.*production/.test((e as Error).message));
+  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_SEED_DEMO: 'on' }), /SHUBBAK_SEED_DEMO.*production/);
+  // Overrides (tests, scripts) cannot slip past it either.
+  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production' }, { simulate: true }), /SHUBBAK_SIMULATE/);
+  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'prod' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_MODE must be one of demo, production/.test((e as Error).message));
+});

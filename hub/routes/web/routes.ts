@@ -1,8 +1,9 @@
 // The staff shell (/), the waiting-hall TV (/tv), the public status page (/status), and
-// the bundled assets (/assets/*) built by hub/web/build.ts. The pages are one HTML shell;
-// the bundle picks the screen from <body data-page>.
+// the bundled assets (/assets/*) from hub/web/bundle.ts (built in memory, or prebuilt in
+// dist/web for the built hub). The pages are one HTML shell; the bundle picks the screen
+// from <body data-page>.
 import type { FastifyPluginAsync } from 'fastify';
-import { webBundle } from '../../web/build.ts';
+import { webBundle } from '../../web/bundle.ts';
 
 const PAGES = {
   '/': { page: 'app', title: 'شبّاك — لوحات الموظفين' },

@@ -1,0 +1,150 @@
+// npm run build — the JavaScript a center runs in production: the hub, each device program
+// and the panels' bundle, built by esbuild into dist/ (source maps beside), so production
+// runs `node dist/...` with only the runtime dependencies (`npm ci --omit=dev`: no tsx, no
+// esbuild, no TypeScript). `npm start` and `npm test` keep running from source.
+//
+//   dist/hub/server.js            the hub (+ migrations/, the /sim page, sim-devices.js: the demo's devices)
+//   dist/web/                     the panels' bundle the built hub serves (hub/web/bundle.ts)
+//   dist/kiosk/main.js            the kiosk
+//   dist/display/main.js          window board or hall board (SHUBBAK_DISPLAY_KIND=display|hall)
+//   dist/display/audio.js         the hall's voice clips maker (run before the hall board starts)
+//   dist/counter-keypad/main.js   the clerk's keypad
+//
+// What is bundled and what is not: our own code (every workspace, @shubbak/*) is bundled;
+// third-party packages that npm installs at the root of node_modules stay external and load
+// from the production node_modules at run time — they include native modules
+// (better-sqlite3, @serialport/bindings-cpp, @napi-rs/canvas) and packages that read their
+// own files (swagger-ui's static files, johnny-five's font table, @fontsource/cairo's fonts).
+// A package npm had to nest inside a workspace (hub/node_modules/…, a version conflict)
+// cannot be found from dist/, so it is bundled. After building, every external import is
+// checked against package-lock.json: a package that only a dev install carries fails the build.
+//
+//   tsx scripts/build.ts [--outdir DIR]     (default: dist)
+import fs from 'node:fs';
+import path from 'node:path';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { buildWeb } from '../hub/web/build.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT_MODULES = path.join(ROOT, 'node_modules') + path.sep;
+
+/** Every program: its source, the file it becomes under dist/, and the name its main-check uses (protocol/entry.ts). */
+export const PROGRAMS = [
+  { entry: 'hub/server.ts', out: 'hub/server.js', name: 'hub/server' },
+  { entry: 'hub/sim/devices-process.ts', out: 'hub/sim-devices.js', name: 'hub/sim-devices' },
+  { entry: 'kiosk/main.ts', out: 'kiosk/main.js', name: 'kiosk/main' },
+  { entry: 'display/main.ts', out: 'display/main.js', name: 'display/main' },
+  { entry: 'display/audio.ts', out: 'display/audio.js', name: 'display/audio' },
+  { entry: 'counter-keypad/main.ts', out: 'counter-keypad/main.js', name: 'counter-keypad/main' },
+] as const;
+
+/** Files the built hub reads beside itself at run time (paths relative to import.meta.url in the source). */
+const HUB_FILES = [
+  { from: 'hub/db/migrations', to: 'hub/migrations' }, // hub/db/connection.ts: ./migrations
+  { from: 'hub/sim/page.html', to: 'hub/page.html' }, // hub/sim/routes.ts: ./page.html
+  { from: 'hub/sim/page.js', to: 'hub/page.js' }, //     hub/sim/routes.ts: ./page.js
+];
+
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const BUILTINS = new Set(builtinModules);
+const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
+
+/** Keep root-installed third-party packages external; bundle our workspaces and anything npm nested in one. */
+const externals: esbuild.Plugin = {
+  name: 'shubbak-externals',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'inner' || isBuiltin(args.path) || args.path.startsWith('@shubbak/')) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
+      if (r.errors.length > 0) return { errors: r.errors };
+      const rel = r.path.startsWith(ROOT_MODULES) ? r.path.slice(ROOT_MODULES.length) : null;
+      // At the root of node_modules (not nested under a workspace or another package): external.
+      if (rel !== null && !rel.split(path.sep).slice(packageName(args.path).split('/').length).includes('node_modules')) {
+        return { path: args.path, external: true };
+      }
+      return { path: r.path };
+    });
+  },
+};
+
+export type BuildResult = { outdir: string; externals: string[]; files: number; bytes: number };
+
+export async function build(outdir: string): Promise<BuildResult> {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const external = new Set<string>();
+  for (const p of PROGRAMS) {
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: [path.join(ROOT, p.entry)],
+      outfile: path.join(outdir, p.out),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20.19',
+      sourcemap: 'linked',
+      // Stack traces name our files and functions; the code is small enough unminified.
+      minify: false,
+      legalComments: 'none',
+      define: { SHUBBAK_BUNDLE_ENTRY: JSON.stringify(p.name) },
+      // CommonJS code we bundle (a nested package) may require() node's own modules.
+      banner: { js: "import { createRequire as __shubbakCreateRequire } from 'node:module'; const require = __shubbakCreateRequire(import.meta.url);" },
+      plugins: [externals],
+      metafile: true,
+      logLevel: 'warning',
+    });
+    for (const out of Object.values(result.metafile.outputs)) {
+      for (const imp of out.imports) if (imp.external && !isBuiltin(imp.path)) external.add(packageName(imp.path));
+    }
+  }
+  for (const f of HUB_FILES) fs.cpSync(path.join(ROOT, f.from), path.join(outdir, f.to), { recursive: true });
+
+  // The panels: the same bundle the hub builds in memory from source, written to dist/web.
+  const webDir = path.join(outdir, 'web');
+  const web = await buildWeb({ outdir: webDir });
+  for (const [name, asset] of web) {
+    fs.mkdirSync(path.dirname(path.join(webDir, name)), { recursive: true });
+    fs.writeFileSync(path.join(webDir, name), asset.body);
+  }
+
+  checkRuntimeDependencies([...external]);
+  let files = 0;
+  let bytes = 0;
+  const count = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) count(path.join(dir, e.name));
+      else {
+        files++;
+        bytes += fs.statSync(path.join(dir, e.name)).size;
+      }
+    }
+  };
+  count(outdir);
+  return { outdir, externals: [...external].sort(), files, bytes };
+}
+
+/** Every package the built code imports must be one a production install carries (not "dev" in the lock). */
+function checkRuntimeDependencies(names: string[]): void {
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const bad = names.filter((n) => {
+    const entry = lock.packages[`node_modules/${n}`];
+    return !entry || entry.dev === true;
+  });
+  if (bad.length > 0) {
+    throw new Error(`the built code imports packages a production install (npm ci --omit=dev) lacks: ${bad.join(', ')} — move them to a workspace's dependencies`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf('--outdir');
+  const outdir = path.resolve(i > 0 ? process.argv[i + 1] : path.join(ROOT, 'dist'));
+  const t0 = Date.now();
+  const r = await build(outdir);
+  console.log(`built ${r.files} files (${(r.bytes / 1024).toFixed(0)} KiB) into ${path.relative(process.cwd(), r.outdir) || '.'} in ${Date.now() - t0} ms`);
+  console.log(`run-time packages (from node_modules): ${r.externals.join(', ')}`);
+}

@@ -1,0 +1,185 @@
+// The built JavaScript (npm run build, scripts/build.ts) run as production runs it: plain
+// node, no tsx, beside only the production packages (tests/helpers/built.ts). A build that
+// breaks — a dev dependency imported at run time, a file the hub reads that was not copied,
+// a main-check that starts the wrong program — fails here, not on a center's Pi.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { topics } from '@shubbak/protocol';
+import { buildIntoTemp, cleanEnv, runBuilt, type BuiltProcess, type BuiltTree } from '../helpers/built.ts';
+import { Recorder } from '../helpers/hub.ts';
+
+let tree: BuiltTree;
+before(async () => {
+  tree = await buildIntoTemp();
+});
+after(() => tree?.remove());
+
+const running: (BuiltProcess | MqttClient)[] = [];
+async function stopAll(): Promise<void> {
+  for (const p of running.splice(0).reverse()) {
+    if ('stop' in p) await p.stop();
+    else await p.endAsync(true).catch(() => {});
+  }
+}
+
+type Hub = { proc: BuiltProcess; dataDir: string; httpUrl: string; mqttUrl: string };
+
+async function startBuiltHub(env: Record<string, string>): Promise<Hub> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-built-data-'));
+  const proc = runBuilt(path.join(tree.dist, 'hub', 'server.js'), cleanEnv({
+    SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
+    SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn', ...env,
+  }), tree.dir);
+  running.push(proc);
+  const [, httpUrl] = await proc.waitFor(/staff panels and API:\s+(http:\/\/[^/\s]+)\//);
+  const [, mqttUrl] = await proc.waitFor(/MQTT for devices:\s+(mqtt:\/\/\S+)/);
+  return { proc, dataDir, httpUrl, mqttUrl };
+}
+
+/** The hub's own MQTT identity (data/hub.secret): it may read every topic. */
+async function hubClient(hub: Hub): Promise<{ client: MqttClient; rec: Recorder }> {
+  const client = await mqtt.connectAsync(hub.mqttUrl, {
+    clientId: `hub.test-${process.pid}`, username: 'hub', password: fs.readFileSync(path.join(hub.dataDir, 'hub.secret'), 'utf8').trim(),
+    protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000,
+  });
+  running.push(client);
+  return { client, rec: new Recorder(client) };
+}
+
+/** Reads /sim/events until a device view satisfies pred. */
+async function waitForView(hub: Hub, pred: (v: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    const res = await fetch(`${hub.httpUrl}/sim/events`, { signal: ac.signal });
+    let buf = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += Buffer.from(chunk).toString();
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const event = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const data = event.split('\n').find((l) => l.startsWith('data: '));
+        if (!data) continue;
+        const v = JSON.parse(data.slice(6)) as Record<string, unknown>;
+        if (pred(v)) return v;
+      }
+    }
+    throw new Error('the /sim/events stream ended');
+  } catch (err) {
+    if (ac.signal.aborted) throw new Error(`no matching simulated device view within ${timeoutMs} ms`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
+
+async function press(hub: Hub, device: string, key: number): Promise<void> {
+  const res = await fetch(`${hub.httpUrl}/sim/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device, key }) });
+  assert.equal(res.status, 202, await res.text());
+}
+
+test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
+  t.after(stopAll);
+  const hub = await startBuiltHub({});
+  await hub.proc.waitFor(/simulated devices:/);
+
+  const page = await fetch(`${hub.httpUrl}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /\/assets\/app\.js/);
+  const app = await fetch(`${hub.httpUrl}/assets/app.js`);
+  assert.equal(app.status, 200);
+  assert.deepEqual(Buffer.from(await app.arrayBuffer()), fs.readFileSync(path.join(tree.dist, 'web', 'app.js')), 'the prebuilt bundle from dist/web');
+  const css = await fetch(`${hub.httpUrl}/assets/styles.css`);
+  assert.equal(css.status, 200);
+  const font = (await css.text()).match(/fonts\/[^)"']+\.woff2/)?.[0];
+  assert.ok(font, 'the stylesheet names its fonts');
+  assert.equal((await fetch(`${hub.httpUrl}/assets/${font}`)).status, 200);
+
+  const { client, rec } = await hubClient(hub);
+  await client.subscribeAsync(topics.windowState(1), { qos: 1 });
+
+  // The kiosk (its ticket rendered by @napi-rs/canvas with the Cairo fonts from node_modules).
+  await waitForView(hub, (v) => v.id === 'kiosk-1' && (v.buttons as { lamp: string }[] | undefined)?.[0]?.lamp === 'on');
+  await waitForView(hub, (v) => v.id === 'keypad-1' && v.window === 1);
+  await press(hub, 'kiosk-1', 0);
+  const kiosk = await waitForView(hub, (v) => v.id === 'kiosk-1' && v.lastTicket !== null);
+  assert.match((kiosk.lastTicket as { png: string }).png, /^data:image\/png;base64,/);
+
+  // Next on the window 1 keypad → the hub calls A001 → the retained window state says so.
+  await press(hub, 'keypad-1', 0);
+  const state = await rec.waitFor<{ ticket: string | null; status: string }>(topics.windowState(1), (s) => s.ticket === 'A001', 30_000);
+  assert.equal(state.status, 'serving');
+  await waitForView(hub, (v) => v.id === 'led-1' && v.digits === 'A001');
+
+  assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+  assert.doesNotMatch(hub.proc.output(), /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
+});
+
+test('the built keypad, window board and kiosk programs run on their own against the built hub', async (t) => {
+  t.after(stopAll);
+  const hub = await startBuiltHub({ SHUBBAK_SIMULATE: 'false' });
+  const { client, rec } = await hubClient(hub);
+  await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
+
+  const programs: { id: string; kind: string; file: string; env: Record<string, string> }[] = [
+    { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', env: {} },
+    { id: 'led-1', kind: 'display', file: 'display/main.js', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
+    { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', env: {} },
+  ];
+  const procs = programs.map((p) => {
+    const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
+      SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
+    }), tree.dir);
+    running.push(proc);
+    return proc;
+  });
+  for (const p of programs) {
+    const s = await rec.waitFor<{ online: boolean; kind?: string }>(topics.deviceStatus(p.id), (m) => m.online, 30_000);
+    assert.equal(s.kind, p.kind, `${p.id} says what it is`);
+  }
+  // The window board started as a window board, not as the hall's clip maker it carries.
+  await procs[1].waitFor(/\[led-1\] display board started/);
+  assert.doesNotMatch(procs[1].output(), /hall voice clips/);
+
+  // SIGTERM: each says goodbye (retained offline) and exits cleanly.
+  for (const [i, p] of programs.entries()) {
+    assert.equal(await procs[i].stop(), 0, procs[i].output());
+    await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => !m.online, 10_000);
+  }
+  assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+});
+
+test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {
+  t.after(stopAll);
+  const hub = await startBuiltHub({ SHUBBAK_MODE: 'production', SHUBBAK_LOG_LEVEL: 'info' });
+  assert.equal((await fetch(`${hub.httpUrl}/`)).status, 200);
+  assert.equal((await fetch(`${hub.httpUrl}/assets/app.js`)).status, 200);
+  assert.equal((await fetch(`${hub.httpUrl}/sim`)).status, 404);
+  assert.equal((await fetch(`${hub.httpUrl}/sim/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device":"keypad-1","key":0}' })).status, 404);
+  for (const f of ['devices.json', 'staff.json']) assert.equal(fs.existsSync(path.join(hub.dataDir, f)), false, `no ${f}`);
+
+  const file = path.join(hub.dataDir, 'first-admin-password');
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  const password = fs.readFileSync(file, 'utf8').match(/^password=(.+)$/m)?.[1];
+  assert.ok(password);
+  const login = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  assert.equal(login.status, 200);
+  assert.equal((await login.json() as { mustChangePassword: boolean }).mustChangePassword, true);
+
+  // The broker answers: the hub's identity connects, a stranger is refused.
+  await hubClient(hub);
+  await assert.rejects(mqtt.connectAsync(hub.mqttUrl, { clientId: 'keypad-1', username: 'keypad-1', password: 'guess', protocolVersion: 4, reconnectPeriod: 0 }), /Not authorized/i);
+
+  assert.equal(await hub.proc.stop(), 0);
+  const out = hub.proc.output();
+  assert.ok(!out.includes(password), 'the one-time password is not in the output (the journal)');
+  assert.ok(!out.includes(fs.readFileSync(path.join(hub.dataDir, 'hub.secret'), 'utf8').trim()), 'nor the hub secret');
+  assert.match(out, /mode:\s+production/);
+  assert.doesNotMatch(out, /demo|simulated devices/i);
+});
