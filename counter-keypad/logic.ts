@@ -3,6 +3,11 @@
 // Transfer key picks the target line (each press moves to the next of config.transferTo),
 // Next confirms it, any other key cancels. A press while offline shows an error at once;
 // nothing is queued to be sent later.
+//
+// The Pause key also finishes (issue 11 item 5, protocol/README.md "Keypad keys"): with a
+// citizen at the window a short press only shows "FIn HoLd" (pausing never ends a service
+// behind the clerk's back), and holding the key sends window.finish. Next is not sent on
+// a paused window (the hub would refuse it with WINDOW_PAUSED).
 import type { CommandType, KeypadConfig, WindowState } from '@shubbak/protocol';
 import type { LampState } from '@shubbak/hardware/types.ts';
 
@@ -38,6 +43,8 @@ export type KeypadEvent =
   | { type: 'windowState'; state: WindowState }
   | { type: 'lineState'; line: string; waiting: number }
   | { type: 'press'; key: number }
+  /** The key stayed down for the panel's hold time (once per press, after its 'press'). */
+  | { type: 'hold'; key: number }
   | { type: 'done'; state: WindowState }
   | { type: 'failed'; code: string; message: string }
   | { type: 'flashDone' };
@@ -56,6 +63,7 @@ export const initialKeypadState: KeypadState = {
 const SHORT_ERRORS: Record<string, string> = {
   OFFLINE: 'OFF', NO_CLOCK: 'OFF', TIMEOUT: 'Err tOut', QUEUE_EMPTY: 'nonE', NO_CURRENT_TICKET: 'Err -', RECALL_LIMIT: 'Err Lint',
   STALE: 'Err StAL', FORBIDDEN: 'Err FbdN', NOT_PROVISIONED: 'Err CFG', LINE_CLOSED: 'Err CLSd', CONFLICT: 'Err',
+  WINDOW_PAUSED: 'PAUS', TICKET_AT_WINDOW: 'FIn HoLd',
 };
 export const shortError = (code: string): string => SHORT_ERRORS[code] ?? 'Err';
 
@@ -89,6 +97,9 @@ export function keypadLamps(s: KeypadState): Record<number, LampState> {
 }
 
 const ERR_OFFLINE = { code: 'OFFLINE', message: 'لا يوجد اتصال بالخادم' };
+
+/** A citizen is at the window (called or being served). */
+const citizenAtWindow = (s: KeypadState): boolean => !!s.window?.ticket && s.window.status === 'serving';
 
 export function keypadStep(prev: KeypadState, ev: KeypadEvent): { state: KeypadState; effects: KeypadEffect[] } {
   const s: KeypadState = { ...prev };
@@ -132,6 +143,14 @@ export function keypadStep(prev: KeypadState, ev: KeypadEvent): { state: KeypadS
     case 'flashDone':
       s.flash = null;
       break;
+    case 'hold':
+      // Only the Pause key has a long press: Finish for the citizen at the window.
+      if (ev.key !== KEYS.pause || !s.online || !s.config || s.busy || s.choosing !== null) break;
+      if (citizenAtWindow(s)) {
+        s.flash = null;
+        send({ type: 'window.finish' });
+      }
+      break;
     case 'press': {
       if (!s.online) {
         flash(ERR_OFFLINE.code, ERR_OFFLINE.message);
@@ -153,10 +172,17 @@ export function keypadStep(prev: KeypadState, ev: KeypadEvent): { state: KeypadS
         break;
       }
       switch (ev.key) {
-        case KEYS.next: send({ type: 'window.next' }); break;
+        case KEYS.next:
+          if (s.window?.status === 'paused') flash('WINDOW_PAUSED', 'الشباك متوقف مؤقتاً؛ اضغط إيقاف/استئناف للعودة للعمل');
+          else send({ type: 'window.next' });
+          break;
         case KEYS.recall: send({ type: 'window.recall' }); break;
         case KEYS.noShow: send({ type: 'window.noShow' }); break;
-        case KEYS.pause: send({ type: s.window?.status === 'paused' ? 'window.resume' : 'window.pause' }); break;
+        case KEYS.pause:
+          if (s.window?.status === 'paused') send({ type: 'window.resume' });
+          else if (citizenAtWindow(s)) flash('TICKET_AT_WINDOW', 'يوجد مواطن على الشباك: اضغط مطولاً لإنهاء خدمته، ثم أوقف الشباك');
+          else send({ type: 'window.pause' });
+          break;
         case KEYS.transfer:
           if (!targets.length) flash('FORBIDDEN', 'لا توجد خدمات للتحويل إليها من هذا الشباك');
           else if (!s.window?.ticket || s.window.status !== 'serving') flash('NO_CURRENT_TICKET', 'لا توجد تذكرة حالية على هذا الشباك');

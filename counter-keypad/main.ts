@@ -77,7 +77,9 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
   }
 
   const onPress = (key: number) => dispatch({ type: 'press', key });
+  const onHold = (key: number) => dispatch({ type: 'hold', key });
   io.buttons.on('press', onPress);
+  io.buttons.on('hold', onHold);
   link.on('error', (err) => log(`link: ${err.message}`));
   const unwire = wireKeypadLink(link, dispatch);
   dispatch({ type: 'offline' }); // shows OFF until the hub answers
@@ -88,6 +90,7 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
     if (flashTimer) clearTimeout(flashTimer);
     unwire();
     io.buttons.off('press', onPress);
+    io.buttons.off('hold', onHold);
     io.buttons.setAllLamps('off');
     io.digits.clear();
     await link.close().catch(() => {});

@@ -31,6 +31,8 @@ export const WindowRecall = windowCommand('window.recall');
 export const WindowNoShow = windowCommand('window.noShow');
 export const WindowPause = windowCommand('window.pause');
 export const WindowResume = windowCommand('window.resume');
+/** The citizen at the window is served and gone; the window is idle (PROTOCOL.md). */
+export const WindowFinish = windowCommand('window.finish');
 export const WindowTransfer = Type.Object({
   ...Envelope,
   type: Type.Literal('window.transfer'),
@@ -47,6 +49,7 @@ export const CommandSchemas = {
   'window.transfer': WindowTransfer,
   'window.pause': WindowPause,
   'window.resume': WindowResume,
+  'window.finish': WindowFinish,
 } as const;
 
 export type CommandType = keyof typeof CommandSchemas;
@@ -57,7 +60,7 @@ export const COMMAND_TYPES = Object.keys(CommandSchemas) as CommandType[];
 /** Which kind of device may send which command. */
 export const COMMANDS_BY_KIND: Record<string, readonly CommandType[]> = {
   kiosk: ['ticket.issue', 'ticket.cancel'],
-  keypad: ['window.next', 'window.recall', 'window.noShow', 'window.transfer', 'window.pause', 'window.resume'],
+  keypad: ['window.next', 'window.recall', 'window.noShow', 'window.transfer', 'window.pause', 'window.resume', 'window.finish'],
   display: [],
   hall: [],
 };
@@ -89,12 +92,14 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'LINE_CLOSED',
   'QUEUE_EMPTY',
+  'WINDOW_PAUSED',
   'INTERNAL',
   // Additions to PROTOCOL.md (documented in protocol/README.md):
   'NO_CURRENT_TICKET',
   'RECALL_LIMIT',
   'NOT_FOUND',
   'CONFLICT',
+  'TICKET_AT_WINDOW',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -107,11 +112,13 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ar: string; en: string }> = {
   FORBIDDEN: { ar: 'غير مسموح لهذا الجهاز', en: 'Not allowed for this device' },
   LINE_CLOSED: { ar: 'هذه الخدمة مغلقة الآن', en: 'This line is closed' },
   QUEUE_EMPTY: { ar: 'لا يوجد مواطنون في الانتظار', en: 'Nobody is waiting' },
+  WINDOW_PAUSED: { ar: 'الشباك متوقف مؤقتاً؛ استأنف العمل أولاً ثم نادِ التالي', en: 'The window is paused: resume it before calling the next citizen' },
   INTERNAL: { ar: 'خطأ داخلي، أبلغ الدعم الفني', en: 'Internal error' },
   NO_CURRENT_TICKET: { ar: 'لا توجد تذكرة حالية على هذا الشباك', en: 'This window is not serving a ticket' },
   RECALL_LIMIT: { ar: 'تم تجاوز عدد مرات إعادة النداء', en: 'Recall limit reached' },
   NOT_FOUND: { ar: 'غير موجود', en: 'Not found' },
   CONFLICT: { ar: 'لا يمكن تنفيذ هذا الإجراء في الحالة الحالية', en: 'Not possible in the current state' },
+  TICKET_AT_WINDOW: { ar: 'يوجد مواطن على الشباك؛ أنهِ خدمته أولاً ثم أوقف الشباك', en: 'A citizen is at the window: finish first, then pause' },
 };
 
 export const ReplyError = Type.Object({

@@ -129,6 +129,8 @@ export class CommandDispatcher {
           return queue.pause(n, by);
         case 'window.resume':
           return queue.resume(n, by);
+        case 'window.finish':
+          return queue.finish(n, by);
       }
     }
     throw new DomainError('FORBIDDEN');

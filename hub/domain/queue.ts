@@ -47,6 +47,28 @@ export function noShowOutcome(noShowsSoFar: number, requeueLimit: number): 'requ
   return noShowsSoFar < requeueLimit ? 'requeue' : 'drop';
 }
 
+/**
+ * A requeued no-show goes behind everyone waiting at that moment, priority or not
+ * (issue 11 item 4): it re-enters the line as an ordinary visit queued now. Only the visit
+ * loses its priority; the ticket keeps it (a later transfer starts a priority visit again).
+ */
+export function requeuedPlace(now: number): { priority: false; queuedAt: number } {
+  return { priority: false, queuedAt: now };
+}
+
+/** A paused window calls nobody: Next is refused until the clerk resumes (issue 11 item 3). */
+export function assertCanCallNext(windowStatus: 'idle' | 'serving' | 'paused' | 'closed'): void {
+  if (windowStatus === 'paused') throw new DomainError('WINDOW_PAUSED');
+}
+
+/**
+ * Pausing never ends the service of the citizen at the window behind the clerk's back: with
+ * a citizen there, pause is refused until Finish (PROTOCOL.md, window.pause).
+ */
+export function assertCanPause(citizenAtWindow: boolean): void {
+  if (citizenAtWindow) throw new DomainError('TICKET_AT_WINDOW');
+}
+
 export function assertCanRecall(recallsSoFar: number, recallLimit: number): void {
   if (recallsSoFar >= recallLimit) throw new DomainError('RECALL_LIMIT');
 }

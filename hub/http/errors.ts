@@ -30,11 +30,13 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   LINE_CLOSED: 409,
   QUEUE_EMPTY: 409,
+  WINDOW_PAUSED: 409,
   INTERNAL: 500,
   NO_CURRENT_TICKET: 409,
   RECALL_LIMIT: 409,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TICKET_AT_WINDOW: 409,
 };
 
 /** A domain error carrying a protocol error code (see hub/domain/errors.ts). */

@@ -1,11 +1,12 @@
-// The queue, on SQLite: issue, call, recall, no-show, transfer, pause, park — each one
+// The queue, on SQLite: issue, call, recall, no-show, transfer, finish, pause, park — each one
 // transaction through the unit of work, with the rules taken from domain/queue.ts.
 import type { HallCall, HallCalls, IssuedTicket, LineState, WindowState, WindowStatus } from '@shubbak/protocol';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
-  assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome, ticketLabel, type VisitStatus,
+  assertCanCallNext, assertCanPause, assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome,
+  requeuedPlace, ticketLabel, type VisitStatus,
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -76,7 +77,7 @@ export class QueueService {
       ),
       endVisit: db.prepare('UPDATE visits SET status = ?, ended_at = ? WHERE id = ?'),
       requeueVisit: db.prepare(
-        `UPDATE visits SET status = 'waiting', queued_at = ?, window = NULL, called_at = NULL, last_call_at = NULL,
+        `UPDATE visits SET status = 'waiting', queued_at = ?, priority = ?, window = NULL, called_at = NULL, last_call_at = NULL,
            no_shows = no_shows + 1 WHERE id = ?`,
       ),
       dropVisit: db.prepare(`UPDATE visits SET status = 'no_show', ended_at = ?, no_shows = no_shows + 1 WHERE id = ?`),
@@ -197,6 +198,7 @@ export class QueueService {
       const now = this.clock();
       const day = this.dayOf(now);
       const w = this.windowRow(n);
+      assertCanCallNext(w.status);
       this.finishCurrent(w, 'done', now, by);
       // The next citizen: the best of the heads of the lines this window serves.
       const heads = this.q.windowLines.all(n).map((l) => this.q.headOfLine.get(l.line, day)).filter((h) => h !== undefined);
@@ -232,7 +234,8 @@ export class QueueService {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       if (noShowOutcome(v.no_shows, this.config.noShowRequeueLimit) === 'requeue') {
-        this.q.requeueVisit.run(now, v.id);
+        const place = requeuedPlace(now);
+        this.q.requeueVisit.run(place.queuedAt, place.priority ? 1 : 0, v.id);
         this.q.event.run(v.id, now, 'requeued', n, by);
       } else {
         this.q.dropVisit.run(now, v.id);
@@ -274,13 +277,42 @@ export class QueueService {
     });
   }
 
+  /** The citizen at the window is served and gone; the window is idle (PROTOCOL.md, window.finish). */
+  finish(n: number, by: Actor): WindowState {
+    return this.uow.run(() => {
+      const now = this.clock();
+      const w = this.windowRow(n);
+      this.currentVisit(w); // NO_CURRENT_TICKET when nobody is at the window
+      this.finishCurrent(w, 'done', now, by);
+      this.setWindow(n, 'idle', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /** Refused while a citizen is at the window: Finish first (pausing never ends a service). */
   pause(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
       if (w.status === 'paused') return this.windowState(n);
-      this.finishCurrent(w, 'done', now, by);
+      assertCanPause(this.atWindow(w) !== null);
       this.setWindow(n, 'paused', null, now, by);
+      return this.windowState(n);
+    });
+  }
+
+  /**
+   * The clerk signed out: the citizen at their window was served (finished now, so the
+   * service time ends when the clerk left, not at the next day's cleanup), and the window
+   * closes. Only the window this clerk holds; nothing when someone else took it over.
+   */
+  clerkLeft(n: number, by: Actor): WindowState | null {
+    return this.uow.run(() => {
+      const w = this.q.window.get(n);
+      if (!w || w.clerk !== by) return null;
+      const now = this.clock();
+      this.finishCurrent(w, 'done', now, by);
+      if (w.status !== 'closed' || w.current_visit !== null) this.setWindow(n, 'closed', null, now, by);
       return this.windowState(n);
     });
   }
@@ -382,9 +414,15 @@ export class QueueService {
   // ── helpers inside a transaction ─────────────────────────────────────────
 
   private currentVisit(w: WindowRow): VisitRow {
-    const v = w.current_visit === null ? undefined : this.q.visit.get(w.current_visit);
-    if (!v || !isAtWindow(v.status)) throw new DomainError('NO_CURRENT_TICKET');
+    const v = this.atWindow(w);
+    if (!v) throw new DomainError('NO_CURRENT_TICKET');
     return v;
+  }
+
+  /** The visit of the citizen at the window (called or being served), if any. */
+  private atWindow(w: WindowRow): VisitRow | null {
+    const v = w.current_visit === null ? undefined : this.q.visit.get(w.current_visit);
+    return v && isAtWindow(v.status) ? v : null;
   }
 
   private finishCurrent(w: WindowRow, status: 'done', now: number, by: Actor): void {

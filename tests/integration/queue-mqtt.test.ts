@@ -170,6 +170,7 @@ test('pause and resume; recall is limited', async (t) => {
   ok(await keypad.command('window.recall', {}));
   ok(await keypad.command('window.recall', {}));
   assert.equal(err(await keypad.command('window.recall', {})).code, 'RECALL_LIMIT');
+  ok(await keypad.command('window.finish', {})); // pause is refused while a citizen is at the window
   assert.equal((ok(await keypad.command('window.pause', {})) as WindowState).status, 'paused');
   assert.equal(hub.ctx.queue.lineState('A').estimatedWaitMin, 0);
   assert.equal((ok(await keypad.command('window.resume', {})) as WindowState).status, 'idle');

@@ -28,11 +28,13 @@ test('the display shows the current ticket and how many wait in its own lines', 
 });
 
 test('each key sends its window command, one at a time', () => {
-  for (const [key, type] of [[KEYS.next, 'window.next'], [KEYS.recall, 'window.recall'], [KEYS.noShow, 'window.noShow'], [KEYS.pause, 'window.pause']] as const) {
+  for (const [key, type] of [[KEYS.next, 'window.next'], [KEYS.recall, 'window.recall'], [KEYS.noShow, 'window.noShow']] as const) {
     const r = feed([{ type: 'press', key }, { type: 'press', key }], live());
     assert.deepEqual(commands(r.effects), [{ type }], type);
     assert.equal(r.state.busy, true);
   }
+  const idle = feed([{ type: 'windowState', state: win({ status: 'idle', ticket: null, line: null, seq: 2 }) }, { type: 'press', key: KEYS.pause }, { type: 'press', key: KEYS.pause }], live());
+  assert.deepEqual(commands(idle.effects), [{ type: 'window.pause' }]);
   const paused = feed([{ type: 'windowState', state: win({ status: 'paused', seq: 2 }) }, { type: 'press', key: KEYS.pause }], live());
   assert.deepEqual(commands(paused.effects), [{ type: 'window.resume' }]);
 });
@@ -75,4 +77,27 @@ test('without a config the keypad says so and sends nothing', () => {
   const r = feed([{ type: 'online' }, { type: 'press', key: KEYS.next }]);
   assert.deepEqual(commands(r.effects), []);
   assert.ok(r.effects.some((e) => e.type === 'flash' && e.text === 'Err CFG'));
+});
+
+// Issue 11 items 3 and 5: the keypad never sends Next on a paused window nor Pause with a
+// citizen at the window; holding Pause finishes that citizen.
+test('Next on a paused window is not sent: the display says PAUS', () => {
+  const r = feed([{ type: 'windowState', state: win({ status: 'paused', ticket: null, line: null, seq: 2 }) }, { type: 'press', key: KEYS.next }], live());
+  assert.deepEqual(commands(r.effects), []);
+  assert.ok(r.effects.some((e) => e.type === 'flash' && e.text === 'PAUS'));
+  assert.equal(r.state.busy, false);
+});
+
+test('Pause with a citizen at the window is not sent; holding Pause sends window.finish', () => {
+  const pressed = feed([{ type: 'press', key: KEYS.pause }], live());
+  assert.deepEqual(commands(pressed.effects), [], 'a short press never ends the service');
+  assert.ok(pressed.effects.some((e) => e.type === 'flash' && e.text === 'FIn HoLd' && e.message.includes('مطولاً')));
+  const held = feed([{ type: 'hold', key: KEYS.pause }], pressed.state);
+  assert.deepEqual(commands(held.effects), [{ type: 'window.finish' }]);
+  const done = feed([{ type: 'done', state: win({ status: 'idle', ticket: null, line: null, seq: 2 }) }, { type: 'press', key: KEYS.pause }], held.state);
+  assert.deepEqual(commands(done.effects), [{ type: 'window.pause' }], 'after Finish a press pauses');
+  const otherHold = feed([{ type: 'hold', key: KEYS.next }, { type: 'hold', key: KEYS.recall }], live());
+  assert.deepEqual(commands(otherHold.effects), [], 'only the Pause key has a long press');
+  const idleHold = feed([{ type: 'windowState', state: win({ status: 'idle', ticket: null, line: null, seq: 2 }) }, { type: 'hold', key: KEYS.pause }], live());
+  assert.deepEqual(commands(idleHold.effects), [], 'nothing to finish at an idle window');
 });

@@ -19,7 +19,7 @@ const Me = Type.Object({
 export const LOGINS_PER_ADDRESS_PER_MINUTE = 60;
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { staff } = app.hub;
+  const { staff, queue } = app.hub;
 
   app.post('/auth/login', {
     // Per (username, address) throttling is in the staff service; this caps one address
@@ -41,6 +41,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['auth'], summary: 'Sign out this browser' },
   }, async (req, reply) => {
     staff.logout(req.session!.token, req.user!.id);
+    // The citizen at the clerk's window is finished and the window closes (issue 11 item 5).
+    const n = req.user!.window;
+    if (n !== null) queue.clerkLeft(n, `user:${req.user!.id}`);
     clearSessionCookies(reply);
     return reply.status(204).send();
   });

@@ -73,14 +73,15 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], `window.${path}`, () => run(req.params.n, by)));
     });
 
-  windowAction('next', 'Finish the current ticket and call the next', (n, by) => {
+  windowAction('next', 'Finish the current ticket and call the next (refused with WINDOW_PAUSED on a paused window)', (n, by) => {
     const r = queue.next(n, by);
     return { state: r.state, queueEmpty: r.empty };
   }, NextReply);
   windowAction('recall', 'Call the current ticket again', (n, by) => queue.recall(n, by));
   windowAction('no-show', 'The citizen did not come: requeue or drop', (n, by) => queue.noShow(n, by));
   windowAction('start', 'The citizen arrived at the window', (n, by) => queue.start(n, by));
-  windowAction('pause', 'Pause the window', (n, by) => queue.pause(n, by));
+  windowAction('finish', 'The citizen at the window is served and gone; the window is idle', (n, by) => queue.finish(n, by));
+  windowAction('pause', 'Pause the window (refused with TICKET_AT_WINDOW while a citizen is there: finish first)', (n, by) => queue.pause(n, by));
   windowAction('resume', 'Resume the window', (n, by) => queue.resume(n, by));
   windowAction('close', 'Close the window', (n, by) => queue.close(n, by));
 

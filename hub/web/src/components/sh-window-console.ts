@@ -1,15 +1,17 @@
 // The hot path of every window clerk: the ticket now at the window and the queue actions
-// (call next, recall, no-show, start, pause/resume, transfer). One key calls the next
-// citizen (N, by physical key so it works on an Arabic keyboard too).
+// (call next, recall, no-show, start, finish, pause/resume, transfer). One key calls the next
+// citizen (N, by physical key so it works on an Arabic keyboard too). A paused window sends
+// no Next, and a window with a citizen at it sends no Pause: Finish (F) comes first, so
+// the panel never ends a service the clerk did not end (issue 11 items 3 and 5).
 import { LitElement, css, html } from 'lit';
 import { api } from '../api.ts';
 import { LiveQueueController } from '../controllers/live-queue.ts';
 import { LangController, currentLang, fmtTime, t } from '../i18n/index.ts';
 import { shared } from './shared-styles.ts';
-import { showError, showOk } from './sh-toast.ts';
+import { showError, showInvalid, showOk } from './sh-toast.ts';
 
-type Action = 'next' | 'recall' | 'no-show' | 'start' | 'pause' | 'resume';
-const KEYS: Record<string, Action | 'pause-toggle'> = { KeyN: 'next', KeyR: 'recall', KeyX: 'no-show', KeyS: 'start', KeyP: 'pause-toggle' };
+type Action = 'next' | 'recall' | 'no-show' | 'start' | 'finish' | 'pause' | 'resume';
+const KEYS: Record<string, Action | 'pause-toggle'> = { KeyN: 'next', KeyR: 'recall', KeyX: 'no-show', KeyS: 'start', KeyF: 'finish', KeyP: 'pause-toggle' };
 
 export class ShWindowConsole extends LitElement {
   static override properties = { window: { type: Number }, busy: { state: true }, transferTo: { state: true } };
@@ -56,6 +58,9 @@ export class ShWindowConsole extends LitElement {
 
   async act(action: Action): Promise<void> {
     if (this.busy || !this.window) return;
+    const w = this.live.window(this.window);
+    if (action === 'next' && w?.status === 'paused') return showInvalid(t('resumeFirst'));
+    if (action === 'pause' && w?.ticket) return showInvalid(t('finishFirst'));
     this.busy = true;
     try {
       const r = await api<{ queueEmpty?: boolean }>('POST', `/api/windows/${this.window}/${action}`);
@@ -68,7 +73,7 @@ export class ShWindowConsole extends LitElement {
   }
 
   private async transfer(): Promise<void> {
-    if (!this.transferTo) return;
+    if (!this.transferTo || this.busy) return;
     this.busy = true;
     try {
       await api('POST', `/api/windows/${this.window}/transfer`, { toLine: this.transferTo });
@@ -101,11 +106,12 @@ export class ShWindowConsole extends LitElement {
         <div class="row actions" style="margin-block-start: 1rem">
           <button class="primary" ?disabled=${this.busy || w.status === 'paused'} @click=${() => this.act('next')}>${t('callNext')}<kbd>N</kbd></button>
           <button ?disabled=${this.busy} @click=${() => this.act('recall')}>${t('recall')}<kbd>R</kbd></button>
-          <button ?disabled=${this.busy} @click=${() => this.act('start')}>${t('start')}<kbd>S</kbd></button>
+          <button ?disabled=${this.busy || !w.ticket} @click=${() => this.act('start')}>${t('start')}<kbd>S</kbd></button>
+          <button ?disabled=${this.busy || !w.ticket} @click=${() => this.act('finish')}>${t('finish')}<kbd>F</kbd></button>
           <button class="danger" ?disabled=${this.busy} @click=${() => this.act('no-show')}>${t('noShow')}<kbd>X</kbd></button>
           ${w.status === 'paused'
             ? html`<button ?disabled=${this.busy} @click=${() => this.act('resume')}>${t('resume')}<kbd>P</kbd></button>`
-            : html`<button ?disabled=${this.busy} @click=${() => this.act('pause')}>${t('pause')}<kbd>P</kbd></button>`}
+            : html`<button ?disabled=${this.busy || !!w.ticket} title=${w.ticket ? t('finishFirst') : ''} @click=${() => this.act('pause')}>${t('pause')}<kbd>P</kbd></button>`}
         </div>
         <div class="row" style="margin-block-start: 0.75rem">
           <label class="inline">${t('transfer')}

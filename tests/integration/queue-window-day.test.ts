@@ -1,0 +1,115 @@
+// Issue 11 items 3–5 at the hub, over MQTT (real broker, real keypad clients) and HTTP:
+// Next on a paused window is refused (WINDOW_PAUSED) and calls nobody; pause with a
+// citizen at the window is refused (finish first) and never closes the ticket; a requeued
+// priority no-show goes behind everyone waiting; window.finish ends the service (the last
+// citizen of the day is counted with its real service time); signing out finishes the
+// citizen at the clerk's window and closes it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Reply, WindowState } from '@shubbak/protocol';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { signIn } from '../helpers/staff.ts';
+import { FakeClock } from '../helpers/clock.ts';
+
+type Ok = Extract<Reply, { ok: true }>;
+type Err = Extract<Reply, { ok: false }>;
+function ok(r: Reply): Ok['result'] {
+  assert.equal(r.ok, true, `expected ok, got ${JSON.stringify(r)}`);
+  return (r as Ok).result;
+}
+function err(r: Reply): Err['error'] {
+  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r)}`);
+  return (r as Err).error;
+}
+const visitsOf = (hub: TestHub) =>
+  hub.ctx.db.prepare('SELECT t.label, v.status FROM visits v JOIN tickets t ON t.id = v.ticket_id ORDER BY v.id').all() as { label: string; status: string }[];
+
+test('MQTT: window.next on a paused window is WINDOW_PAUSED and calls nobody', async (t) => {
+  const hub = await startTestHub(t);
+  const kiosk = await hub.device('kiosk-1');
+  ok(await kiosk.command('ticket.issue', { line: 'A' }));
+  const keypad = await hub.device('keypad-2');
+  assert.equal((ok(await keypad.command('window.pause', {})) as WindowState).status, 'paused');
+  const refused = err(await keypad.command('window.next', {}));
+  assert.equal(refused.code, 'WINDOW_PAUSED');
+  assert.match(refused.message, /[\u0600-\u06FF]/, 'an Arabic message for the clerk');
+  assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'waiting' }], 'A001 still waits');
+  assert.equal(hub.ctx.queue.windowState(2).status, 'paused');
+  assert.equal(hub.ctx.queue.hallCalls().calls.length, 0, 'nobody was called to the board');
+  ok(await keypad.command('window.resume', {}));
+  assert.equal((ok(await keypad.command('window.next', {})) as WindowState).ticket, 'A001');
+});
+
+test('MQTT: pause with a citizen at the window is refused; finish, then pause', async (t) => {
+  const hub = await startTestHub(t);
+  const kiosk = await hub.device('kiosk-1');
+  ok(await kiosk.command('ticket.issue', { line: 'A' }));
+  const keypad = await hub.device('keypad-2');
+  ok(await keypad.command('window.next', {}));
+  assert.equal(err(await keypad.command('window.pause', {})).code, 'TICKET_AT_WINDOW');
+  assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'called' }], 'the citizen is still at the window, not closed as served');
+  const finished = ok(await keypad.command('window.finish', {})) as WindowState;
+  assert.equal(finished.status, 'idle');
+  assert.equal(finished.ticket, null);
+  assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'done' }]);
+  assert.equal(err(await keypad.command('window.finish', {})).code, 'NO_CURRENT_TICKET');
+  assert.equal((ok(await keypad.command('window.pause', {})) as WindowState).status, 'paused');
+});
+
+test('a requeued priority no-show goes behind everyone waiting at that moment', async (t) => {
+  const hub = await startTestHub(t);
+  const kiosk = await hub.device('kiosk-1');
+  ok(await kiosk.command('ticket.issue', { line: 'A', priority: true })); // A001, priority
+  ok(await kiosk.command('ticket.issue', { line: 'A' })); // A002
+  ok(await kiosk.command('ticket.issue', { line: 'A' })); // A003
+  const keypad = await hub.device('keypad-2');
+  assert.equal((ok(await keypad.command('window.next', {})) as WindowState).ticket, 'A001');
+  ok(await keypad.command('window.noShow', {})); // sent to the back of the line
+  assert.equal((ok(await keypad.command('window.next', {})) as WindowState).ticket, 'A002', 'not A001 again at once');
+  assert.equal((ok(await keypad.command('window.next', {})) as WindowState).ticket, 'A003');
+  assert.equal((ok(await keypad.command('window.next', {})) as WindowState).ticket, 'A001', 'its turn comes after those who waited');
+  // The waiting counts kept by triggers stay right through the requeue without priority.
+  assert.deepEqual({ ...(hub.ctx.db.prepare("SELECT waiting, waiting_priority FROM lines WHERE letter = 'A'").get() as object) }, { waiting: 0, waiting_priority: 0 });
+});
+
+test('HTTP: next on a paused window is 409 WINDOW_PAUSED; finish gives the last citizen a service time', async (t) => {
+  const clock = new FakeClock(Date.parse('2026-11-29T08:00:00Z'));
+  const hub = await startTestHub(t, { clock: clock.now });
+  const intake = await signIn(hub, 'intake'); // window 1
+  const issue = async () => (await hub.ctx.queue.issue({ line: 'A', by: 'test' })).number;
+  await issue();
+  const post = (path: string) => intake.inject({ method: 'POST', url: `/api/windows/1/${path}` });
+  assert.equal((await post('pause')).statusCode, 200);
+  const refused = await post('next');
+  assert.equal(refused.statusCode, 409);
+  assert.equal(refused.json().error.code, 'WINDOW_PAUSED');
+  assert.equal((await post('resume')).statusCode, 200);
+  assert.equal((await post('next')).json().state.ticket, 'A001');
+  clock.advance(60_000);
+  assert.equal((await post('start')).statusCode, 200);
+  const pauseBusy = await post('pause');
+  assert.equal(pauseBusy.statusCode, 409);
+  assert.equal(pauseBusy.json().error.code, 'TICKET_AT_WINDOW');
+  clock.advance(4 * 60_000);
+  const fin = await post('finish');
+  assert.equal(fin.statusCode, 200, fin.body);
+  assert.equal(fin.json().status, 'idle');
+  // The last citizen of the day is served, with its four minutes at the window.
+  const stats = hub.ctx.reports.queueStats({ from: '2026-11-29', to: '2026-11-29' });
+  const a = stats.lines.find((l) => l.line === 'A')!;
+  assert.equal(a.served, 1);
+  assert.equal(a.service.meanMin, 4);
+});
+
+test('signing out finishes the citizen at the clerk\'s window and closes it', async (t) => {
+  const hub = await startTestHub(t);
+  const intake = await signIn(hub, 'intake'); // window 1
+  hub.ctx.queue.issue({ line: 'A', by: 'test' });
+  assert.equal((await intake.inject({ method: 'POST', url: '/api/windows/1/next' })).json().state.ticket, 'A001');
+  const out = await intake.inject({ method: 'POST', url: '/api/auth/logout' });
+  assert.equal(out.statusCode, 204);
+  assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'done' }]);
+  const w = hub.ctx.queue.windowState(1);
+  assert.equal(w.status, 'closed');
+  assert.equal(w.ticket, null);
+});
