@@ -28,7 +28,7 @@ test('queue statistics: waits, service, walk, no-shows, hours, windows and clerk
   step('09:18', () => q.start(1, 'user:7')); // walked 2
   step('09:20', () => q.next(4, 'user:8')); // B001 called
   step('09:21', () => q.noShow(4, 'user:8')); // back in the queue from 09:21
-  step('09:26', () => q.pause(1, 'user:7')); // A002 done: served 8; window 1 paused
+  step('09:26', () => { q.finish(1, 'user:7'); q.pause(1, 'user:7'); }); // A002 done: served 8; window 1 paused
   step('09:30', () => q.next(4, 'user:8')); // B001 called again: waited 9 since the requeue
   step('09:31', () => q.noShow(4, 'user:8')); // dropped
   step('09:36', () => q.resume(1, 'user:7')); // paused 10 minutes
