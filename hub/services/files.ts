@@ -24,9 +24,12 @@ import type { UnitOfWork } from './unit-of-work.ts';
 export const TREASURY_LINE = 'B';
 export const DELIVERY_LINE = 'C';
 
+/** One stage change (or, in history written before migration 032, a same-status note). */
 export type FileEvent = {
   id: number; at: number; actor: string; actorRole: string; action: string; fromStatus: FileStatus | null; toStatus: FileStatus;
   note: string | null; public: boolean;
+  /** What the citizen reads about this change on the status page. */
+  publicNote: string | null;
 };
 export type ChecklistResult = { position: number; labelAr: string; required: boolean; present: boolean; note: string | null };
 export type FeeLine = { code: string; labelAr: string; labelEn: string; amountPiasters: number };
@@ -67,7 +70,12 @@ export type NewFile = {
   note?: string;
 };
 
-type Opts = { version?: number; note?: string | null; publicNote?: string | null; ctx?: { feesPiasters?: number } };
+type Opts = {
+  version?: number; note?: string | null;
+  /** The note for the citizen, on the change's own event; a function when it needs what `apply` decided. */
+  publicNote?: string | null | (() => string | null);
+  ctx?: { feesPiasters?: number };
+};
 
 const actorOf = (u: StaffUser) => `user:${u.id}`;
 
@@ -147,10 +155,10 @@ export class FileService {
   }
 
   events(id: number): FileEvent[] {
-    type E = { id: number; at: number; actor: string; actor_role: string; action: string; from_status: FileStatus | null; to_status: FileStatus; note: string | null; public: number };
+    type E = { id: number; at: number; actor: string; actor_role: string; action: string; from_status: FileStatus | null; to_status: FileStatus; note: string | null; public: number; public_note: string | null };
     return this.db.prepare<[number], E>('SELECT * FROM file_events WHERE file_id = ? ORDER BY id').all(id).map((e) => ({
       id: e.id, at: e.at, actor: e.actor, actorRole: e.actor_role, action: e.action, fromStatus: e.from_status, toStatus: e.to_status,
-      note: e.note, public: !!e.public,
+      note: e.note, public: !!e.public, publicNote: e.public_note,
     }));
   }
 
@@ -231,8 +239,10 @@ export class FileService {
 
   /** What the citizen may see: stage, due date, public notes. */
   publicView(f: CaseFile): PublicStatus {
+    // The note on a change's own event, and the public same-status events of older history.
     const notes = this.db.prepare<[number], { at: number; note: string }>(
-      'SELECT at, note FROM file_events WHERE file_id = ? AND public = 1 AND note IS NOT NULL ORDER BY id').all(f.id);
+      `SELECT at, note FROM (SELECT id, at, coalesce(public_note, CASE WHEN public = 1 THEN note END) AS note FROM file_events WHERE file_id = ?)
+       WHERE note IS NOT NULL ORDER BY id`).all(f.id);
     return {
       kind: 'file', inquiry: f.inquiry, stage: f.status, stageAr: STATUS_WORDS[f.status].ar, stageEn: STATUS_WORDS[f.status].en,
       dueDate: f.dueDay, publicNotes: notes.map((n) => ({ at: n.at, textAr: n.note })),
@@ -248,9 +258,10 @@ export class FileService {
     return formatInquiry(FILE_PREFIX, year, seq);
   }
 
-  private event(fileId: number, at: number, actor: string, role: string, action: string, from: FileStatus | null, to: FileStatus, note: string | null, pub: boolean): void {
-    this.db.prepare('INSERT INTO file_events (file_id, at, actor, actor_role, action, from_status, to_status, note, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(fileId, at, actor, role, action, from, to, note, pub ? 1 : 0);
+  /** One event per stage change: the staff's note and the citizen's note ride on it together. */
+  private event(fileId: number, at: number, actor: string, role: string, action: string, from: FileStatus | null, to: FileStatus, note: string | null, publicNote: string | null = null): void {
+    this.db.prepare('INSERT INTO file_events (file_id, at, actor, actor_role, action, from_status, to_status, note, public, public_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)')
+      .run(fileId, at, actor, role, action, from, to, note, publicNote);
   }
 
   /** The checklist answers must name every item of the service once; required ones must be present. */
@@ -302,7 +313,7 @@ export class FileService {
       const ins = this.db.prepare('INSERT INTO file_checklist (file_id, position, label_ar, required, present, note) VALUES (?, ?, ?, ?, ?, ?)');
       for (const c of checklist) ins.run(id, c.position, c.labelAr, c.required ? 1 : 0, c.present ? 1 : 0, c.note);
       if (ticketId !== null) this.db.prepare('UPDATE tickets SET file_id = ? WHERE id = ?').run(id, ticketId);
-      this.event(id, now, actor, user.role, 'register', null, 'registered', input.note?.trim() || null, false);
+      this.event(id, now, actor, user.role, 'register', null, 'registered', input.note?.trim() || null);
       const after = this.row(id);
       this.audit.append({ actor, action: 'file.register', entity: 'file', entityId: id, after: { ...after, checklist } });
       this.uow.topic('files');
@@ -331,9 +342,9 @@ export class FileService {
       const now = this.clock();
       apply(before, now, actor);
       this.db.prepare('UPDATE files SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?').run(t.to, now, id);
-      if (opts.publicNote) this.db.prepare('UPDATE files SET public_note = ? WHERE id = ?').run(opts.publicNote, id);
-      this.event(id, now, actor, role, action, before.status, t.to, opts.note?.trim() || null, false);
-      if (opts.publicNote) this.event(id, now, actor, role, action, t.to, t.to, opts.publicNote, true);
+      const publicNote = (typeof opts.publicNote === 'function' ? opts.publicNote() : opts.publicNote)?.trim() || null;
+      if (publicNote) this.db.prepare('UPDATE files SET public_note = ? WHERE id = ?').run(publicNote, id);
+      this.event(id, now, actor, role, action, before.status, t.to, opts.note?.trim() || null, publicNote);
       const after = this.row(id);
       this.audit.append({ actor, action: `file.${action}`, entity: 'file', entityId: id, before, after });
       this.uow.topic('files');
@@ -433,15 +444,13 @@ export class FileService {
 
   /** To the competent department; the legal period starts now. */
   dispatch(id: number, o: { version?: number; note?: string }, user: StaffUser): FileDetail {
-    return this.uow.run(() => {
-      const f = this.move(id, 'dispatch', { user }, o, (b, now) => {
-        const due = this.catalog.dueFor(b.serviceId, now);
-        this.db.prepare('UPDATE files SET due_day = ? WHERE id = ?').run(due.day, id);
-      });
-      // A public note with the due date, so the citizen's status page says when to expect it.
-      this.event(id, f.updatedAt, actorOf(user), user.role, 'dispatch', f.status, f.status, `موعد البت المتوقع: ${f.dueDay}`, true);
-      return this.detail(f, user);
+    let dueDay = '';
+    // The public note carries the due date, so the citizen's status page says when to expect it.
+    const f = this.move(id, 'dispatch', { user }, { ...o, publicNote: () => `موعد البت المتوقع: ${dueDay}` }, (b, now) => {
+      dueDay = this.catalog.dueFor(b.serviceId, now).day;
+      this.db.prepare('UPDATE files SET due_day = ? WHERE id = ?').run(dueDay, id);
     });
+    return this.detail(f, user);
   }
 
   decide(id: number, o: { version?: number; decision: 'accepted' | 'refused'; reason?: string; publicNote?: string }, user: StaffUser): FileDetail {

@@ -299,17 +299,19 @@ export class ReportService {
       if (e === undefined) dueEnds.set(d, (e = startOfLocalDay(addDays(d, 1), tz)));
       return e;
     };
+    // Files, not events (issue 11 item 1): one row per file that reached the status in the
+    // period — by its first stage change into it — whatever notes came with it.
     const changes = this.db.prepare(
-      `SELECT e.to_status, e.at, f.department_id, f.service_id, f.due_day FROM file_events e JOIN files f ON f.id = e.file_id
-       WHERE e.to_status = ? AND e.at >= ? AND e.at < ?${s.sql}`).raw();
-    for (const [, at, dept, svc, due] of changes.all('decided', start, end, ...s.args) as [string, number, number, number, string | null][]) {
+      `SELECT e.file_id, min(e.at), f.department_id, f.service_id, f.due_day FROM file_events e JOIN files f ON f.id = e.file_id
+       WHERE e.to_status = ? AND e.at >= ? AND e.at < ? AND e.from_status IS NOT e.to_status${s.sql} GROUP BY e.file_id`).raw();
+    for (const [, at, dept, svc, due] of changes.all('decided', start, end, ...s.args) as [number, number, number, number, string | null][]) {
       const inTime = due !== null && at < endOfDue(due);
       bump(dept, svc, weekOf(dayOfMs.of(at)), (a) => {
         a.decided++;
         if (inTime) a.inTime++;
       });
     }
-    for (const [, at, dept, svc] of changes.all('delivered', start, end, ...s.args) as [string, number, number, number][]) {
+    for (const [, at, dept, svc] of changes.all('delivered', start, end, ...s.args) as [number, number, number, number][]) {
       bump(dept, svc, weekOf(dayOfMs.of(at)), (a) => a.delivered++);
     }
 

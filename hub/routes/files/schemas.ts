@@ -35,6 +35,7 @@ export const FileDetailSchema = Type.Intersect([CaseFileSchema, Type.Object({
   events: Type.Array(Type.Object({
     id: Type.Integer(), at: Type.Integer(), actor: Type.String(), actorRole: Type.String(), action: Type.String(),
     fromStatus: Nullable(Status), toStatus: Status, note: Nullable(Type.String()), public: Type.Boolean(),
+    publicNote: Nullable(Type.String({ description: 'what the citizen reads about this change' })),
   })),
   stages: Type.Array(Type.Object({ status: Status, from: Type.Integer(), until: Nullable(Type.Integer()), ms: Type.Integer(), enteredBy: Type.String() })),
   timeByStatus: Type.Record(Type.String(), Type.Integer(), { description: 'milliseconds spent in each stage' }),
