@@ -21,6 +21,17 @@ function lastWeekStart(): string {
   d.setUTCDate(d.getUTCDate() - d.getUTCDay() - 7);
   return d.toISOString().slice(0, 10);
 }
+/**
+ * The Sunday that starts the week of any day: the week input accepts every day (a step of 7
+ * counts from a Thursday, 1970-01-01, and the browser then refused every Sunday — issue 11
+ * item 2), and the report covers the week the chosen day is in.
+ */
+export function weekStartOf(day: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  d.setUTCDate(d.getUTCDate() - d.getUTCDay());
+  return d.toISOString().slice(0, 10);
+}
 function plusDays(day: string, n: number): string {
   const d = new Date(`${day}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -107,7 +118,11 @@ export class ShWeeklyReport extends LitElement {
             <select @change=${(e: Event) => (this.department = Number((e.target as HTMLSelectElement).value))}>
               ${this.choices.map((d) => html`<option value=${d.id} ?selected=${d.id === this.department}>${en ? d.nameEn : d.nameAr}</option>`)}
             </select></label>
-          <label class="inline">${r('week')} <input type="date" step="7" .value=${this.week} @change=${(e: Event) => (this.week = (e.target as HTMLInputElement).value)}></label>
+          <label class="inline">${r('week')} <input type="date" data-testid="week-input" .value=${this.week} required
+            @change=${(e: Event) => {
+              const input = e.target as HTMLInputElement;
+              if (input.value) input.value = this.week = weekStartOf(input.value);
+            }}></label>
           <button class="primary" type="submit">${r('show')}</button>
           <button type="button" @click=${() => window.print()}>${r('print')}</button>
         </form>
