@@ -118,6 +118,15 @@ export class PaymentService {
     return this.db.prepare(sql).all(...args, filter.limit ?? 5000).map((r) => toReceipt(r as ReceiptRow));
   }
 
+  /**
+   * A cashier's receipts of one day, newest first, each with its order (payer, lines, file)
+   * — the list the cashier reprints from and asks voids from (issue 11 item 6).
+   */
+  dayReceipts(cashier: string, day: string = localDay(this.clock(), this.timeZone)): { receipt: Receipt; order: PaymentOrder }[] {
+    return this.db.prepare<[string, string], ReceiptRow>('SELECT * FROM receipts WHERE cashier = ? AND day = ? ORDER BY number DESC')
+      .all(cashier, day).map((r) => ({ receipt: toReceipt(r), order: this.order(r.order_id) }));
+  }
+
   // ---- payment orders ----
 
   private insertOrder(o: { fileId: number | null; serviceId: number; payerName: string; payerNationalId: string | null; reference: string | null; lines: FeeLine[] }, actor: string): PaymentOrder {

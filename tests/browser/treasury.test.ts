@@ -52,6 +52,7 @@ test('housing rent: order, collection, two-person void, daily close', async (t) 
   const day = cashier.getByTestId('cash-day');
   await day.getByText(/الملغاة: 1/).waitFor();
   await day.getByRole('button', { name: 'إقفال اليومية' }).click();
+  await day.getByTestId('close-confirm').getByRole('button', { name: 'تأكيد الإقفال' }).click();
   await day.getByText('أُقفلت اليومية').waitFor();
   await screenshot(cashier, 'panel-cashier-day-closed');
   for (const e of errors) assert.deepEqual(e, []);

@@ -100,6 +100,18 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return payments.dayReport(cashier, req.query.day);
   });
 
+  app.get('/payments/day/receipts', {
+    config: { access: PAYMENT_ROLES.day },
+    schema: { tags: ['payments'], summary: 'A cashier\'s receipts of a day, newest first, with payer and lines (a cashier sees their own)',
+      querystring: Type.Object({ day: Type.Optional(Day), cashier: Type.Optional(Type.String({ pattern: '^user:\\d+$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Array(CollectSchema) } },
+  }, async (req) => {
+    const me = `user:${req.user!.id}`;
+    const cashier = req.query.cashier ?? me;
+    if (req.user!.role === 'cashier' && cashier !== me) throw new ApiError(403, 'FORBIDDEN', 'يعرض لك إيصالات خزينتك فقط', undefined, 'A cashier sees their own receipts');
+    return payments.dayReceipts(cashier, req.query.day);
+  });
+
   app.post('/payments/day/close', {
     config: { access: PAYMENT_ROLES.collect },
     schema: { tags: ['payments'], summary: 'Close today\'s cash: totals frozen, no more collections today', response: { 201: DailyCloseSchema } },

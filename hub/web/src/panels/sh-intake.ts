@@ -1,8 +1,11 @@
 // Intake window (شباك استلام الطلبات): the formal review against the service's checklist,
 // then the file is registered — linked to the ticket at this window — and gets its
 // inquiry number. The desk below attaches documents and forwards it (parking the ticket).
+// The save button is disabled while the request runs, and one idempotency key stands for
+// this registration until it succeeds, so a double click or a retry shows the first file,
+// never TICKET_HAS_FILE (issue 11 item 7).
 import { LitElement, html } from 'lit';
-import { api } from '../api.ts';
+import { api, newKey } from '../api.ts';
 import { LangController, currentLang, fmtMoney } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError, showOk } from '../components/sh-toast.ts';
@@ -18,10 +21,13 @@ const L = {
 };
 
 export class ShIntakeRegister extends LitElement {
-  static override properties = { window: { type: Number }, services: { state: true }, serviceId: { state: true } };
+  static override properties = { window: { type: Number }, services: { state: true }, serviceId: { state: true }, busy: { state: true } };
   declare window: number;
   declare services: Service[];
   declare serviceId: number;
+  declare busy: boolean;
+  /** The key of the registration being made; a new one once it has succeeded. */
+  private key = newKey();
   static override styles = shared;
 
   constructor() {
@@ -29,6 +35,7 @@ export class ShIntakeRegister extends LitElement {
     this.window = 0;
     this.services = [];
     this.serviceId = 0;
+    this.busy = false;
     new LangController(this);
   }
 
@@ -47,7 +54,8 @@ export class ShIntakeRegister extends LitElement {
     const form = e.target as HTMLFormElement;
     const f = new FormData(form);
     const svc = this.services.find((x) => x.id === this.serviceId);
-    if (!svc) return;
+    if (!svc || this.busy) return;
+    this.busy = true;
     try {
       const file = await api<FileDetail>('POST', '/api/files', {
         serviceId: svc.id,
@@ -55,12 +63,15 @@ export class ShIntakeRegister extends LitElement {
         checklist: svc.checklist.map((c) => ({ position: c.position, present: f.get(`doc:${c.position}`) === 'on' })),
         window: this.window || null,
         note: String(f.get('note') ?? '') || undefined,
-      });
+      }, { key: this.key });
+      this.key = newKey();
       showOk(L[currentLang()].registered.replace('{n}', file.inquiryDisplay));
       form.reset();
       this.dispatchEvent(new CustomEvent('registered', { detail: file, bubbles: true, composed: true }));
     } catch (err) {
       showError(err);
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -89,7 +100,7 @@ export class ShIntakeRegister extends LitElement {
             <p class="muted">${s.fees}: ${svc.fees.map((x) => `${en ? x.labelEn || x.labelAr : x.labelAr} ${feeText(x, s.from)}`).join(' · ') || fmtMoney(0)}</p>` : null}
           <div class="row">
             <label style="flex: 1">${s.note}<input name="note" maxlength="1000"></label>
-            <button class="primary">${s.save}</button>
+            <button class="primary" ?disabled=${this.busy}>${s.save}</button>
           </div>
         </form>
       </section>`;
