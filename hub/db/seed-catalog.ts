@@ -11,6 +11,8 @@ export type SeedFee =
 
 export type SeedService = {
   code: string; department: string; ar: string; en: string; days: number; kind: 'calendar' | 'working';
+  /** Paid at the revenue window with no case file. */
+  withoutFile?: true;
   requirementsAr: string; requirementsEn: string;
   checklist: { ar: string; en: string; required?: boolean }[];
   fees: SeedFee[];
@@ -113,7 +115,7 @@ export const DEMO_SERVICES: SeedService[] = [
     fees: [{ code: 'CERT', ar: 'رسم الشهادة', en: 'Certificate fee', kind: 'fixed', amount: EGP(300) }],
   },
   {
-    code: 'HOUSING-RENT', department: 'HOUSING', ar: 'سداد إيجار وحدة سكنية', en: 'Housing unit rent payment', days: 0, kind: 'calendar',
+    code: 'HOUSING-RENT', department: 'HOUSING', ar: 'سداد إيجار وحدة سكنية', en: 'Housing unit rent payment', days: 0, kind: 'calendar', withoutFile: true,
     requirementsAr: 'رقم الوحدة أو آخر إيصال سداد، صورة البطاقة.',
     requirementsEn: 'Unit number or the last receipt, ID copy.',
     checklist: [{ ar: 'آخر إيصال سداد أو رقم الوحدة', en: 'Last receipt or unit number' }, ID],
@@ -166,7 +168,7 @@ export function seedDemoCatalog(ctx: HubContext): boolean {
     for (const s of DEMO_SERVICES) {
       ctx.catalog.createService({
         code: s.code, departmentId: deptId.get(s.department)!, nameAr: s.ar, nameEn: s.en,
-        legalPeriodDays: s.days, periodKind: s.kind, requirementsAr: s.requirementsAr, requirementsEn: s.requirementsEn,
+        legalPeriodDays: s.days, periodKind: s.kind, requirementsAr: s.requirementsAr, requirementsEn: s.requirementsEn, withoutFile: s.withoutFile,
         checklist: s.checklist.map((c) => ({ labelAr: c.ar, labelEn: c.en, required: c.required ?? true })),
         fees: s.fees.map((f) => f.kind === 'fixed'
           ? { code: f.code, labelAr: f.ar, labelEn: f.en, kind: 'fixed' as const, amountPiasters: f.amount }

@@ -18,6 +18,8 @@ export type Service = {
   id: number; code: string; departmentId: number; nameAr: string; nameEn: string;
   legalPeriodDays: number; periodKind: PeriodKind; requirementsAr: string; requirementsEn: string;
   active: boolean; demo: boolean; version: number;
+  /** Paid at the revenue window with no case file (housing rent, inspection fees); others only on a file. */
+  withoutFile: boolean;
   checklist: ChecklistItem[]; fees: FeeItem[];
 };
 
@@ -26,7 +28,7 @@ export type FeeInput =
   | { code: string; labelAr: string; labelEn?: string; kind: 'variable'; minPiasters: number; maxPiasters: number };
 export type ServiceInput = {
   code: string; departmentId: number; nameAr: string; nameEn: string; legalPeriodDays: number; periodKind: PeriodKind;
-  requirementsAr?: string; requirementsEn?: string; active?: boolean;
+  requirementsAr?: string; requirementsEn?: string; active?: boolean; withoutFile?: boolean;
   checklist: { labelAr: string; labelEn?: string; required?: boolean }[];
   fees: FeeInput[];
 };
@@ -37,7 +39,7 @@ export type ChargedFee = { code: string; labelAr: string; labelEn: string; amoun
 type DeptRow = { id: number; code: string; name_ar: string; name_en: string; active: number; demo: number };
 type ServiceRow = {
   id: number; code: string; department_id: number; name_ar: string; name_en: string; legal_period_days: number; period_kind: PeriodKind;
-  requirements_ar: string; requirements_en: string; active: number; demo: number; version: number;
+  requirements_ar: string; requirements_en: string; active: number; demo: number; version: number; without_file: number;
 };
 type FeeRow = { code: string; label_ar: string; label_en: string; kind: 'fixed' | 'variable'; amount_piasters: number | null; min_piasters: number | null; max_piasters: number | null };
 
@@ -103,7 +105,7 @@ export class CatalogService {
     return {
       id: r.id, code: r.code, departmentId: r.department_id, nameAr: r.name_ar, nameEn: r.name_en,
       legalPeriodDays: r.legal_period_days, periodKind: r.period_kind, requirementsAr: r.requirements_ar, requirementsEn: r.requirements_en,
-      active: !!r.active, demo: !!r.demo, version: r.version, checklist, fees,
+      active: !!r.active, demo: !!r.demo, version: r.version, withoutFile: !!r.without_file, checklist, fees,
     };
   }
 
@@ -152,9 +154,9 @@ export class CatalogService {
     return this.uow.run(() => {
       this.validate(input);
       if (this.serviceByCode(input.code)) throw new ApiError(409, 'CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }]);
-      const id = Number(this.db.prepare(`INSERT INTO services (code, department_id, name_ar, name_en, legal_period_days, period_kind, requirements_ar, requirements_en, active, demo, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.code, input.departmentId, input.nameAr, input.nameEn, input.legalPeriodDays, input.periodKind,
-        input.requirementsAr ?? '', input.requirementsEn ?? '', input.active === false ? 0 : 1, opts.demo ? 1 : 0, this.clock()).lastInsertRowid);
+      const id = Number(this.db.prepare(`INSERT INTO services (code, department_id, name_ar, name_en, legal_period_days, period_kind, requirements_ar, requirements_en, active, demo, without_file, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.code, input.departmentId, input.nameAr, input.nameEn, input.legalPeriodDays, input.periodKind,
+        input.requirementsAr ?? '', input.requirementsEn ?? '', input.active === false ? 0 : 1, opts.demo ? 1 : 0, input.withoutFile ? 1 : 0, this.clock()).lastInsertRowid);
       this.writeItems(id, input);
       const after = this.service(id);
       // The demo seed is one audit event, not one per service.
@@ -172,9 +174,10 @@ export class CatalogService {
       const other = this.serviceByCode(input.code);
       if (other && other.id !== id) throw new ApiError(409, 'CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }]);
       this.db.prepare(`UPDATE services SET code = ?, department_id = ?, name_ar = ?, name_en = ?, legal_period_days = ?, period_kind = ?,
-        requirements_ar = ?, requirements_en = ?, active = ?, version = version + 1, updated_at = ? WHERE id = ?`)
+        requirements_ar = ?, requirements_en = ?, active = ?, without_file = ?, version = version + 1, updated_at = ? WHERE id = ?`)
         .run(input.code, input.departmentId, input.nameAr, input.nameEn, input.legalPeriodDays, input.periodKind,
-          input.requirementsAr ?? '', input.requirementsEn ?? '', input.active === false ? 0 : 1, this.clock(), id);
+          input.requirementsAr ?? '', input.requirementsEn ?? '', input.active === false ? 0 : 1,
+          (input.withoutFile ?? before.withoutFile) ? 1 : 0, this.clock(), id);
       this.writeItems(id, input);
       const after = this.service(id);
       this.audit.append({ actor, action: 'service.update', entity: 'service', entityId: id, before, after });

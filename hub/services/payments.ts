@@ -163,6 +163,12 @@ export class PaymentService {
   issueRevenue(input: { serviceId: number; fees: { code: string; amountPiasters: number }[]; payerName: string; payerNationalId?: string; reference?: string }, user: StaffUser): PaymentOrder {
     const service = this.catalog.service(input.serviceId);
     if (!service.active) throw new ApiError(400, 'SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }]);
+    // Only the catalog items marked as paid without a file (issue 11 item 9): a building
+    // permit's fees are fixed on its file by the technical review, never charged alone.
+    if (!service.withoutFile) {
+      const m = `رسوم «${service.nameAr}» تُحصَّل على ملف الطلب بعد المراجعة الفنية، لا كإيراد بدون ملف`;
+      throw new ApiError(409, 'FILE_REQUIRED', m, [{ path: '/serviceId', message: m }], 'This item is paid on its case file, not as a revenue without a file');
+    }
     const payerName = input.payerName.trim().replace(/\s+/g, ' ');
     if (payerName.length < 3) throw new ApiError(400, 'VALIDATION', 'اكتب اسم الدافع كاملاً', [{ path: '/payerName', message: 'اكتب اسم الدافع كاملاً' }]);
     const nid = input.payerNationalId ? this.citizens.parseId(input.payerNationalId, '/payerNationalId').nationalId : null;

@@ -18,6 +18,7 @@ const Service = Type.Object({
   id: Type.Integer(), code: Type.String(), departmentId: Type.Integer(), nameAr: Type.String(), nameEn: Type.String(),
   legalPeriodDays: Type.Integer(), periodKind: Type.String(), requirementsAr: Type.String(), requirementsEn: Type.String(),
   active: Type.Boolean(), demo: Type.Boolean(), version: Type.Integer(),
+  withoutFile: Type.Boolean({ description: 'paid at the revenue window with no case file (housing rent, inspection fees)' }),
   checklist: Type.Array(Type.Object({ position: Type.Integer(), labelAr: Type.String(), labelEn: Type.String(), required: Type.Boolean() })),
   fees: Type.Array(Fee),
 });
@@ -31,6 +32,7 @@ const serviceFields = {
   requirementsAr: Type.Optional(Type.String({ maxLength: 4000 })),
   requirementsEn: Type.Optional(Type.String({ maxLength: 4000 })),
   active: Type.Optional(Type.Boolean()),
+  withoutFile: Type.Optional(Type.Boolean({ description: 'may be paid with no case file (revenue window)' })),
   checklist: Type.Array(Type.Object({
     labelAr: Type.String({ minLength: 2, maxLength: 200 }), labelEn: Type.Optional(Type.String({ maxLength: 200 })), required: Type.Optional(Type.Boolean()),
   }, { additionalProperties: false }), { maxItems: 40 }),

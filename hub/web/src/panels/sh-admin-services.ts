@@ -13,10 +13,10 @@ import type { Department, Fee, Service } from './catalog-types.ts';
 const L = {
   ar: { title: 'الخدمات والرسوم', pick: 'الخدمة', add: 'خدمة جديدة', code: 'الكود', dept: 'الإدارة', nameAr: 'الاسم بالعربية', nameEn: 'الاسم بالإنجليزية', days: 'المدة القانونية (يوم)',
     kind: 'نوع المدة', calendar: 'أيام تقويمية', working: 'أيام عمل', req: 'الاشتراطات', checklist: 'المستندات (سطر لكل مستند، ? في أوله = اختياري)', fees: 'الرسوم (جنيه)',
-    fixed: 'ثابت', min: 'من', max: 'إلى', active: 'مفعّلة', save: 'حفظ', saved: 'حُفظت الخدمة', bad: 'مبلغ غير صحيح' },
+    fixed: 'ثابت', min: 'من', max: 'إلى', active: 'مفعّلة', withoutFile: 'تُحصَّل بدون ملف (إيراد بشباك الإيرادات)', save: 'حفظ', saved: 'حُفظت الخدمة', bad: 'مبلغ غير صحيح' },
   en: { title: 'Services and fees', pick: 'Service', add: 'New service', code: 'Code', dept: 'Department', nameAr: 'Arabic name', nameEn: 'English name', days: 'Legal period (days)',
     kind: 'Period kind', calendar: 'Calendar days', working: 'Working days', req: 'Requirements', checklist: 'Documents (one a line; leading ? = optional)', fees: 'Fees (EGP)',
-    fixed: 'fixed', min: 'min', max: 'max', active: 'Active', save: 'Save', saved: 'Service saved', bad: 'Invalid amount' },
+    fixed: 'fixed', min: 'min', max: 'max', active: 'Active', withoutFile: 'Paid without a file (revenue window)', save: 'Save', saved: 'Service saved', bad: 'Invalid amount' },
 };
 
 const pounds = (p: number | null) => (p === null ? '' : `${Math.trunc(p / 100)}.${String(p % 100).padStart(2, '0')}`);
@@ -72,7 +72,7 @@ export class ShAdminServices extends LitElement {
     const body = {
       code: String(d.get('code')).trim(), departmentId: Number(d.get('dept')), nameAr: String(d.get('nameAr')).trim(), nameEn: String(d.get('nameEn')).trim(),
       legalPeriodDays: Number(d.get('days')), periodKind: String(d.get('kind')), requirementsAr: String(d.get('req')),
-      requirementsEn: svc?.requirementsEn ?? '', active: d.get('active') === 'on',
+      requirementsEn: svc?.requirementsEn ?? '', active: d.get('active') === 'on', withoutFile: d.get('withoutFile') === 'on',
       checklist: String(d.get('checklist')).split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
         const optional = l.startsWith('?');
         const labelAr = optional ? l.slice(1).trim() : l;
@@ -127,6 +127,7 @@ export class ShAdminServices extends LitElement {
               <label>${s.days}<input name="days" type="number" min="0" max="3650" required .value=${String(svc?.legalPeriodDays ?? 30)} style="width: 6rem"></label>
               <label>${s.kind}<select name="kind"><option value="calendar" ?selected=${svc?.periodKind !== 'working'}>${s.calendar}</option><option value="working" ?selected=${svc?.periodKind === 'working'}>${s.working}</option></select></label>
               <label class="inline"><input type="checkbox" name="active" .checked=${svc?.active ?? true}> ${s.active}</label>
+              <label class="inline"><input type="checkbox" name="withoutFile" .checked=${svc?.withoutFile ?? false}> ${s.withoutFile}</label>
             </div>
             <label>${s.req}<textarea name="req" rows="3" maxlength="4000" .value=${svc?.requirementsAr ?? ''}></textarea></label>
             <label>${s.checklist}<textarea name="checklist" rows="6" .value=${(svc?.checklist ?? []).map((c) => `${c.required ? '' : '? '}${c.labelAr}`).join('\n')}></textarea></label>

@@ -1,6 +1,7 @@
 // Revenue window's other work: housing revenues and inspection fees (electricity, water …)
 // that belong to no file — a payment order under a service's fee schedule, printed for
-// the cashier.
+// the cashier. Only the catalog items marked "without a file" are offered (the hub refuses
+// the others: issue 11 item 9).
 import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LangController, currentLang, fmtMoney } from '../i18n/index.ts';
@@ -34,7 +35,7 @@ export class ShRevenueOrder extends LitElement {
   override async connectedCallback(): Promise<void> {
     super.connectedCallback();
     try {
-      this.services = (await api<Service[]>('GET', '/api/services')).filter((s) => s.fees.length > 0);
+      this.services = (await api<Service[]>('GET', '/api/services')).filter((s) => s.withoutFile && s.fees.length > 0);
       this.serviceId ||= this.services[0]?.id ?? 0;
     } catch (err) {
       showError(err);
