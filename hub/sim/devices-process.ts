@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const r = running.find((x) => x.id === req?.device);
     if (!r) return;
     const sim = simOf(r.h.io);
-    if (req.type === 'press') sim?.press(req.key);
+    if (req.type === 'press') void (req.hold ? sim?.hold(req.key) : sim?.press(req.key));
     else if (req.type === 'paper' && r.kind === 'kiosk') sim?.setPaper(req.state);
   });
 

@@ -3,11 +3,11 @@ const T = {
   ar: { title: 'محاكي المركز التكنولوجي — كل الأجهزة تعمل ببرامجها الحقيقية', kiosk: 'كشك التذاكر', paper: 'ورق الطابعة:', paperOk: 'متوفر',
     paperLow: 'قارب على النفاد', paperOut: 'نفد', noTicket: 'لم تُطبع تذكرة بعد', hall: 'لوحة صالة الانتظار', ticketCol: 'التذكرة', windowCol: 'الشباك',
     boards: 'لوحات الأرقام فوق الشبابيك', keypads: 'لوحات مفاتيح الشبابيك', window: 'شباك', offline: 'غير متصل', lastCall: 'آخر نداء:', lang: 'English',
-    keys: ['التالي', 'إعادة النداء', 'لم يحضر', 'تحويل', 'إيقاف/استئناف'], printer: { ok: 'جاهزة', 'paper-low': 'الورق قليل', 'paper-out': 'نفد الورق', offline: 'لا ترد' } },
+    keys: ['التالي', 'إعادة النداء', 'لم يحضر', 'تحويل', 'إيقاف/استئناف · اضغط مطولاً للإنهاء'], printer: { ok: 'جاهزة', 'paper-low': 'الورق قليل', 'paper-out': 'نفد الورق', offline: 'لا ترد' } },
   en: { title: 'Center simulator — every device runs its real program', kiosk: 'Ticket kiosk', paper: 'Printer paper:', paperOk: 'loaded',
     paperLow: 'low', paperOut: 'out', noTicket: 'No ticket printed yet', hall: 'Waiting-hall board', ticketCol: 'Ticket', windowCol: 'Window',
     boards: 'Number boards above the windows', keypads: 'Window keypads', window: 'Window', offline: 'offline', lastCall: 'Last call:', lang: 'العربية',
-    keys: ['Next', 'Recall', 'No-show', 'Transfer', 'Pause/Resume'], printer: { ok: 'ready', 'paper-low': 'paper low', 'paper-out': 'out of paper', offline: 'not answering' } },
+    keys: ['Next', 'Recall', 'No-show', 'Transfer', 'Pause/Resume · hold to finish'], printer: { ok: 'ready', 'paper-low': 'paper low', 'paper-out': 'out of paper', offline: 'not answering' } },
 };
 let lang = localStorage.getItem('sim-lang') === 'en' ? 'en' : 'ar';
 const views = new Map();
@@ -62,6 +62,11 @@ function render() {
      <div class="msg">${esc(v.message ?? '')}</div></div>`).join('');
 }
 
+// A key held down for 0.6 s or more is sent as a long press (the keypad's Pause key held
+// finishes the citizen at the window).
+let downAt = 0;
+document.addEventListener('pointerdown', (e) => { if (e.target.closest('button')) downAt = Date.now(); });
+
 document.addEventListener('click', (e) => {
   const b = e.target.closest('button');
   if (!b) return;
@@ -72,7 +77,11 @@ document.addEventListener('click', (e) => {
   } else if (b.dataset.paper) {
     const kiosk = [...views.values()].find((v) => v.kind === 'kiosk');
     if (kiosk) void post('/sim/paper', { device: kiosk.id, state: b.dataset.paper });
-  } else if (b.dataset.device) void post('/sim/press', { device: b.dataset.device, key: Number(b.dataset.key) });
+  } else if (b.dataset.device) {
+    const hold = downAt > 0 && Date.now() - downAt >= 600;
+    downAt = 0;
+    void post('/sim/press', { device: b.dataset.device, key: Number(b.dataset.key), ...(hold ? { hold: true } : {}) });
+  }
 });
 
 let pending = false;

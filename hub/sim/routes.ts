@@ -18,7 +18,11 @@ declare module 'fastify' {
 const PAGE = new URL('./page.html', import.meta.url);
 const SCRIPT = new URL('./page.js', import.meta.url);
 
-const PressBody = Type.Object({ device: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), key: Type.Integer({ minimum: 0, maximum: 31 }) }, { additionalProperties: false });
+const PressBody = Type.Object({
+  device: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), key: Type.Integer({ minimum: 0, maximum: 31 }),
+  /** A long press (the keypad's Pause key held = Finish). */
+  hold: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
 const PaperBody = Type.Object(
   { device: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), state: Type.Union([Type.Literal('ok'), Type.Literal('paper-low'), Type.Literal('paper-out')]) },
   { additionalProperties: false },
@@ -53,8 +57,8 @@ async function routes(app: FastifyInstance): Promise<void> {
     if (!bridge.views.has(device) || !ok) throw new ApiError(404, 'NOT_FOUND', `لا يوجد جهاز تجريبي ${device}`, undefined, `No simulated device ${device}`);
   };
   app.post('/sim/press', { ...pub, schema: { body: PressBody } }, async (req, reply) => {
-    const { device, key } = req.body as { device: string; key: number };
-    relay(bridge.views.has(device) && bridge.send({ type: 'press', device, key }), device);
+    const { device, key, hold } = req.body as { device: string; key: number; hold?: boolean };
+    relay(bridge.views.has(device) && bridge.send({ type: 'press', device, key, hold: hold === true }), device);
     return reply.status(202).send({ ok: true });
   });
   app.post('/sim/paper', { ...pub, schema: { body: PaperBody } }, async (req, reply) => {

@@ -23,7 +23,7 @@ export type HallView = {
 export type DeviceView = KioskView | KeypadView | WindowBoardView | HallView;
 
 export type SimRequest =
-  | { type: 'press'; device: string; key: number }
+  | { type: 'press'; device: string; key: number; hold?: boolean }
   | { type: 'paper'; device: string; state: 'ok' | 'paper-low' | 'paper-out' };
 
 /** Child → hub over IPC. */

@@ -113,3 +113,37 @@ test('signing out finishes the citizen at the clerk\'s window and closes it', as
   assert.equal(w.status, 'closed');
   assert.equal(w.ticket, null);
 });
+
+test('the keypad program on sim IO: Pause with a citizen sends nothing, holding it finishes; Next on a paused window sends nothing', async (t) => {
+  const { simOf, startSimDevice } = await import('../../hub/sim/sim-io.ts');
+  const { looksLike } = await import('@shubbak/hardware');
+  const hub = await startTestHub(t);
+  const keypad = await startSimDevice('keypad-1', { hubUrl: hub.mqttUrl, secret: hub.secretOf('keypad-1'), link: { minReconnectMs: 100, maxReconnectMs: 300 } });
+  t.after(() => keypad.stop());
+  const sim = simOf(keypad.io)!;
+  const until = async (what: string, pred: () => boolean) => {
+    const end = Date.now() + 5000;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${sim.digits()}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  hub.ctx.queue.issue({ line: 'A', by: 'test' });
+  hub.ctx.queue.issue({ line: 'A', by: 'test' });
+  await until('two waiting', () => sim.digits() === '----   2');
+  await sim.press(0); // Next
+  await until('A001 at the window', () => sim.digits() === 'A001   1');
+  await sim.press(4); // Pause, with A001 at the window
+  await until('the hint', () => sim.digits() === looksLike('FIn HoLd'));
+  assert.deepEqual(visitsOf(hub)[0], { label: 'A001', status: 'called' }, 'a short press never ends the service');
+  await sim.hold(4); // held: Finish
+  await until('A001 finished', () => visitsOf(hub)[0].status === 'done');
+  assert.equal(hub.ctx.queue.windowState(1).status, 'idle');
+  await until('the display is back', () => sim.digits() === '----   1');
+  await sim.press(4); // Pause, nobody at the window
+  await until('paused', () => hub.ctx.queue.windowState(1).status === 'paused');
+  await sim.press(0); // Next on a paused window
+  await until('PAUS', () => sim.digits().startsWith(looksLike('PAUS')));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(visitsOf(hub)[1], { label: 'A002', status: 'waiting' }, 'nobody called');
+});
