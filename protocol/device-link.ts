@@ -86,6 +86,9 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       reconnectPeriod: o.minReconnectMs,
       reconnectOnConnackError: true,
       will: { topic: topics.deviceStatus(o.deviceId), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+      // mqtt-packet would otherwise pre-build a Buffer for each of the 65536 two-byte numbers
+      // on the first packet (~8 MB of heap, a third of a keypad's); a device writes a few a second.
+      writeCache: false,
     });
     this.client.on('connect', () => this.onConnect());
     this.client.on('close', () => this.onClose());

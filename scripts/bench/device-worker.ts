@@ -1,6 +1,7 @@
 // A separate device process for the benchmark (forked with IPC). Modes:
 //  - issue: one kiosk sends ticket.issue one after another, reports each round trip;
-//  - load: many kiosks keep commands in flight for a while, report how many completed;
+//  - load: many kiosks connect (→ ready), wait for 'go', keep commands in flight for a
+//    while (→ loaded), stay connected until 'stop', then report how many completed;
 //  - display: a window board records when each new ticket reaches it.
 import { DeviceLink } from '@shubbak/protocol/device-link';
 import mqtt from 'mqtt';
@@ -13,6 +14,7 @@ type Job =
   | { mode: 'display'; url: string; device: Creds; window: number };
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6; // CLOCK_MONOTONIC: comparable across processes
+const nextMessage = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
 
 async function connect(url: string, d: Creds): Promise<DeviceLink> {
   const link = new DeviceLink({ url, deviceId: d.id, secret: d.secret, kind: 'kiosk', replyTimeoutMs: 30_000 });
@@ -83,6 +85,9 @@ async function run(job: Job): Promise<unknown> {
     // Lean clients: each is a connected device that hears only its replies and the clock,
     // so the figure is the hub's capacity, not this process parsing broadcasts.
     const clients = await Promise.all(job.devices.map((d) => leanDevice(job.url, d)));
+    // Connected and idle: the bench reads the hub's memory with every device on line.
+    process.send!({ ready: true });
+    await nextMessage();
     let done = 0;
     let failed = 0;
     const end = nowMs() + job.seconds * 1000;
@@ -98,6 +103,8 @@ async function run(job: Job): Promise<unknown> {
       ),
     );
     const elapsed = (nowMs() - t0) / 1000;
+    process.send!({ loaded: true });
+    await nextMessage(); // still connected while the bench reads the memory after the load
     await Promise.all(clients.map((c) => c.close()));
     return { done, failed, elapsed };
   }
@@ -112,7 +119,7 @@ async function run(job: Job): Promise<unknown> {
   });
   await client.subscribeAsync(topics.windowState(job.window), { qos: 1 });
   process.send!({ ready: true });
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  await nextMessage();
   await client.endAsync();
   return { arrivals };
 }

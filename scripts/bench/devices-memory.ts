@@ -1,26 +1,59 @@
-// Runs one device program alone (sim IO), makes it do its job once, and reports its
-// resident memory to the bench (devices.ts) over IPC.
-import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
+// Runs one device program alone, as its unit does (its own process, settings from the
+// environment, SHUBBAK_IO=sim), makes it do its job once, and reports its resident memory
+// to the bench (devices.ts) over IPC. Arguments: <program entry> <device id>; the entry is
+// the built dist/<program>/main.js (plain node, this file transpiled by the bench) or the
+// TypeScript source (under tsx). It imports nothing of ours but the program, so the figure
+// is the program's. Entry 'none' reports a bare process, for reference.
+import { pathToFileURL } from 'node:url';
 
-import type { KioskHandle } from '../../kiosk/main.ts';
+type Sim = { press(key: number): Promise<void>; lamp(key: number): string };
+type Handle = {
+  link: { isOnline: boolean };
+  io: { sim?: Sim | null };
+  events: { once(ev: string, f: (...a: unknown[]) => void): void };
+  stop(): Promise<void>;
+};
 
-const id = process.argv[2];
-if (id === 'none') process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024 });
-else try {
-  const dev = await startSimDevice(id, { hubUrl: process.env.SHUBBAK_HUB_URL!, devicesFile: process.env.SHUBBAK_DEVICES_FILE! });
-  const end = Date.now() + 10_000;
-  while (!dev.link.isOnline && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  if (id.startsWith('kiosk')) {
-    const k = dev as KioskHandle;
-    while (k.state().lamps[0] !== 'on' && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    const printed = new Promise((r) => k.events.once('printed', r));
-    simOf(k.io)!.press(0);
-    await printed; // the canvas and font are loaded now
-  } else if (id.startsWith('keypad')) simOf(dev.io)!.press(1); // recall: a round trip without changing the queue
-  await new Promise((r) => setTimeout(r, 1000));
-  global.gc?.();
-  process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024 });
-  await dev.stop();
-} catch (err) {
-  process.send!({ error: (err as Error).message });
+const [entry, id] = process.argv.slice(2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (kb: string | undefined) => Number(kb ?? NaN) / 1024;
+
+async function statusMb(): Promise<{ rssMb: number; peakMb: number }> {
+  const { readFileSync } = await import('node:fs');
+  const s = readFileSync('/proc/self/status', 'utf8');
+  return { rssMb: mb(/VmRSS:\s+(\d+)/.exec(s)?.[1]), peakMb: mb(/VmHWM:\s+(\d+)/.exec(s)?.[1]) };
 }
+
+async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`${id}: ${what} did not happen`);
+    await sleep(20);
+  }
+}
+
+async function main(): Promise<void> {
+  if (entry === 'none') {
+    await sleep(500);
+    process.send!(await statusMb());
+    return;
+  }
+  const program = (await import(pathToFileURL(entry).href)) as Record<string, (o: object) => Promise<Handle>>;
+  const start = id.startsWith('kiosk') ? program.startKiosk : id.startsWith('keypad') ? program.startKeypad
+    : id.startsWith('hall') ? program.startHallBoard : program.startWindowBoard;
+  const dev = await start({ log: () => {} });
+  await until(() => dev.link.isOnline, 'going on line');
+  const sim = dev.io.sim!;
+  if (id.startsWith('kiosk')) {
+    await until(() => sim.lamp(0) === 'on', 'the first lamp lighting');
+    const printed = new Promise((r) => dev.events.once('printed', r));
+    await sim.press(0);
+    await printed; // the ticket renderer (canvas, font) is loaded now
+  } else if (id.startsWith('keypad')) await sim.press(1); // recall: a round trip without changing the queue
+  // Left alone as in service: the figure is what the unit holds between citizens.
+  await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
+  process.send!(await statusMb());
+  await dev.stop();
+}
+
+main().catch((err: Error) => process.send!({ error: err.stack ?? err.message }));

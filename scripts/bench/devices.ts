@@ -1,24 +1,33 @@
 // Device-program figures (npm run bench wires this in): kiosk press → last ticket byte at
 // the (mock) printer, with the render time apart; keypad press → MAX7219 frames of the
-// window board; resident memory of each program in its own process. Every program runs
+// window board; resident memory of each program in its own process (the built program
+// against issue 10's goals). Every program runs
 // its real code on sim IO against the hub at env.mqttUrl.
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summary } from './lib.ts';
+import * as esbuild from 'esbuild';
+import { goal, summary, type Row, type Target } from './lib.ts';
 import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
 import type { KioskHandle } from '../../kiosk/main.ts';
 import type { KeypadHandle } from '../../counter-keypad/main.ts';
 import type { WindowBoardHandle } from '../../display/main.ts';
 
-type Env = { mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number } };
-type Row = { name: string; value: number; unit: string };
+type Env = { mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target };
 
 const MEMORY_RUNNER = fileURLToPath(new URL('./devices-memory.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// Issue 10's goals, MB resident: keypad and boards ≤ 60, the kiosk ≤ 100 with its ticket renderer.
+const DEVICE_GOALS: [id: string, program: string, goalMb: number][] = [
+  ['kiosk-1', 'kiosk', 100], ['keypad-1', 'counter-keypad', 60], ['led-1', 'display', 60], ['hall-1', 'display', 60],
+];
 const ROUNDS = 30;
 
 export async function run(env: Env): Promise<Row[]> {
   const rows: Row[] = [];
-  const add = (name: string, value: number, unit: string) => rows.push({ name, value: Math.round(value * 100) / 100, unit });
+  const add = (name: string, value: number, unit: string, note?: string) => rows.push({ name, value: Math.round(value * 100) / 100, unit, note });
   const withRatio = (name: string, s: { p50: number; p99: number }) => {
     add(`${name} p50`, s.p50, 'ms');
     add(`${name} p99`, s.p99, 'ms');
@@ -77,9 +86,18 @@ export async function run(env: Env): Promise<Row[]> {
     await Promise.allSettled([kiosk.stop(), keypad.stop(), led.stop()]);
   }
 
-  // Run under tsx like `npm start`; the bare node + tsx process is given too, to show each program's own share.
-  add('resident memory of a bare node + tsx process (reference)', await memoryOf('none', env), 'MB');
-  for (const id of ['kiosk-1', 'keypad-1', 'led-1', 'hall-1']) add(`resident memory of ${id}'s program (sim IO, under tsx)`, await memoryOf(id, env), 'MB');
+  // Each program alone in its own process, as its unit runs it: the built dist/<program>/main.js
+  // on plain node (or the sources under tsx with --tsx), with a bare process for reference.
+  const t = env.target;
+  const how = t.built ? 'built' : 'under tsx';
+  const bare = await memoryOf('none', 'none', env);
+  add(`resident memory of a bare node${t.built ? '' : ' + tsx'} process (reference)`, bare.rssMb, 'MB');
+  for (const [id, program, goalMb] of DEVICE_GOALS) {
+    const entry = t.built ? path.join(t.dist, program, 'main.js') : path.join(ROOT, program, 'main.ts');
+    const m = await memoryOf(entry, id, env);
+    add(`resident memory of ${id}'s program (${how}, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));
+    add(`resident memory of ${id}'s program (${how}), peak since start`, m.peakMb, 'MB');
+  }
   return rows;
 }
 
@@ -92,22 +110,33 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 /** Run one device program in a process of its own, let it work once, read its RSS. */
-function memoryOf(id: string, env: Env): Promise<number> {
+function memoryOf(entry: string, id: string, env: Env): Promise<{ rssMb: number; peakMb: number }> {
+  // Built: the runner itself must run on plain node, so it is transpiled (types stripped) first.
+  let runner = MEMORY_RUNNER;
+  if (env.target.built) {
+    runner = path.join(os.tmpdir(), `shubbak-bench-devices-memory-${process.pid}-${id}.mjs`);
+    fs.writeFileSync(runner, esbuild.transformSync(fs.readFileSync(MEMORY_RUNNER, 'utf8'), { loader: 'ts', format: 'esm' }).code);
+  }
   return new Promise((resolve, reject) => {
-    const child = fork(MEMORY_RUNNER, [id], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
+    const child = fork(runner, [entry, id], {
+      execArgv: env.target.built ? [] : ['--import', 'tsx'],
+      cwd: ROOT,
+      env: { ...process.env, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('message', (m: { rssMb?: number; error?: string }) => {
+    const done = () => {
       clearTimeout(timer);
+      if (runner !== MEMORY_RUNNER) fs.rmSync(runner, { force: true });
+    };
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('message', (m: { rssMb?: number; peakMb?: number; error?: string }) => {
+      done();
       child.kill('SIGTERM');
-      if (m.rssMb !== undefined) resolve(m.rssMb);
+      if (m.rssMb !== undefined) resolve({ rssMb: m.rssMb, peakMb: m.peakMb ?? NaN });
       else reject(new Error(m.error));
     });
     child.once('exit', (code) => {
-      clearTimeout(timer);
+      done();
       reject(new Error(`memory runner for ${id} exited (${code})`));
     });
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export type Row = { name: string; value: number; unit: string };
+export type Row = { name: string; value: number; unit: string; note?: string };
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -45,9 +45,26 @@ export async function waitForPort(port: number, timeoutMs = 30_000): Promise<voi
 }
 
 export function rssMb(pid: number): number {
+  return procStatusMb(pid, 'VmRSS');
+}
+
+/** A memory line of /proc/<pid>/status in MB: VmRSS (resident now), VmHWM (resident peak). */
+export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * What the benchmark runs: the built JavaScript (`npm run build` → dist/, as production runs
+ * it with `node dist/…`) or, when there is no build, the TypeScript sources under tsx.
+ */
+export type Target = { built: boolean; dist: string; label: string };
+
+export function benchTarget(root: string, wantBuilt: boolean): Target {
+  const dist = path.join(root, 'dist');
+  const built = wantBuilt && fs.existsSync(path.join(dist, 'hub/server.js'));
+  return { built, dist, label: built ? 'built JavaScript (dist/)' : 'TypeScript under tsx' };
 }
 
 export type HubProcess = { child: ChildProcess; mqttPort: number; httpPort: number; mqttUrl: string; httpUrl: string; stop(): Promise<void> };
@@ -60,12 +77,18 @@ export function startCommandArgs(root: string): string[] {
   return words.slice(1).map((w) => (w.endsWith('.ts') ? path.join(root, w) : w));
 }
 
-/** Start hub/server.ts in its own process on free ports, as `npm start` would. */
-export async function startHubProcess(root: string, dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+/** The node arguments of the hub: the built server as production runs it, or those of `npm start`. */
+export function hubArgs(root: string, target: Target): string[] {
+  return target.built ? [path.join(target.dist, 'hub/server.js')] : startCommandArgs(root);
+}
+
+/** Start the hub in its own process on free ports, as production (built) or `npm start` (tsx) would. */
+export async function startHubProcess(root: string, dataDir: string, env: Record<string, string> = {}, target?: Target, nodeArgs: string[] = []): Promise<HubProcess> {
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const prof = process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, ...startCommandArgs(root)], {
+  const snap = process.env.BENCH_HUB_HEAPSNAP ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HUB_HEAPSNAP}`] : [];
+  const child = spawn(process.execPath, [...prof, ...snap, ...nodeArgs, ...(target ? hubArgs(root, target) : startCommandArgs(root))], {
     cwd: root,
     env: {
       ...process.env,
@@ -74,8 +97,8 @@ export async function startHubProcess(root: string, dataDir: string, env: Record
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitForPort(mqttPort);
-  await waitForPort(httpPort);
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the hub exited (${code}) before it listened`))));
+  await Promise.race([Promise.all([waitForPort(mqttPort), waitForPort(httpPort)]), exited]);
   return {
     child, mqttPort, httpPort, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpUrl: `http://127.0.0.1:${httpPort}`,
     async stop() {
@@ -84,6 +107,11 @@ export async function startHubProcess(root: string, dataDir: string, env: Record
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** "goal ≤ N MB: ratio r (met|NOT met)". */
+export function goal(value: number, limit: number): string {
+  return `goal ≤ ${limit} MB: ratio ${fmt(value / limit)} ${value <= limit ? '(met)' : '(NOT met)'}`;
 }
 
 export function fmt(n: number, digits = 2): string {
