@@ -23,7 +23,7 @@ import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
 import { openPrinterPort, SerialTicketPrinter, unopenedPrinterPort } from './printer/port.ts';
 import { SerialPortMock } from 'serialport';
-import { SimPrinter, type PrintedTicket } from './sim/printer.ts';
+import type { SimPrinter, PrintedTicket } from './sim/printer.ts';
 import { Max7219Decoder } from './sim/max7219.ts';
 import type { SimFirmata } from './sim/firmata.ts';
 
@@ -127,6 +127,9 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
       const path = `/dev/shubbak-sim-printer-${process.pid}-${++simPortCounter}`;
       SerialPortMock.binding.createPort(path);
       const port = await openPrinterPort(path, baud, 'mock');
+      // Loaded only in sim: the simulated printer lays tickets out with the canvas (skia), which
+      // a real kiosk needs only for its renderer and a keypad or board never (issue 10: memory).
+      const { SimPrinter } = await import('./sim/printer.ts');
       const device = new SimPrinter(port);
       const reopen = async () => {
         const again = await openPrinterPort(path, baud, 'mock');

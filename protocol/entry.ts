@@ -3,7 +3,10 @@
 // URL is compared with the file node was given. In a built bundle (scripts/build.ts) every
 // module shares the bundle's URL, so that comparison would start every program the bundle
 // contains (display/main.js carries display/audio.ts, the simulator's child carries all four
-// programs); the build names each bundle's entry in SHUBBAK_BUNDLE_ENTRY instead.
+// programs); the build names each bundle's entry in SHUBBAK_BUNDLE_ENTRY instead, and the
+// bundle must still be the file node was given: a built program imported by another
+// (the bench runs each one alone and drives it) does not start itself.
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -19,7 +22,13 @@ export const BUNDLE_ENTRY: string | null = typeof SHUBBAK_BUNDLE_ENTRY !== 'unde
  * @param name the caller's path from the repository root without extension, e.g. 'kiosk/main'
  */
 export function isProgramEntry(moduleUrl: string, name: string): boolean {
-  if (BUNDLE_ENTRY !== null) return BUNDLE_ENTRY === name;
+  if (BUNDLE_ENTRY !== null && BUNDLE_ENTRY !== name) return false;
   const argv1 = process.argv[1];
-  return !!argv1 && moduleUrl === pathToFileURL(path.resolve(argv1)).href;
+  if (!argv1) return false;
+  if (moduleUrl === pathToFileURL(path.resolve(argv1)).href) return true;
+  try {
+    return moduleUrl === pathToFileURL(fs.realpathSync(argv1)).href; // node runs a symlinked program by its real path
+  } catch {
+    return false;
+  }
 }

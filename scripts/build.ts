@@ -15,6 +15,7 @@
 // from the production node_modules at run time — they include native modules
 // (better-sqlite3, @serialport/bindings-cpp, @napi-rs/canvas) and packages that read their
 // own files (swagger-ui's static files, johnny-five's font table, @fontsource/cairo's fonts).
+// Exception: typebox is bundled (BUNDLED below), for memory.
 // A package npm had to nest inside a workspace (hub/node_modules/…, a version conflict)
 // cannot be found from dist/, so it is bundled. After building, every external import is
 // checked against package-lock.json: a package that only a dev install carries fails the build.
@@ -52,6 +53,11 @@ function packageName(spec: string): string {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+// Bundled although installed at the root: typebox is ESM and only our code uses it at run
+// time, so esbuild keeps only the parts we call — loaded whole from node_modules it is
+// ~6 MB of heap in every program (issue 10: memory; a keypad's goal is 60 MB in all).
+const BUNDLED = new Set(['typebox']);
+
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
 
@@ -61,6 +67,7 @@ const externals: esbuild.Plugin = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || isBuiltin(args.path) || args.path.startsWith('@shubbak/')) return undefined;
+      if (BUNDLED.has(packageName(args.path))) return undefined;
       const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
       if (r.errors.length > 0) return { errors: r.errors };
       const rel = r.path.startsWith(ROOT_MODULES) ? r.path.slice(ROOT_MODULES.length) : null;
@@ -81,8 +88,15 @@ export async function build(outdir: string): Promise<BuildResult> {
   for (const p of PROGRAMS) {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
-      entryPoints: [path.join(ROOT, p.entry)],
-      outfile: path.join(outdir, p.out),
+      entryPoints: { [path.basename(p.out, '.js')]: path.join(ROOT, p.entry) },
+      outdir: path.join(outdir, path.dirname(p.out)),
+      // A dynamic import() stays lazy: what it loads (and the packages it imports) goes into a
+      // chunk beside the program that is read only when asked for — the keypad does not load
+      // the simulated printer's canvas, the hub not the simulator (issue 10: memory). Chunks
+      // sit in the program's own folder, so their import.meta.url finds the same files.
+      splitting: true,
+      entryNames: '[name]',
+      chunkNames: '[name]-[hash]',
       bundle: true,
       platform: 'node',
       format: 'esm',
