@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HubContext } from './context.ts';
 import { errorHandler } from './http/errors.ts';
+import { lazySerializerOption } from './http/lazy-serializers.ts';
 import { accessGuard } from './auth/guard.ts';
 import { queueRoutes } from './routes/queue/routes.ts';
 import { deviceRoutes } from './routes/devices/routes.ts';
@@ -43,6 +44,8 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     // Behind no proxy: the socket address is the client (the access guard relies on it).
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Response serializers are built at each route's first answer (issue 10: memory).
+    ...lazySerializerOption,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('hub', ctx);

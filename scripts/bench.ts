@@ -18,7 +18,7 @@ import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, type Row, type
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k, v.join('=')] as [string, string]; }));
 const ROUNDS = Number(args.get('rounds') ?? 2000);
 const LOAD_CLIENTS = Number(args.get('clients') ?? 200);
 const LOAD_SECONDS = Number(args.get('seconds') ?? 8);
@@ -28,6 +28,8 @@ const ONLY = args.get('only'); // e.g. --only=spine
 const TSX = args.has('tsx');
 const NO_BUILD = args.has('no-build');
 const SETTLE_SECONDS = Number(args.get('settle') ?? 5);
+// Node flags for the built programs, e.g. --node-flags=--max-semi-space-size=1 (as a unit's ExecStart would give them).
+const NODE_FLAGS = (args.get('node-flags') ?? '').split(/[\s,]+/).filter(Boolean);
 // Issue 10's memory goals (MB resident) and the peer FQM's whole server at idle.
 const HUB_IDLE_GOAL_MB = 80;
 const HUB_PEAK_GOAL_MB = 115;
@@ -231,7 +233,7 @@ async function main() {
   console.log(`Shubbak benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}`);
   console.log(`data: ${dataDir}; ${ROUNDS} rounds; ${LOAD_CLIENTS} load clients for ${LOAD_SECONDS} s`);
   if (!TSX && !NO_BUILD) build();
-  const target = benchTarget(ROOT, !TSX);
+  const target = benchTarget(ROOT, !TSX, NODE_FLAGS);
   console.log(`measuring: ${target.label}`);
   const prep = prepare(dataDir);
   const hub = await startHubProcess(ROOT, dataDir, {}, target);

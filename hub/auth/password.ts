@@ -9,8 +9,23 @@ const P = 1;
 /** log2 of scrypt's N. 15 → 32 MiB and ~0.1 s per hash on a small PC; tests may lower it. */
 export const DEFAULT_COST = 15;
 
-function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+// Each hash holds 128·N·r bytes (32 MiB at the default cost) while it runs, and libuv runs
+// four at once: a burst of logins (or the demo staff's first start) took the hub's memory up
+// by 128 MiB. Two at a time bounds that at 64 MiB; the others wait their turn (issue 10: memory).
+const MAX_CONCURRENT_HASHES = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  } finally {
+    const next = waiting.shift();
+    if (next) next(); // the slot passes straight to the next hash
+    else running--;
+  }
 }
 
 function options(log2N: number, r: number, p: number): ScryptOptions {

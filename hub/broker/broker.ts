@@ -3,6 +3,7 @@
 // hooks, feeds device publishes to the dispatcher and the registry, and is what the
 // publisher writes through.
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
@@ -25,7 +26,18 @@ export type HubBroker = {
   close(): Promise<void>;
 };
 
+/**
+ * aedes writes packets with mqtt-packet, which pre-builds a Buffer for each of the 65536
+ * two-byte numbers on the first packet: ~8 MB of the hub's heap, for numbers it can write
+ * as it goes (issue 10: memory). The switch is mqtt-packet's own, on the copy aedes loads.
+ */
+function noMqttNumberCache(): void {
+  const fromAedes = createRequire(createRequire(import.meta.url).resolve('aedes'));
+  (fromAedes('mqtt-packet') as { writeToStream: { cacheNumbers: boolean } }).writeToStream.cacheNumbers = false;
+}
+
 export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBroker> {
+  noMqttNumberCache();
   const aedes = await Aedes.createBroker({
     id: 'shubbak-hub',
     maxClientsIdLength: 64,

@@ -89,7 +89,7 @@ export async function run(env: Env): Promise<Row[]> {
   // Each program alone in its own process, as its unit runs it: the built dist/<program>/main.js
   // on plain node (or the sources under tsx with --tsx), with a bare process for reference.
   const t = env.target;
-  const how = t.built ? 'built' : 'under tsx';
+  const how = t.built ? `built${t.nodeFlags.length ? ' ' + t.nodeFlags.join(' ') : ''}` : 'under tsx';
   const bare = await memoryOf('none', 'none', env);
   add(`resident memory of a bare node${t.built ? '' : ' + tsx'} process (reference)`, bare.rssMb, 'MB');
   for (const [id, program, goalMb] of DEVICE_GOALS) {
@@ -119,7 +119,7 @@ function memoryOf(entry: string, id: string, env: Env): Promise<{ rssMb: number;
   }
   return new Promise((resolve, reject) => {
     const child = fork(runner, [entry, id], {
-      execArgv: env.target.built ? [] : ['--import', 'tsx'],
+      execArgv: env.target.built ? env.target.nodeFlags : ['--import', 'tsx'],
       cwd: ROOT,
       env: { ...process.env, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

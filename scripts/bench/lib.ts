@@ -59,12 +59,13 @@ export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * What the benchmark runs: the built JavaScript (`npm run build` → dist/, as production runs
  * it with `node dist/…`) or, when there is no build, the TypeScript sources under tsx.
  */
-export type Target = { built: boolean; dist: string; label: string };
+export type Target = { built: boolean; dist: string; label: string; /** Node flags the built programs run with (--node-flags=…). */ nodeFlags: string[] };
 
-export function benchTarget(root: string, wantBuilt: boolean): Target {
+export function benchTarget(root: string, wantBuilt: boolean, nodeFlags: string[] = []): Target {
   const dist = path.join(root, 'dist');
   const built = wantBuilt && fs.existsSync(path.join(dist, 'hub/server.js'));
-  return { built, dist, label: built ? 'built JavaScript (dist/)' : 'TypeScript under tsx' };
+  const flags = built ? nodeFlags : [];
+  return { built, dist, nodeFlags: flags, label: built ? `built JavaScript (node ${[...flags, 'dist/…'].join(' ')})` : 'TypeScript under tsx' };
 }
 
 export type HubProcess = { child: ChildProcess; mqttPort: number; httpPort: number; mqttUrl: string; httpUrl: string; stop(): Promise<void> };
@@ -79,7 +80,7 @@ export function startCommandArgs(root: string): string[] {
 
 /** The node arguments of the hub: the built server as production runs it, or those of `npm start`. */
 export function hubArgs(root: string, target: Target): string[] {
-  return target.built ? [path.join(target.dist, 'hub/server.js')] : startCommandArgs(root);
+  return target.built ? [...target.nodeFlags, path.join(target.dist, 'hub/server.js')] : startCommandArgs(root);
 }
 
 /** Start the hub in its own process on free ports, as production (built) or `npm start` (tsx) would. */
