@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../../hub/auth/password.ts';
 
 test('scrypt hashes: salted, verifiable, parameters stored, wrong or malformed refused', async () => {
@@ -25,4 +26,28 @@ test('generated one-time passwords and the password policy', () => {
   assert.ok(passwordProblem('short', 'clerk'));
   assert.ok(passwordProblem('my-clerk-password', 'clerk'));
   assert.ok(passwordProblem('aaaaaaaaaaaa', 'clerk'));
+});
+
+test('at most two scrypt hashes run at once, so a burst of logins cannot take 32 MiB each (issue 10: memory)', async () => {
+  // Each scrypt job node starts is an async resource of type SCRYPTREQUEST; its callback ends it.
+  const inFlight = new Set<number>();
+  let most = 0;
+  const hook = createHook({
+    init(id, type) {
+      if (type !== 'SCRYPTREQUEST') return;
+      inFlight.add(id);
+      most = Math.max(most, inFlight.size);
+    },
+    before(id) {
+      inFlight.delete(id);
+    },
+  }).enable();
+  try {
+    const hashes = await Promise.all(Array.from({ length: 8 }, (_, i) => hashPassword(`burst-password-${i}`, 12)));
+    const verified = await Promise.all(hashes.map((h, i) => verifyPassword(`burst-password-${i}`, h)));
+    assert.deepEqual(verified, Array(8).fill(true), 'every queued hash still completes and verifies');
+    assert.equal(most, 2, `scrypt jobs in flight at once: ${most}`);
+  } finally {
+    hook.disable();
+  }
 });
