@@ -10,6 +10,7 @@ import { lazySerializerOption } from './http/lazy-serializers.ts';
 import { accessGuard } from './auth/guard.ts';
 import { queueRoutes } from './routes/queue/routes.ts';
 import { deviceRoutes } from './routes/devices/routes.ts';
+import { enrollRoutes } from './routes/enroll/routes.ts';
 import { reportRoutes } from './routes/reports/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
@@ -75,6 +76,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   // Routes
   await app.register(queueRoutes, { prefix: '/api' });
   await app.register(deviceRoutes, { prefix: '/api' });
+  await app.register(enrollRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(userRoutes, { prefix: '/api' });

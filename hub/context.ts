@@ -23,6 +23,7 @@ import { InspectionService } from './services/inspections.ts';
 import { FileService } from './services/files.ts';
 import { AttachmentService } from './services/attachments.ts';
 import { PaymentService } from './services/payments.ts';
+import { EnrollmentService } from './services/enrollment.ts';
 
 export type HubEvents = {
   /** A transaction committed with these changes: publish retained state, push to panels. */
@@ -54,6 +55,7 @@ export type HubContext = {
   files: FileService;
   attachments: AttachmentService;
   payments: PaymentService;
+  enrollment: EnrollmentService;
 };
 
 export function createContext(config: HubConfig, clock: Clock): HubContext {
@@ -88,8 +90,9 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   });
   const attachments = new AttachmentService(db, uow, clock, audit, files, config.dataDir);
   const payments = new PaymentService(db, uow, clock, audit, catalog, citizens, files, config.timezone);
+  const enrollment = new EnrollmentService(db, uow, clock, devices, audit);
   const reports = new ReportService(db, clock, config);
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
-  return { config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, reports, alerts, backups };
+  return { config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

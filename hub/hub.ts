@@ -57,6 +57,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     await app.listen({ port: config.httpPort, host: config.host });
     broker.attachWebSocket(app.server);
     const mqttPort = await broker.listenTcp(config.mqttPort, config.host);
+    ctx.enrollment.mqttPort = mqttPort;
     const httpPort = (app.server.address() as { port: number }).port;
     const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const mqttUrl = `mqtt://${local}:${mqttPort}`;

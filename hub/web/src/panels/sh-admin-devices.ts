@@ -1,5 +1,6 @@
-// Administrator: devices — register (the secret is shown once), rotate the secret, bind
-// a keypad or board to a window, and see presence and health live.
+// Administrator: devices — register (the secret is shown once), issue a one-time
+// enrollment code (typed or scanned on the Pi: `shubbak-device enroll …`, issue 10), rotate
+// the secret, bind a keypad or board to a window, and see presence and health live.
 import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LiveStaffController } from '../controllers/live-staff.ts';
@@ -7,22 +8,27 @@ import { LangController, currentLang, fmtTime } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
 import type { DeviceInfo } from './sh-floor.ts';
+import '../components/sh-qr.ts';
+
+type Enrollment = { deviceId: string; code: string; expiresAt: number; command: string };
 
 const L = {
-  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل', lines: 'أزرار الخدمات (حروف بالترتيب)' },
-  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline', lines: 'Service buttons (letters in order)' },
+  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل', lines: 'أزرار الخدمات (حروف بالترتيب)', enroll: 'رمز تسجيل', enrollTitle: 'رمز تسجيل الجهاز', enrollHow: 'على الجهاز، اكتب الأمر التالي أو امسح الرمز بقارئ QR:', validUntil: 'صالح لمرة واحدة حتى' },
+  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline', lines: 'Service buttons (letters in order)', enroll: 'Enrollment code', enrollTitle: 'Device enrollment code', enrollHow: 'On the device, type this command or scan the code with a QR reader:', validUntil: 'One use, valid until' },
 };
 
 export class ShAdminDevices extends LitElement {
-  static override properties = { devices: { state: true }, secret: { state: true } };
+  static override properties = { devices: { state: true }, secret: { state: true }, enrollment: { state: true } };
   declare devices: DeviceInfo[];
   declare secret: { id: string; secret: string } | null;
+  declare enrollment: Enrollment | null;
   static override styles = shared;
 
   constructor() {
     super();
     this.devices = [];
     this.secret = null;
+    this.enrollment = null;
     new LangController(this);
     new LiveStaffController(this, ['devices'], () => void this.load());
   }
@@ -48,6 +54,17 @@ export class ShAdminDevices extends LitElement {
       this.secret = { id: r.device.id, secret: r.secret };
       form.reset();
       await this.load();
+      // The usual way onto a Pi: a one-time code rather than copying the secret by hand.
+      await this.enroll(r.device.id);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  /** A one-time enrollment code for the device (15 minutes, one use; replaces an earlier one). */
+  private async enroll(id: string): Promise<void> {
+    try {
+      this.enrollment = await api<Enrollment>('POST', `/api/devices/${id}/enrollment-code`);
     } catch (err) {
       showError(err);
     }
@@ -95,6 +112,15 @@ export class ShAdminDevices extends LitElement {
         </form>
         ${this.secret ? html`<p role="status" data-testid="device-secret">${s.secret} <b class="ltr">${this.secret.id}</b> <code class="ltr">${this.secret.secret}</code></p>` : null}
       </section>
+      ${this.enrollment ? html`
+        <section class="card" data-testid="enrollment" aria-live="polite">
+          <h2>${s.enrollTitle}: <span class="ltr">${this.enrollment.deviceId}</span></h2>
+          <p><code class="ltr" data-testid="enrollment-code" style="font-size: 2rem; letter-spacing: 0.2em">${this.enrollment.code}</code></p>
+          <p>${s.enrollHow}</p>
+          <p><code class="ltr" data-testid="enrollment-command">${this.enrollment.command}</code></p>
+          <sh-qr .text=${this.enrollment.command}></sh-qr>
+          <p class="muted">${s.validUntil} ${fmtTime(this.enrollment.expiresAt)}</p>
+        </section>` : null}
       <section class="card">
         <h2>${s.title}</h2>
         <table>
@@ -110,7 +136,7 @@ export class ShAdminDevices extends LitElement {
                   ? html`<input class="ltr" style="width: 7rem" .value=${((d.binding.buttons as { line: string }[] | null) ?? []).map((b) => b.line).join(' ')}
                       @change=${(e: Event) => this.bindLines(d, (e.target as HTMLInputElement).value)} aria-label="${s.lines} ${d.id}" title=${s.lines}>`
                   : '—'}</td>
-              <td><button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
+              <td><button @click=${() => this.enroll(d.id)}>${s.enroll}</button> <button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
             </tr>`)}
           </tbody>
         </table>
