@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHub } from './hub.ts';
+import { startSystemdNotify } from './systemd-notify.ts';
 
 let config;
 try {
@@ -35,13 +36,19 @@ if (config.simulate) {
   console.log(`                         to anyone who reaches the hub, and its devices use the demo credentials)`);
 }
 
+// Under systemd (shubbak-hub.service): ready once listening, then watchdog pings while the database answers.
+const systemd = startSystemdNotify(() => hub.ctx.db.prepare('SELECT 1').get(), (m) => hub.app.log.warn(m));
+systemd?.ready(`serving ${hub.httpUrl} and ${hub.mqttUrl}`);
+
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
+  systemd?.stopping();
   console.log(`\n${signal}: closing the hub…`);
   await stopSimulator?.().catch((err) => console.error(err));
   await hub.close();
+  systemd?.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
