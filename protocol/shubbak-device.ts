@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Compile } from 'typebox/compile';
+import { isProgramEntry } from './entry.ts';
 import { DEVICE_KINDS, ENROLL_ERRORS, EnrollResponse, type EnrollErrorCode } from './enrollment.ts';
 
 type Role = (typeof DEVICE_KINDS)[number];
@@ -175,6 +175,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+if (isProgramEntry(import.meta.url, 'protocol/shubbak-device')) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -9,6 +9,7 @@
 //   dist/display/main.js          window board or hall board (SHUBBAK_DISPLAY_KIND=display|hall)
 //   dist/display/audio.js         the hall's voice clips maker (run before the hall board starts)
 //   dist/counter-keypad/main.js   the clerk's keypad
+//   dist/device/shubbak-device.js `shubbak-device enroll`, in every device package
 //
 // What is bundled and what is not: our own code (every workspace, @shubbak/*) is bundled;
 // third-party packages that npm installs at the root of node_modules stay external and load
@@ -39,6 +40,7 @@ export const PROGRAMS = [
   { entry: 'display/main.ts', out: 'display/main.js', name: 'display/main' },
   { entry: 'display/audio.ts', out: 'display/audio.js', name: 'display/audio' },
   { entry: 'counter-keypad/main.ts', out: 'counter-keypad/main.js', name: 'counter-keypad/main' },
+  { entry: 'protocol/shubbak-device.ts', out: 'device/shubbak-device.js', name: 'protocol/shubbak-device' },
 ] as const;
 
 /** Files the built hub reads beside itself at run time (paths relative to import.meta.url in the source). */

@@ -3,12 +3,15 @@
 # Debian's Chromium (browser tests; never a downloaded browser), mosquitto clients (the
 # device contract from a shell), espeak-ng, sox and alsa-utils (the hall's spoken Arabic
 # calls: clips made with espeak-ng, played with aplay), socat (pseudo-terminal pairs that stand
-# in for serial and USB-printer cables in tests),
-# then the npm packages from the lock file.
+# in for serial and USB-printer cables in tests), the C/C++ toolchain, python3 and systemd's
+# tools (the installer test: scripts/package.ts compiles better-sqlite3 for the packaged
+# Node 24 with node-gyp and the hub's sd-notify relay; systemd-analyze checks the units),
+# then the npm packages from the lock file. Packaging for arm64 also needs
+# gcc-aarch64-linux-gnu and g++-aarch64-linux-gnu (not needed by the tests; see docs/install.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(chromium mosquitto-clients espeak-ng sox alsa-utils socat)
+debs=(chromium mosquitto-clients espeak-ng sox alsa-utils socat g++ make python3 systemd)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
