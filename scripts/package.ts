@@ -44,6 +44,7 @@ type RoleSpec = {
   dist: string[];
   unit: string;
   description: string;
+  /** The unit's SupplementaryGroups= (made if missing); the user also joins gpio and spi where they exist. */
   groups: string[];
   depends: string[];
   device: boolean;
@@ -57,22 +58,22 @@ export const ROLES: Record<string, RoleSpec> = {
       + ' HTTP panels and API on port 8080, the devices\' MQTT broker on 1883, SQLite in /var/lib/shubbak/hub.',
   },
   kiosk: {
-    dist: ['kiosk/main.js', 'device/shubbak-device.js'], unit: 'kiosk/kiosk.service', groups: ['gpio', 'spi', 'dialout'], device: true,
+    dist: ['kiosk/main.js', 'device/shubbak-device.js'], unit: 'kiosk/kiosk.service', groups: ['dialout', 'lp'], device: true,
     depends: ['adduser', 'init-system-helpers'],
     description: 'Shubbak ticket kiosk (buttons, lamps, ESC/POS printer) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
   },
   display: {
-    dist: ['display/main.js', 'device/shubbak-device.js'], unit: 'display/display.service', groups: ['gpio', 'spi', 'dialout'], device: true,
+    dist: ['display/main.js', 'device/shubbak-device.js'], unit: 'display/display.service', groups: ['dialout'], device: true,
     depends: ['adduser', 'init-system-helpers'],
     description: 'Shubbak window number board (MAX7219) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
   },
   hall: {
-    dist: ['display/main.js', 'display/audio.js', 'device/shubbak-device.js'], unit: 'display/hall.service', groups: ['gpio', 'spi', 'dialout', 'audio'], device: true,
+    dist: ['display/main.js', 'display/audio.js', 'device/shubbak-device.js'], unit: 'display/hall.service', groups: ['dialout', 'audio'], device: true,
     depends: ['adduser', 'init-system-helpers', 'espeak-ng', 'sox', 'alsa-utils'],
     description: 'Shubbak waiting-hall board and spoken Arabic calls for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
   },
   keypad: {
-    dist: ['counter-keypad/main.js', 'device/shubbak-device.js'], unit: 'counter-keypad/counter-keypad.service', groups: ['gpio', 'spi', 'dialout'], device: true,
+    dist: ['counter-keypad/main.js', 'device/shubbak-device.js'], unit: 'counter-keypad/counter-keypad.service', groups: ['dialout'], device: true,
     depends: ['adduser', 'init-system-helpers'],
     description: 'Shubbak window keypad (keys and number display) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
   },
