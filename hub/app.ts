@@ -12,6 +12,7 @@ import { deviceRoutes } from './routes/devices/routes.ts';
 import { reportRoutes } from './routes/reports/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
+import { floorRoutes } from './routes/floor/routes.ts';
 import { catalogRoutes } from './routes/catalog/routes.ts';
 import { citizenRoutes } from './routes/citizens/routes.ts';
 import { complaintRoutes } from './routes/complaints/routes.ts';
@@ -73,6 +74,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(queueRoutes, { prefix: '/api' });
   await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(floorRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(catalogRoutes, { prefix: '/api' });
