@@ -124,7 +124,7 @@ const FIELDS: Record<string, { ar: string; en: string }> = {
   version: { ar: 'رقم النسخة', en: 'Version' }, id: { ar: 'الرقم', en: 'Id' },
 };
 /** Internal bookkeeping a person does not need to read. */
-const HIDDEN = new Set(['version', 'updatedAt', 'sha256', 'prevHash', 'hash', 'actions', 'events', 'stages', 'timeByStatus']);
+const HIDDEN = new Set(['version', 'updatedAt', 'sha256', 'prevHash', 'hash', 'actions', 'events', 'stages', 'timeByStatus', 'statusAr', 'inquiryDisplay', 'overdue']);
 
 /** Row ids the record also gives in words (the service's name beside its id, ...). */
 const INTERNAL_IDS = new Set(['id', 'serviceId', 'departmentId', 'citizenId', 'ticketId', 'fileId']);
@@ -175,7 +175,9 @@ export function changedFields(before: unknown, after: unknown, entity = 'file'):
   const b = before && typeof before === 'object' ? (before as Record<string, unknown>) : null;
   if (!a) return after === null || after === undefined ? [] : [{ key: 'value', label: '', before: null, after: String(after) }];
   return Object.keys(a)
-    .filter((k) => !HIDDEN.has(k) && (!b || JSON.stringify(a[k]) !== JSON.stringify(b[k])))
+    .filter((k) => !HIDDEN.has(k) && !INTERNAL_IDS.has(k))
+    // A change: the fields that differ; a new record: the fields it was given.
+    .filter((k) => (b ? JSON.stringify(a[k]) !== JSON.stringify(b[k]) : a[k] !== null && a[k] !== undefined && a[k] !== ''))
     .map((k) => ({ key: k, label: fieldLabel(k), before: b ? fieldValue(k, b[k], entity) : null, after: fieldValue(k, a[k], entity) }));
 }
 

@@ -25,6 +25,15 @@ const W = {
   en: { alerts: 'Device alerts', noAlerts: 'No open alerts', critical: 'Critical', warning: 'Warning', since: 'since', nobody: 'Nobody' },
 };
 
+/** A printer's reported state in words ('paper-out' → "نفد الورق"). */
+function printerWords(state: string, en: boolean): string {
+  const words: Record<string, [string, string]> = {
+    'paper-out': ['نفد الورق', 'Out of paper'], 'paper-low': ['الورق أوشك على النفاد', 'Paper low'], offline: ['الطابعة غير متصلة', 'Printer offline'],
+  };
+  const w = words[state];
+  return w ? w[en ? 1 : 0] : state;
+}
+
 export class ShFloor extends LitElement {
   static override properties = { devices: { state: true }, floor: { state: true }, canManage: { type: Boolean } };
   declare devices: DeviceInfo[];
@@ -133,7 +142,7 @@ export class ShFloor extends LitElement {
             <tr data-device=${d.id}>
               <td class="ltr">${d.id}</td><td>${d.label}</td>
               <td><span class="pill ${d.online ? 'ok' : 'bad'}">${d.online ? t('online') : t('offlineDev')}</span>
-                ${d.health?.printer && d.health.printer !== 'ok' ? html`<span class="pill warn">🖨 ${String(d.health.printer)}</span>` : null}</td>
+                ${d.health?.printer && d.health.printer !== 'ok' ? html`<span class="pill ${d.health.printer === 'paper-low' ? 'warn' : 'bad'}">🖨 ${printerWords(String(d.health.printer), en)}</span>` : null}</td>
               <td class="muted">${d.lastSeen ? fmtTime(d.lastSeen) : '—'}</td>
             </tr>`)}
           </tbody>
