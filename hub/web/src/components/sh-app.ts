@@ -44,7 +44,8 @@ export class ShApp extends LitElement {
     nav { display: flex; gap: 0.25rem; padding: 0.5rem 1.2rem 0; border-block-end: 1px solid #d5dde3; background: #fff; }
     nav button { border: none; border-block-end: 3px solid transparent; border-radius: 0; background: none; }
     nav button[aria-selected='true'] { border-block-end-color: #0b6e4f; font-weight: 700; }
-    main { padding: 1.2rem; max-width: 72rem; margin: 0 auto; }
+    /* Wide enough for a worklist beside a file on a 1366-pixel office screen. */
+    main { padding: 1.2rem; max-width: 84rem; margin: 0 auto; }
     .login { max-width: 24rem; margin: 4rem auto; }
     .login form { display: grid; gap: 0.8rem; }
     .notice { background: #fff1c9; padding: 0.6rem 1rem; border-radius: 8px; margin-block-end: 1rem; }
