@@ -94,7 +94,7 @@ export class ShFileDesk extends LitElement {
   private lastTicket: string | null | undefined = undefined;
 
   static override styles = [shared, css`
-    .layout { display: grid; grid-template-columns: minmax(31rem, 2fr) minmax(0, 3fr); gap: 1rem; align-items: start; }
+    .layout { display: grid; grid-template-columns: minmax(34rem, 1fr) minmax(0, 1fr); gap: 1rem; align-items: start; }
     @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } }
     tr.sel td { background: #fff8e1; }
     table[data-testid='worklist'] th, table[data-testid='worklist'] td { padding-inline: 0.4rem; }
@@ -336,7 +336,7 @@ export class ShFileDesk extends LitElement {
                 ${(this.role === 'reception' || this.role === 'delivery') && f.status === 'ready'
                   ? html`<p><button @click=${this.deliveryTicket}>${s.deliveryTicket}</button></p>` : null}
                 ${(this.role === 'intake' || this.role === 'manager') && SLIP_STAGES.includes(f.status)
-                  ? html`<p><button @click=${() => this.printNow('slip')}>${s.printSlip}</button></p>` : null}
+                  ? html`<p><button @click=${() => (this.printing = 'slip')}>${s.printSlip}</button></p>` : null}
                 ${['intake', 'representative', 'manager'].includes(this.role) && f.status !== 'delivered' ? html`
                   <form class="action" @submit=${this.upload}>
                     <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
