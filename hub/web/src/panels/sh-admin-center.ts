@@ -194,7 +194,7 @@ export class ShAdminCenter extends LitElement {
           void this.change(() => api('POST', '/api/departments', { code: String(d.get('code')).trim().toUpperCase(), nameAr: String(d.get('nameAr')), nameEn: String(d.get('nameEn')) }))
             .then((ok) => ok && form.reset());
         }}>
-          <label>${s.code}<input name="code" required class="ltr short" pattern="[A-Za-z][A-Za-z0-9-]{1,23}"></label>
+          <label>${s.code}<input name="code" required class="ltr short" pattern="[A-Za-z][A-Za-z0-9\\-]{1,23}"></label>
           <label>${s.labelAr}<input name="nameAr" required minlength="2"></label>
           <label>${s.labelEn}<input name="nameEn" required minlength="2" class="ltr"></label>
           <button class="primary">${s.add}</button>
