@@ -11,11 +11,11 @@ import { LangController, centerName, currentLang, datesIn, errorText, fmtDate, s
 import { shared } from '../components/shared-styles.ts';
 import { ApiFailure } from '../api.ts';
 import { normalizeDigits } from '../../../domain/national-id.ts';
-import { displayInquiry, parseInquiry } from '../../../domain/inquiry-number.ts';
+import { displayInquiry } from '../../../domain/inquiry-number.ts';
 
 const MSG = {
-  ar: { inquiry: 'اكتب رقم الاستعلام كما في الإيصال، مثل F-2026-000123-45', inquiryBad: 'رقم الاستعلام غير صحيح، راجع الحروف والأرقام', nid4: 'اكتب آخر أربعة أرقام من الرقم القومي' },
-  en: { inquiry: 'Type the inquiry number as on your receipt, e.g. F-2026-000123-45', inquiryBad: 'This inquiry number is not valid; check it', nid4: 'Type the last four digits of your national ID' },
+  ar: { inquiry: 'اكتب رقم الاستعلام كما في الإيصال، مثل F-2026-000123-45', nid4: 'اكتب آخر أربعة أرقام من الرقم القومي' },
+  en: { inquiry: 'Type the inquiry number as on your receipt, e.g. F-2026-000123-45', nid4: 'Type the last four digits of your national ID' },
 };
 
 /** GET /api/public/status (hub/routes/public). */
@@ -63,8 +63,9 @@ export class ShStatus extends LitElement {
     const nid4 = normalizeDigits(String(form.get('nid4') ?? ''));
     const m = MSG[currentLang()];
     const errors: Record<string, string> = {};
+    // Only what is missing is checked here: whether a number exists (or its check digits
+    // hold) is the hub's to say, with one answer for both, so lookups cannot probe numbers.
     if (!inquiry) errors.inquiry = m.inquiry;
-    else if (!parseInquiry(inquiry)) errors.inquiry = m.inquiryBad;
     if (!/^\d{4}$/.test(nid4)) errors.nid4 = m.nid4;
     this.fieldErrors = errors;
     this.result = null;
