@@ -53,12 +53,13 @@ export class ShFileCard extends LitElement {
     if (f.status !== 'returned' && f.status !== 'refused') return null;
     const s = L[currentLang()];
     const ev = [...f.events].reverse().find((e) => (e.action === 'return' || e.action === 'refuse' || e.action === 'decide') && !e.public && e.note);
-    const pub = [...f.events].reverse().find((e) => e.public && e.note);
+    // What the citizen reads: the note carried on the event (file_events.public_note), or an older separate public note.
+    const citizenNote = [...f.events].reverse().map((e) => e.publicNote ?? (e.public ? e.note : null)).find((n) => n);
     if (!ev && !f.decisionReason) return null;
     return html`<div class="reason" role="note" data-testid="file-reason">
       <b>${f.status === 'returned' ? s.returnedWhy : s.refusedWhy}:</b> <span>${ev?.note ?? f.decisionReason}</span>
       ${ev ? html`<div class="muted">${s.by}: ${actorName(ev.actor)} — ${fmtDate(ev.at)} ${fmtTime(ev.at)}</div>` : null}
-      ${pub?.note ? html`<div class="muted">${s.citizenNote}: ${datesIn(pub.note)}</div>` : null}
+      ${citizenNote ? html`<div class="muted">${s.citizenNote}: ${datesIn(citizenNote)}</div>` : null}
     </div>`;
   }
 
