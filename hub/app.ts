@@ -14,6 +14,7 @@ import { enrollRoutes } from './routes/enroll/routes.ts';
 import { reportRoutes } from './routes/reports/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { userRoutes } from './routes/users/routes.ts';
+import { floorRoutes } from './routes/floor/routes.ts';
 import { catalogRoutes } from './routes/catalog/routes.ts';
 import { citizenRoutes } from './routes/citizens/routes.ts';
 import { complaintRoutes } from './routes/complaints/routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(enrollRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(floorRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(catalogRoutes, { prefix: '/api' });

@@ -10,6 +10,7 @@ import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { MonoImage, PaperWidth, PrintDoc, TicketContent } from '../types.ts';
 import { FAMILY_AR, FAMILY_LATIN, loadFonts } from './fonts.ts';
 import { composeDoc } from './compose.ts';
+import { aheadIn, countAr, NOUNS } from '@shubbak/protocol/arabic-plural';
 
 export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
 
@@ -25,23 +26,15 @@ export function formatCairoTime(epochMs: number, timeZone = 'Africa/Cairo'): { d
   return { date, time };
 }
 
-/** Arabic counted noun: 1 and 2 have their own forms, 3–10 take the plural, 11+ the singular accusative. */
-export function countedArabic(n: number, forms: { one: string; two: string; few: string; many: string }): string {
-  if (n === 1) return forms.one;
-  if (n === 2) return forms.two;
-  return `${n} ${n >= 3 && n <= 10 ? forms.few : forms.many}`;
-}
-
+/** People ahead, in agreement (protocol/arabic-plural.ts): "لا أحد أمامك" rather than "أمامك 0". */
 export function aheadText(ahead: number): string {
-  const n = Math.max(0, Math.trunc(ahead));
-  if (n === 0) return 'لا أحد أمامك';
-  return `أمامك ${countedArabic(n, { one: 'شخص واحد', two: 'شخصان', few: 'أشخاص', many: 'شخصًا' })}`;
+  return aheadIn('ar', ahead);
 }
 
 export function waitText(minutes: number): string {
   const m = Math.max(0, Math.round(minutes));
   if (m === 0) return 'الانتظار المتوقع: أقل من دقيقة';
-  return `الانتظار المتوقع: نحو ${countedArabic(m, { one: 'دقيقة واحدة', two: 'دقيقتين', few: 'دقائق', many: 'دقيقة' })}`;
+  return `الانتظار المتوقع: نحو ${countAr(m, NOUNS.minuteGenitive.ar)}`;
 }
 
 /** Splits text into lines that fit maxWidth at the current font (words kept whole). */

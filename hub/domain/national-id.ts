@@ -53,11 +53,25 @@ export type NationalIdResult = { ok: true; info: NationalIdInfo } | { ok: false;
 
 const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
 
-/** Arabic-Indic and Persian digits → ASCII, spaces and dashes removed (as typed at a window). */
+/**
+ * What copy-paste from a printed or on-screen Arabic form carries besides the characters:
+ * direction marks (LRM, RLM, ALM, embeddings and isolates), zero-width characters, the
+ * soft hyphen and the tatweel.
+ */
+const INVISIBLE = /[\u00AD\u0640\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/** Every dash a word processor or a browser may put in place of '-': hyphens, en and em dashes, minus signs. */
+const DASHES = /[-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+
+/**
+ * Arabic-Indic and Persian digits → ASCII; spaces (any, no-break included), dashes and
+ * invisible marks removed — as typed at a window or pasted from a printed form.
+ */
 export function normalizeDigits(input: string): string {
   return input
     .replace(ARABIC_DIGITS, (d) => String((d.charCodeAt(0) & 0xf) % 10))
-    .replace(/[\s-]/g, '');
+    .replace(INVISIBLE, '')
+    .replace(DASHES, '')
+    .replace(/\s/g, '');
 }
 
 export function parseNationalId(input: string, now: number, timeZone = 'Africa/Cairo'): NationalIdResult {

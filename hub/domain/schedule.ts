@@ -25,6 +25,19 @@ export function isOpenAt(ms: number, hours: OpeningHours, timeZone: string, holi
   return min >= hours.openMin && min < hours.closeMin;
 }
 
+/**
+ * Is a line taking tickets at this wall-clock time? Its own hours ('HH:MM' center time)
+ * when set, from inclusive to until exclusive; no hours of its own = no limit here.
+ */
+export function withinLineHours(ms: number, from: string | null, until: string | null, timeZone: string): boolean {
+  if (!from && !until) return true;
+  const p = localParts(ms, timeZone);
+  const min = p.hour * 60 + p.minute;
+  const lo = from ? parseHm(from) ?? 0 : 0;
+  const hi = until ? parseHm(until) ?? 24 * 60 : 24 * 60;
+  return min >= lo && min < hi;
+}
+
 export type WeeklySlot = { weekday: number; minute: number };
 
 /**

@@ -455,7 +455,9 @@ export class FileService {
 
   decide(id: number, o: { version?: number; decision: 'accepted' | 'refused'; reason?: string; publicNote?: string }, user: StaffUser): FileDetail {
     const reason = o.decision === 'refused' ? requireText(o.reason, '/reason', 'اكتب سبب الرفض') : (o.reason?.trim() || null);
-    const f = this.move(id, 'decide', { user }, { version: o.version, note: reason, publicNote: o.publicNote }, () => {
+    // A refusal is always explained to the citizen (status page), in the department's words unless a note is given.
+    const publicNote = o.publicNote ?? (o.decision === 'refused' ? `سبب الرفض: ${reason}` : undefined);
+    const f = this.move(id, 'decide', { user }, { version: o.version, note: reason, publicNote }, () => {
       this.db.prepare('UPDATE files SET decision = ?, decision_reason = ? WHERE id = ?').run(o.decision, reason, id);
     });
     return this.detail(f, user);

@@ -7,6 +7,7 @@
 import type { StaffUser } from '../auth/roles.ts';
 import type { Db } from '../db/connection.ts';
 import { canDecideVoid, canRequestVoid, receiptLabel, summarizeDay, type CloseSummary, type ReceiptStatus } from '../domain/money.ts';
+import { displayInquiry } from '../domain/inquiry-number.ts';
 import { localDay, localParts, type Clock } from '../domain/time.ts';
 import { ApiError } from '../http/errors.ts';
 import type { AuditLog } from './audit.ts';
@@ -17,6 +18,7 @@ import type { UnitOfWork } from './unit-of-work.ts';
 
 export type OrderStatus = 'open' | 'paid' | 'cancelled';
 export type PaymentOrder = {
+  /** fileInquiry as printed (F-2026-000123-45): payment orders and receipts are read by people. */
   id: number; fileId: number | null; fileInquiry: string | null; serviceId: number; serviceNameAr: string; payerName: string; payerNationalId: string | null;
   reference: string | null; status: OrderStatus; totalPiasters: number; lines: FeeLine[]; issuedAt: number; issuedBy: string; version: number;
   receipt: Receipt | null;
@@ -79,7 +81,7 @@ export class PaymentService {
   private toOrder(r: OrderRow): PaymentOrder {
     const receipt = this.q.receiptOfOrder.get(r.id);
     return {
-      id: r.id, fileId: r.file_id, fileInquiry: r.file_inquiry, serviceId: r.service_id, serviceNameAr: r.service_name_ar, payerName: r.payer_name,
+      id: r.id, fileId: r.file_id, fileInquiry: r.file_inquiry ? displayInquiry(r.file_inquiry) : null, serviceId: r.service_id, serviceNameAr: r.service_name_ar, payerName: r.payer_name,
       payerNationalId: r.payer_national_id, reference: r.reference, status: r.status, totalPiasters: r.total_piasters,
       lines: this.q.lines.all(r.id).map((l) => ({ code: l.code, labelAr: l.label_ar, labelEn: l.label_en, amountPiasters: l.amount_piasters })),
       issuedAt: r.issued_at, issuedBy: r.issued_by, version: r.version, receipt: receipt ? toReceipt(receipt) : null,

@@ -9,9 +9,13 @@ import {
   requeuedPlace, ticketLabel, type VisitStatus,
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
+import { parseHm, withinLineHours } from '../domain/schedule.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
-type LineRow = { letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number; waiting: number; waiting_priority: number };
+type LineRow = {
+  letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number; waiting: number; waiting_priority: number;
+  priority_first: number; open_from: string | null; open_until: string | null;
+};
 type WindowRow = {
   number: number; label_ar: string; label_en: string; status: WindowStatus; current_visit: number | null;
   clerk: string | null; status_since: number; seq: number;
@@ -151,12 +155,17 @@ export class QueueService {
       const day = this.dayOf(now);
       const line = this.lineRow(args.line);
       if (!line.open) throw new DomainError('LINE_CLOSED');
+      // The line's own hours (Lines screen), in center time.
+      if (!withinLineHours(now, line.open_from, line.open_until, this.config.timezone)) {
+        throw new DomainError('LINE_CLOSED', `الخدمة تستقبل من ${line.open_from ?? '00:00'} إلى ${line.open_until ?? '24:00'}`);
+      }
       // Everyone waiting entered the line before now, so a new ticket has all of them ahead,
       // or, with priority, the other priority tickets.
       const ahead = priorityAhead(line, args.priority === true);
       const number = this.q.nextNumber.get(day, line.letter)!.last;
       const label = ticketLabel(line.letter, number);
-      const priority = args.priority ? 1 : 0;
+      // A line without priority rules takes everyone in order of arrival.
+      const priority = args.priority && line.priority_first ? 1 : 0;
       const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by).lastInsertRowid);
       const visitId = Number(this.q.insertVisit.run(ticketId, line.letter, priority, now).lastInsertRowid);
       this.q.event.run(visitId, now, 'issued', null, args.by);
@@ -491,8 +500,30 @@ export class QueueService {
     return { calls, seq: Number(this.q.hallSeq.get()!.value) };
   }
 
-  lines(): { letter: string; nameAr: string; nameEn: string; open: boolean }[] {
-    return this.q.lines.all().map((l) => ({ letter: l.letter, nameAr: l.name_ar, nameEn: l.name_en, open: l.open === 1 }));
+  lines(): { letter: string; nameAr: string; nameEn: string; open: boolean; priorityFirst: boolean; openFrom: string | null; openUntil: string | null }[] {
+    return this.q.lines.all().map((l) => ({
+      letter: l.letter, nameAr: l.name_ar, nameEn: l.name_en, open: l.open === 1, priorityFirst: l.priority_first === 1, openFrom: l.open_from, openUntil: l.open_until,
+    }));
+  }
+
+  /** Create a line or change its names, priority rule and hours (the administrator's Lines screen). */
+  saveLine(args: { letter: string; nameAr: string; nameEn: string; priorityFirst: boolean; openFrom: string | null; openUntil: string | null }): LineState {
+    return this.uow.run(() => {
+      for (const [path, v] of [['/openFrom', args.openFrom], ['/openUntil', args.openUntil]] as const) {
+        if (v !== null && parseHm(v) === null) throw new DomainError('BAD_REQUEST', `وقت غير صحيح (${path}): اكتب الساعة مثل 08:30`);
+      }
+      if (args.openFrom && args.openUntil && parseHm(args.openFrom)! >= parseHm(args.openUntil)!) {
+        throw new DomainError('BAD_REQUEST', 'وقت البدء يجب أن يسبق وقت الانتهاء');
+      }
+      this.db.prepare(`INSERT INTO lines (letter, name_ar, name_en, sort, priority_first, open_from, open_until)
+        VALUES (?, ?, ?, (SELECT coalesce(max(sort), 0) + 1 FROM lines), ?, ?, ?)
+        ON CONFLICT (letter) DO UPDATE SET name_ar = excluded.name_ar, name_en = excluded.name_en,
+          priority_first = excluded.priority_first, open_from = excluded.open_from, open_until = excluded.open_until`)
+        .run(args.letter, args.nameAr, args.nameEn, args.priorityFirst ? 1 : 0, args.openFrom, args.openUntil);
+      this.uow.line(args.letter);
+      this.onBindingsChanged?.(); // the kiosk's config lists the lines
+      return this.lineState(args.letter);
+    });
   }
 
   windowNumbers(): number[] {

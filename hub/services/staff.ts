@@ -148,6 +148,7 @@ export class StaffService {
       this.q.pruneFailures.run(now - LOGIN_WINDOW_MS, now);
       this.q.insertSession.run(sha256(token), row.id, csrfToken, now, now, expiresAt, ip, userAgent.slice(0, 200));
       this.audit.append({ actor: `user:${row.id}`, action: 'auth.login', entity: 'user', entityId: row.id, after: { ip } });
+      this.uow.topic('staff'); // the live floor shows who is signed in
     });
     return { token, session: { user: this.staffUser(row), csrfToken, mustChangePassword: !!row.must_change_password, expiresAt } };
   }
@@ -171,7 +172,15 @@ export class StaffService {
     this.uow.run(() => {
       this.q.deleteSession.run(sha256(token));
       this.audit.append({ actor: `user:${userId}`, action: 'auth.logout', entity: 'user', entityId: userId });
+      this.uow.topic('staff');
     });
+  }
+
+  /** Staff with a live session now (not expired, not idle too long, account active): the live floor's "who is in". */
+  signedIn(): StaffUser[] {
+    const now = this.clock();
+    return this.db.prepare<[number, number], UserRow>(`SELECT DISTINCT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.expires_at > ? AND s.last_seen_at > ? AND u.active = 1 ORDER BY u.id`).all(now, now - SESSION_IDLE_MS).map((r) => this.staffUser(r));
   }
 
   /** Change one's own password; other sessions of the user end. */

@@ -154,8 +154,10 @@ test('one application, end to end, through every role\'s panel', async (t) => {
   await manager.getByRole('button', { name: 'فتح' }).click();
   const inspection = manager.getByTestId('inspection-result');
   await inspection.waitFor();
-  assert.match(await inspection.innerText(), /file\.deliver/);
-  assert.match(await inspection.innerText(), /file\.register/);
+  // The history in words (issue 11, item 10): the register and hand-over steps, never 'file.deliver'.
+  assert.match(await inspection.innerText(), /تسليم للمواطن/);
+  assert.match(await inspection.innerText(), /تسجيل الملف/);
+  assert.doesNotMatch(await inspection.innerText(), /file\.[a-z_]+|user:\d/);
   await screenshot(manager, 'journey-9-manager-inspection');
 
   const file = hub.ctx.db.prepare('SELECT status FROM files').get() as { status: string };

@@ -85,3 +85,27 @@ test('numbers of a year are all distinct and all valid', () => {
   }
   assert.equal(seen.size, 5000);
 });
+
+test('a number copied from a printed or on-screen form is read as typed (issue 11, item 12)', () => {
+  const f = formatInquiry(FILE_PREFIX, 2026, 1);
+  const printed = displayInquiry(f); // F-2026-000001-42
+  const arabic = (s: string) => s.replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]);
+  for (const pasted of [
+    printed,
+    printed.toLowerCase(),
+    printed.replace(/-/g, ' '),
+    printed.replace(/-/g, '\u2013'), // en dash (a word processor's)
+    printed.replace(/-/g, '\u2014'), // em dash
+    printed.replace(/-/g, '\u2212'), // minus sign
+    printed.replace(/-/g, '\u2011'), // no-break hyphen
+    printed.replace(/-/g, ' \u00a0-\u00a0 '), // no-break spaces around
+    `\u200f${printed}\u200e`, // direction marks from an Arabic page
+    `\u2066${printed}\u2069`, // isolates
+    arabic(printed),
+    `  ${arabic(printed).toLowerCase().replace(/-/g, '\u2013')}\u061c `,
+  ]) {
+    assert.equal(parseInquiry(pasted)?.canonical, f, JSON.stringify(pasted));
+  }
+  // Still refused: a wrong digit, whatever the wrapping.
+  assert.equal(parseInquiry(`\u200f${printed.replace(/2$/, '3')}`), null);
+});

@@ -91,6 +91,18 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ServiceUpdateBody, response: { 200: Service } },
   }, async (req) => catalog.updateService(req.params.id, req.body, actor(req)));
 
+  // The registration slip prints the day the law gives the center for this service when
+  // the period starts at `from` (working-day periods skip weekends and the holidays here).
+  app.get('/services/:id/due', {
+    config: { access: 'public' },
+    schema: { tags: ['catalog'], summary: 'The last day of a service\'s legal period starting at `from` (epoch ms; now by default)', params: IdParams,
+      querystring: Type.Object({ from: Type.Optional(Type.Integer({ minimum: 0 })) }),
+      response: { 200: Type.Object({ day: Type.String(), legalPeriodDays: Type.Integer(), periodKind: Type.String() }) } },
+  }, async (req) => {
+    const s = catalog.service(req.params.id);
+    return { day: catalog.dueFor(s.id, req.query.from ?? app.hub.clock()).day, legalPeriodDays: s.legalPeriodDays, periodKind: s.periodKind };
+  });
+
   app.post('/services/:id/fees/quote', {
     config: { access: 'public' },
     schema: { tags: ['catalog'], summary: 'Total of a service\'s fees for the entered variable amounts (checks the bounds)', params: IdParams,

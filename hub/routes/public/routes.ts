@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { normalizeDigits } from '../../domain/national-id.ts';
-import { parseInquiry } from '../../domain/inquiry-number.ts';
+import { displayInquiry, parseInquiry } from '../../domain/inquiry-number.ts';
 import { ApiError } from '../../http/errors.ts';
 
 /** Lookups per address per minute: plenty for a citizen, too few to sweep numbers. */
@@ -41,6 +41,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A number whose check digits fail gets the same answer as an unknown one.
     const found = inquiry ? publicStatus.find(inquiry, nid4) : null;
     if (!found) throw new ApiError(404, 'NOT_FOUND', 'لا توجد معاملة بهذا الرقم وهذه الأرقام، تأكد منهما', undefined, 'No case with this number and these digits');
-    return found;
+    // The number as printed on every form (F-2026-000123-45), whatever was typed.
+    return { ...found, inquiry: displayInquiry(found.inquiry) };
   });
 };

@@ -6,7 +6,7 @@ import { runDomain } from '../../http/domain.ts';
 import { ApiError } from '../../http/errors.ts';
 import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
-  LineParams, LineState, LineView, NextReply, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
+  LineParams, LineState, LineView, NextReply, SaveLineBody, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
 } from './schemas.ts';
 
 /** Who works a window: the clerks of every window role, and the manager standing in. */
@@ -31,6 +31,11 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ['manager', 'admin'] },
     schema: { tags: ['queue'], summary: 'Open or close a line at the kiosk', params: LineParams, body: LineOpenBody, response: { 200: LineState } },
   }, async (req) => runDomain(() => queue.setLineOpen(req.params.letter, req.body.open)));
+
+  app.put('/lines/:letter', {
+    config: { access: ['admin'] },
+    schema: { tags: ['queue'], summary: 'Create a line or change its names, priority rule and own opening hours', params: LineParams, body: SaveLineBody, response: { 200: LineState } },
+  }, async (req) => runDomain(() => queue.saveLine({ letter: req.params.letter, ...req.body })));
 
   app.get('/windows', {
     config: { access: 'public' },

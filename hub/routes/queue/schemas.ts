@@ -23,9 +23,18 @@ export const SaveWindowBody = Type.Object({
 }, { additionalProperties: false });
 export const LineOpenBody = Type.Object({ open: Type.Boolean() }, { additionalProperties: false });
 
+const Hm = Type.Union([Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "'HH:MM' center time" }), Type.Null()]);
 export const LineView = Type.Object({
-  letter: Type.String(), nameAr: Type.String(), nameEn: Type.String(), open: Type.Boolean(), state: LineState,
+  letter: Type.String(), nameAr: Type.String(), nameEn: Type.String(), open: Type.Boolean(),
+  priorityFirst: Type.Boolean(), openFrom: Hm, openUntil: Hm, state: LineState,
 });
+export const SaveLineBody = Type.Object({
+  nameAr: Type.String({ minLength: 1, maxLength: 60 }),
+  nameEn: Type.String({ minLength: 1, maxLength: 60 }),
+  priorityFirst: Type.Boolean({ description: 'priority tickets (elderly, disabled) are called first on this line' }),
+  openFrom: Hm,
+  openUntil: Hm,
+}, { additionalProperties: false });
 export const WindowView = Type.Object({
   number: Type.Integer(), labelAr: Type.String(), labelEn: Type.String(), lines: Type.Array(Type.String()),
   clerk: Type.Union([Type.String(), Type.Null()]), state: WindowState,

@@ -2,7 +2,7 @@
 // change role / departments / window, deactivate, reset a password.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { ROLES, type Role } from '../../auth/roles.ts';
+import { ROLE_NAMES, ROLES, type Role } from '../../auth/roles.ts';
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const UserView = Type.Object({
@@ -21,6 +21,17 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ADMIN },
     schema: { tags: ['users'], summary: 'Every staff account', response: { 200: Type.Array(UserView) } },
   }, async () => staff.list());
+
+  // Histories name people: every audit entry and file event says who as 'user:<id>'. Any
+  // signed-in staff member may read the names and roles behind those ids (nothing else of
+  // the accounts) so the panels show "سارة — مدير المركز" instead of "user:5".
+  app.get('/staff/directory', {
+    config: { access: ROLES },
+    schema: {
+      tags: ['users'], summary: 'Names and roles behind the actor ids of histories (user:<id>), for every signed-in role',
+      response: { 200: Type.Array(Type.Object({ actor: Type.String(), name: Type.String(), role: Type.String(), roleAr: Type.String(), roleEn: Type.String(), active: Type.Boolean() })) },
+    },
+  }, async () => staff.list().map((u) => ({ actor: `user:${u.id}`, name: u.name, role: u.role, roleAr: ROLE_NAMES[u.role].ar, roleEn: ROLE_NAMES[u.role].en, active: u.active })));
 
   app.post('/users', {
     config: { access: ADMIN },

@@ -1,6 +1,9 @@
 // The staff shell (/): sign-in, the one-time password change, then the panels the
 // user's role allows, with a language toggle and the window the clerk sits at. A 401
 // from any call (the session expired) brings the sign-in back with a message.
+// The open tab is in the URL (?tab=floor): each tab change is a history entry, so the
+// browser's Back button returns to the previous tab instead of leaving the application,
+// and a reload or a shared link opens the same tab.
 import { LitElement, css, html } from 'lit';
 import { SESSION_EXPIRED } from '../api.ts';
 import { LangController, centerName, currentLang, setLang, t } from '../i18n/index.ts';
@@ -10,6 +13,19 @@ import { shared } from './shared-styles.ts';
 import { showError } from './sh-toast.ts';
 
 const WINDOW_KEY = 'shubbak.window';
+const TAB_PARAM = 'tab';
+
+/** The tab named in the address bar, if any. */
+function tabInUrl(): string | null {
+  return new URLSearchParams(location.search).get(TAB_PARAM);
+}
+
+/** The current address with ?tab= set (other parameters kept). */
+function urlWithTab(tab: string): string {
+  const q = new URLSearchParams(location.search);
+  q.set(TAB_PARAM, tab);
+  return `${location.pathname}?${q}${location.hash}`;
+}
 
 export class ShApp extends LitElement {
   static override properties = { me: { state: true }, ready: { state: true }, tab: { state: true }, notice: { state: true }, window: { state: true } };
@@ -28,7 +44,8 @@ export class ShApp extends LitElement {
     nav { display: flex; gap: 0.25rem; padding: 0.5rem 1.2rem 0; border-block-end: 1px solid #d5dde3; background: #fff; }
     nav button { border: none; border-block-end: 3px solid transparent; border-radius: 0; background: none; }
     nav button[aria-selected='true'] { border-block-end-color: #0b6e4f; font-weight: 700; }
-    main { padding: 1.2rem; max-width: 72rem; margin: 0 auto; }
+    /* Wide enough for a worklist beside a file on a 1366-pixel office screen. */
+    main { padding: 1.2rem; max-width: 84rem; margin: 0 auto; }
     .login { max-width: 24rem; margin: 4rem auto; }
     .login form { display: grid; gap: 0.8rem; }
     .notice { background: #fff1c9; padding: 0.6rem 1rem; border-radius: 8px; margin-block-end: 1rem; }
@@ -52,9 +69,25 @@ export class ShApp extends LitElement {
     this.notice = t('sessionExpired');
   };
 
+  /** Back / Forward: show the tab the history entry names (the role's first when none). */
+  private readonly onPopState = () => {
+    if (!this.me) return;
+    const panels = PANELS[this.me.role];
+    const wanted = tabInUrl();
+    this.tab = panels.find((p) => p.id === wanted)?.id ?? panels[0]?.id ?? '';
+  };
+
+  /** Open a tab: a new history entry, so Back returns here. */
+  private openTab(id: string): void {
+    if (id === this.tab) return;
+    this.tab = id;
+    history.pushState({ tab: id }, '', urlWithTab(id));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener(SESSION_EXPIRED, this.onExpired);
+    window.addEventListener('popstate', this.onPopState);
     void whoAmI().then((me) => {
       this.signedIn(me);
       this.ready = true;
@@ -63,6 +96,7 @@ export class ShApp extends LitElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener(SESSION_EXPIRED, this.onExpired);
+    window.removeEventListener('popstate', this.onPopState);
     super.disconnectedCallback();
   }
 
@@ -70,7 +104,11 @@ export class ShApp extends LitElement {
     this.me = me;
     if (!me) return;
     this.notice = null;
-    this.tab = PANELS[me.role][0]?.id ?? '';
+    // The tab in the address (a reload, a link) when this role has it, else the role's first;
+    // the entry is replaced, not added, so Back from the first tab leaves as it came.
+    const panels = PANELS[me.role];
+    this.tab = panels.find((p) => p.id === tabInUrl())?.id ?? panels[0]?.id ?? '';
+    if (this.tab) history.replaceState({ tab: this.tab }, '', urlWithTab(this.tab));
     if (me.window) this.window = me.window;
   }
 
@@ -153,7 +191,7 @@ export class ShApp extends LitElement {
         <span class="who"><span data-testid="user-name">${me.name}</span>${this.langButton()}<button @click=${this.signOut}>${t('logout')}</button></span>
       </header>
       ${panels.length > 1 ? html`<nav role="tablist">${panels.map((p) => html`
-        <button role="tab" aria-selected=${p === panel} @click=${() => (this.tab = p.id)}>${en ? p.en : p.ar}</button>`)}</nav>` : null}
+        <button role="tab" aria-selected=${p === panel} data-tab=${p.id} @click=${() => this.openTab(p.id)}>${en ? p.en : p.ar}</button>`)}</nav>` : null}
       <main>${panel ? panel.render(me, this.window) : html`<p class="muted">${t('noPanel')}</p>`}</main>`;
   }
 }

@@ -3,6 +3,7 @@
 import { LitElement, css, html } from 'lit';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import QRCode from 'qrcode';
+import { displayInquiry } from '../../../domain/inquiry-number.ts';
 
 export class ShQr extends LitElement {
   static override properties = { text: { type: String }, svg: { state: true } };
@@ -30,5 +31,6 @@ customElements.define('sh-qr', ShQr);
 
 /** The public status page for an inquiry number, as a receipt's QR code encodes it. */
 export function statusUrl(inquiry: string): string {
-  return `${location.origin}/status?inquiry=${encodeURIComponent(inquiry)}`;
+  // The printed form (F-2026-000123-45), the one the citizen sees on every paper.
+  return `${location.origin}/status?inquiry=${encodeURIComponent(displayInquiry(inquiry))}`;
 }

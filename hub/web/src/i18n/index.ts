@@ -4,6 +4,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ar, type Dict } from './ar.ts';
 import { en } from './en.ts';
 import { formatPiasters } from '../../../domain/money.ts';
+import { aheadIn, countIn, type NounName } from '@shubbak/protocol/arabic-plural';
 
 export type Lang = 'ar' | 'en';
 const DICTS: Record<Lang, Dict> = { ar, en };
@@ -50,6 +51,11 @@ export function fmtDate(ms: number | string): string {
   return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-EG-u-nu-latn' : 'en-GB', { timeZone: timezone, dateStyle: 'medium' }).format(new Date(ms));
 }
 
+/** A text with ISO days in it ("موعد البت المتوقع: 2026-12-15") with each day in the page's date format. */
+export function datesIn(text: string): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (d) => fmtDate(d));
+}
+
 const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
 /** Western digits → Arabic-Indic (the TV's option), leaving letters alone. */
 export function arabicDigits(s: string): string {
@@ -59,6 +65,16 @@ export function arabicDigits(s: string): string {
 /** Integer piasters → pounds text in the current language (the treasury's own formatting). */
 export function fmtMoney(piasters: number): string {
   return formatPiasters(piasters, lang);
+}
+
+/** A count with its noun in agreement in the current language (protocol/arabic-plural.ts): "دقيقتان", "5 أيام". */
+export function count(n: number, noun: NounName, digits?: (s: string) => string): string {
+  return countIn(lang, n, noun, digits);
+}
+
+/** People ahead of a ticket: "لا أحد أمامك", "أمامك شخصان", never "أمامك 0". */
+export function ahead(n: number): string {
+  return aheadIn(lang, n);
 }
 
 /** Re-renders its host when the language changes. */

@@ -3,7 +3,7 @@
 // each line's waiting count and estimated wait. ?digits=arabic shows Arabic-Indic digits.
 import { LitElement, css, html } from 'lit';
 import { LiveQueueController } from '../controllers/live-queue.ts';
-import { arabicDigits, centerName, fmtTime, t } from '../i18n/index.ts';
+import { arabicDigits, centerName, count, fmtTime, t } from '../i18n/index.ts';
 import { Announcer } from './announcer.ts';
 import type { HallAnnounce } from '@shubbak/protocol';
 
@@ -60,6 +60,7 @@ export class ShTv extends LitElement {
     super.disconnectedCallback();
   }
 
+  private readonly digits = (s: string): string => this.d(s);
   private d(s: string | number): string {
     return this.useArabicDigits ? arabicDigits(String(s)) : String(s);
   }
@@ -96,7 +97,7 @@ export class ShTv extends LitElement {
           <table>
             <thead><tr><th>${t('line')}</th><th>${t('waiting')}</th><th>${t('estWait')}</th></tr></thead>
             <tbody>${[...this.live.lines.values()].filter((l) => l.open).map((l) => html`
-              <tr data-line=${l.line}><td>${l.name}</td><td><b>${this.d(l.waiting)}</b></td><td><b>${this.d(t('minutes', { n: l.estimatedWaitMin }))}</b></td></tr>`)}
+              <tr data-line=${l.line}><td>${l.name}</td><td><b>${this.d(l.waiting)}</b></td><td><b>${count(l.estimatedWaitMin, 'minute', this.digits)}</b></td></tr>`)}
             </tbody>
           </table>
         </section>

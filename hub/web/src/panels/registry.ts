@@ -16,6 +16,7 @@ import './sh-cashier.ts';
 import './sh-revenue-order.ts';
 import './sh-void-approvals.ts';
 import './sh-admin-services.ts';
+import './sh-admin-center.ts';
 import '../components/sh-window-console.ts';
 import '../pages/sh-status.ts';
 
@@ -73,6 +74,7 @@ const reports: Panel = {
 };
 const users: Panel = { id: 'users', ar: 'المستخدمون', en: 'Users', render: () => html`<sh-users></sh-users>` };
 const services: Panel = { id: 'services', ar: 'الخدمات والرسوم', en: 'Services and fees', render: () => html`<sh-admin-services></sh-admin-services>` };
+const center: Panel = { id: 'center', ar: 'إعداد المركز', en: 'Center setup', render: () => html`<sh-admin-center></sh-admin-center>` };
 const devices: Panel = { id: 'devices', ar: 'الأجهزة', en: 'Devices', render: () => html`<sh-admin-devices></sh-admin-devices>` };
 
 export const PANELS: Record<Role, Panel[]> = {
@@ -86,7 +88,7 @@ export const PANELS: Record<Role, Panel[]> = {
   citizen_service: [windowConsole, complaints, meetings, issue],
   supervisor: [supervision, complaints, floor, reports],
   information: [floor, fileLookup, reports],
-  admin: [users, services, devices, floor],
+  admin: [users, services, center, devices, floor],
 };
 
 /** Roles that sit at a window and call tickets. */

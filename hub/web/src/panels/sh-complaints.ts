@@ -5,13 +5,14 @@ import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LiveStaffController } from '../controllers/live-staff.ts';
 import { LangController, centerName, currentLang, fmtDate, fmtTime } from '../i18n/index.ts';
+import { actorName, loadDirectory } from '../i18n/history-words.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
 import type { Department } from './catalog-types.ts';
 import type { Role } from '../session.ts';
 
 type Complaint = {
-  id: number; inquiry: string; citizenName: string | null; departmentId: number; subject: string; body: string; status: string;
+  id: number; inquiry: string; inquiryDisplay: string; citizenName: string | null; departmentId: number; subject: string; body: string; status: string;
   dueDay: string; overdue: boolean; response: string | null; publicNote: string | null; registeredAt: number; version: number;
 };
 type Detail = Complaint & { events: { id: number; at: number; actor: string; event: string; toStatus: string; note: string | null }[] };
@@ -98,6 +99,7 @@ export class ShComplaints extends LitElement {
 
   private async show(id: number): Promise<void> {
     try {
+      await loadDirectory();
       this.open = await api<Detail>('GET', `/api/complaints/${id}`);
     } catch (err) {
       showError(err);
@@ -114,7 +116,7 @@ export class ShComplaints extends LitElement {
     const can = (roles: Role[]) => roles.includes(this.role);
     return html`
       <section class="card no-print" data-testid="complaint-detail">
-        <h3><span class="ltr">${c.inquiry}</span> — ${c.subject} <span class="pill">${s[c.status as Key] ?? c.status}</span></h3>
+        <h3><span class="ltr">${c.inquiryDisplay}</span> — ${c.subject} <span class="pill">${s[c.status as Key] ?? c.status}</span></h3>
         <p>${c.body}</p>
         <p class="muted">${s.dept}: ${this.dept(c.departmentId)} · ${s.due}: ${fmtDate(c.dueDay)}</p>
         ${c.response ? html`<p><b>${s.answer}:</b> ${c.response}</p>` : null}
@@ -133,7 +135,7 @@ export class ShComplaints extends LitElement {
             <button class="primary">${s.answerSave}</button>
           </form>` : null}
         <h3>${s.history}</h3>
-        <ol>${c.events.map((e) => html`<li>${fmtDate(e.at)} ${fmtTime(e.at)} — ${s[e.toStatus as Key] ?? e.toStatus}${e.note ? ` — ${e.note}` : ''} <span class="muted ltr">${e.actor}</span></li>`)}</ol>
+        <ol>${c.events.map((e) => html`<li>${fmtDate(e.at)} ${fmtTime(e.at)} — ${s[e.toStatus as Key] ?? e.toStatus}${e.note ? ` — ${e.note}` : ''} <span class="muted">${actorName(e.actor)}</span></li>`)}</ol>
       </section>`;
   }
 
@@ -158,7 +160,7 @@ export class ShComplaints extends LitElement {
         <section class="card sheet-80mm" data-testid="complaint-slip">
           <h3>${s.slip}</h3>
           <p>${centerName}</p>
-          <p>${s.inquiry}: <b class="ltr" data-testid="complaint-inquiry">${this.slip.inquiry}</b></p>
+          <p>${s.inquiry}: <b class="ltr" data-testid="complaint-inquiry">${this.slip.inquiryDisplay}</b></p>
           <p>${this.slip.subject}</p>
           <p>${s.due}: ${fmtDate(this.slip.dueDay)}</p>
           <p class="muted">${s.keep}</p>
@@ -170,8 +172,8 @@ export class ShComplaints extends LitElement {
         <table>
           <thead><tr><th>${s.inquiry}</th><th>${s.subject}</th><th>${s.dept}</th><th>${s.status}</th><th>${s.due}</th></tr></thead>
           <tbody>${this.list.map((c) => html`
-            <tr data-inquiry=${c.inquiry} @click=${() => this.show(c.id)} style="cursor: pointer">
-              <td class="ltr"><a href="#" @click=${(e: Event) => e.preventDefault()}>${c.inquiry}</a></td><td>${c.subject}</td><td>${this.dept(c.departmentId)}</td>
+            <tr data-inquiry=${c.inquiryDisplay} @click=${() => this.show(c.id)} style="cursor: pointer">
+              <td class="ltr"><a href="#" @click=${(e: Event) => e.preventDefault()}>${c.inquiryDisplay}</a></td><td>${c.subject}</td><td>${this.dept(c.departmentId)}</td>
               <td>${s[c.status as Key] ?? c.status}</td>
               <td>${fmtDate(c.dueDay)} ${c.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td>
             </tr>`)}

@@ -3,6 +3,9 @@
 // ticket at the clerk's window, and the actions the hub says this role may take now
 // (FileDetail.actions), each with the form it needs. Role extras: the revenue clerk's
 // payment order, the reception's delivery ticket, the manager's approval sheet.
+// Laid out for a 1366×768 office screen: the worklist keeps each cell on one line (the
+// stage as a short pill, dates and numbers unbroken), and the stage's main action comes
+// first — the return and refuse forms after it, set apart, so the usual click is the first.
 import { LitElement, css, html } from 'lit';
 import { api } from '../api.ts';
 import { LiveStaffController } from '../controllers/live-staff.ts';
@@ -12,6 +15,8 @@ import { shared } from '../components/shared-styles.ts';
 import { showError, showInvalid, showOk } from '../components/sh-toast.ts';
 import '../components/sh-file-card.ts';
 import './sh-payment-order.ts';
+import '../components/sh-citizen-slips.ts';
+import type { DeliveryTicket } from '../components/sh-citizen-slips.ts';
 import type { Role } from '../session.ts';
 import type { Service } from './catalog-types.ts';
 import { STATUS_WORDS, type CaseFile, type FileAction, type FileDetail, type FileStatus, type PaymentOrder } from './file-types.ts';
@@ -25,7 +30,7 @@ const L = {
     toName: 'اسم المستلم', toNid: 'الرقم القومي للمستلم', idDoc: 'مستند الهوية', fixed: 'ثابت', amount: 'المبلغ (جنيه)', printSheet: 'طباعة نموذج الاعتماد',
     order: 'إصدار إذن دفع', deliveryTicket: 'تذكرة تسليم', done: 'تم', inquiry: 'رقم الاستعلام', service: 'الخدمة', citizen: 'المواطن', stage: 'المرحلة', due: 'الاستحقاق', overdue: 'متأخر',
     attach: 'مستند مرفق (PDF أو صورة)', attachLabel: 'وصف المستند', upload: 'إرفاق',
-    ticketIssued: 'تذكرة التسليم {t} — توجّه لصالة الانتظار', defaultStamp: 'خاتم المركز التكنولوجي', defaultId: 'بطاقة رقم قومي',
+    otherwise: 'إذا تعذّر ذلك: إعادة أو رفض', printSlip: 'طباعة إيصال التسجيل للمواطن', print: 'طباعة', ticketIssued: 'تذكرة التسليم {t} — توجّه لصالة الانتظار', defaultStamp: 'خاتم المركز التكنولوجي', defaultId: 'بطاقة رقم قومي',
   },
   en: {
     worklist: 'Worklist', search: 'Find by inquiry number', find: 'Find', atWindow: 'File of the current ticket', none: 'No files', open: 'Open',
@@ -35,7 +40,7 @@ const L = {
     toName: 'Received by', toNid: 'Their national ID', idDoc: 'ID document', fixed: 'fixed', amount: 'Amount (EGP)', printSheet: 'Print approval sheet',
     order: 'Issue payment order', deliveryTicket: 'Delivery ticket', done: 'Done', inquiry: 'Inquiry number', service: 'Service', citizen: 'Citizen', stage: 'Stage', due: 'Due', overdue: 'overdue',
     attach: 'Document (PDF or image)', attachLabel: 'Description', upload: 'Attach',
-    ticketIssued: 'Delivery ticket {t} — please wait in the hall', defaultStamp: 'Center stamp', defaultId: 'National ID card',
+    otherwise: 'If not: return or refuse', printSlip: 'Print the registration slip', print: 'Print', ticketIssued: 'Delivery ticket {t} — please wait in the hall', defaultStamp: 'Center stamp', defaultId: 'National ID card',
   },
 };
 type Strings = typeof L.ar;
@@ -47,6 +52,21 @@ export function poundsToPiasters(text: string): number | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
+/** The way out of a stage when its main action cannot be taken: shown after the main action, set apart. */
+const SIDE_ACTIONS: FileAction[] = ['return', 'refuse'];
+/** Stages at which the intake window hands the citizen a registration slip. */
+const SLIP_STAGES: FileStatus[] = ['registered', 'technical_review', 'returned'];
+
+/** A stage's name short enough for one line of the worklist (the full name is the pill's title). */
+function stageShort(status: FileStatus, en: boolean): string {
+  const short: Partial<Record<FileStatus, [string, string]>> = {
+    technical_review: ['مراجعة فنية', 'Review'], awaiting_payment: ['انتظار السداد', 'Awaiting payment'], paid: ['مسدد', 'Paid'], reviewed: ['روجع', 'Reviewed'],
+    approved: ['معتمد', 'Approved'], with_department: ['لدى الإدارة', 'With department'], decided: ['صدر القرار', 'Decided'], ready: ['جاهز', 'Ready'], returned: ['مُعاد', 'Returned'],
+  };
+  const w = short[status];
+  return w ? w[en ? 1 : 0] : STATUS_WORDS[status][en ? 'en' : 'ar'];
+}
+
 const PATH: Partial<Record<FileAction, string>> = {
   forward: 'forward', resubmit: 'resubmit', return: 'return', refuse: 'refuse', review: 'review', approve: 'approve',
   dispatch: 'dispatch', decide: 'decide', mark_ready: 'ready', deliver: 'deliver',
@@ -55,7 +75,7 @@ const PATH: Partial<Record<FileAction, string>> = {
 export class ShFileDesk extends LitElement {
   static override properties = {
     role: { type: String }, userName: { type: String }, statuses: { attribute: false }, window: { type: Number },
-    list: { state: true }, file: { state: true }, service: { state: true }, order: { state: true }, printing: { state: true },
+    list: { state: true }, file: { state: true }, service: { state: true }, order: { state: true }, printing: { state: true }, delivery: { state: true },
   };
   declare role: Role;
   declare userName: string;
@@ -67,15 +87,23 @@ export class ShFileDesk extends LitElement {
   declare file: FileDetail | null;
   declare service: Service | null;
   declare order: PaymentOrder | null;
-  declare printing: 'sheet' | 'order' | null;
+  declare printing: 'sheet' | 'order' | 'slip' | 'delivery' | null;
+  /** The delivery ticket reception just issued, shown to print for the citizen. */
+  declare delivery: DeliveryTicket | null;
   private readonly live = new LiveQueueController(this);
   private lastTicket: string | null | undefined = undefined;
 
   static override styles = [shared, css`
-    .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1rem; align-items: start; }
-    @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
+    .layout { display: grid; grid-template-columns: minmax(34rem, 1fr) minmax(0, 1fr); gap: 1rem; align-items: start; }
+    @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } }
     tr.sel td { background: #fff8e1; }
-    td.ltr { white-space: nowrap; }
+    table[data-testid='worklist'] th, table[data-testid='worklist'] td { padding-inline: 0.4rem; }
+    td.ltr, td.nowrap, th { white-space: nowrap; }
+    td.svc { min-width: 9rem; }
+    td.svc .muted { font-size: 0.85rem; }
+    td .stage { font-size: 0.8rem; white-space: nowrap; }
+    .side { margin-block-start: 0.8rem; border-block-start: 2px dashed #e3c6c2; }
+    .side h4 { margin: 0.6rem 0 0; color: #8e2a1f; font-size: 0.95rem; }
     form.action { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; padding: 0.5rem 0; border-block-start: 1px solid #e3e8ec; }
     @media print { .layout { display: block; } }
   `];
@@ -91,6 +119,7 @@ export class ShFileDesk extends LitElement {
     this.service = null;
     this.order = null;
     this.printing = null;
+    this.delivery = null;
     new LangController(this);
     new LiveStaffController(this, ['files', 'payments'], () => void this.refresh());
   }
@@ -141,6 +170,7 @@ export class ShFileDesk extends LitElement {
     if (f.id !== this.file?.id) {
       this.order = null;
       this.printing = null;
+      this.delivery = null;
     }
     this.file = f;
     if (f.actions.includes('review') && this.service?.id !== f.serviceId) this.service = await api<Service>('GET', `/api/services/${f.serviceId}`);
@@ -181,8 +211,11 @@ export class ShFileDesk extends LitElement {
   private async deliveryTicket(): Promise<void> {
     if (!this.file) return;
     try {
-      const r = await api<{ ticket: { label: string } }>('POST', `/api/files/${this.file.id}/delivery-ticket`);
+      const r = await api<{ ticket: { label: string; line: string } }>('POST', `/api/files/${this.file.id}/delivery-ticket`);
       showOk(this.s.ticketIssued.replace('{t}', r.ticket.label));
+      // The ticket on paper for the citizen (80 mm), not only a message on the clerk's screen.
+      this.delivery = { label: r.ticket.label, line: r.ticket.line, inquiry: this.file.inquiryDisplay, at: Date.now() };
+      this.printNow('delivery');
     } catch (err) {
       showError(err);
     }
@@ -202,7 +235,7 @@ export class ShFileDesk extends LitElement {
     }
   }
 
-  private printNow(what: 'sheet' | 'order'): void {
+  private printNow(what: 'sheet' | 'order' | 'slip' | 'delivery'): void {
     this.printing = what;
     void this.updateComplete.then(() => window.print());
   }
@@ -280,27 +313,21 @@ export class ShFileDesk extends LitElement {
             <section class="card">
               <h2>${s.worklist} <span class="pill">${this.list.length}</span></h2>
               ${this.list.length ? html`<table data-testid="worklist">
-                <thead><tr><th>${s.inquiry}</th><th>${s.service}</th><th>${s.stage}</th><th>${s.due}</th></tr></thead>
+                <thead><tr><th>${s.inquiry}</th><th>${s.service}</th>${this.statuses.length > 1 ? html`<th>${s.stage}</th>` : null}<th>${s.due}</th></tr></thead>
                 <tbody>${this.list.map((x) => html`
                   <tr class=${x.id === f?.id ? 'sel' : ''} data-inquiry=${x.inquiry} @click=${() => this.open(x.id)} style="cursor: pointer">
-                    <td class="ltr">${x.inquiryDisplay}</td><td>${x.serviceNameAr}<div class="muted">${x.citizenName}</div></td>
-                    <td>${en ? STATUS_WORDS[x.status].en : x.statusAr}</td>
-                    <td>${x.dueDay ? fmtDate(x.dueDay) : '—'} ${x.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td>
+                    <td class="ltr">${x.inquiryDisplay}</td><td class="svc">${x.serviceNameAr}<div class="muted">${x.citizenName}</div></td>
+                    ${this.statuses.length > 1 ? html`<td class="nowrap"><span class="pill stage" title=${en ? STATUS_WORDS[x.status].en : x.statusAr}>${stageShort(x.status, en)}</span></td>` : null}
+                    <td class="nowrap">${x.dueDay ? fmtDate(x.dueDay) : '—'} ${x.overdue ? html`<span class="pill bad">${s.overdue}</span>` : null}</td>
                   </tr>`)}</tbody></table>` : html`<p class="muted">${s.none}</p>`}
             </section>` : null}
         </div>
         <div>
           ${f ? html`
-            <section class=${printing === 'order' ? 'card no-print' : 'card'}>
+            <section class=${printing === 'order' || printing === 'slip' || printing === 'delivery' ? 'card no-print' : 'card'}>
               <sh-file-card .file=${f} ?sheet=${printing === 'sheet'}></sh-file-card>
               <div class="no-print">
-                ${['intake', 'representative', 'manager'].includes(this.role) && f.status !== 'delivered' ? html`
-                  <form class="action" @submit=${this.upload}>
-                    <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
-                    <label>${s.attachLabel}<input name="label" maxlength="200"></label>
-                    <button>${s.upload}</button>
-                  </form>` : null}
-                ${f.actions.map((a) => this.renderAction(a))}
+                ${f.actions.filter((a) => !SIDE_ACTIONS.includes(a)).map((a) => this.renderAction(a))}
                 ${this.role === 'manager' && (f.actions.includes('approve') || f.status === 'approved')
                   ? html`<p>${printing ? html`<button @click=${() => (this.printing = null)}>✕</button>` : null}
                       <button @click=${() => this.printNow('sheet')}>${s.printSheet}</button></p>` : null}
@@ -308,9 +335,26 @@ export class ShFileDesk extends LitElement {
                   ? html`<p><button class="primary" @click=${this.issueOrder}>${s.order}</button></p>` : null}
                 ${(this.role === 'reception' || this.role === 'delivery') && f.status === 'ready'
                   ? html`<p><button @click=${this.deliveryTicket}>${s.deliveryTicket}</button></p>` : null}
+                ${(this.role === 'intake' || this.role === 'manager') && SLIP_STAGES.includes(f.status)
+                  ? html`<p><button @click=${() => (this.printing = 'slip')}>${s.printSlip}</button></p>` : null}
+                ${['intake', 'representative', 'manager'].includes(this.role) && f.status !== 'delivered' ? html`
+                  <form class="action" @submit=${this.upload}>
+                    <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
+                    <label>${s.attachLabel}<input name="label" maxlength="200"></label>
+                    <button>${s.upload}</button>
+                  </form>` : null}
+                ${f.actions.some((a) => SIDE_ACTIONS.includes(a)) ? html`<div class="side" data-testid="side-actions">
+                  <h4>${s.otherwise}</h4>
+                  ${f.actions.filter((a) => SIDE_ACTIONS.includes(a)).map((a) => this.renderAction(a))}</div>` : null}
               </div>
             </section>
-            ${this.order ? html`<section class=${printing === 'sheet' ? 'card no-print' : 'card'}>
+            ${printing === 'slip' ? html`<section class="card">
+              <p class="no-print"><button @click=${() => (this.printing = null)}>✕</button> <button @click=${() => window.print()}>${s.print}</button></p>
+              <sh-registration-slip .file=${f}></sh-registration-slip></section>` : null}
+            ${this.delivery ? html`<section class=${printing && printing !== 'delivery' ? 'card no-print' : 'card'}>
+              <p class="no-print"><button @click=${() => window.print()}>${s.print}</button></p>
+              <sh-delivery-ticket .ticket=${this.delivery}></sh-delivery-ticket></section>` : null}
+            ${this.order ? html`<section class=${printing && printing !== 'order' ? 'card no-print' : 'card'}>
               <sh-payment-order .order=${this.order} @print=${() => this.printNow('order')}></sh-payment-order></section>` : null}` : null}
         </div>
       </div>`;

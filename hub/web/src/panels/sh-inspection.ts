@@ -1,8 +1,11 @@
 // The manager's surprise inspection (التفتيش المفاجئ): open any file or complaint by its
 // number and read its record and full history; the hub records the inspection itself.
+// Everything reads as words (i18n/history-words.ts): who by name and role, the action in
+// Arabic, Cairo dates and times, and each change as a labelled field, before → after.
 import { LitElement, css, html } from 'lit';
 import { api } from '../api.ts';
 import { LangController, currentLang, fmtDate, fmtTime } from '../i18n/index.ts';
+import { actionWords, actorName, changedFields, loadDirectory, recordFields } from '../i18n/history-words.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
 import '../components/sh-file-card.ts';
@@ -18,29 +21,18 @@ const L = {
   en: { title: 'Surprise inspection', kind: 'Kind', file: 'File', complaint: 'Complaint', number: 'Inquiry number or id', note: 'Note', open: 'Open', record: 'Record', history: 'Full history', when: 'When', who: 'By', what: 'Action', change: 'Change', recorded: 'This inspection was recorded as number {n}' },
 };
 
-function brief(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 160 ? `${s.slice(0, 160)}…` : s;
-}
-
-/** What an audit event changed: the fields whose value differs, else a short view of the new state. */
-function changes(before: unknown, after: unknown): string {
-  if (before && after && typeof before === 'object' && typeof after === 'object') {
-    const b = before as Record<string, unknown>;
-    const a = after as Record<string, unknown>;
-    const diff = Object.keys(a)
-      .filter((k) => k !== 'updatedAt' && k !== 'version' && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-      .map((k) => `${k}: ${brief(b[k]) || '—'} → ${brief(a[k])}`);
-    if (diff.length) return brief(diff.join(' · '));
-  }
-  return brief(after);
-}
-
 export class ShInspection extends LitElement {
   static override properties = { result: { state: true } };
   declare result: Inspection | null;
-  static override styles = [shared, css`td { overflow-wrap: anywhere; } td.change { max-width: 40ch; font-size: 0.85rem; }`];
+  static override styles = [shared, css`
+    td { overflow-wrap: anywhere; }
+    td.change { font-size: 0.9rem; }
+    td.change dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.6rem; margin: 0; }
+    td.change dt { font-weight: 700; }
+    td.change dd { margin: 0; }
+    td.change .before { text-decoration: line-through; color: #7a8790; }
+    td.when { white-space: nowrap; }
+  `];
 
   constructor() {
     super();
@@ -53,6 +45,7 @@ export class ShInspection extends LitElement {
     const f = new FormData(e.target as HTMLFormElement);
     const raw = String(f.get('id')).trim();
     try {
+      await loadDirectory();
       this.result = await api<Inspection>('POST', '/api/inspections', {
         entity: String(f.get('entity')), entityId: /^\d+$/.test(raw) ? Number(raw) : raw, note: String(f.get('note') ?? '') || undefined,
       });
@@ -80,11 +73,14 @@ export class ShInspection extends LitElement {
           <h3>${s.record}</h3>
           ${r.entity === 'file' && 'stages' in r.record
             ? html`<sh-file-card .file=${r.record as unknown as FileDetail}></sh-file-card>`
-            : html`<table><tbody>${Object.entries(r.record).map(([k, v]) => html`<tr><th class="ltr">${k}</th><td>${brief(v)}</td></tr>`)}</tbody></table>`}
+            : html`<table data-testid="inspection-record"><tbody>${recordFields(r.record, r.entity).map((x) => html`<tr><th>${x.label}</th><td>${x.value}</td></tr>`)}</tbody></table>`}
           <h3>${s.history}</h3>
-          <table>
+          <table data-testid="inspection-history">
             <thead><tr><th>${s.when}</th><th>${s.who}</th><th>${s.what}</th><th>${s.change}</th></tr></thead>
-            <tbody>${r.history.map((h) => html`<tr><td>${fmtDate(h.at)} ${fmtTime(h.at)}</td><td class="ltr">${h.actor}</td><td class="ltr">${h.action}</td><td class="muted change">${changes(h.before, h.after)}</td></tr>`)}</tbody>
+            <tbody>${r.history.map((h) => html`<tr>
+              <td class="when">${fmtDate(h.at)} ${fmtTime(h.at)}</td><td>${actorName(h.actor)}</td><td>${actionWords(h.action)}</td>
+              <td class="change"><dl>${changedFields(h.before, h.after, r.entity).map((c) => html`<dt>${c.label}</dt>
+                <dd>${c.before !== null ? html`<span class="before">${c.before}</span> ← ` : null}${c.after}</dd>`)}</dl></td></tr>`)}</tbody>
           </table>
         </section>` : null}`;
   }

@@ -80,7 +80,7 @@ export class ShIntakeRegister extends LitElement {
     const en = currentLang() === 'en';
     const svc = this.services.find((x) => x.id === this.serviceId);
     return html`
-      <section class="card">
+      <section class="card no-print">
         <h2>${s.title}</h2>
         <form @submit=${this.register}>
           <div class="row">

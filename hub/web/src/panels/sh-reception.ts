@@ -4,7 +4,7 @@ import { LitElement, css, html } from 'lit';
 import type { IssuedTicket } from '@shubbak/protocol';
 import { api } from '../api.ts';
 import { LiveQueueController } from '../controllers/live-queue.ts';
-import { LangController, centerName, currentLang, fmtTime, t } from '../i18n/index.ts';
+import { LangController, ahead, centerName, count, currentLang, fmtTime, t } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
 
@@ -58,7 +58,7 @@ export class ShReception extends LitElement {
           ${[...this.live.lines.values()].map((l) => html`
             <button class="line-btn ${l.open ? 'primary' : ''}" data-line=${l.line} ?disabled=${this.busy || !l.open} @click=${() => this.issue(l.line)}>
               <span>${l.line} · ${en ? l.nameEn ?? l.name : l.name}</span>
-              <span>${l.open ? html`${t('waiting')} <b>${l.waiting}</b> · ${t('minutes', { n: l.estimatedWaitMin })}` : t('lineClosed')}</span>
+              <span>${l.open ? html`${t('waiting')} <b>${l.waiting}</b> · ${count(l.estimatedWaitMin, 'minute')}` : t('lineClosed')}</span>
             </button>`)}
         </div>
       </section>
@@ -68,7 +68,7 @@ export class ShReception extends LitElement {
             <div>${centerName}</div>
             <div>${i.lineName}</div>
             <div class="num">${i.number}</div>
-            <div>${t('ahead', { n: i.ahead })} · ${t('estWait')} ${t('minutes', { n: i.estimatedWaitMin })}</div>
+            <div>${ahead(i.ahead)} · ${t('estWait')} ${count(i.estimatedWaitMin, 'minute')}</div>
             <div class="muted">${fmtTime(i.issuedAt)}</div>
             <div class="muted">${t('keepTicket')}</div>
           </div>

@@ -14,7 +14,7 @@ import type { ExecutionReport, MoneyReport } from '../../../services/reports.ts'
 import type { Alert } from '../../../services/alerts.ts';
 import type { BackupRecord } from '../../../services/backup.ts';
 import { displayInquiry } from '../../../domain/inquiry-number.ts';
-import { num, r } from './i18n.ts';
+import { measure, num, r } from './i18n.ts';
 import './sh-chart.ts';
 import './sh-weekly-report.ts';
 
@@ -183,10 +183,10 @@ export class ShReports extends LitElement {
       <section class="card" data-testid="report-queue">
         <div class="kpis">
           <div class="kpi">${r('tickets')}<b>${q.totals.tickets}</b></div>
-          <div class="kpi">${r('medianWait')}<b>${num(q.totals.wait.medianMin)}</b>${r('min')}</div>
-          <div class="kpi">${r('p90Wait')}<b>${num(q.totals.wait.p90Min)}</b>${r('min')}</div>
-          <div class="kpi">${r('medianService')}<b>${num(q.totals.service.medianMin)}</b>${r('min')}</div>
-          <div class="kpi">${r('medianWalk')}<b>${num(q.totals.walk.medianMin)}</b>${r('min')}</div>
+          <div class="kpi">${r('medianWait')}<b>${measure(q.totals.wait.medianMin, 'minute')}</b></div>
+          <div class="kpi">${r('p90Wait')}<b>${measure(q.totals.wait.p90Min, 'minute')}</b></div>
+          <div class="kpi">${r('medianService')}<b>${measure(q.totals.service.medianMin, 'minute')}</b></div>
+          <div class="kpi">${r('medianWalk')}<b>${measure(q.totals.walk.medianMin, 'minute')}</b></div>
           <div class="kpi">${r('noShowRate')}<b>${num(q.totals.noShowRate, '%')}</b></div>
         </div>
         <div class="split">
@@ -195,13 +195,13 @@ export class ShReports extends LitElement {
               .series=${lines.map((l) => ({ label: `${l.line} · ${en ? l.nameEn : l.nameAr}`, data: hours.map((h) => q.hourly.find((x) => x.line === l.line && x.hour === h)?.perDay ?? 0) }))}></sh-chart></div>
           <div><h3>${r('daily')}</h3>
             <sh-chart kind="line" .labels=${q.daily.map((d) => d.day.slice(5))}
-              .series=${[{ label: r('tickets'), data: q.daily.map((d) => d.tickets) }, { label: `${r('medianWait')} (${r('min')})`, data: q.daily.map((d) => d.medianWaitMin) }]}></sh-chart></div>
+              .series=${[{ label: r('tickets'), data: q.daily.map((d) => d.tickets) }, { label: r('dailyWait'), data: q.daily.map((d) => d.medianWaitMin) }]}></sh-chart></div>
         </div>
         ${this.tableHead(r('byLine'), 'queue', 'lines')}
         <table data-table="lines">
           <thead><tr><th>${r('line')}</th><th class="num">${r('tickets')}</th><th class="num">${r('served')}</th>
-            <th class="num">${r('wait')} ${r('median')}</th><th class="num">${r('wait')} ${r('p90')}</th>
-            <th class="num">${r('service')} ${r('median')}</th><th class="num">${r('walk')} ${r('median')}</th><th class="num">${r('noShowRate')}</th></tr></thead>
+            <th class="num">${r('wait')}: ${r('median')} (${r('min')})</th><th class="num">${r('wait')}: ${r('p90')} (${r('min')})</th>
+            <th class="num">${r('service')}: ${r('median')} (${r('min')})</th><th class="num">${r('walk')}: ${r('median')} (${r('min')})</th><th class="num">${r('noShowRate')}</th></tr></thead>
           <tbody>${q.lines.map((l) => html`<tr data-line=${l.line}>
             <td>${l.line} · ${en ? l.nameEn : l.nameAr}</td><td class="num">${l.tickets}</td><td class="num">${l.served}</td>
             <td class="num">${num(l.wait.medianMin)}</td><td class="num">${num(l.wait.p90Min)}</td><td class="num">${num(l.service.medianMin)}</td>
@@ -244,7 +244,7 @@ export class ShReports extends LitElement {
                 { label: `${r('inTime')} %`, data: x.trend.map((w) => w.decidedInTimeRate) }]}></sh-chart></div>
         </div>
         ${this.tableHead(r('stageTimes'), 'execution', 'stages')}
-        <table data-table="stages"><thead><tr><th>${r('stage')}</th><th class="num">${r('stays')}</th><th class="num">${r('median')}</th><th class="num">${r('p90')}</th></tr></thead>
+        <table data-table="stages"><thead><tr><th>${r('stage')}</th><th class="num">${r('stays')}</th><th class="num">${r('median')} (${r('days')})</th><th class="num">${r('p90')} (${r('days')})</th></tr></thead>
           <tbody>${x.stages.map((s) => html`<tr data-stage=${s.stage}><td>${en ? s.stageEn : s.stageAr}</td><td class="num">${s.n}</td>
             <td class="num">${num(s.medianDays)}</td><td class="num">${num(s.p90Days)}</td></tr>`)}</tbody></table>
         ${this.tableHead(r('department'), 'execution', 'departments')}
@@ -292,7 +292,7 @@ export class ShReports extends LitElement {
         <div class="kpis">
           <div class="kpi">${r('registered')}<b>${c.totals.registered}</b></div>
           <div class="kpi">${r('answeredInTime')}<b>${num(c.totals.answeredInTimeRate, '%')}</b></div>
-          <div class="kpi">${r('medianAnswer')}<b>${num(c.totals.medianAnswerDays)}</b>${r('days')}</div>
+          <div class="kpi">${r('medianAnswer')}<b>${measure(c.totals.medianAnswerDays, 'day')}</b></div>
           <div class="kpi">${r('open')}<b>${c.totals.open}</b></div>
           <div class="kpi">${r('overdue')}<b>${c.totals.overdue}</b></div>
         </div>
