@@ -12,7 +12,10 @@ import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
 import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
-import { guardPacketSize } from './packet-limit.ts';
+import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
+
+/** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
+export const MAX_WS_MESSAGE_BYTES = 4 * MAX_MQTT_PACKET_BYTES;
 
 export type Logger = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void };
 
@@ -121,10 +124,18 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
       return (server.address() as net.AddressInfo).port;
     },
     attachWebSocket(server, path = '/mqtt') {
-      const ws = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
+      // maxPayload: ws reads a frame's announced length from its header and closes with 1009
+      // before buffering anything larger; its default (100 MiB) let connections that never
+      // sent CONNECT hold hundreds of MiB (issue 15, fault 4). The MQTT packet guard behind
+      // it still limits each packet; a message may carry a few packets, hence the margin.
+      const ws = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
       wss.push(ws);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+        if (new URL(req.url ?? '/', 'http://x').pathname !== path) {
+          // The hub has no other WebSocket endpoint: answer, do not leave the socket open.
+          if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
         ws.handleUpgrade(req, socket, head, (conn) => {
           const stream = createWebSocketStream(conn);
           stream.on('error', () => conn.terminate());
