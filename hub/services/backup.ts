@@ -4,7 +4,7 @@
 // beside it, and the oldest copies removed beyond the retention count.
 //
 // Restoring replaces the database file, so it is refused while a hub runs on it: the
-// hub holds a lock file (shubbak.db.lock with its pid) from start to close.
+// hub holds a kernel lock on shubbak.db.lock from start to close (see acquireHubLock).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,50 +39,68 @@ export function backupDirOf(config: Pick<HubConfig, 'dataDir' | 'backupDir'>): s
 }
 
 // --- The hub's lock on its database -------------------------------------------------
+//
+// A kernel lock that dies with its process (issue 15, fault 1). The lock file is a tiny
+// SQLite database of its own, opened in EXCLUSIVE locking mode with a write made: SQLite
+// then holds a POSIX fcntl write lock on it until the connection closes — and the kernel
+// drops that lock when the process dies in any way (kill -9, power cut, OOM). Nothing is
+// read from the file to decide anything, so a stale file, or a pid reused after a reboot
+// or in a container (where the hub is pid 1 again), can never keep the hub from starting.
+// SQLite rather than flock(1) or a native addon: it is already here, its locking is the
+// most tested code in the stack, and it also guards against a second hub in the same
+// process (tests), which raw fcntl would not. The same lock guards a restore.
+//
+// (POSIX drops a process's fcntl locks when it closes any descriptor of that file: only
+// this module's SQLite connection ever opens the lock file while it is held.)
 
 export function lockPath(dataDir: string): string {
   return dbPath(dataDir) + '.lock';
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export class HubRunning extends Error {}
 
-/** The pid of a live hub holding the database, or null (a stale lock from a crash is ignored). */
-export function hubHolding(dataDir: string): number | null {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(lockPath(dataDir), 'utf8').trim());
-  } catch {
-    return null;
-  }
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
-}
-
-/** Taken by startHub; refuses a second hub on the same database. Returns the release. */
+/**
+ * Take the lock on a data dir, or throw HubRunning when a live process holds it. Taken by
+ * startHub for its whole life and by a restore while it replaces the files. Returns the release.
+ */
 export function acquireHubLock(dataDir: string): () => void {
-  const file = lockPath(dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
-  const other = hubHolding(dataDir);
-  // Tests run several hubs in one process, each on its own data dir; the same pid on the
-  // same dir means a hub of this process did not close.
-  if (other !== null) throw new Error(`another hub (pid ${other}) is running on ${dbPath(dataDir)}`);
-  fs.writeFileSync(file, `${process.pid}\n`);
+  const file = lockPath(dataDir);
+  dropLegacyPidFile(file);
+  // timeout 0: a held lock is answered at once, not waited for.
+  const lock = new Database(file, { timeout: 0 });
+  try {
+    lock.pragma('journal_mode = MEMORY'); // no journal file beside the lock
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, since INTEGER NOT NULL)');
+    // The first write takes the exclusive lock; in EXCLUSIVE mode it is kept after commit.
+    lock.transaction(() => {
+      lock.exec('DELETE FROM holder');
+      lock.prepare('INSERT INTO holder (pid, since) VALUES (?, ?)').run(process.pid, Date.now());
+    })();
+  } catch (err) {
+    lock.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new HubRunning(`another hub is running on ${dbPath(dataDir)}`);
+    throw err;
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    try {
-      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
-    } catch {
-      /* already gone */
-    }
+    lock.close(); // the lock goes with the connection; the file stays (it means nothing by itself)
   };
+}
+
+/** A lock file from before this change held a pid as text; it is not a lock any more. */
+function dropLegacyPidFile(file: string): void {
+  let head: Buffer;
+  try {
+    head = fs.readFileSync(file).subarray(0, 16);
+  } catch {
+    return;
+  }
+  if (head.length && !head.toString('latin1').startsWith('SQLite format 3')) fs.rmSync(file, { force: true });
 }
 
 // --- Checking a copy ------------------------------------------------------------------
@@ -288,8 +306,22 @@ export function listBackupFiles(dir: string): { file: string; takenAt: string; b
  * shubbak.db.before-restore-<time> so a wrong restore can be undone.
  */
 export function restoreBackup(dataDir: string, backupFile: string, now = Date.now()): { check: BackupCheck; previous: string | null } {
-  const pid = hubHolding(dataDir);
-  if (pid !== null) throw new Error(`the hub (pid ${pid}) is running on ${dbPath(dataDir)}; stop it before restoring`);
+  // Held while the files are replaced, so no hub can start on a half-restored database.
+  let release: () => void;
+  try {
+    release = acquireHubLock(dataDir);
+  } catch (err) {
+    if (err instanceof HubRunning) throw new Error(`the hub is running on ${dbPath(dataDir)}; stop it before restoring`);
+    throw err;
+  }
+  try {
+    return replaceDatabase(dataDir, backupFile, now);
+  } finally {
+    release();
+  }
+}
+
+function replaceDatabase(dataDir: string, backupFile: string, now: number): { check: BackupCheck; previous: string | null } {
   const check = checkDatabaseFile(backupFile);
   if (check.integrity !== 'ok') throw new Error(`the backup failed integrity_check: ${check.integrity}`);
   if (check.audit && !check.audit.ok) throw new Error(`the backup's audit chain is broken after ${check.audit.count} events`);
