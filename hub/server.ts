@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHub } from './hub.ts';
+import { PermissionsError } from './db/permissions.ts';
+import { HubRunning } from './services/backup.ts';
 
 let config;
 try {
@@ -16,7 +18,17 @@ try {
   throw err;
 }
 
-const hub = await startHub(config, { logger: { level: config.logLevel } });
+let hub: Awaited<ReturnType<typeof startHub>>;
+try {
+  hub = await startHub(config, { logger: { level: config.logLevel } });
+} catch (err) {
+  // Refusals that an operator fixes (files readable by others; another hub on the data dir): a message, not a stack.
+  if (err instanceof PermissionsError || err instanceof HubRunning) {
+    console.error(`Shubbak: cannot start — ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 console.log(`\nShubbak hub is up — ${config.centerName}`);
 console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
 console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);

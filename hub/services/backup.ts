@@ -15,9 +15,13 @@ import { localDay, type Clock } from '../domain/time.ts';
 import { addDays } from '../domain/deadlines.ts';
 import { weeklyRegisterHtml } from './reports.ts';
 import { verifyAuditTable } from './audit.ts';
+import { createPrivateFile, DIR_MODE, FILE_MODE } from '../db/permissions.ts';
 
 export const DB_FILE = 'shubbak.db';
-const BACKUP_NAME = /^shubbak-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z?\.db$/;
+/** shubbak-<UTC date>T<hhmmss>Z[-<n>].db: a second backup in the same second gets -2, -3, … */
+const BACKUP_NAME = /^shubbak-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z?(?:-(\d{1,6}))?\.db$/;
+/** A .partial left by a backup that died (kill, power cut) is removed once this old. */
+const STALE_PARTIAL_MS = 3600_000;
 
 export type BackupCheck = {
   integrity: string;
@@ -64,9 +68,10 @@ export class HubRunning extends Error {}
  * startHub for its whole life and by a restore while it replaces the files. Returns the release.
  */
 export function acquireHubLock(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   const file = lockPath(dataDir);
   dropLegacyPidFile(file);
+  createPrivateFile(file);
   // timeout 0: a held lock is answered at once, not waited for.
   const lock = new Database(file, { timeout: 0 });
   try {
@@ -165,16 +170,15 @@ export class BackupService {
 
   private async take(trigger: string): Promise<BackupRecord> {
     const startedAt = this.clock();
-    fs.mkdirSync(this.dir, { recursive: true });
-    const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const name = `shubbak-${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}${stamp.slice(8)}.db`;
-    const file = path.join(this.dir, name);
-    const partial = file + '.partial';
+    fs.mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+    removeStalePartials(this.dir);
+    const { file, partial } = claimBackupName(this.dir, startedAt);
     const rec = { file, startedAt, finishedAt: startedAt, bytes: 0, integrity: 'not checked', rowCounts: '{}', trigger, registerFile: null as string | null, error: null as string | null };
     try {
       // Online backup: pages are copied in steps while the hub keeps serving; writes made
       // meanwhile restart the copy, so the result is one consistent snapshot.
       await this.db.backup(partial);
+      fs.chmodSync(partial, FILE_MODE);
       const check = checkDatabaseFile(partial);
       fs.renameSync(partial, file);
       rec.bytes = fs.statSync(file).size;
@@ -183,7 +187,7 @@ export class BackupService {
       if (check.integrity !== 'ok') rec.error = `integrity_check: ${check.integrity}`;
       else if (check.audit && !check.audit.ok) rec.error = `audit chain broken after ${check.audit.count} events`;
       rec.registerFile = this.writeRegister(file, startedAt);
-      fs.writeFileSync(file.replace(/\.db$/, '.json'), JSON.stringify({ ...rec, rowCounts: check.rowCounts, audit: check.audit }, null, 2) + '\n');
+      fs.writeFileSync(file.replace(/\.db$/, '.json'), JSON.stringify({ ...rec, rowCounts: check.rowCounts, audit: check.audit }, null, 2) + '\n', { mode: FILE_MODE });
       this.prune();
     } catch (err) {
       rec.error = (err as Error).message;
@@ -200,7 +204,7 @@ export class BackupService {
     const html = weeklyRegisterHtml(this.db, { from: addDays(today, -6), to: today, timeZone: this.config.timezone, centerName: this.config.centerName });
     if (html === null) return null;
     const file = backupFile.replace(/\.db$/, '-register.html');
-    fs.writeFileSync(file, html);
+    fs.writeFileSync(file, html, { mode: FILE_MODE });
     return file;
   }
 
@@ -282,7 +286,43 @@ function toRecord(r: BackupRowDb): BackupRecord {
   };
 }
 
-/** Backup files in a directory, newest first (by the time in their name). */
+/**
+ * A name no other backup has (issue 15, fault 11: two backups in the same second wrote one
+ * file): the second's stamp, then -2, -3, … The .partial is created exclusively (0600), so
+ * two processes (the hub and the CLI) cannot claim the same name either.
+ */
+function claimBackupName(dir: string, at: number): { file: string; partial: string } {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = `shubbak-${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}${stamp.slice(8)}`;
+  for (let n = 1; n < 1_000_000; n++) {
+    const file = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}.db`);
+    if (fs.existsSync(file)) continue;
+    const partial = file + '.partial';
+    try {
+      fs.closeSync(fs.openSync(partial, 'wx', FILE_MODE));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    return { file, partial };
+  }
+  throw new Error(`no free backup name for ${base} in ${dir}`);
+}
+
+/** .partial files of backups that died; a running backup's (fresh) .partial is left alone. */
+function removeStalePartials(dir: string, now = Date.now()): void {
+  for (const n of fs.readdirSync(dir)) {
+    if (!n.endsWith('.partial')) continue;
+    const f = path.join(dir, n);
+    try {
+      if (now - fs.statSync(f).mtimeMs > STALE_PARTIAL_MS) fs.rmSync(f, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
+/** Backup files in a directory, newest first (by the time in their name, then the -n of the same second). */
 export function listBackupFiles(dir: string): { file: string; takenAt: string; bytes: number }[] {
   let names: string[];
   try {
@@ -290,10 +330,13 @@ export function listBackupFiles(dir: string): { file: string; takenAt: string; b
   } catch {
     return [];
   }
+  const key = (n: string) => {
+    const m = BACKUP_NAME.exec(n)!;
+    return `${m[1]}T${m[2]}${m[3]}${m[4]}-${(m[5] ?? '1').padStart(6, '0')}`;
+  };
   return names
     .filter((n) => BACKUP_NAME.test(n))
-    .sort()
-    .reverse()
+    .sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0))
     .map((n) => {
       const m = BACKUP_NAME.exec(n)!;
       return { file: path.join(dir, n), takenAt: `${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`, bytes: fs.statSync(path.join(dir, n)).size };
