@@ -43,8 +43,8 @@ let stopSimulator: (() => Promise<void>) | null = null;
 if (config.simulate) {
   const { startSimulator } = await import('./sim/simulator.ts');
   stopSimulator = await startSimulator(hub);
-  console.log(`  simulated devices:     ${hub.httpUrl}/sim   (SHUBBAK_SIMULATE=false on a real center: the page is open`);
-  console.log(`                         to anyone who reaches the hub, and its devices use the demo credentials)`);
+  console.log(`  simulated devices:     ${hub.httpUrl}/sim   (from this machine, or signed in as an administrator;`);
+  console.log(`                         SHUBBAK_SIMULATE=false on a real center: its devices use the demo credentials)`);
 }
 
 let closing = false;
