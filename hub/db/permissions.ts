@@ -14,7 +14,7 @@ export const FILE_MODE = 0o600;
 export class PermissionsError extends Error {}
 
 /** Data-dir entries that are checked (the lock file holds nothing and is not). */
-const SENSITIVE = /^(shubbak\.db(-wal|-shm|-journal|\.before-restore-.*)?|hub\.secret|devices\.json|staff\.json)$/;
+const SENSITIVE = /^(shubbak\.db(-wal|-shm|-journal|\.before-restore-.*)?|hub\.secret|devices\.json|staff\.json|first-admin-password)$/;
 const BACKUP_FILE = /^shubbak-.*\.(db|json|html)$/;
 
 type Loose = { path: string; mode: number; want: number };
