@@ -44,6 +44,15 @@ export type HubConfig = {
   backupDir: string | null;
   backupKeep: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Per device: status + health publishes per second, and commands per second (0 = no limit); the excess is dropped. */
+  deviceReportsPerSec: number;
+  deviceCommandsPerSec: number;
+  /** Messages kept per offline persistent MQTT session (Mosquitto's max_queued_messages; 0 = no cap). */
+  mqttMaxQueued: number;
+  /** Hours after which an offline persistent session is removed (Mosquitto's persistent_client_expiration). */
+  mqttSessionExpiryHours: number;
+  /** Tighten the data dir to 0700 and its files to 0600 at start instead of refusing to start. */
+  fixPermissions: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -135,6 +144,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     backupDir: env.SHUBBAK_BACKUP_DIR ? path.resolve(env.SHUBBAK_BACKUP_DIR) : null,
     backupKeep: int(env, 'SHUBBAK_BACKUP_KEEP', 8, 1, 520),
     logLevel,
+    deviceReportsPerSec: int(env, 'SHUBBAK_DEVICE_REPORTS_PER_SEC', 5, 0, 10_000),
+    deviceCommandsPerSec: int(env, 'SHUBBAK_DEVICE_COMMANDS_PER_SEC', 100, 0, 100_000),
+    mqttMaxQueued: int(env, 'SHUBBAK_MQTT_MAX_QUEUED', 1000, 0, 1_000_000),
+    mqttSessionExpiryHours: int(env, 'SHUBBAK_MQTT_SESSION_EXPIRY_HOURS', 24, 1, 24 * 365),
+    fixPermissions: bool(env, 'SHUBBAK_FIX_PERMISSIONS', false),
     ...overrides,
   });
 }

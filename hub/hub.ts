@@ -9,11 +9,10 @@ import { createContext, type HubContext } from './context.ts';
 import { buildApp } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
-import { seedDemoCenter } from './db/seed.ts';
-import { seedDemoCatalog } from './db/seed-catalog.ts';
-import { seedDemoStaff } from './db/seed-staff.ts';
+import { seedDemo } from './db/seed.ts';
 import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
-import { acquireHubLock } from './services/backup.ts';
+import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
+import { checkDataPermissions, createPrivateFile } from './db/permissions.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 
 export type RunningHub = {
@@ -37,13 +36,18 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const clock = opts.clock ?? systemClock;
   // Production (SHUBBAK_MODE) never runs the simulator nor seeds demo data or staff, whoever built the config.
   checkMode(config);
+  // Data dir 0700, its files 0600, or no start (issue 15, fault 9; hub/db/permissions.ts).
+  const fixed = checkDataPermissions(config.dataDir, backupDirOf(config), config.fixPermissions);
   // Held while the hub runs: the backup CLI refuses to restore over a live database.
   const releaseLock = acquireHubLock(config.dataDir);
   let ctx: HubContext;
   let app: FastifyInstance;
   try {
+    // The database file is made 0600 before SQLite opens it: its WAL and SHM take its mode.
+    createPrivateFile(dbPath(config.dataDir));
     ctx = createContext(config, clock);
     app = await buildApp(ctx, { logger: opts.logger });
+    if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
   } catch (err) {
     releaseLock();
     throw err;
@@ -65,15 +69,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
 
     const hubSecret = ctx.devices.ensureHubSecret();
     if (hubSecret) writeSecretFile(path.join(config.dataDir, 'hub.secret'), hubSecret + '\n');
-    const seededDevicesFile = config.seedDemo ? seedDemoCenter(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
     // Staff: the first administrator (one-time password: printed once in the demo, a 0600 file in
-    // production, auth/first-admin.ts); the demo catalog and staff with the demo center.
+    // production, auth/first-admin.ts); then the demo center, catalog and staff, all in one
+    // transaction with their credentials files (hub/db/seed.ts).
     announceFirstAdmin(await ctx.staff.ensureFirstAdmin(), config);
     forgetSpentFirstAdmin(config, ctx.staff.findByUsername('admin'));
-    if (config.seedDemo) {
-      seedDemoCatalog(ctx);
-      await seedDemoStaff(ctx);
-    }
+    const seededDevicesFile = config.seedDemo ? await seedDemo(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
     const publisher = new StatePublisher(ctx, broker, app.log);
     await publisher.start();
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHub } from './hub.ts';
 import { startSystemdNotify } from './systemd-notify.ts';
+import { PermissionsError } from './db/permissions.ts';
+import { HubRunning } from './services/backup.ts';
 
 let config;
 try {
@@ -17,7 +19,17 @@ try {
   throw err;
 }
 
-const hub = await startHub(config, { logger: { level: config.logLevel } });
+let hub: Awaited<ReturnType<typeof startHub>>;
+try {
+  hub = await startHub(config, { logger: { level: config.logLevel } });
+} catch (err) {
+  // Refusals that an operator fixes (files readable by others; another hub on the data dir): a message, not a stack.
+  if (err instanceof PermissionsError || err instanceof HubRunning) {
+    console.error(`Shubbak: cannot start — ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 console.log(`\nShubbak hub is up — ${config.centerName}`);
 console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
 console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);
@@ -32,8 +44,8 @@ let stopSimulator: (() => Promise<void>) | null = null;
 if (config.simulate) {
   const { startSimulator } = await import('./sim/simulator.ts');
   stopSimulator = await startSimulator(hub);
-  console.log(`  simulated devices:     ${hub.httpUrl}/sim   (SHUBBAK_SIMULATE=false on a real center: the page is open`);
-  console.log(`                         to anyone who reaches the hub, and its devices use the demo credentials)`);
+  console.log(`  simulated devices:     ${hub.httpUrl}/sim   (from this machine, or signed in as an administrator;`);
+  console.log(`                         SHUBBAK_SIMULATE=false on a real center: its devices use the demo credentials)`);
 }
 
 // Under systemd (shubbak-hub.service): ready once listening, then watchdog pings while the database answers.

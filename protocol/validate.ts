@@ -65,7 +65,9 @@ export function parsePayload(bytes: Uint8Array | string): { ok: true; value: Rec
 export function validateCommand(value: Record<string, unknown>): { ok: true; command: Command } | { ok: false; error: ValidationError } {
   const id = typeof value.id === 'string' && COMMAND_ID_RE.test(value.id) ? value.id : null;
   const type = value.type;
-  if (typeof type !== 'string' || !(type in CommandSchemas)) {
+  // Own properties only: `type in CommandSchemas` also matched "__proto__", "toString",
+  // "constructor" (PROTOCOL.md: a type not among the table's own names is UNKNOWN_COMMAND).
+  if (typeof type !== 'string' || !Object.hasOwn(CommandSchemas, type)) {
     if (typeof type !== 'string') {
       return { ok: false, error: { code: 'BAD_REQUEST', message: 'type is missing', details: [{ path: '/type', message: 'required string' }], commandId: id } };
     }

@@ -12,13 +12,26 @@ import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
 import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
-import { guardPacketSize } from './packet-limit.ts';
+import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
+import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
+
+/** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
+export const MAX_WS_MESSAGE_BYTES = 4 * MAX_MQTT_PACKET_BYTES;
+
+/** Where a rate-limited publish goes: a topic outside the contract that no client may subscribe to. */
+const DROPPED_TOPIC = '$shubbak/dropped';
 
 export type Logger = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void };
 
 export type HubBroker = {
   aedes: Aedes;
   dispatcher: CommandDispatcher;
+  /** Counters for the operator (rate-limited publishes, dropped queued messages, …): plain numbers. */
+  stats: BrokerStats;
+  /** Messages queued right now for one session (client id). */
+  queuedFor(clientId: string): number;
+  /** Remove offline persistent sessions not seen for the expiry; returns how many. */
+  expireSessions(): Promise<number>;
   /** Publish as the hub (bypasses the device ACL). Resolves when handed to subscribers. */
   publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
   listenTcp(port: number, host: string): Promise<number>;
@@ -46,12 +59,61 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     drainTimeout: 10_000,
   });
   aedes.authenticate = authenticate((id, secret) => (id === HUB_ID ? ctx.devices.verifyHub(secret) : ctx.devices.verify(id, secret) !== null));
+  const connected = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
+  const stats = newStats();
+  const limiter = new DeviceRateLimiter({ reportsPerSec: ctx.config.deviceReportsPerSec, commandsPerSec: ctx.config.deviceCommandsPerSec });
   aedes.authorizePublish = (client, packet, cb) => {
     // Over-size payloads on a device's own topics get an answer, not a silent drop: the
     // dispatcher replies BAD_REQUEST. Elsewhere the ACL decides.
-    authorizePublish(client, packet, cb);
+    authorizePublish(client, packet, (err) => {
+      if (err || !client || deviceIdOf(client.id) === HUB_ID) return cb(err);
+      // Per-device rate limit (issue 15, fault 7): over the limit, the publish is acknowledged
+      // but diverted to a topic nobody may subscribe to — not written, not passed on, counted.
+      const t = parseTopic(packet.topic);
+      const kind = t?.kind === 'device' && t.sub === 'commands' ? 'command' : 'report';
+      if (!limiter.take(deviceIdOf(client.id), kind)) {
+        stats.rateLimited++;
+        packet.topic = DROPPED_TOPIC;
+        packet.retain = false;
+        packet.payload = Buffer.alloc(0);
+      }
+      cb(null);
+    });
   };
   aedes.authorizeSubscribe = authorizeSubscribe;
+
+  // Offline persistent sessions: a capped queue each, removed when not seen for the expiry
+  // (issue 15, fault 5). Presence times are the hub's clock; sessions live in memory, so a
+  // restart forgets them anyway.
+  const sessions = new SessionQueueLimit((aedes as unknown as { persistence: QueuePersistence }).persistence, ctx.config.mqttMaxQueued, stats);
+  const offlineSince = new Map<string, number>();
+  const expiryMs = ctx.config.mqttSessionExpiryHours * 3600_000;
+  const expireSessions = async (): Promise<number> => {
+    const now = ctx.clock();
+    let n = 0;
+    for (const [id, since] of offlineSince) {
+      if (now - since < expiryMs || connected()[id]) continue;
+      offlineSince.delete(id);
+      await sessions.removeSession(id);
+      stats.expiredSessions++;
+      n++;
+    }
+    return n;
+  };
+  const expiryTimer = setInterval(() => void expireSessions().catch((err) => log.error({ err }, 'session expiry failed')), 3600_000);
+  expiryTimer.unref();
+
+  // Rotation, removal and rebinding close the device's live connections at once (PROTOCOL.md
+  // "Who may do what"; issue 15, fault 6): an old secret or binding stops working now.
+  const stopRevocations = ctx.devices.onRevoked((deviceId) => {
+    limiter.forget(deviceId);
+    const clients = connected();
+    for (const id of Object.keys(clients)) {
+      if (deviceIdOf(id) !== deviceId) continue;
+      stats.revokedConnections++;
+      clients[id].close();
+    }
+  });
 
   // aedes numbers every packet when publish() is called, and a client drops a packet
   // numbered below one it already got. A retained publish first waits for the retained
@@ -89,6 +151,10 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     }
   });
   // Presence follows the device's main connection (client id = device id).
+  aedes.on('clientReady', (client) => offlineSince.delete(client.id));
+  aedes.on('clientDisconnect', (client) => {
+    if (!client.clean) offlineSince.set(client.id, ctx.clock());
+  });
   aedes.on('clientReady', (client) => {
     if (client.id !== deviceIdOf(client.id) || client.id === HUB_ID) return;
     ctx.devices.seen(client.id, true);
@@ -109,6 +175,9 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   return {
     aedes,
     dispatcher,
+    stats,
+    queuedFor: (clientId) => sessions.queuedFor(clientId),
+    expireSessions,
     publish,
     async listenTcp(port, host) {
       // noDelay: without TCP_NODELAY every QoS 1 round trip waits ~40–90 ms on Nagle.
@@ -121,10 +190,18 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
       return (server.address() as net.AddressInfo).port;
     },
     attachWebSocket(server, path = '/mqtt') {
-      const ws = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
+      // maxPayload: ws reads a frame's announced length from its header and closes with 1009
+      // before buffering anything larger; its default (100 MiB) let connections that never
+      // sent CONNECT hold hundreds of MiB (issue 15, fault 4). The MQTT packet guard behind
+      // it still limits each packet; a message may carry a few packets, hence the margin.
+      const ws = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
       wss.push(ws);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+        if (new URL(req.url ?? '/', 'http://x').pathname !== path) {
+          // The hub has no other WebSocket endpoint: answer, do not leave the socket open.
+          if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
         ws.handleUpgrade(req, socket, head, (conn) => {
           const stream = createWebSocketStream(conn);
           stream.on('error', () => conn.terminate());
@@ -133,6 +210,8 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
       });
     },
     async close() {
+      clearInterval(expiryTimer);
+      stopRevocations();
       for (const w of wss) w.close();
       // Stop accepting first, then let aedes drop the connected clients: a server's close
       // callback waits for its last connection, so awaiting it first hangs with devices online.

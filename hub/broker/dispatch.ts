@@ -1,10 +1,16 @@
 // Commands from devices: validate, refuse stale ones, answer repeats from the command log,
 // check what this device may do, execute through the queue service, reply.
 //
-// Commands that arrive together are executed in one SQLite transaction (each in its own
-// savepoint) and answered after its single commit: the fsync that makes an answer durable
-// is paid once per batch instead of once per command, and nothing is answered before it
-// is on disk.
+// Commands that arrive together are executed in one SQLite transaction and answered after
+// its single commit: the fsync that makes an answer durable is paid once per batch instead
+// of once per command, and nothing is answered before it is on disk.
+//
+// Each command is isolated inside the batch (issue 15, fault 2): everything it does —
+// execution and the remembered reply — runs in its own savepoint under its own catch, so
+// a command that fails in any way is rolled back alone and answered INTERNAL alone; the
+// other devices' commands in the batch still commit. Only a failed commit of the whole
+// batch (disk full, I/O error) answers every command of it INTERNAL, since then nothing
+// of it is on disk.
 import {
   errorReply, okReply, parsePayload, validateCommand, COMMANDS_BY_KIND, ERROR_MESSAGES,
   type Command, type DeviceConfig, type Reply,
@@ -53,7 +59,7 @@ export class CommandDispatcher {
     let replies: [string, Reply][] = [];
     try {
       this.ctx.uow.run(() => {
-        replies = batch.map((p) => [p.deviceId, this.handleOne(p)] as [string, Reply]);
+        replies = batch.map((p) => [p.deviceId, this.isolated(p)] as [string, Reply]);
       });
     } catch (err) {
       // The batch's commit failed (disk full, I/O error): nothing is acknowledged as done.
@@ -64,33 +70,59 @@ export class CommandDispatcher {
     for (const [deviceId, reply] of replies) this.sendReply(deviceId, reply);
   }
 
+  /**
+   * One command in its own savepoint: whatever goes wrong with it (a bug, a constraint, a
+   * failed write of its reply) rolls back only what it did and answers only its sender.
+   */
+  private isolated(p: Pending): Reply {
+    try {
+      return this.ctx.uow.run(() => this.handleOne(p));
+    } catch (err) {
+      this.log.error({ err, deviceId: p.deviceId }, 'command failed');
+      return errorReply(commandIdOf(p.payload), 'INTERNAL', this.ctx.clock());
+    }
+  }
+
   private handleOne({ deviceId, payload }: Pending): Reply {
     const now = this.ctx.clock();
     const body = parsePayload(payload);
+    // Not a JSON object: its id (if any) is only a guess from the bytes, so the refusal is
+    // answered and not stored — the device may send that id again, correctly this time.
     if (!body.ok) return errorReply(commandIdOf(payload), 'BAD_REQUEST', now, [{ path: '/', message: body.message }]);
+    const id = readableId(body.value.id);
+    // A refusal whose id cannot be read is answered and never stored (there is no key).
+    if (id === null) {
+      const v = validateCommand(body.value);
+      return v.ok ? errorReply(null, 'BAD_REQUEST', now) : errorReply(null, v.error.code, now, v.error.details);
+    }
+    // An id seen before gets the first answer, not a second execution (PROTOCOL.md "Exactly once").
+    const earlier = this.ctx.idempotency.lookup<Reply>(deviceId, id);
+    if (earlier) return earlier;
+
     const v = validateCommand(body.value);
-    if (!v.ok) return errorReply(v.error.commandId, v.error.code, now, v.error.details);
-    const cmd = v.command;
-
-    const earlier = this.ctx.idempotency.lookup<Reply>(deviceId, cmd.id);
-    if (earlier) return earlier; // the first answer, not a second execution
-
     let reply: Reply;
-    if (Math.abs(now - cmd.at) > this.ctx.config.commandTtlMs) {
-      reply = errorReply(cmd.id, 'STALE', now);
+    let type = typeof body.value.type === 'string' ? body.value.type.slice(0, 40) : '?';
+    if (!v.ok) {
+      // Remembered like any other reply: a repeat of the id gets this answer again.
+      reply = errorReply(id, v.error.code, now, v.error.details);
     } else {
-      try {
-        const result = this.ctx.uow.run(() => this.execute(deviceId, cmd));
-        reply = result === QUEUE_EMPTY ? errorReply(cmd.id, 'QUEUE_EMPTY', now) : okReply(cmd.id, result, now);
-      } catch (err) {
-        if (err instanceof DomainError) reply = errorReply(cmd.id, err.code, now, undefined, err.message);
-        else {
-          this.log.error({ err, deviceId, type: cmd.type }, 'command failed');
-          reply = errorReply(cmd.id, 'INTERNAL', now);
+      const cmd = v.command;
+      type = cmd.type;
+      // `at` is a finite integer by the schema; checked again here because a NaN would pass
+      // the comparison below (|now − NaN| > ttl is false).
+      if (!Number.isSafeInteger(cmd.at) || Math.abs(now - cmd.at) > this.ctx.config.commandTtlMs) {
+        reply = errorReply(id, 'STALE', now);
+      } else {
+        try {
+          const result = this.ctx.uow.run(() => this.execute(deviceId, cmd));
+          reply = result === QUEUE_EMPTY ? errorReply(id, 'QUEUE_EMPTY', now) : okReply(id, result, now);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err; // → isolated(): INTERNAL, this command only
+          reply = errorReply(id, err.code, now, undefined, err.message);
         }
       }
     }
-    this.ctx.idempotency.remember(deviceId, cmd.id, cmd.type, reply);
+    this.ctx.idempotency.remember(deviceId, id, type, reply);
     return reply;
   }
 
@@ -145,6 +177,12 @@ const QUEUE_EMPTY = Symbol('queue empty');
 
 function allowedTransfer(config: Extract<DeviceConfig, { kind: 'keypad' }>, line: string): boolean {
   return config.transferTo.includes(line);
+}
+
+const COMMAND_ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
+
+function readableId(v: unknown): string | null {
+  return typeof v === 'string' && COMMAND_ID_RE.test(v) ? v : null;
 }
 
 function commandIdOf(payload: Buffer): string | null {

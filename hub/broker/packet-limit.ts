@@ -49,18 +49,43 @@ export class PacketSizeGuard extends Transform {
 
 /**
  * The connection as aedes should see it: reads pass through the guard, writes go straight
- * to the connection; an over-size packet closes the connection.
+ * to the connection; an over-size packet closes the connection and is reported.
+ *
+ * A plain Duplex rather than Duplex.from(): when aedes closed a connection after a normal
+ * DISCONNECT, Duplex.from aborted its readable side, and that AbortError came back as a
+ * guard error ("packet too large") and as an aedes client error on every disconnect
+ * (issue 15, fault 11). Here only a PacketTooLarge is reported; closing is quiet.
  */
 export function guardPacketSize(conn: Duplex, onRefused: (err: Error) => void, limit = MAX_MQTT_PACKET_BYTES): Duplex {
   const guard = new PacketSizeGuard(limit);
+  const both = new Duplex({
+    read() {
+      guard.resume();
+    },
+    write(chunk: Buffer, _enc, done) {
+      if (conn.destroyed) return done();
+      conn.write(chunk, (err) => done(err && !conn.destroyed ? err : null));
+    },
+    final(done) {
+      conn.end();
+      done();
+    },
+    destroy(err, done) {
+      conn.destroy();
+      guard.destroy();
+      done(err);
+    },
+  });
+  guard.on('data', (chunk: Buffer) => {
+    if (!both.push(chunk)) guard.pause();
+  });
+  guard.on('end', () => both.push(null));
   guard.on('error', (err) => {
-    onRefused(err);
+    if (err instanceof PacketTooLarge) onRefused(err);
     conn.destroy();
   });
-  conn.pipe(guard);
-  const both = Duplex.from({ readable: guard, writable: conn });
+  conn.on('error', () => {}); // a reset peer: the close below ends the session
   conn.on('close', () => both.destroy());
-  both.on('close', () => conn.destroy());
-  both.on('error', () => conn.destroy());
+  conn.pipe(guard);
   return both;
 }

@@ -3,13 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { createPrivateFile, DIR_MODE } from './permissions.ts';
 
 export type Db = Database.Database;
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export function openDatabase(file: string): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Private from the start (issue 15, fault 9): the dir 0700, the file 0600 before SQLite
+  // opens it, so its WAL and SHM are 0600 too (SQLite gives them the database's mode).
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: DIR_MODE });
+  createPrivateFile(file);
   const db = new Database(file);
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit so a
   // power cut on a Pi never loses a ticket, call or payment the hub has acknowledged.

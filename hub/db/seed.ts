@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HubContext } from '../context.ts';
+import { writePrivateFileAtomic } from './permissions.ts';
+import { seedDemoCatalog } from './seed-catalog.ts';
+import { demoStaffNeeded, insertDemoStaff, prepareDemoStaff } from './seed-staff.ts';
 
 export const DEMO_LINES = [
   { letter: 'A', ar: 'استلام الطلبات', en: 'Application intake' },
@@ -29,13 +32,17 @@ export function devicesFilePath(dataDir: string): string {
   return path.join(dataDir, 'devices.json');
 }
 
-/** Seed the demo center if the database has no lines yet. Returns the credentials file written, or null. */
+/**
+ * Seed the demo center if the database has no lines yet. Its credentials file is written
+ * atomically inside the seeding transaction, before the commit that makes the devices
+ * valid (issue 15, fault 10). Returns the credentials file written, or null.
+ */
 export function seedDemoCenter(ctx: HubContext, urls: { mqttUrl: string; websocketUrl: string }): string | null {
   const { db } = ctx;
   const empty = (db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n === 0;
   if (!empty) return null;
   const creds: DeviceCredentials[] = [];
-  ctx.uow.run(() => {
+  return ctx.uow.run(() => {
     const line = db.prepare('INSERT INTO lines (letter, name_ar, name_en, sort) VALUES (?, ?, ?, ?)');
     DEMO_LINES.forEach((l, i) => line.run(l.letter, l.ar, l.en, i));
     const win = db.prepare("INSERT INTO windows (number, label_ar, label_en, status) VALUES (?, ?, ?, 'idle')");
@@ -52,16 +59,31 @@ export function seedDemoCenter(ctx: HubContext, urls: { mqttUrl: string; websock
     for (const w of DEMO_WINDOWS) add(`keypad-${w.number}`, 'keypad', `لوحة مفاتيح شباك ${w.number}`, { window: w.number, transferTo: w.transferTo });
     for (const w of DEMO_WINDOWS) add(`led-${w.number}`, 'display', `لوحة أرقام شباك ${w.number}`, { window: w.number });
     add('hall-1', 'hall', 'لوحة صالة الانتظار', { rows: 6 });
+    const file = devicesFilePath(ctx.config.dataDir);
+    const body: DevicesFile = {
+      note: 'Demo device credentials, generated on first start. Keep this file private (mode 0600).',
+      ...urls,
+      devices: creds,
+    };
+    writePrivateFileAtomic(file, JSON.stringify(body, null, 2) + '\n');
+    return file;
   });
-  const file = devicesFilePath(ctx.config.dataDir);
-  const body: DevicesFile = {
-    note: 'Demo device credentials, generated on first start. Keep this file private (mode 0600).',
-    ...urls,
-    devices: creds,
-  };
-  fs.writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  return file;
+}
+
+/**
+ * The whole demo seed, all or nothing: the center and its devices, the catalog, and the
+ * demo staff in one transaction, with both credentials files written atomically before it
+ * commits. The passwords are hashed first, outside the transaction (it cannot wait).
+ * Returns the devices file written, or null when the center was already there.
+ */
+export async function seedDemo(ctx: HubContext, urls: { mqttUrl: string; websocketUrl: string }): Promise<string | null> {
+  const staff = demoStaffNeeded(ctx) ? await prepareDemoStaff(ctx) : null;
+  return ctx.uow.run(() => {
+    const devicesFile = seedDemoCenter(ctx, urls);
+    seedDemoCatalog(ctx);
+    if (staff && demoStaffNeeded(ctx)) insertDemoStaff(ctx, staff);
+    return devicesFile;
+  });
 }
 
 export function readDevicesFile(dataDir: string): DevicesFile | null {

@@ -30,13 +30,29 @@ export function sniffMime(bytes: Uint8Array): AttachmentMime | null {
   return null;
 }
 
-/** A display name only: no directories, no control or bidi-override characters, bounded length. */
+const EXTENSIONS: Record<AttachmentMime, string[]> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+};
+
+/**
+ * A display name only: no directories, no control or bidi-override characters, bounded
+ * length — and the extension of the type the content was judged to be (issue 15, fault 11:
+ * a PDF/HTML polyglot uploaded as "x.html" kept its .html, and a downloaded copy opened as
+ * a page). A name whose extension does not fit the content gets the content's.
+ */
 export function safeName(raw: string | undefined, mime: AttachmentMime): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069"<>|:*?]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
-  const ext = mime === 'application/pdf' ? '.pdf' : mime === 'image/png' ? '.png' : '.jpg';
-  return clean || `document${ext}`;
+  const exts = EXTENSIONS[mime];
+  if (!clean) return `document${exts[0]}`;
+  const dot = clean.lastIndexOf('.');
+  const ext = dot > 0 ? clean.slice(dot).toLowerCase() : '';
+  if (exts.includes(ext)) return clean;
+  const stem = (dot > 0 ? clean.slice(0, dot) : clean).replace(/[.\s]+$/, '') || 'document';
+  return `${stem}${exts[0]}`;
 }
 
 type Row = { id: number; file_id: number; sha256: string; size: number; mime: AttachmentMime; name: string; label: string | null; uploaded_at: number; uploaded_by: string };

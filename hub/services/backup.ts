@@ -4,7 +4,7 @@
 // beside it, and the oldest copies removed beyond the retention count.
 //
 // Restoring replaces the database file, so it is refused while a hub runs on it: the
-// hub holds a lock file (shubbak.db.lock with its pid) from start to close.
+// hub holds a kernel lock on shubbak.db.lock from start to close (see acquireHubLock).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,9 +15,13 @@ import { localDay, type Clock } from '../domain/time.ts';
 import { addDays } from '../domain/deadlines.ts';
 import { weeklyRegisterHtml } from './reports.ts';
 import { verifyAuditTable } from './audit.ts';
+import { createPrivateFile, DIR_MODE, FILE_MODE } from '../db/permissions.ts';
 
 export const DB_FILE = 'shubbak.db';
-const BACKUP_NAME = /^shubbak-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z?\.db$/;
+/** shubbak-<UTC date>T<hhmmss>Z[-<n>].db: a second backup in the same second gets -2, -3, … */
+const BACKUP_NAME = /^shubbak-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})Z?(?:-(\d{1,6}))?\.db$/;
+/** A .partial left by a backup that died (kill, power cut) is removed once this old. */
+const STALE_PARTIAL_MS = 3600_000;
 
 export type BackupCheck = {
   integrity: string;
@@ -39,50 +43,69 @@ export function backupDirOf(config: Pick<HubConfig, 'dataDir' | 'backupDir'>): s
 }
 
 // --- The hub's lock on its database -------------------------------------------------
+//
+// A kernel lock that dies with its process (issue 15, fault 1). The lock file is a tiny
+// SQLite database of its own, opened in EXCLUSIVE locking mode with a write made: SQLite
+// then holds a POSIX fcntl write lock on it until the connection closes — and the kernel
+// drops that lock when the process dies in any way (kill -9, power cut, OOM). Nothing is
+// read from the file to decide anything, so a stale file, or a pid reused after a reboot
+// or in a container (where the hub is pid 1 again), can never keep the hub from starting.
+// SQLite rather than flock(1) or a native addon: it is already here, its locking is the
+// most tested code in the stack, and it also guards against a second hub in the same
+// process (tests), which raw fcntl would not. The same lock guards a restore.
+//
+// (POSIX drops a process's fcntl locks when it closes any descriptor of that file: only
+// this module's SQLite connection ever opens the lock file while it is held.)
 
 export function lockPath(dataDir: string): string {
   return dbPath(dataDir) + '.lock';
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export class HubRunning extends Error {}
 
-/** The pid of a live hub holding the database, or null (a stale lock from a crash is ignored). */
-export function hubHolding(dataDir: string): number | null {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(lockPath(dataDir), 'utf8').trim());
-  } catch {
-    return null;
-  }
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
-}
-
-/** Taken by startHub; refuses a second hub on the same database. Returns the release. */
+/**
+ * Take the lock on a data dir, or throw HubRunning when a live process holds it. Taken by
+ * startHub for its whole life and by a restore while it replaces the files. Returns the release.
+ */
 export function acquireHubLock(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   const file = lockPath(dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const other = hubHolding(dataDir);
-  // Tests run several hubs in one process, each on its own data dir; the same pid on the
-  // same dir means a hub of this process did not close.
-  if (other !== null) throw new Error(`another hub (pid ${other}) is running on ${dbPath(dataDir)}`);
-  fs.writeFileSync(file, `${process.pid}\n`);
+  dropLegacyPidFile(file);
+  createPrivateFile(file);
+  // timeout 0: a held lock is answered at once, not waited for.
+  const lock = new Database(file, { timeout: 0 });
+  try {
+    lock.pragma('journal_mode = MEMORY'); // no journal file beside the lock
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, since INTEGER NOT NULL)');
+    // The first write takes the exclusive lock; in EXCLUSIVE mode it is kept after commit.
+    lock.transaction(() => {
+      lock.exec('DELETE FROM holder');
+      lock.prepare('INSERT INTO holder (pid, since) VALUES (?, ?)').run(process.pid, Date.now());
+    })();
+  } catch (err) {
+    lock.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new HubRunning(`another hub is running on ${dbPath(dataDir)}`);
+    throw err;
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    try {
-      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
-    } catch {
-      /* already gone */
-    }
+    lock.close(); // the lock goes with the connection; the file stays (it means nothing by itself)
   };
+}
+
+/** A lock file from before this change held a pid as text; it is not a lock any more. */
+function dropLegacyPidFile(file: string): void {
+  let head: Buffer;
+  try {
+    head = fs.readFileSync(file).subarray(0, 16);
+  } catch {
+    return;
+  }
+  if (head.length && !head.toString('latin1').startsWith('SQLite format 3')) fs.rmSync(file, { force: true });
 }
 
 // --- Checking a copy ------------------------------------------------------------------
@@ -147,16 +170,15 @@ export class BackupService {
 
   private async take(trigger: string): Promise<BackupRecord> {
     const startedAt = this.clock();
-    fs.mkdirSync(this.dir, { recursive: true });
-    const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const name = `shubbak-${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}${stamp.slice(8)}.db`;
-    const file = path.join(this.dir, name);
-    const partial = file + '.partial';
+    fs.mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+    removeStalePartials(this.dir);
+    const { file, partial } = claimBackupName(this.dir, startedAt);
     const rec = { file, startedAt, finishedAt: startedAt, bytes: 0, integrity: 'not checked', rowCounts: '{}', trigger, registerFile: null as string | null, error: null as string | null };
     try {
       // Online backup: pages are copied in steps while the hub keeps serving; writes made
       // meanwhile restart the copy, so the result is one consistent snapshot.
       await this.db.backup(partial);
+      fs.chmodSync(partial, FILE_MODE);
       const check = checkDatabaseFile(partial);
       fs.renameSync(partial, file);
       rec.bytes = fs.statSync(file).size;
@@ -165,7 +187,7 @@ export class BackupService {
       if (check.integrity !== 'ok') rec.error = `integrity_check: ${check.integrity}`;
       else if (check.audit && !check.audit.ok) rec.error = `audit chain broken after ${check.audit.count} events`;
       rec.registerFile = this.writeRegister(file, startedAt);
-      fs.writeFileSync(file.replace(/\.db$/, '.json'), JSON.stringify({ ...rec, rowCounts: check.rowCounts, audit: check.audit }, null, 2) + '\n');
+      fs.writeFileSync(file.replace(/\.db$/, '.json'), JSON.stringify({ ...rec, rowCounts: check.rowCounts, audit: check.audit }, null, 2) + '\n', { mode: FILE_MODE });
       this.prune();
     } catch (err) {
       rec.error = (err as Error).message;
@@ -182,7 +204,7 @@ export class BackupService {
     const html = weeklyRegisterHtml(this.db, { from: addDays(today, -6), to: today, timeZone: this.config.timezone, centerName: this.config.centerName });
     if (html === null) return null;
     const file = backupFile.replace(/\.db$/, '-register.html');
-    fs.writeFileSync(file, html);
+    fs.writeFileSync(file, html, { mode: FILE_MODE });
     return file;
   }
 
@@ -264,7 +286,43 @@ function toRecord(r: BackupRowDb): BackupRecord {
   };
 }
 
-/** Backup files in a directory, newest first (by the time in their name). */
+/**
+ * A name no other backup has (issue 15, fault 11: two backups in the same second wrote one
+ * file): the second's stamp, then -2, -3, … The .partial is created exclusively (0600), so
+ * two processes (the hub and the CLI) cannot claim the same name either.
+ */
+function claimBackupName(dir: string, at: number): { file: string; partial: string } {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = `shubbak-${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}${stamp.slice(8)}`;
+  for (let n = 1; n < 1_000_000; n++) {
+    const file = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}.db`);
+    if (fs.existsSync(file)) continue;
+    const partial = file + '.partial';
+    try {
+      fs.closeSync(fs.openSync(partial, 'wx', FILE_MODE));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    return { file, partial };
+  }
+  throw new Error(`no free backup name for ${base} in ${dir}`);
+}
+
+/** .partial files of backups that died; a running backup's (fresh) .partial is left alone. */
+function removeStalePartials(dir: string, now = Date.now()): void {
+  for (const n of fs.readdirSync(dir)) {
+    if (!n.endsWith('.partial')) continue;
+    const f = path.join(dir, n);
+    try {
+      if (now - fs.statSync(f).mtimeMs > STALE_PARTIAL_MS) fs.rmSync(f, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
+/** Backup files in a directory, newest first (by the time in their name, then the -n of the same second). */
 export function listBackupFiles(dir: string): { file: string; takenAt: string; bytes: number }[] {
   let names: string[];
   try {
@@ -272,10 +330,13 @@ export function listBackupFiles(dir: string): { file: string; takenAt: string; b
   } catch {
     return [];
   }
+  const key = (n: string) => {
+    const m = BACKUP_NAME.exec(n)!;
+    return `${m[1]}T${m[2]}${m[3]}${m[4]}-${(m[5] ?? '1').padStart(6, '0')}`;
+  };
   return names
     .filter((n) => BACKUP_NAME.test(n))
-    .sort()
-    .reverse()
+    .sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0))
     .map((n) => {
       const m = BACKUP_NAME.exec(n)!;
       return { file: path.join(dir, n), takenAt: `${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`, bytes: fs.statSync(path.join(dir, n)).size };
@@ -288,8 +349,22 @@ export function listBackupFiles(dir: string): { file: string; takenAt: string; b
  * shubbak.db.before-restore-<time> so a wrong restore can be undone.
  */
 export function restoreBackup(dataDir: string, backupFile: string, now = Date.now()): { check: BackupCheck; previous: string | null } {
-  const pid = hubHolding(dataDir);
-  if (pid !== null) throw new Error(`the hub (pid ${pid}) is running on ${dbPath(dataDir)}; stop it before restoring`);
+  // Held while the files are replaced, so no hub can start on a half-restored database.
+  let release: () => void;
+  try {
+    release = acquireHubLock(dataDir);
+  } catch (err) {
+    if (err instanceof HubRunning) throw new Error(`the hub is running on ${dbPath(dataDir)}; stop it before restoring`);
+    throw err;
+  }
+  try {
+    return replaceDatabase(dataDir, backupFile, now);
+  } finally {
+    release();
+  }
+}
+
+function replaceDatabase(dataDir: string, backupFile: string, now: number): { check: BackupCheck; previous: string | null } {
   const check = checkDatabaseFile(backupFile);
   if (check.integrity !== 'ok') throw new Error(`the backup failed integrity_check: ${check.integrity}`);
   if (check.audit && !check.audit.ok) throw new Error(`the backup's audit chain is broken after ${check.audit.count} events`);

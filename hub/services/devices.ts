@@ -46,6 +46,21 @@ export class DeviceService {
   private readonly q;
   /** Every command asks who the device is and what it is bound to: answered from memory. */
   private readonly configs = new Map<string, { kind: DeviceKind; config: DeviceConfig | null }>();
+  /**
+   * Told when a device's secret is rotated, it is removed or rebound: the broker closes its
+   * live connections at once (PROTOCOL.md "Who may do what"; issue 15, fault 6), so an old
+   * secret or an old binding does not keep working on a connection made before the change.
+   */
+  private readonly revokedListeners = new Set<(id: string) => void>();
+
+  onRevoked(listener: (id: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private revoked(id: string): void {
+    for (const l of this.revokedListeners) l(id);
+  }
 
   constructor(
     private readonly db: Db,
@@ -155,17 +170,19 @@ export class DeviceService {
   }
 
   rotateSecret(id: string): string {
-    return this.uow.run(() => {
+    const secret = this.uow.run(() => {
       if (!this.q.get.get(id)) throw new DomainError('NOT_FOUND', `لا يوجد جهاز ${id}`);
       const secret = newSecret();
       this.q.setSecret.run(hashSecret(secret), this.clock(), id);
       this.uow.device(id);
       return secret;
     });
+    this.revoked(id);
+    return secret;
   }
 
   bind(id: string, b: DeviceBinding): DeviceInfo {
-    return this.uow.run(() => {
+    const info = this.uow.run(() => {
       const row = this.q.get.get(id);
       if (!row) throw new DomainError('NOT_FOUND', `لا يوجد جهاز ${id}`);
       this.checkBinding(row.kind, b);
@@ -177,6 +194,8 @@ export class DeviceService {
       this.uow.device(id);
       return this.info(id)!;
     });
+    this.revoked(id);
+    return info;
   }
 
   remove(id: string): void {
@@ -185,6 +204,7 @@ export class DeviceService {
       this.invalidate();
       this.uow.device(id);
     });
+    this.revoked(id);
   }
 
   /** What the device is bound to, as published on devices/{id}/config; null = not provisioned. */

@@ -230,7 +230,17 @@ export class StaffService {
     if (errs.length) throw new ApiError(errs.some((e) => e.path === '/username') ? 409 : 400, errs.some((e) => e.path === '/username') ? 'USERNAME_TAKEN' : 'VALIDATION', errs[0].message, errs);
     const password = opts.password ?? generatePassword();
     const hash = await hashPassword(password, this.config.passwordCost);
-    const id = this.uow.run(() => {
+    const id = this.insertHashed(input, hash, actor, opts);
+    return { user: this.get(id), password };
+  }
+
+  /**
+   * The synchronous half of create(): insert a user whose password is already hashed, in
+   * the caller's transaction if there is one (the demo seed creates all its users, and
+   * writes their credentials file, in one transaction). Returns the new id.
+   */
+  insertHashed(input: NewUser, hash: string, actor: string, opts: { mustChange?: boolean; demo?: boolean } = {}): number {
+    return this.uow.run(() => {
       if (this.q.byName.get(input.username)) throw new ApiError(409, 'USERNAME_TAKEN', 'اسم المستخدم مستخدم من قبل');
       const now = this.clock();
       const r = this.q.insertUser.run(input.username, input.name, input.role, hash, opts.mustChange === false ? 0 : 1, input.window ?? null, opts.demo ? 1 : 0, now, now);
@@ -239,7 +249,6 @@ export class StaffService {
       this.audit.append({ actor, action: 'user.create', entity: 'user', entityId: userId, after: this.snapshot(userId) });
       return userId;
     });
-    return { user: this.get(id), password };
   }
 
   update(id: number, patch: UserPatch, actor: string): UserView {

@@ -15,7 +15,10 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 async function post(path, body) {
-  const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // A signed-in administrator away from the hub machine sends the CSRF token like the panels do.
+  const csrf = /(?:^|; )shubbak_csrf=([^;]*)/.exec(document.cookie)?.[1];
+  const headers = { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) };
+  const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!r.ok) {
     const e = await r.json().catch(() => null);
     alert(e?.error ? (lang === 'ar' ? e.error.message : e.error.messageEn || e.error.message) : r.statusText);

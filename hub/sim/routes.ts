@@ -1,11 +1,18 @@
 // The simulator page: /sim (HTML), /sim/page.js, /sim/events (SSE of device views) and
 // the presses a visitor makes. Outside /api: it is a demo and training aid, registered
 // only when SHUBBAK_SIMULATE is on, and it acts only on the simulated devices.
+//
+// Those devices drive the real queue (they issue tickets, call and no-show citizens, pause
+// windows), so /sim answers only a client on this machine (loopback) or a signed-in
+// administrator (issue 15, fault 8); anyone else on the center's network gets 403. An
+// administrator's presses carry the CSRF token like every other state change.
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import Type from 'typebox';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.ts';
+import { CSRF_HEADER } from '../auth/guard.ts';
 import { SimBridge } from './bridge.ts';
 
 declare module 'fastify' {
@@ -33,7 +40,9 @@ async function routes(app: FastifyInstance): Promise<void> {
   app.decorate('sim', bridge);
   const page = fs.readFileSync(PAGE, 'utf8');
   const script = fs.readFileSync(SCRIPT, 'utf8');
-  const pub = { config: { access: 'public' as const } };
+  // Declared public for the access guard (there is no role for "this machine"); the
+  // preHandler below is what decides. docs/roles.md lists /sim as demo-only.
+  const pub = { config: { access: 'public' as const }, preHandler: loopbackOrAdmin };
 
   app.get('/sim', pub, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page));
   app.get('/sim/page.js', pub, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(script));
@@ -68,6 +77,25 @@ async function routes(app: FastifyInstance): Promise<void> {
     relay(!!view && bridge.send({ type: 'paper', device, state }), device);
     return reply.status(202).send({ ok: true });
   });
+}
+
+/** True for a client on this machine (the hub does not trust proxy headers: trustProxy is off). */
+export function isLoopback(ip: string | undefined): boolean {
+  if (!ip) return false;
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+async function loopbackOrAdmin(req: FastifyRequest): Promise<void> {
+  if (isLoopback(req.socket.remoteAddress)) return;
+  if (req.user?.role === 'admin' && req.session) {
+    if (req.method !== 'GET' && req.headers[CSRF_HEADER] !== req.session.csrfToken) {
+      throw new ApiError(403, 'CSRF', 'انتهت صلاحية الصفحة، أعد تحميلها وحاول مرة أخرى', undefined, 'Missing or wrong CSRF token');
+    }
+    return;
+  }
+  throw new ApiError(403, 'SIM_LOCAL_ONLY', 'صفحة الأجهزة التجريبية متاحة من جهاز الخادم نفسه أو لمدير النظام بعد تسجيل الدخول', undefined,
+    'The simulator is available on the hub machine itself, or to a signed-in administrator');
 }
 
 export const simRoutes = fp(routes, { name: 'sim-routes' });

@@ -26,9 +26,9 @@ test('content decides the type; the declared type and the name do not', () => {
   assert.equal(sniffMime(Buffer.from('%PD')), null);
   assert.equal(sniffMime(Buffer.alloc(0)), null);
   assert.equal(safeName('../../etc/passwd.pdf', 'application/pdf'), 'passwd.pdf');
-  assert.equal(safeName('..\\..\\windows\\win.ini', 'application/pdf'), 'win.ini');
+  assert.equal(safeName('..\\..\\windows\\win.ini', 'application/pdf'), 'win.pdf'); // the content's extension, not the name's (issue 15)
   assert.equal(safeName('..', 'image/png'), 'document.png');
-  assert.equal(safeName('\u202Efdp.exe', 'application/pdf'), 'fdp.exe');
+  assert.equal(safeName('\u202Efdp.exe', 'application/pdf'), 'fdp.pdf');
   assert.equal(safeName(undefined, 'image/jpeg'), 'document.jpg');
 });
 

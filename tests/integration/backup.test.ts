@@ -127,7 +127,7 @@ test('retention keeps the newest copies; a CLI backup works while the hub runs',
 
 test('a second hub on the same database is refused', async (t) => {
   const hub = await startTestHub(t);
-  await assert.rejects(startTestHub(t, { dataDir: hub.dataDir }), /another hub \(pid \d+\) is running/);
+  await assert.rejects(startTestHub(t, { dataDir: hub.dataDir }), /another hub is running on/);
 });
 
 test('the weekly slot (Thursday 15:30 Cairo) takes one backup once it has passed', async (t) => {

@@ -15,11 +15,12 @@ export const ATTACHMENT_ROLES = {
   read: FILE_ROLES.read,
 };
 
+const ONE_DOCUMENT = 'مستند واحد في كل طلب؛ ارفع كل مستند على حدة';
 const TOO_LARGE = `حجم المستند أكبر من ${MAX_ATTACHMENT_BYTES / 1024 / 1024} ميجابايت`;
 
 export const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { attachments } = app.hub;
-  await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 4, fieldSize: 1000, parts: 6, headerPairs: 100 } });
+  await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 2, fields: 4, fieldSize: 1000, parts: 6, headerPairs: 100 } });
 
   app.post('/files/:id/attachments', {
     config: { access: ATTACHMENT_ROLES.upload },
@@ -27,22 +28,27 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       consumes: ['multipart/form-data'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 201: AttachmentSchema } },
   }, async (req, reply) => {
     if (!req.isMultipart()) throw new ApiError(415, 'UNSUPPORTED_MEDIA', 'أرسل المستند كنموذج multipart/form-data', undefined, 'Send multipart/form-data');
-    let part;
+    // Every part is read: a second file is refused, not silently dropped (issue 15, fault 11).
+    let upload: { bytes: Buffer; filename: string } | null = null;
+    let label: string | null = null;
     try {
-      part = await req.file();
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          if (upload) {
+            part.file.resume();
+            throw new ApiError(400, 'ONE_DOCUMENT', ONE_DOCUMENT, [{ path: '/file', message: ONE_DOCUMENT }], 'One document per request');
+          }
+          upload = { bytes: await part.toBuffer(), filename: part.filename };
+        } else if (part.fieldname === 'label') {
+          label = String(part.value);
+        }
+      }
     } catch (err) {
       throw mapMultipartError(err);
     }
-    if (!part) throw new ApiError(400, 'VALIDATION', 'لم يرفق أي مستند', [{ path: '/file', message: 'لم يرفق أي مستند' }]);
-    let bytes: Buffer;
-    try {
-      bytes = await part.toBuffer();
-    } catch (err) {
-      throw mapMultipartError(err);
-    }
-    const labelField = part.fields.label;
-    const label = labelField && !Array.isArray(labelField) && labelField.type === 'field' ? String(labelField.value) : null;
-    return reply.status(201).send(attachments.add(req.params.id, { bytes, name: part.filename, label }, req.user!));
+    if (!upload) throw new ApiError(400, 'VALIDATION', 'لم يرفق أي مستند', [{ path: '/file', message: 'لم يرفق أي مستند' }]);
+    const { bytes } = upload;
+    return reply.status(201).send(attachments.add(req.params.id, { bytes, name: upload.filename, label }, req.user!));
   });
 
   app.get('/files/:id/attachments/:attachmentId', {
@@ -64,6 +70,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 function mapMultipartError(err: unknown): ApiError | unknown {
+  if (err instanceof ApiError) return err;
   const code = (err as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return new ApiError(413, 'TOO_LARGE', TOO_LARGE, [{ path: '/file', message: TOO_LARGE }], 'Document too large');
   if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {

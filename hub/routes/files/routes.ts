@@ -49,7 +49,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => reply.status(201).send(
     // A retried registration (same Idempotency-Key) returns the first file instead of opening a second.
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], 'file.register', () => files.register(req.body, req.user!))));
+    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'file.register', params: req.params, body: req.body }, () => files.register(req.body, req.user!))));
 
   app.get('/files', {
     config: { access: FILE_ROLES.read },

@@ -60,7 +60,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['payments'], summary: 'Collect the money: issues the next receipt number of the year (repeat-safe with Idempotency-Key)', params: IdParams, headers: IdempotencyHeaders, response: { 201: CollectSchema },
       body: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), window: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })) }, { additionalProperties: false }) },
   }, async (req, reply) => reply.status(201).send(
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], 'payment.collect', () => payments.collect(req.params.id, req.body, req.user!))));
+    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'payment.collect', params: req.params, body: req.body }, () => payments.collect(req.params.id, req.body, req.user!))));
 
   app.get('/payments/receipts', {
     config: { access: PAYMENT_ROLES.read },

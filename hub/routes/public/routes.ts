@@ -1,11 +1,13 @@
 // The citizen's status lookup: inquiry number + the last four digits of their national ID
-// → stage, due date and public notes; nothing else. Rate-limited per address, and the
-// same "not found" whether the number or the digits are wrong.
+// → stage, due date and public notes; nothing else. Rate-limited per address, for all
+// addresses together and per inquiry number, and the same "not found" whether the number
+// or the digits are wrong.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { normalizeDigits } from '../../domain/national-id.ts';
 import { displayInquiry, parseInquiry } from '../../domain/inquiry-number.ts';
 import { ApiError } from '../../http/errors.ts';
+import { tooManyLookups } from './rate-limit.ts';
 
 /** Lookups per address per minute: plenty for a citizen, too few to sweep numbers. */
 export const STATUS_LOOKUPS_PER_MINUTE = 10;
@@ -23,6 +25,8 @@ export function canonicalInquiry(raw: string): string | null {
 
 export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { publicStatus } = app.hub;
+  // Beside the per-address limit: all addresses together, and each inquiry number (rate-limit.ts).
+  const limits = app.statusLimits;
 
   app.get('/public/status', {
     config: { access: 'public', rateLimit: { max: STATUS_LOOKUPS_PER_MINUTE, timeWindow: '1 minute' } },
@@ -38,6 +42,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const nid4 = normalizeDigits(req.query.nid4);
     if (!/^\d{4}$/.test(nid4)) throw new ApiError(400, 'VALIDATION', 'اكتب آخر أربعة أرقام من الرقم القومي', [{ path: '/nid4', message: 'اكتب آخر أربعة أرقام من الرقم القومي' }]);
     const inquiry = canonicalInquiry(req.query.inquiry);
+    if (!limits.global.take('all')) throw tooManyLookups();
+    if (inquiry && !limits.perInquiry.take(inquiry)) throw tooManyLookups();
     // A number whose check digits fail gets the same answer as an unknown one.
     const found = inquiry ? publicStatus.find(inquiry, nid4) : null;
     if (!found) throw new ApiError(404, 'NOT_FOUND', 'لا توجد معاملة بهذا الرقم وهذه الأرقام، تأكد منهما', undefined, 'No case with this number and these digits');

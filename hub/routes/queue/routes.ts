@@ -57,7 +57,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['queue'], summary: 'Issue a ticket on a citizen\'s behalf', headers: IdempotencyHeaders, body: IssueTicketBody, response: { 200: IssueTicketReply } },
   }, async (req) => {
     const by = actor(req);
-    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], 'ticket.issue', () => ({
+    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => ({
       ticket: queue.issue({ line: req.body.line, priority: req.body.priority, by }),
     })));
   });
@@ -75,7 +75,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, async (req): Promise<any> => {
       assertOwnWindow(req.user, req.params.n);
       const by = actor(req);
-      return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], `window.${path}`, () => run(req.params.n, by)));
+      return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by)));
     });
 
   windowAction('next', 'Finish the current ticket and call the next (refused with WINDOW_PAUSED on a paused window)', (n, by) => {
@@ -96,7 +96,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     assertOwnWindow(req.user, req.params.n);
     const by = actor(req);
-    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], 'window.transfer', () => queue.transfer(req.params.n, req.body.toLine, by)));
+    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by)));
   });
 
 };

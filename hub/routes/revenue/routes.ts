@@ -21,5 +21,5 @@ export const revenueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reference: Type.Optional(Type.String({ maxLength: 120, description: 'housing unit, meter or account number' })),
       }, { additionalProperties: false }) },
   }, async (req, reply) => reply.status(201).send(
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], 'revenue.order', () => payments.issueRevenue(req.body, req.user!))));
+    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'revenue.order', params: req.params, body: req.body }, () => payments.issueRevenue(req.body, req.user!))));
 };
