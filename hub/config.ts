@@ -1,5 +1,6 @@
 // Environment → validated settings. A bad value stops the hub at start with a message
 // that names the variable, instead of failing later in some far corner.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -44,6 +45,16 @@ export type HubConfig = {
   backupDir: string | null;
   backupKeep: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Who may read /metrics: 'loopback', 'any', or addresses/CIDR blocks (loopback always may). */
+  metricsAllow: 'loopback' | 'any' | string[];
+  /** /readyz answers 503 when the data dir's file system has less free space than this. */
+  readyMinFreeMb: number;
+  /** A device must be offline this long (during opening hours) before it is an alert. */
+  alertGraceMs: number;
+  /** An offline alert raised again within this long after it was resolved reopens the same alert (flapping). */
+  alertFlapWindowMs: number;
+  /** Where alerts are POSTed as JSON (raised, changed, resolved); null = no webhook. */
+  alertWebhookUrl: string | null;
 };
 
 export class ConfigError extends Error {}
@@ -92,6 +103,36 @@ function weekdays(env: Env, name: string, def: number[]): number[] {
   return [...new Set(parts.map(Number))].sort();
 }
 
+/** 'loopback' | 'any' | a comma list of IPv4/IPv6 addresses and CIDR blocks. */
+function allowList(env: Env, name: string): HubConfig['metricsAllow'] {
+  const raw = env[name]?.trim();
+  if (!raw || raw === 'loopback') return 'loopback';
+  if (raw === 'any') return 'any';
+  const parts = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of parts) {
+    const [addr, bits, extra] = p.split('/');
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      throw new ConfigError(`${name} must be loopback, any, or addresses/CIDR blocks separated by commas, got "${p}"`);
+    }
+  }
+  return parts;
+}
+
+function url(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return u.toString();
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */
@@ -135,6 +176,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     backupDir: env.SHUBBAK_BACKUP_DIR ? path.resolve(env.SHUBBAK_BACKUP_DIR) : null,
     backupKeep: int(env, 'SHUBBAK_BACKUP_KEEP', 8, 1, 520),
     logLevel,
+    metricsAllow: allowList(env, 'SHUBBAK_METRICS_ALLOW'),
+    readyMinFreeMb: int(env, 'SHUBBAK_READY_MIN_FREE_MB', 256, 0, 1_000_000),
+    alertGraceMs: int(env, 'SHUBBAK_ALERT_GRACE_S', 60, 0, 86_400) * 1000,
+    alertFlapWindowMs: int(env, 'SHUBBAK_ALERT_FLAP_WINDOW_S', 600, 0, 86_400) * 1000,
+    alertWebhookUrl: url(env, 'SHUBBAK_ALERT_WEBHOOK_URL'),
     ...overrides,
   });
 }

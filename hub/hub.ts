@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
 import { seedDemoCenter } from './db/seed.ts';
@@ -31,7 +31,7 @@ export type RunningHub = {
   close(): Promise<void>;
 };
 
-export type StartOptions = { clock?: Clock; logger?: boolean | { level: string } };
+export type StartOptions = { clock?: Clock; logger?: AppOptions['logger'] };
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const clock = opts.clock ?? systemClock;
@@ -125,6 +125,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         publisher.stop();
         await b.close();
         await app.close();
+        ctx.metrics.stop();
         ctx.db.close();
         releaseLock();
       },
@@ -132,6 +133,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   } catch (err) {
     await broker?.close().catch(() => {});
     await app.close().catch(() => {});
+    ctx.metrics.stop();
     ctx.db.close();
     releaseLock();
     throw err;

@@ -102,9 +102,37 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   aedes.on('clientError', (client, err) => log.warn({ client: client?.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, err) => log.warn({ client: client?.id, err: err.message }, 'mqtt connection refused'));
 
+  // Messages queued for subscribers (QoS 1, not yet acknowledged), counted as the
+  // persistence takes and releases them, for the metrics: the in-memory store keeps them
+  // in a private field, and a count at scrape time would walk every queue.
+  let queued = 0;
+  const store = (aedes as unknown as { persistence: Record<string, (...a: never[]) => Promise<unknown>> }).persistence;
+  const enqueue = store.outgoingEnqueue.bind(store);
+  const enqueueCombi = store.outgoingEnqueueCombi.bind(store);
+  const clear = store.outgoingClearMessageId.bind(store);
+  store.outgoingEnqueue = ((sub: never, packet: never) => {
+    queued++;
+    return enqueue(sub, packet);
+  }) as never;
+  store.outgoingEnqueueCombi = ((subs: never[], packet: never) => {
+    queued += subs.length;
+    return enqueueCombi(subs as never, packet);
+  }) as never;
+  store.outgoingClearMessageId = (async (client: never, packet: never) => {
+    const found = await clear(client, packet);
+    if (found) queued = Math.max(0, queued - 1);
+    return found;
+  }) as never;
+
   const refuse = (from: string | undefined) => (err: Error) => log.warn({ from, err: err.message }, 'mqtt connection closed: packet too large');
   const servers: net.Server[] = [];
   const wss: WebSocketServer[] = [];
+
+  ctx.metrics.bindBroker({
+    clients: () => aedes.connectedClients,
+    queued: () => queued,
+    listening: () => servers.length > 0 && servers.every((s) => s.listening),
+  });
 
   return {
     aedes,

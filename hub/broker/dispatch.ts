@@ -14,7 +14,7 @@ import { DomainError } from '../domain/errors.ts';
 
 export type ReplySink = (deviceId: string, reply: Reply) => void;
 
-type Pending = { deviceId: string; payload: Buffer };
+type Pending = { deviceId: string; payload: Buffer; receivedAt: number };
 
 export class CommandDispatcher {
   private queue: Pending[] = [];
@@ -33,7 +33,7 @@ export class CommandDispatcher {
 
   /** Called for every PUBLISH on devices/{id}/commands that the broker accepted. */
   submit(deviceId: string, payload: Buffer): void {
-    this.queue.push({ deviceId, payload });
+    this.queue.push({ deviceId, payload, receivedAt: performance.now() });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -51,9 +51,11 @@ export class CommandDispatcher {
     this.queue = [];
     if (!batch.length) return;
     let replies: [string, Reply][] = [];
+    // The validated type of each command, for the metrics ('invalid' when it did not validate).
+    const types: string[] = batch.map(() => 'invalid');
     try {
       this.ctx.uow.run(() => {
-        replies = batch.map((p) => [p.deviceId, this.handleOne(p)] as [string, Reply]);
+        replies = batch.map((p, i) => [p.deviceId, this.handleOne(p, (t) => (types[i] = t))] as [string, Reply]);
       });
     } catch (err) {
       // The batch's commit failed (disk full, I/O error): nothing is acknowledged as done.
@@ -61,16 +63,20 @@ export class CommandDispatcher {
       const at = this.ctx.clock();
       replies = batch.map((p) => [p.deviceId, errorReply(commandIdOf(p.payload), 'INTERNAL', at)]);
     }
-    for (const [deviceId, reply] of replies) this.sendReply(deviceId, reply);
+    replies.forEach(([deviceId, reply], i) => {
+      this.sendReply(deviceId, reply);
+      this.ctx.metrics.command(types[i], reply.ok ? 'ok' : reply.error.code, batch[i].receivedAt);
+    });
   }
 
-  private handleOne({ deviceId, payload }: Pending): Reply {
+  private handleOne({ deviceId, payload }: Pending, typed: (type: string) => void): Reply {
     const now = this.ctx.clock();
     const body = parsePayload(payload);
     if (!body.ok) return errorReply(commandIdOf(payload), 'BAD_REQUEST', now, [{ path: '/', message: body.message }]);
     const v = validateCommand(body.value);
     if (!v.ok) return errorReply(v.error.commandId, v.error.code, now, v.error.details);
     const cmd = v.command;
+    typed(cmd.type);
 
     const earlier = this.ctx.idempotency.lookup<Reply>(deviceId, cmd.id);
     if (earlier) return earlier; // the first answer, not a second execution
