@@ -14,6 +14,7 @@ import { seedDemoCatalog } from './db/seed-catalog.ts';
 import { seedDemoStaff } from './db/seed-staff.ts';
 import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
 import { acquireHubLock } from './services/backup.ts';
+import { AlertWebhook } from './services/alert-webhook.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 
 export type RunningHub = {
@@ -111,6 +112,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       }
     }, 60_000);
     alertSweep.unref();
+    // The optional alert webhook: every committed alert change, delivered in the background.
+    const webhook = config.alertWebhookUrl
+      ? new AlertWebhook({
+        url: config.alertWebhookUrl, center: config.centerName, log: app.log,
+        count: (result) => ctx.metrics.webhook.inc({ result }),
+      })
+      : null;
+    const offWebhook = webhook ? ctx.alerts.onChange((c) => webhook.send(c, clock())) : () => {};
     const stopBackups = ctx.backups.schedule((err) => app.log.error({ err }, 'weekly backup failed'));
 
     const b = broker;
@@ -120,6 +129,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       async close() {
         clearInterval(timer);
         clearInterval(alertSweep);
+        ctx.alerts.stop();
+        offWebhook();
+        webhook?.close();
         stopBackups();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
