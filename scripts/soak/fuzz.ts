@@ -221,7 +221,7 @@ export async function fuzzMqtt(target: FuzzTarget, count: number, seed: number, 
       if (m.id && reply.id !== m.id) problems.push(`mqtt #${i}: reply id ${reply.id} (${reply.ok ? "ok" : reply.error.code}) for command ${String(m.payload).slice(0, 160)}`);
       if (!reply.ok && reply.error.code === 'INTERNAL') problems.push(`${KNOWN_FAULT[2]} mqtt #${i}: INTERNAL for ${id}: ${String(m.payload).slice(0, 160)}`);
       const sentType = typeof m.payload === 'string' ? typeOf(m.payload) : undefined;
-      if (sentType !== undefined && !Object.hasOwn(VALID, sentType) && (reply.ok || !['UNKNOWN_COMMAND', 'BAD_REQUEST'].includes(reply.error.code))) {
+      if (sentType !== undefined && !(typeof sentType === 'string' && Object.hasOwn(VALID, sentType)) && (reply.ok || !['UNKNOWN_COMMAND', 'BAD_REQUEST'].includes(reply.error.code))) {
         problems.push(`${KNOWN_FAULT[2]} mqtt #${i}: type ${JSON.stringify(sentType)} answered ${reply.ok ? 'ok' : reply.error.code}, not UNKNOWN_COMMAND`);
       }
       if (reply.ok) accepted++;
