@@ -118,7 +118,11 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     },
   });
   // validatorUrl null: the docs page would otherwise load a badge from validator.swagger.io.
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  // Swagger UI injects <style> elements at run time: the docs pages alone allow inline styles.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs', uiConfig: { validatorUrl: null },
+    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  });
 
   // The hub's plugins
   await app.register(accessGuard);

@@ -138,6 +138,18 @@ async function campaign(o: CrashOptions, running: Set<ChildProcess>): Promise<Cr
   const staff = readStaffFile(dataDir);
   if (!devices || !staff) throw new Error('the demo seed wrote no credentials');
   const secret = (id: string) => devices.devices.find((d) => d.id === id)!.secret;
+  // No secret is ever printed: device secrets, the hub's own, staff passwords (the first
+  // administrator's one-time password is shown once by design, on the first start only).
+  const secrets = [
+    ...devices.devices.map((d) => d.secret), fs.readFileSync(path.join(dataDir, 'hub.secret'), 'utf8').trim(),
+    ...staff.users.map((u) => u.password),
+  ];
+  const checkOutput = (h: Hub, first: boolean) => {
+    let text = h.output.join('');
+    if (first) text = text.replace(/one-time password: \S+/, 'one-time password: (shown once)');
+    for (const s of secrets) if (text.includes(s)) problems.push(`the hub printed a secret (${s.slice(0, 3)}…) on its console`);
+  };
+  checkOutput(hub, true);
   const keypads = devices.devices.filter((d) => d.kind === 'keypad').map((d) => d.id);
   const cashierUser = staff.users.find((u) => u.role === 'cashier')!;
   const revenueUser = staff.users.find((u) => u.role === 'revenue')!;
@@ -323,6 +335,7 @@ async function campaign(o: CrashOptions, running: Set<ChildProcess>): Promise<Cr
     await new Promise((res) => setTimeout(res, randomInt(minLoad, maxLoad + 1)));
     hub.child.kill('SIGKILL');
     await hub.exited;
+    checkOutput(hub, restarts === 0);
     r.stop = true;
     for (const c of r.clients) c.end(true);
     for (const w of [...waiters.values()]) w(); // wake the loops: their commands stay unanswered
@@ -330,11 +343,13 @@ async function campaign(o: CrashOptions, running: Set<ChildProcess>): Promise<Cr
     log(`kill ${round + 1}/${o.kills}: ${[...commands.values()].filter((c) => c.reply).length} commands answered, ${[...commands.values()].filter((c) => !c.reply).length} to re-send`);
     hub = await start();
     restarts++;
+    checkOutput(hub, false);
   }
 
   // A clean stop, then the checks on the file itself.
   hub.child.kill('SIGTERM');
   await hub.exited;
+  checkOutput(hub, false);
   const db = new Database(path.join(dataDir, 'shubbak.db'), { readonly: true });
   try {
     // Every acknowledged reply is the stored reply for its id.
