@@ -74,13 +74,22 @@ const WEIRD: unknown[] = [
 export function fingerprint(db: Db): string {
   const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
   // Sessions are touched by every signed-in request (last seen); meta holds the readiness
-  // probe; the command log remembers refusals too (a repeated id gets the same refusal).
-  const skip = new Set(['sessions', 'meta', 'login_failures', 'device_commands']);
+  // probe; the command log remembers refusals too (a repeated id gets the same refusal);
+  // device alerts and backups are written by the hub's own timers (the minute's alert
+  // sweep, the weekly backup), not by requests.
+  const skip = new Set(['sessions', 'meta', 'login_failures', 'device_commands', 'device_alerts', 'backups']);
   const parts = tables.filter((t) => !skip.has(t.name)).map((t) => `${t.name}:${(db.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n}`);
   const audit = db.prepare('SELECT max(id) AS id FROM audit_events').get() as { id: number | null };
   const q = db.prepare("SELECT group_concat(number || status || coalesce(current_visit, '-'), ',') AS w FROM windows").get() as { w: string };
   const v = db.prepare("SELECT count(*) AS n, group_concat(status, '') AS s FROM (SELECT status FROM visits ORDER BY id DESC LIMIT 200)").get() as { n: number; s: string };
   return `${parts.join(' ')} audit:${audit.id} windows:${q.w} visits:${v.s}`;
+}
+
+/** The parts of two fingerprints that differ. */
+function diff(a: string, b: string): string {
+  const x = a.split(' ');
+  const y = b.split(' ');
+  return x.map((p, i) => (p === y[i] ? null : `${p} → ${y[i]}`)).filter(Boolean).join(', ');
 }
 
 // ---- MQTT ----------------------------------------------------------------------------------
@@ -230,7 +239,7 @@ export async function fuzzMqtt(target: FuzzTarget, count: number, seed: number, 
         // "Next" on an empty queue finishes the ticket at the window and then says QUEUE_EMPTY (PROTOCOL.md).
         if (reply.error.code !== 'QUEUE_EMPTY') {
           const after = fingerprint(target.db);
-          if (after !== before) problems.push(`mqtt #${i}: refused (${reply.error.code}) but the database changed: ${String(m.payload).slice(0, 160)}`);
+          if (after !== before) problems.push(`mqtt #${i}: refused (${reply.error.code}) but the database changed: ${diff(before, after)}: ${String(m.payload).slice(0, 160)}`);
         }
       }
     }
@@ -364,7 +373,7 @@ export async function fuzzHttp(target: FuzzTarget, count: number, seed: number, 
     } else if (res.status >= 400) {
       c4++;
       const after = fingerprint(target.db);
-      if (after !== before) problems.push(`http #${i}: ${o.method} ${url} refused ${res.status} but the database changed (body ${String(body).slice(0, 200)})`);
+      if (after !== before) problems.push(`http #${i}: ${o.method} ${url} refused ${res.status} but the database changed: ${diff(before, after)} (body ${String(body).slice(0, 200)})`);
     } else c2++;
   }
   return { httpSent: sent, http4xx: c4, http2xx: c2, http5xx: c5, operations: ops.length };
