@@ -156,8 +156,8 @@ export function mutateCommand(r: Rand, type: string): { payload: string | Buffer
     default:
       return { payload: JSON.stringify(cmd), id, mutated: false };
   }
-  // A mutation may have hit the id itself: then the reply cannot name it.
-  if (typeof cmd.id !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(cmd.id)) readableId = null;
+  // A mutation may have hit the id itself: the reply names the new id if it is one ('toString' is).
+  readableId = typeof cmd.id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(cmd.id) ? cmd.id : null;
   return { payload: JSON.stringify(cmd), id: readableId, mutated: true };
 }
 
