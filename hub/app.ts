@@ -1,8 +1,11 @@
 // The HTTP application: external plugins, then the hub's own plugins, then the routes.
 // It does not listen; server.ts (and the tests, through inject) do.
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HubContext } from './context.ts';
 import { errorHandler } from './http/errors.ts';
@@ -30,6 +33,8 @@ import { inspectionRoutes } from './routes/inspections/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { webRoutes } from './routes/web/routes.ts';
+import { opsRoutes } from './routes/ops/routes.ts';
+import { logSerializers } from './http/log-redaction.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,11 +42,23 @@ declare module 'fastify' {
   }
 }
 
-export type AppOptions = { logger?: boolean | { level: string } };
+/** The simulator page's one inline <style> block, allowed by its hash (no 'unsafe-inline'). */
+const inlineStyleHashes = (() => {
+  try {
+    const html = fs.readFileSync(new URL('./sim/page.html', import.meta.url), 'utf8');
+    return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  } catch {
+    return [];
+  }
+})();
+
+export type AppOptions = { logger?: boolean | { level: string; stream?: { write(line: string): void } } };
 
 export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const logger = opts.logger ?? false;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Request logs carry the URL with inquiry numbers and ID digits taken out, and no headers.
+    logger: logger === false ? false : { ...(logger === true ? {} : logger), serializers: logSerializers },
     bodyLimit: 64 * 1024,
     // Behind no proxy: the socket address is the client (the access guard relies on it).
     trustProxy: false,
@@ -62,13 +79,51 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     }
   });
 
+  // Every answer counted by status class for the metrics (a 5xx is a bug to look at).
+  app.addHook('onResponse', async (_req, reply) => {
+    ctx.metrics.httpResponses.inc({ status: `${Math.floor(reply.statusCode / 100)}xx` });
+  });
+
   // External plugins
+  // Security headers on every answer (issue 15). The pages load only their own scripts,
+  // styles, fonts and images (QR codes are inline SVG, the simulator's printed ticket a
+  // data: PNG); nothing may frame them; no referrer leaves with an inquiry number in the
+  // URL. Style attributes stay allowed (Lit templates use a few; they cannot run code).
+  // No upgrade-insecure-requests and no HSTS: a center's hub is reached over plain HTTP
+  // on its LAN, and TLS is a deployment choice (issue 17).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", ...inlineStyleHashes],
+        styleSrcAttr: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Shubbak hub API', version: '1.0.0', description: 'Queue and case API of a Technological Center for Citizen Services' },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // validatorUrl null: the docs page would otherwise load a badge from validator.swagger.io.
+  // Swagger UI injects <style> elements at run time: the docs pages alone allow inline styles.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs', uiConfig: { validatorUrl: null },
+    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  });
 
   // The hub's plugins
   await app.register(accessGuard);
@@ -96,6 +151,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(open311Routes);
   await app.register(liveRoutes, { prefix: '/api' });
   await app.register(webRoutes);
+  await app.register(opsRoutes);
   // The device simulator's page (/sim), before listen; the simulator attaches its devices later.
   if (ctx.config.simulate) await app.register((await import('./sim/routes.ts')).simRoutes);
 

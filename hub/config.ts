@@ -1,5 +1,6 @@
 // Environment → validated settings. A bad value stops the hub at start with a message
 // that names the variable, instead of failing later in some far corner.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -53,6 +54,16 @@ export type HubConfig = {
   mqttSessionExpiryHours: number;
   /** Tighten the data dir to 0700 and its files to 0600 at start instead of refusing to start. */
   fixPermissions: boolean;
+  /** Who may read /metrics: 'loopback', 'any', or addresses/CIDR blocks (loopback always may). */
+  metricsAllow: 'loopback' | 'any' | string[];
+  /** /readyz answers 503 when the data dir's file system has less free space than this. */
+  readyMinFreeMb: number;
+  /** A device must be offline this long (during opening hours) before it is an alert. */
+  alertGraceMs: number;
+  /** An offline alert raised again within this long after it was resolved reopens the same alert (flapping). */
+  alertFlapWindowMs: number;
+  /** Where alerts are POSTed as JSON (raised, changed, resolved); null = no webhook. */
+  alertWebhookUrl: string | null;
 };
 
 export class ConfigError extends Error {}
@@ -99,6 +110,36 @@ function weekdays(env: Env, name: string, def: number[]): number[] {
   const parts = raw.split(',').map((x) => x.trim());
   if (!parts.every((x) => /^[0-6]$/.test(x))) throw new ConfigError(`${name} must be weekdays 0-6 (0 = Sunday) separated by commas, got "${raw}"`);
   return [...new Set(parts.map(Number))].sort();
+}
+
+/** 'loopback' | 'any' | a comma list of IPv4/IPv6 addresses and CIDR blocks. */
+function allowList(env: Env, name: string): HubConfig['metricsAllow'] {
+  const raw = env[name]?.trim();
+  if (!raw || raw === 'loopback') return 'loopback';
+  if (raw === 'any') return 'any';
+  const parts = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of parts) {
+    const [addr, bits, extra] = p.split('/');
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      throw new ConfigError(`${name} must be loopback, any, or addresses/CIDR blocks separated by commas, got "${p}"`);
+    }
+  }
+  return parts;
+}
+
+function url(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return u.toString();
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -149,6 +190,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     mqttMaxQueued: int(env, 'SHUBBAK_MQTT_MAX_QUEUED', 1000, 0, 1_000_000),
     mqttSessionExpiryHours: int(env, 'SHUBBAK_MQTT_SESSION_EXPIRY_HOURS', 24, 1, 24 * 365),
     fixPermissions: bool(env, 'SHUBBAK_FIX_PERMISSIONS', false),
+    metricsAllow: allowList(env, 'SHUBBAK_METRICS_ALLOW'),
+    readyMinFreeMb: int(env, 'SHUBBAK_READY_MIN_FREE_MB', 256, 0, 1_000_000),
+    alertGraceMs: int(env, 'SHUBBAK_ALERT_GRACE_S', 60, 0, 86_400) * 1000,
+    alertFlapWindowMs: int(env, 'SHUBBAK_ALERT_FLAP_WINDOW_S', 600, 0, 86_400) * 1000,
+    alertWebhookUrl: url(env, 'SHUBBAK_ALERT_WEBHOOK_URL'),
     ...overrides,
   });
 }

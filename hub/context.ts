@@ -24,6 +24,7 @@ import { FileService } from './services/files.ts';
 import { AttachmentService } from './services/attachments.ts';
 import { PaymentService } from './services/payments.ts';
 import { EnrollmentService } from './services/enrollment.ts';
+import { HubMetrics } from './ops/metrics.ts';
 
 export type HubEvents = {
   /** A transaction committed with these changes: publish retained state, push to panels. */
@@ -56,6 +57,7 @@ export type HubContext = {
   attachments: AttachmentService;
   payments: PaymentService;
   enrollment: EnrollmentService;
+  metrics: HubMetrics;
 };
 
 export function createContext(config: HubConfig, clock: Clock): HubContext {
@@ -94,5 +96,6 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const reports = new ReportService(db, clock, config);
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
-  return { config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  const metrics = new HubMetrics(db, clock);
+  return { metrics, config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

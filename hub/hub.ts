@@ -6,13 +6,14 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
 import { seedDemo } from './db/seed.ts';
 import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
 import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
 import { checkDataPermissions, createPrivateFile } from './db/permissions.ts';
+import { AlertWebhook } from './services/alert-webhook.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 
 export type RunningHub = {
@@ -30,7 +31,7 @@ export type RunningHub = {
   close(): Promise<void>;
 };
 
-export type StartOptions = { clock?: Clock; logger?: boolean | { level: string } };
+export type StartOptions = { clock?: Clock; logger?: AppOptions['logger'] };
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const clock = opts.clock ?? systemClock;
@@ -112,6 +113,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       }
     }, 60_000);
     alertSweep.unref();
+    // The optional alert webhook: every committed alert change, delivered in the background.
+    const webhook = config.alertWebhookUrl
+      ? new AlertWebhook({
+        url: config.alertWebhookUrl, center: config.centerName, log: app.log,
+        count: (result) => ctx.metrics.webhook.inc({ result }),
+      })
+      : null;
+    const offWebhook = webhook ? ctx.alerts.onChange((c) => webhook.send(c, clock())) : () => {};
     const stopBackups = ctx.backups.schedule((err) => app.log.error({ err }, 'weekly backup failed'));
 
     const b = broker;
@@ -121,11 +130,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       async close() {
         clearInterval(timer);
         clearInterval(alertSweep);
+        ctx.alerts.stop();
+        offWebhook();
+        webhook?.close();
         stopBackups();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
         await b.close();
         await app.close();
+        ctx.metrics.stop();
         ctx.db.close();
         releaseLock();
       },
@@ -133,6 +146,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   } catch (err) {
     await broker?.close().catch(() => {});
     await app.close().catch(() => {});
+    ctx.metrics.stop();
     ctx.db.close();
     releaseLock();
     throw err;

@@ -21,6 +21,9 @@ export const topics = {
   hallCalls: () => `${ROOT}/hall/calls`,
   hallAnnounce: () => `${ROOT}/hall/announce`,
   clock: () => `${ROOT}/clock`,
+  /** Retained while the device has open alerts (hub → observers); cleared when none is left. */
+  deviceAlerts: (id: string) => `${ROOT}/alerts/${id}`,
+  allAlerts: () => `${ROOT}/alerts/#`,
   /** Subscription filters a device uses for the public state. */
   allWindowStates: () => `${ROOT}/windows/+/state`,
   allLineStates: () => `${ROOT}/lines/+/state`,

@@ -4,10 +4,12 @@
 // - a role-limited route answers 401 without a session and 403 when the role is not listed;
 // - a state-changing request to a role-limited route must echo the session's CSRF token
 //   (readable cookie `shubbak_csrf`) in the `x-csrf-token` header (double submit);
-// - a user who must change their password may only reach the routes that let them do so.
+// - a user who must change their password may only reach the routes that let them do so;
+// - a 'monitoring' route (/metrics) answers only the addresses on SHUBBAK_METRICS_ALLOW.
 // It also records every route's access as it is registered: the role × route matrix
 // (docs/roles.md, tests/integration/roles-matrix.test.ts) is read from there.
 import { timingSafeEqual } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
@@ -55,7 +57,31 @@ export function clearSessionCookies(reply: FastifyReply): void {
   reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
 
+/** The metrics allow-list as a matcher: loopback always, plus 'any' or the listed addresses and blocks. */
+export function addressMatcher(allow: 'loopback' | 'any' | readonly string[]): (address: string | undefined) => boolean {
+  if (allow === 'any') return () => true;
+  const list = new BlockList();
+  list.addSubnet('127.0.0.0', 8, 'ipv4');
+  list.addAddress('::1', 'ipv6');
+  if (allow !== 'loopback') {
+    for (const entry of allow) {
+      const [addr, bits] = entry.split('/');
+      const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+      if (bits === undefined) list.addAddress(addr, family);
+      else list.addSubnet(addr, Number(bits), family);
+    }
+  }
+  return (address) => {
+    if (!address) return false;
+    // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d.
+    const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (v4) return list.check(v4[1], 'ipv4');
+    return list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
 async function guard(app: FastifyInstance): Promise<void> {
+  const monitoringAllowed = addressMatcher(app.hub.config.metricsAllow);
   await app.register(cookie);
   app.decorate('accessTable', [] as AccessEntry[]);
   app.addHook('onRoute', (route) => {
@@ -79,6 +105,12 @@ async function guard(app: FastifyInstance): Promise<void> {
     }
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
+    if (access === 'monitoring') {
+      if (!monitoringAllowed(req.socket.remoteAddress)) {
+        throw new ApiError(403, 'FORBIDDEN', 'غير مسموح بقراءة المقاييس من هذا العنوان', undefined, 'This address may not read the metrics (SHUBBAK_METRICS_ALLOW)');
+      }
+      return;
+    }
     if (!req.user || !req.session) throw new ApiError(401, 'UNAUTHENTICATED', 'يجب تسجيل الدخول أولاً', undefined, 'Sign in first');
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];

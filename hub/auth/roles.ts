@@ -33,10 +33,12 @@ export const ROLE_NAMES: Record<Role, { ar: string; en: string }> = {
 
 /**
  * Who may call a route:
- * - 'public': anyone (status lookup, TV page data, Open311 reads);
+ * - 'public': anyone (status lookup, TV page data, Open311 reads, health probes);
+ * - 'monitoring': machines on the metrics allow-list (SHUBBAK_METRICS_ALLOW, loopback by
+ *   default) — a Prometheus server scrapes without a staff session;
  * - a list of roles: a signed-in staff user holding one of them.
  */
-export type RouteAccess = 'public' | readonly Role[];
+export type RouteAccess = 'public' | 'monitoring' | readonly Role[];
 
 /** The signed-in staff member, as every route sees it on request.user. */
 export type StaffUser = {

@@ -172,6 +172,14 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   const servers: net.Server[] = [];
   const wss: WebSocketServer[] = [];
 
+  // Queued messages and the limits' counters are kept where they happen (limits.ts); read at scrape time.
+  ctx.metrics.bindBroker({
+    clients: () => aedes.connectedClients,
+    queued: () => stats.queued,
+    counters: () => stats,
+    listening: () => servers.length > 0 && servers.every((s) => s.listening),
+  });
+
   return {
     aedes,
     dispatcher,

@@ -20,7 +20,7 @@ import { DomainError } from '../domain/errors.ts';
 
 export type ReplySink = (deviceId: string, reply: Reply) => void;
 
-type Pending = { deviceId: string; payload: Buffer };
+type Pending = { deviceId: string; payload: Buffer; receivedAt: number };
 
 export class CommandDispatcher {
   private queue: Pending[] = [];
@@ -39,7 +39,7 @@ export class CommandDispatcher {
 
   /** Called for every PUBLISH on devices/{id}/commands that the broker accepted. */
   submit(deviceId: string, payload: Buffer): void {
-    this.queue.push({ deviceId, payload });
+    this.queue.push({ deviceId, payload, receivedAt: performance.now() });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -57,9 +57,11 @@ export class CommandDispatcher {
     this.queue = [];
     if (!batch.length) return;
     let replies: [string, Reply][] = [];
+    // The validated type of each command, for the metrics ('invalid' when it did not validate).
+    const types: string[] = batch.map(() => 'invalid');
     try {
       this.ctx.uow.run(() => {
-        replies = batch.map((p) => [p.deviceId, this.isolated(p)] as [string, Reply]);
+        replies = batch.map((p, i) => [p.deviceId, this.isolated(p, (t) => (types[i] = t))] as [string, Reply]);
       });
     } catch (err) {
       // The batch's commit failed (disk full, I/O error): nothing is acknowledged as done.
@@ -67,23 +69,27 @@ export class CommandDispatcher {
       const at = this.ctx.clock();
       replies = batch.map((p) => [p.deviceId, errorReply(commandIdOf(p.payload), 'INTERNAL', at)]);
     }
-    for (const [deviceId, reply] of replies) this.sendReply(deviceId, reply);
+    replies.forEach(([deviceId, reply], i) => {
+      this.sendReply(deviceId, reply);
+      this.ctx.metrics.command(types[i], reply.ok ? 'ok' : reply.error.code, batch[i].receivedAt);
+    });
   }
 
   /**
    * One command in its own savepoint: whatever goes wrong with it (a bug, a constraint, a
    * failed write of its reply) rolls back only what it did and answers only its sender.
+   * `typed` learns the command's validated type, for the metrics.
    */
-  private isolated(p: Pending): Reply {
+  private isolated(p: Pending, typed: (type: string) => void): Reply {
     try {
-      return this.ctx.uow.run(() => this.handleOne(p));
+      return this.ctx.uow.run(() => this.handleOne(p, typed));
     } catch (err) {
       this.log.error({ err, deviceId: p.deviceId }, 'command failed');
       return errorReply(commandIdOf(p.payload), 'INTERNAL', this.ctx.clock());
     }
   }
 
-  private handleOne({ deviceId, payload }: Pending): Reply {
+  private handleOne({ deviceId, payload }: Pending, typed: (type: string) => void): Reply {
     const now = this.ctx.clock();
     const body = parsePayload(payload);
     // Not a JSON object: its id (if any) is only a guess from the bytes, so the refusal is
@@ -108,6 +114,7 @@ export class CommandDispatcher {
     } else {
       const cmd = v.command;
       type = cmd.type;
+      typed(cmd.type);
       // `at` is a finite integer by the schema; checked again here because a NaN would pass
       // the comparison below (|now − NaN| > ttl is false).
       if (!Number.isSafeInteger(cmd.at) || Math.abs(now - cmd.at) > this.ctx.config.commandTtlMs) {

@@ -1,5 +1,6 @@
 // Retained state is a cache of the database: rebuilt in full at start, then republished
-// for whatever each committed transaction changed. Also the hub's clock beacon.
+// for whatever each committed transaction changed. Also the hub's clock beacon, and each
+// device's open alerts on `alerts/{deviceId}` (retained while open, cleared when none is left).
 import { topics } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
 import type { ChangeSet } from '../services/unit-of-work.ts';
@@ -19,6 +20,7 @@ export class StatePublisher {
   private readonly lineLastSent = new Map<string, number>();
   private readonly lineTimers = new Map<string, NodeJS.Timeout>();
   private readonly onCommitted = (c: ChangeSet) => this.publishChanges(c);
+  private offAlerts: (() => void) | null = null;
 
   constructor(
     private readonly ctx: HubContext,
@@ -34,8 +36,12 @@ export class StatePublisher {
     for (const l of queue.lines()) all.push(this.retain(topics.lineState(l.letter), queue.lineState(l.letter)));
     all.push(this.retain(topics.hallCalls(), queue.hallCalls()));
     for (const id of devices.ids()) all.push(this.publishConfig(id));
+    for (const id of new Set(this.ctx.alerts.open().map((a) => a.deviceId))) all.push(this.publishAlerts(id));
     await Promise.all(all);
     this.ctx.bus.on('committed', this.onCommitted);
+    this.offAlerts = this.ctx.alerts.onChange((c) => {
+      this.publishAlerts(c.alert.deviceId).catch((err) => this.log.error({ err }, 'alert publish failed'));
+    });
     this.broker.aedes.on('subscribe', (subs) => {
       if (subs.some((s) => s.topic === topics.clock())) this.publishClock();
     });
@@ -45,6 +51,7 @@ export class StatePublisher {
 
   stop(): void {
     this.ctx.bus.off('committed', this.onCommitted);
+    this.offAlerts?.();
     if (this.clockTimer) clearInterval(this.clockTimer);
     for (const t of this.lineTimers.values()) clearTimeout(t);
     this.lineTimers.clear();
@@ -72,6 +79,13 @@ export class StatePublisher {
 
   private retain(topic: string, payload: unknown): Promise<void> {
     return this.broker.publish(topic, JSON.stringify(payload), { qos: 1, retain: true });
+  }
+
+  /** The device's open alerts, retained; an empty retained payload clears the topic when none is left. */
+  private publishAlerts(deviceId: string): Promise<void> {
+    const open = this.ctx.alerts.openFor(deviceId);
+    const payload = open.length ? JSON.stringify({ deviceId, alerts: open, at: this.ctx.clock() }) : '';
+    return this.broker.publish(topics.deviceAlerts(deviceId), payload, { qos: 1, retain: true });
   }
 
   private publishConfig(id: string): Promise<void> {

@@ -51,6 +51,8 @@ export const liveRoutes: FastifyPluginAsync = async (app) => {
   const ctx = app.hub;
   const queueFeed = new SseChannel();
   const staffFeed = new SseChannel();
+  ctx.metrics.sseChannel('queue', () => queueFeed.size);
+  ctx.metrics.sseChannel('staff', () => staffFeed.size);
 
   const onCommitted = (c: ChangeSet) => {
     try {

@@ -9,7 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { DeviceLink, type DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { DeviceKind } from '@shubbak/protocol';
 import { loadConfig, type HubConfig } from '../../hub/config.ts';
-import { startHub, type RunningHub } from '../../hub/hub.ts';
+import { startHub, type RunningHub, type StartOptions } from '../../hub/hub.ts';
 import { readDevicesFile } from '../../hub/db/seed.ts';
 import type { Clock } from '../../hub/domain/time.ts';
 
@@ -30,11 +30,11 @@ export function tempDataDir(): string {
 
 export async function startTestHub(
   t: TestContext,
-  opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig> } = {},
+  opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig>; logger?: StartOptions['logger'] } = {},
 ): Promise<TestHub> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, simulate: false, logLevel: 'silent', passwordCost: 12, ...opts.config });
-  const hub = await startHub(config, { clock: opts.clock });
+  const hub = await startHub(config, { clock: opts.clock, logger: opts.logger });
   const creds = readDevicesFile(dataDir);
   const closers: (() => Promise<unknown>)[] = [];
   let closed = false;

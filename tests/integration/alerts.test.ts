@@ -22,7 +22,7 @@ async function until<T>(fn: () => T | null | undefined | false, what: string, ms
 
 test('printer out of paper and a device going offline raise alerts; recovery resolves them', async (t) => {
   const clock = new FakeClock(openAt);
-  const hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10 } });
+  const hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10, alertGraceMs: 0 } });
   const changes: string[][] = [];
   hub.ctx.bus.on('committed', (c) => c.topics.has('alerts') && changes.push([...c.topics]));
   const kiosk = await hub.device('kiosk-1');

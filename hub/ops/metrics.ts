@@ -1,0 +1,173 @@
+// The hub's Prometheus metrics (served at /metrics by hub/routes/ops/routes.ts). One
+// registry per hub, so two hubs in one process (tests) never mix their figures.
+//
+// Cheap by construction: what happens (commands, HTTP answers, webhook deliveries, MQTT
+// messages queued and acknowledged) is counted where it happens; what is read at scrape
+// time is small and indexed — the devices table (one row per device), the lines' waiting
+// counters (kept by the queue in `lines.waiting`), the open alerts (partial index), the
+// newest backup row, and in-memory sizes. No scrape scans tickets, visits or files.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/connection.ts';
+import type { Clock } from '../domain/time.ts';
+
+/** What the broker tells the metrics (bound once the broker exists). */
+export type BrokerProbe = {
+  clients(): number;
+  queued(): number;
+  listening(): boolean;
+  /** The broker's limits (hub/broker/limits.ts): publishes over a device's rate, messages not queued for a full offline session, … */
+  counters?(): { rateLimited: number; droppedQueued: number; expiredSessions: number; revokedConnections: number };
+};
+
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly commands: Counter<'type' | 'result'>;
+  readonly commandSeconds: Histogram<'type'>;
+  readonly httpResponses: Counter<'status'>;
+  readonly webhook: Counter<'result'>;
+  private broker: BrokerProbe | null = null;
+  private readonly sse = new Map<string, () => number>();
+  private readonly loop: IntervalHistogram;
+
+  constructor(db: Db, clock: Clock) {
+    const r = this.registry;
+    this.commands = new Counter({
+      name: 'shubbak_commands_total', help: 'Device commands answered, by type and result (ok or the error code)',
+      labelNames: ['type', 'result'], registers: [r],
+    });
+    this.commandSeconds = new Histogram({
+      name: 'shubbak_command_duration_seconds', help: 'From a command reaching the hub to its reply being sent (durable commit included)',
+      labelNames: ['type'], buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [r],
+    });
+    this.httpResponses = new Counter({
+      name: 'shubbak_http_responses_total', help: 'HTTP answers by status class (2xx, 3xx, 4xx, 5xx)', labelNames: ['status'], registers: [r],
+    });
+    this.webhook = new Counter({
+      name: 'shubbak_alert_webhook_total', help: 'Alert webhook attempts: delivered, failed (retried later), dropped (gave up or queue full)',
+      labelNames: ['result'], registers: [r],
+    });
+
+    const devicesOnline = db.prepare<[], { kind: string; online: number; total: number }>(
+      'SELECT kind, sum(online) AS online, count(*) AS total FROM devices GROUP BY kind');
+    new Gauge({
+      name: 'shubbak_devices_online', help: 'Devices connected now, by kind', labelNames: ['kind'], registers: [r],
+      collect() {
+        this.reset();
+        for (const d of devicesOnline.all()) this.set({ kind: d.kind }, d.online ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_devices_registered', help: 'Devices registered, by kind', labelNames: ['kind'], registers: [r],
+      collect() {
+        this.reset();
+        for (const d of devicesOnline.all()) this.set({ kind: d.kind }, d.total);
+      },
+    });
+    const waiting = db.prepare<[], { letter: string; waiting: number }>('SELECT letter, waiting FROM lines');
+    new Gauge({
+      name: 'shubbak_line_waiting', help: 'Citizens waiting in each line now', labelNames: ['line'], registers: [r],
+      collect() {
+        this.reset();
+        for (const l of waiting.all()) this.set({ line: l.letter }, l.waiting);
+      },
+    });
+    const openAlerts = db.prepare<[], { kind: string; n: number }>(
+      'SELECT kind, count(*) AS n FROM device_alerts WHERE resolved_at IS NULL GROUP BY kind');
+    new Gauge({
+      name: 'shubbak_alerts_open', help: 'Open device alerts, by kind', labelNames: ['kind'], registers: [r],
+      collect() {
+        this.reset();
+        for (const a of openAlerts.all()) this.set({ kind: a.kind }, a.n);
+      },
+    });
+    const lastBackup = db.prepare<[], { finished_at: number }>(
+      "SELECT finished_at FROM backups WHERE error IS NULL AND integrity = 'ok' ORDER BY id DESC LIMIT 1");
+    new Gauge({
+      name: 'shubbak_backup_age_seconds', help: 'Age of the newest good backup (+Inf when there is none, so an age alert fires)', registers: [r],
+      collect() {
+        const b = lastBackup.get();
+        this.set(b ? Math.max(0, (clock() - b.finished_at) / 1000) : Infinity);
+      },
+    });
+
+    const self = this;
+    new Gauge({
+      name: 'shubbak_mqtt_clients', help: 'MQTT connections (devices, observers, the hub\'s own clients)', registers: [r],
+      collect() {
+        this.set(self.broker?.clients() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_mqtt_queued_messages', help: 'QoS 1 messages the broker holds for subscribers and has not had acknowledged', registers: [r],
+      collect() {
+        this.set(self.broker?.queued() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_mqtt_limited_total',
+      help: 'Since start: device publishes dropped over their rate (rate_limited), messages not queued for a full offline session (queue_full), offline sessions expired, connections closed when a device was rotated, removed or rebound',
+      labelNames: ['what'], registers: [r],
+      collect() {
+        const c = self.broker?.counters?.();
+        if (!c) return;
+        this.set({ what: 'rate_limited' }, c.rateLimited);
+        this.set({ what: 'queue_full' }, c.droppedQueued);
+        this.set({ what: 'sessions_expired' }, c.expiredSessions);
+        this.set({ what: 'connections_revoked' }, c.revokedConnections);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_sse_clients', help: 'Open live streams (server-sent events), by stream', labelNames: ['stream'], registers: [r],
+      collect() {
+        this.reset();
+        for (const [name, size] of self.sse) this.set({ stream: name }, size());
+      },
+    });
+
+    // Event-loop lag: percentiles of the delay since the previous scrape.
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+    const loop = this.loop;
+    new Gauge({
+      name: 'shubbak_event_loop_lag_seconds', help: 'Event-loop delay since the previous scrape', labelNames: ['quantile'], registers: [r],
+      collect() {
+        if (loop.count > 0) {
+          this.set({ quantile: '0.5' }, loop.percentile(50) / 1e9);
+          this.set({ quantile: '0.99' }, loop.percentile(99) / 1e9);
+          this.set({ quantile: '1' }, loop.max / 1e9);
+        }
+        loop.reset();
+      },
+    });
+    new Gauge({
+      name: 'process_resident_memory_bytes', help: 'Resident memory of the hub process', registers: [r],
+      collect() {
+        this.set(process.memoryUsage.rss());
+      },
+    });
+  }
+
+  bindBroker(probe: BrokerProbe): void {
+    this.broker = probe;
+  }
+
+  brokerListening(): boolean {
+    return this.broker?.listening() ?? false;
+  }
+
+  /** A live stream whose open connections are counted at scrape time. */
+  sseChannel(name: string, size: () => number): void {
+    this.sse.set(name, size);
+  }
+
+  /** One device command answered: `receivedAt` is performance.now() when it reached the hub. */
+  command(type: string, result: string, receivedAt: number): void {
+    this.commands.inc({ type, result });
+    this.commandSeconds.observe({ type }, (performance.now() - receivedAt) / 1000);
+  }
+
+  stop(): void {
+    this.loop.disable();
+  }
+}
