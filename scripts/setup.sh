@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# g++, make and python3: node-gyp, for better-sqlite3 (npm ci, and the Node 24 run, scripts/node24.sh).
 debs=(chromium mosquitto-clients espeak-ng sox alsa-utils socat g++ make python3 systemd)
 missing=()
 for p in "${debs[@]}"; do
