@@ -3,7 +3,8 @@
 export type * from './types.ts';
 export { createBoard, BoardError, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
 export { LampButtonPanel, type ButtonPanelOptions } from './buttons.ts';
-export { Max7219Digits, writeDigits, setIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
+export { Max7219Digits, digitCodes, clampIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
+export { Max7219Bus, MAX7219, type BusPins } from './max7219-bus.ts';
 export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOptions } from './hall-board.ts';
 export { segmentsOf, charOfSegments, fitDigits, looksLike } from './segments.ts';
 export * as escpos from './printer/escpos.ts';
