@@ -253,3 +253,13 @@ async function createFirmataBoard(opts: BoardOptions): Promise<ReadyBoard> {
     },
   };
 }
+
+/** The health topic's `board` field for a status (protocol/messages.ts DeviceHealth.board). */
+export function boardHealth(s: BoardStatus): { state: 'ok' | 'offline'; code?: string; message?: string } {
+  return s.state === 'ok' ? { state: 'ok' } : { state: 'offline', code: s.code, message: s.messageAr };
+}
+
+/** The program's log line for a status. */
+export function boardLogLine(s: BoardStatus): string {
+  return s.state === 'ok' ? 'board: connected' : `board offline [${s.code ?? 'UNKNOWN'}]: ${s.message ?? ''}`;
+}
