@@ -17,6 +17,7 @@ function ioError(message: string, code: string): Error {
 
 class UnoPort implements BindingPortInterface {
   isOpen = true;
+  private gone = false;
   private buffered: Buffer[] = [];
   private waiting: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private readonly onTx = (b: Buffer) => {
@@ -39,11 +40,13 @@ class UnoPort implements BindingPortInterface {
 
   /** The cable went: reads and writes fail as on a vanished tty (not a cancel, so serialport reports a disconnect). */
   vanish(): void {
-    if (!this.isOpen) return;
-    this.isOpen = false;
+    if (!this.isOpen || this.gone) return;
+    this.gone = true;
+    this.buffered = [];
     this.line.uno.off('tx', this.onTx);
     const w = this.waiting;
     this.waiting = null;
+    // The port stays "open" until serialport closes it on this disconnect, as with a real tty.
     w?.reject(ioError('EIO: input/output error, the device is gone', 'EIO'));
   }
 
@@ -60,6 +63,7 @@ class UnoPort implements BindingPortInterface {
   async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
     while (this.buffered.length === 0) {
       if (!this.isOpen) throw new Canceled('Port is not open');
+      if (this.gone) throw ioError('EIO: input/output error, the device is gone', 'EIO');
       await new Promise<void>((resolve, reject) => (this.waiting = { resolve, reject }));
     }
     let bytesRead = 0;
@@ -75,7 +79,7 @@ class UnoPort implements BindingPortInterface {
   }
 
   async write(buffer: Buffer): Promise<void> {
-    if (!this.isOpen || !this.line.plugged) throw ioError('EIO: input/output error, write to a vanished device', 'EIO');
+    if (!this.isOpen || this.gone) throw ioError('EIO: input/output error, write to a vanished device', 'EIO');
     this.line.written += buffer.length;
     this.line.uno.receive(buffer);
   }
