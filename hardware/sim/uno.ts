@@ -153,7 +153,7 @@ export function loadImage(hexPath: string): UnoImage {
 
 export type PinListener = (pin: number, level: 0 | 1, cycles: number) => void;
 
-export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; booted: []; power: [boolean] }> {
+export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; booted: []; power: [boolean] }> {
   private m!: Machine;
   /** Output level of each pin that is an output (lamps, MAX7219 lines); inputs are absent. */
   readonly pinLevels = new Map<number, number>();
@@ -164,6 +164,8 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; booted: []; power:
   private runUntil = 0;
   private booting = false;
   private txPending: number[] = [];
+  /** The cycle the last byte went into the UART's transmit register. */
+  lastTxCycles = 0;
   private txFlush = false;
   private bootTail: number[] = [];
   powered = false;
@@ -230,6 +232,8 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; booted: []; power:
   /** Bytes from the host (the USB serial line), delivered at the UART's baud rate. */
   receive(bytes: Uint8Array): void {
     if (!this.powered) return;
+    // 'rx' marks the cycle a burst starts on a quiet line (the bench's start of an update).
+    if (this.rx.length === 0 && !this.rxActive) this.emit('rx', this.cycles);
     for (const b of bytes) this.rx.push(b);
     this.feed();
     this.demand(this.rx.length * this.cyclesPerChar() + SETTLE_CYCLES);
@@ -317,6 +321,7 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; booted: []; power:
     };
     usart.onByteTransmit = (b) => {
       this.txPending.push(b);
+      this.lastTxCycles = this.cycles;
       if (this.booting) this.bootTail.push(b);
       if (this.booting && b === 0xf7) this.bootDone();
       if (!this.booting) this.demand(SETTLE_CYCLES);

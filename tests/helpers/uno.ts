@@ -5,32 +5,16 @@
 // a MAX7219 chain back from DIN/CLK/CS. Press timing follows the emulated board (the press
 // reaches the firmware and the firmware has reported it before the button is let go),
 // plus a human's minimum hold, so nothing depends on how fast the machine emulates.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EmulatedUno, loadImage, type UnoImage } from '../../hardware/sim/uno.ts';
+import { EmulatedUno } from '../../hardware/sim/uno.ts';
+import { firmataHexPath, standardFirmataImage } from '../../hardware/sim/standard-firmata.ts';
 import { createUnoBinding, type UnoBinding } from '../../hardware/sim/uno-binding.ts';
 import { Max7219Decoder } from '../../hardware/sim/max7219.ts';
 
-const require = createRequire(import.meta.url);
-
-/** The StandardFirmata 2.4 build for the Uno that avrgirl-arduino ships. */
-export const FIRMATA_HEX = path.join(path.dirname(require.resolve('avrgirl-arduino/package.json')), 'junk/hex/uno/StandardFirmata.cpp.hex');
-export const FIRMATA_HEX_BYTES = 34_320;
-export const FIRMATA_HEX_SHA256 = '6d57ea7cf30e26c9c2f3a01ee37907d2c951f8bc9c27f84dddad12fa9c8b8f36';
-
-let image: UnoImage | null = null;
-
+export { FIRMATA_HEX_BYTES, FIRMATA_HEX_SHA256 } from '../../hardware/sim/standard-firmata.ts';
+export const FIRMATA_HEX = firmataHexPath();
 /** The firmware image, refused unless it is exactly the known StandardFirmata build. */
-export function firmataImage(): UnoImage {
-  if (image) return image;
-  const img = loadImage(FIRMATA_HEX);
-  if (img.bytes !== FIRMATA_HEX_BYTES || img.sha256 !== FIRMATA_HEX_SHA256) {
-    throw new Error(`${FIRMATA_HEX} is not the StandardFirmata image the tests were written for (${img.bytes} bytes, sha256 ${img.sha256})`);
-  }
-  image = img;
-  return img;
-}
+export const firmataImage = standardFirmataImage;
 
 export const MAX7219_PINS = { data: 11, clock: 13, cs: 10 };
 
