@@ -78,6 +78,7 @@ export async function firmwareRows(): Promise<Row[]> {
     const next: number[] = [];
     for (let i = 0; i < 3; i++) {
       now.show('');
+      await win.uno.idle();
       full.push(await firmwarePath(win, () => now.show('A012'), () => win.chain.text(0, 4) === 'A012'));
       next.push(await firmwarePath(win, () => now.show('A013'), () => win.chain.text(0, 4) === 'A013'));
     }
@@ -87,6 +88,7 @@ export async function firmwareRows(): Promise<Row[]> {
     for (let i = 0; i < 3; i++) {
       // As before: every digit rewritten on each show, a pin write per line change.
       (before as unknown as { written: unknown[] }).written.fill(null);
+      win.chain.reset(); // a blank chip: the measurement ends when all four digits are in
       old.push(await firmwarePath(win, () => before.show(i % 2 ? 'A012' : 'A013'), () => win.chain.text(0, 4) === (i % 2 ? 'A012' : 'A013')));
     }
     rows.push(
