@@ -85,8 +85,7 @@ test('kiosk on an emulated Uno: button A on D2 prints a ticket, lamps follow ope
   assert.equal(kiosk.lastPrinted?.number, 'A001');
 
   hub.ctx.queue.setLineOpen('B', false);
-  await until('lamp B dark when its line closes', () => uno.level(9) === 0);
-  assert.equal(uno.level(8), 1);
+  await until('lamp B dark when its line closes, lamp A lit', () => uno.level(9) === 0 && uno.level(8) === 1);
   await press(uno, 3);
   await sleep(300);
   assert.equal((hub.ctx.db.prepare("SELECT count(*) AS n FROM tickets WHERE label LIKE 'B%'").get() as { n: number }).n, 0, 'no ticket on a closed line');
