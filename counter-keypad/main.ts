@@ -3,7 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, DigitsDisplay } from '@shubbak/hardware/types.ts';
-import { createKeypadHardware, type SimControl } from '@shubbak/hardware/devices.ts';
+import { createKeypadHardware, type KeypadHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
+import { boardHealth, boardLogLine, type BoardStatus } from '@shubbak/hardware/board.ts';
+import { firmataTiming } from '@shubbak/protocol/device-env';
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
 import { initialKeypadState, keypadStep, type KeypadEffect, type KeypadEvent, type KeypadState } from './logic.ts';
@@ -21,20 +23,38 @@ export type KeypadHandle = {
   stop(): Promise<void>;
 };
 
-export type StartKeypadOptions = { config?: KeypadProgramConfig; io?: KeypadIo; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void };
+export type StartKeypadOptions = {
+  config?: KeypadProgramConfig; io?: KeypadIo; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void;
+  /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding). */
+  hardware?: Partial<KeypadHardwareConfig>;
+};
 
 
-async function defaultIo(cfg: KeypadProgramConfig): Promise<KeypadIo> {
+async function defaultIo(cfg: KeypadProgramConfig, onStatus: (s: BoardStatus) => void, over: Partial<KeypadHardwareConfig> = {}): Promise<KeypadIo> {
   return createKeypadHardware({
     io: cfg.env.io, keyPins: cfg.keyPins, lampPins: cfg.lampPins, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort,
+    ...over, board: { ...firmataTiming(cfg.env), ...over.board, onStatus },
   });
 }
 
 export async function startKeypad(opts: StartKeypadOptions = {}): Promise<KeypadHandle> {
   const cfg = opts.config ?? loadKeypadConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
-  const io = opts.io ?? (await defaultIo(cfg));
+  // The link first: while the board is not answering, the health topic says why.
   const link = openKeypadLink(cfg.env, opts.link);
+  link.on('error', (err) => log(`link: ${err.message}`));
+  // Hub events that come while the board is still opening wait for it, in order.
+  const early: KeypadEvent[] = [];
+  let live: ((e: KeypadEvent) => void) | null = null;
+  const unwire = wireKeypadLink(link, (e: KeypadEvent) => (live ? live(e) : void early.push(e)));
+  const onBoard = (s: BoardStatus) => {
+    log(boardLogLine(s));
+    link.updateHealth({ board: boardHealth(s) });
+  };
+  const io = opts.io ?? (await defaultIo(cfg, onBoard, opts.hardware).catch(async (err: unknown) => {
+    await link.close().catch(() => {});
+    throw err;
+  }));
   const events = new EventEmitter<{ state: [KeypadState]; shown: [string] }>();
   let state: KeypadState = initialKeypadState;
   let message: string | null = null;
@@ -80,9 +100,9 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
   const onHold = (key: number) => dispatch({ type: 'hold', key });
   io.buttons.on('press', onPress);
   io.buttons.on('hold', onHold);
-  link.on('error', (err) => log(`link: ${err.message}`));
-  const unwire = wireKeypadLink(link, dispatch);
   dispatch({ type: 'offline' }); // shows OFF until the hub answers
+  live = dispatch;
+  for (const e of early.splice(0)) dispatch(e);
 
   async function stop(): Promise<void> {
     if (stopped) return;

@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { AudioPlayer, DigitsDisplay, HallBoard } from '@shubbak/hardware/types.ts';
-import { createHallHardware, createWindowBoardHardware, type SimControl } from '@shubbak/hardware/devices.ts';
+import { createHallHardware, createWindowBoardHardware, type HallHardwareConfig, type SimControl, type WindowBoardHardwareConfig } from '@shubbak/hardware/devices.ts';
+import { boardHealth, boardLogLine, type BoardStatus } from '@shubbak/hardware/board.ts';
+import { firmataTiming } from '@shubbak/protocol/device-env';
 import { loadDisplayConfig, type DisplayProgramConfig } from './config.ts';
 import { openBoardLink, wireHallLink, wireWindowBoardLink } from './link.ts';
 import { BLINK_MS, hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallBoardState, type HallEvent, type WindowBoardState } from './logic.ts';
@@ -20,19 +22,43 @@ export type HallIo = { board: HallBoard; player: AudioPlayer; close(): Promise<v
 
 type Common = { config?: DisplayProgramConfig; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void };
 
+/** The board's state goes to the log and to the health topic (the link exists before the board answers). */
+function boardReporter(link: DeviceLink, log: (m: string) => void): (s: BoardStatus) => void {
+  return (s) => {
+    log(boardLogLine(s));
+    link.updateHealth({ board: boardHealth(s) });
+  };
+}
+
+async function orClose<T>(link: DeviceLink, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    await link.close().catch(() => {});
+    throw err;
+  }
+}
+
 export type WindowBoardHandle = {
   link: DeviceLink; io: WindowBoardIo; state(): WindowBoardState;
   events: EventEmitter<{ shown: [{ text: string; blink: boolean }] }>;
   stop(): Promise<void>;
 };
 
-export async function startWindowBoard(opts: Common & { io?: WindowBoardIo } = {}): Promise<WindowBoardHandle> {
+export async function startWindowBoard(opts: Common & { io?: WindowBoardIo; hardware?: Partial<WindowBoardHardwareConfig> } = {}): Promise<WindowBoardHandle> {
   const cfg = opts.config ?? loadDisplayConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
-  const io = opts.io ?? (await (async () => {
-    return createWindowBoardHardware({ io: cfg.env.io, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort });
-  })());
   const link = openBoardLink(cfg.env, 'display', opts.link);
+  link.on('error', (err) => log(`link: ${err.message}`));
+  // Hub events that come while the board is still opening wait for it, in order.
+  const early: BoardEvent[] = [];
+  let live: ((e: BoardEvent) => void) | null = null;
+  const unwire = wireWindowBoardLink(link, (e: BoardEvent) => (live ? live(e) : void early.push(e)));
+  const over = opts.hardware ?? {};
+  const io = opts.io ?? (await orClose(link, createWindowBoardHardware({
+    io: cfg.env.io, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort, ...over,
+    board: { ...firmataTiming(cfg.env), ...over.board, onStatus: boardReporter(link, log) },
+  })));
   const events = new EventEmitter<{ shown: [{ text: string; blink: boolean }] }>();
   let state = initialWindowBoard;
   let blinkTimer: NodeJS.Timeout | null = null;
@@ -49,9 +75,9 @@ export async function startWindowBoard(opts: Common & { io?: WindowBoardIo } = {
       events.emit('shown', e);
     }
   };
-  link.on('error', (err) => log(`link: ${err.message}`));
-  const unwire = wireWindowBoardLink(link, dispatch);
   dispatch({ type: 'offline' });
+  live = dispatch;
+  for (const e of early.splice(0)) dispatch(e);
   return {
     link, io, events, state: () => state,
     async stop() {
@@ -84,16 +110,27 @@ export function aplayPlayer(device?: string): AudioPlayer {
   };
 }
 
-export async function startHallBoard(opts: Common & { io?: HallIo } = {}): Promise<HallHandle> {
+export async function startHallBoard(opts: Common & { io?: HallIo; hardware?: Partial<HallHardwareConfig> } = {}): Promise<HallHandle> {
   const cfg = opts.config ?? loadDisplayConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
   // The voice must work with the hub down: clips are made locally (quick no-op when present).
   await ensureClips(cfg.clipDir).catch((err: Error) => log(`voice clips unavailable: ${err.message}`));
-  const io = opts.io ?? (await (async () => {
-    const hw = await createHallHardware({ io: cfg.env.io, rows: cfg.hallRows, digitsPins: cfg.digitsPins, firmataPort: cfg.firmataPort });
-    return { ...hw, player: cfg.player === 'aplay' ? aplayPlayer(cfg.audioDevice) : hw.player };
-  })());
   const link = openBoardLink(cfg.env, 'hall', opts.link);
+  link.on('error', (err) => log(`link: ${err.message}`));
+  // Hub events that come while the board is still opening wait for it, in order.
+  const early: HallEvent[] = [];
+  // A call announced before the board is up is not spoken late.
+  let liveAnnounce: ((a: HallAnnounce) => void) | null = null;
+  let live: ((e: HallEvent) => void) | null = null;
+  const unwire = wireHallLink(link, (e: HallEvent) => (live ? live(e) : void early.push(e)), (a: HallAnnounce) => liveAnnounce?.(a));
+  const over = opts.hardware ?? {};
+  const io = opts.io ?? (await orClose(link, (async () => {
+    const hw = await createHallHardware({
+      io: cfg.env.io, rows: cfg.hallRows, digitsPins: cfg.digitsPins, firmataPort: cfg.firmataPort, ...over,
+      board: { ...firmataTiming(cfg.env), ...over.board, onStatus: boardReporter(link, log) },
+    });
+    return { ...hw, player: cfg.player === 'aplay' ? aplayPlayer(cfg.audioDevice) : hw.player };
+  })()));
   const events = new EventEmitter<{ shown: [HallBoardState]; announced: [HallAnnounce] }>();
   const announcer = new Announcer(io.player, cfg.clipDir, (err) => log(`announce: ${(err as Error).message}`));
   const calls: HallHandle['calls'] = [];
@@ -120,9 +157,10 @@ export async function startHallBoard(opts: Common & { io?: HallIo } = {}): Promi
     void announcer.announce(a);
     events.emit('announced', a);
   };
-  link.on('error', (err) => log(`link: ${err.message}`));
-  const unwire = wireHallLink(link, dispatch, announce);
   dispatch({ type: 'offline' });
+  live = dispatch;
+  liveAnnounce = announce;
+  for (const e of early.splice(0)) dispatch(e);
   return {
     link, io, announcer, calls, events, state: () => state,
     async stop() {

@@ -28,6 +28,14 @@ export class LampButtonPanel extends EventEmitter<{ press: [key: number]; hold: 
     const { board } = opts;
     this.blinkMs = opts.blinkMs ?? 400;
     this.keys = opts.buttonPins.map((_, key) => key);
+    // Every button pin an input with its pull-up before the first Button turns reporting on:
+    // otherwise a report for the port could reach the host before the firmware has made the
+    // next pins inputs, and their LOW (an output's level) would read as a press at start-up.
+    const io = board.io as unknown as { MODES: { INPUT: number }; pinMode(p: number | string, m: number): void; digitalWrite(p: number | string, v: number): void };
+    for (const pin of opts.buttonPins) {
+      io.pinMode(pin, io.MODES.INPUT);
+      io.digitalWrite(pin, 1);
+    }
     this.buttons = opts.buttonPins.map((pin, key) => {
       const button = new five.Button({ pin, board, isPullup: true, holdtime: opts.holdMs ?? 1500 } as five.ButtonOption & { board: five.Board });
       let held = false;

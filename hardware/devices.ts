@@ -17,7 +17,7 @@
 //   played()            files the hall player was asked to play
 // Methods that do not apply to a device answer empty ('' / [] / null / 'off').
 import type { AudioPlayer, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
-import { createBoard, type IoKind, type ReadyBoard } from './board.ts';
+import { createBoard, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
 import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
@@ -92,8 +92,11 @@ function simButtons(sim: SimFirmata, panel: LampButtonPanel, buttonPins: readonl
   };
 }
 
-function boardFor(io: IoKind, firmataPort?: string): Promise<ReadyBoard> {
-  return createBoard({ io, port: firmataPort });
+/** Firmata board settings a program passes through: the handshake wait, the reopen interval, a status callback (health + log), a binding for tests. */
+export type BoardLinkOptions = Pick<BoardOptions, 'binding' | 'handshakeMs' | 'retryMs' | 'onStatus'>;
+
+function boardFor(io: IoKind, firmataPort: string | undefined, link: BoardLinkOptions | undefined): Promise<ReadyBoard> {
+  return createBoard({ io, port: firmataPort, ...link });
 }
 
 export type KioskHardwareConfig = {
@@ -106,9 +109,12 @@ export type KioskHardwareConfig = {
   firmataPort?: string;
   holdMs?: number;
   printerPollMs?: number;
+  board?: BoardLinkOptions;
+  /** The printer on serialport's MockBinding with a simulated printer at the far end (sim IO, and hardware-in-the-loop tests of the buttons). */
+  printerMock?: boolean;
 };
 
-export type KioskHardware = { buttons: ButtonPanel; printer: TicketPrinter; sim: SimControl | null; close(): Promise<void> };
+export type KioskHardware = { buttons: ButtonPanel; printer: TicketPrinter; sim: SimControl | null; printerSim: SimPrinter | null; close(): Promise<void> };
 
 let simPortCounter = 0;
 
@@ -118,12 +124,12 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
   const lampPins = cfg.lampPins ?? defaults.lamps;
   const holdMs = cfg.holdMs ?? 1500;
   const baud = cfg.printerBaud ?? 115200;
-  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   const buttons = new LampButtonPanel({ board: board.board, buttonPins, lampPins, holdMs });
   let simPrinter: SimPrinter | null = null;
   let printer: SerialTicketPrinter;
   try {
-    if (cfg.io === 'sim') {
+    if (cfg.io === 'sim' || cfg.printerMock) {
       const path = `/dev/shubbak-sim-printer-${process.pid}-${++simPortCounter}`;
       SerialPortMock.binding.createPort(path);
       const port = await openPrinterPort(path, baud, 'mock');
@@ -155,7 +161,7 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
     await printer.close();
     board.close();
   };
-  if (!board.sim || !simPrinter) return { buttons, printer, sim: null, close };
+  if (!board.sim || !simPrinter) return { buttons, printer, sim: null, printerSim: simPrinter, close };
   const sp = simPrinter;
   const sim: SimControl = {
     ...EMPTY_SIM,
@@ -166,7 +172,7 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
       sp.paper = state;
     },
   };
-  return { buttons, printer, sim, close };
+  return { buttons, printer, sim, printerSim: simPrinter, close };
 }
 
 function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Max7219Decoder {
@@ -182,6 +188,7 @@ export type KeypadHardwareConfig = {
   digitsWidth?: number;
   firmataPort?: string;
   holdMs?: number;
+  board?: BoardLinkOptions;
 };
 
 export type KeypadHardware = { buttons: ButtonPanel; digits: DigitsDisplay; sim: SimControl | null; close(): Promise<void> };
@@ -193,11 +200,12 @@ export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<K
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const width = cfg.digitsWidth ?? 8;
   const holdMs = cfg.holdMs ?? 1500;
-  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   // The decoder listens before the driver initialises the chip, so it sees every register.
   const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
   const buttons = new LampButtonPanel({ board: board.board, buttonPins: keyPins, lampPins, holdMs });
   const digits = new Max7219Digits({ board: board.board, pins, width });
+  board.events.on('restored', () => digits.restore());
   const close = async () => {
     buttons.close();
     digits.close();
@@ -215,15 +223,16 @@ export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<K
   return { buttons, digits, sim, close };
 }
 
-export type WindowBoardHardwareConfig = { io: IoKind; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; digitsWidth?: number; firmataPort?: string };
+export type WindowBoardHardwareConfig = { io: IoKind; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; digitsWidth?: number; firmataPort?: string; board?: BoardLinkOptions };
 export type WindowBoardHardware = { digits: DigitsDisplay; sim: SimControl | null; close(): Promise<void> };
 
 export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig): Promise<WindowBoardHardware> {
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const width = cfg.digitsWidth ?? 4;
-  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
   const digits = new Max7219Digits({ board: board.board, pins, width });
+  board.events.on('restored', () => digits.restore());
   const close = async () => {
     digits.close();
     decoder?.close();
@@ -239,16 +248,17 @@ export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig):
   return { digits, sim, close };
 }
 
-export type HallHardwareConfig = { io: IoKind; rows?: number; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; firmataPort?: string };
+export type HallHardwareConfig = { io: IoKind; rows?: number; digitsPins?: { data: Pin; clock: Pin; cs: Pin }; firmataPort?: string; board?: BoardLinkOptions };
 /** `player` here only records (sim) or stays silent; the display program plugs in aplay on a real hall. */
 export type HallHardware = { board: HallBoard; player: AudioPlayer; sim: SimControl | null; close(): Promise<void> };
 
 export async function createHallHardware(cfg: HallHardwareConfig): Promise<HallHardware> {
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const rows = cfg.rows ?? 6;
-  const board = await boardFor(cfg.io, cfg.firmataPort);
+  const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   const decoder = board.sim ? digitsSim(board.sim, pins, rows) : null;
   const hall = new Max7219HallBoard({ board: board.board, pins, rows });
+  board.events.on('restored', () => hall.restore());
   const played: string[] = [];
   const player: AudioPlayer = {
     play: async (file) => {

@@ -1,49 +1,65 @@
-// A MAX7219 7-segment board through johnny-five's Led.Digits. Every position is rewritten
-// on each show (text right-aligned, space-padded), so a shorter number never leaves a
-// stale digit behind. A blink toggles the chip's shutdown register: the digit registers
-// stay put, so the text cannot flicker into something else.
-import five from 'johnny-five';
+// A MAX7219 7-segment board (the window board, the keypad's own display) on the bus of
+// max7219-bus.ts. A show writes only the digit registers that changed (text right-aligned,
+// space-padded, so a shorter number never leaves a stale digit), and every 20th show
+// rewrites them all, healing a chip that glitched. A blink toggles the chip's shutdown
+// register: the digit registers stay put, so the text cannot flicker into something else.
+// restore() sets a chip up again from scratch (a board that lost power with its USB cable).
+import type five from 'johnny-five';
 import type { DigitsDisplay } from './types.ts';
 import { fitDigits, segmentsOf } from './segments.ts';
+import { MAX7219, Max7219Bus } from './max7219-bus.ts';
 
 export type DigitsPins = { data: number | string; clock: number | string; cs: number | string };
 
-const SHUTDOWN_REGISTER = 0x0c;
-const INTENSITY_REGISTER = 0x0a;
+const FULL_REFRESH_EVERY = 20;
 
-/** Writes text to one device of a (possibly chained) Led.Digits: the driver under DigitsDisplay and HallBoard. */
-export function writeDigits(digits: five.Led.Digits, device: number, width: number, text: string): void {
+/** Segment codes for a text on a `width`-digit device, by register index (0 = rightmost digit). */
+export function digitCodes(text: string, width: number): number[] {
   const fitted = fitDigits(text, width);
-  // Register index 0 is the rightmost digit; johnny-five's print() skips '-' and keeps stale digits, so write raw.
-  for (let i = 0; i < width; i++) digits.sendDigit(device, width - 1 - i, segmentsOf(fitted[i]));
+  return Array.from({ length: width }, (_, index) => segmentsOf(fitted[width - 1 - index]));
 }
 
-export function setIntensity(digits: five.Led.Digits, device: number, level: number): void {
-  const clamped = Math.max(0, Math.min(15, Math.round(Number.isFinite(level) ? level : 0)));
-  digits.send(device, INTENSITY_REGISTER, clamped);
+export function clampIntensity(level: number): number {
+  return Math.max(0, Math.min(15, Math.round(Number.isFinite(level) ? level : 0)));
 }
 
 export type Max7219DigitsOptions = { board: five.Board; pins: DigitsPins; width?: number; brightness?: number; blinkMs?: number };
 
 export class Max7219Digits implements DigitsDisplay {
   readonly width: number;
-  private readonly digits: five.Led.Digits;
+  private readonly bus: Max7219Bus;
   private readonly blinkMs: number;
   private blinkTimer: NodeJS.Timeout | null = null;
   private lit = true;
   private closed = false;
+  private brightness: number;
+  /** What each digit register holds (null: unknown, write it). */
+  private written: (number | null)[];
+  private shows = 0;
 
   constructor(opts: Max7219DigitsOptions) {
     this.width = opts.width ?? 4;
     this.blinkMs = opts.blinkMs ?? 350;
-    this.digits = new five.Led.Digits({ pins: opts.pins, board: opts.board, devices: 1, digits: this.width });
-    // Scan only the fitted digits: a 4-digit module scanning 8 is dimmer.
-    this.digits.send(0, 0x0b, this.width - 1);
-    setIntensity(this.digits, 0, opts.brightness ?? 8);
-    writeDigits(this.digits, 0, this.width, '');
+    this.brightness = clampIntensity(opts.brightness ?? 8);
+    this.bus = new Max7219Bus(opts.board.io as never, opts.pins);
+    this.written = new Array<number | null>(this.width).fill(null);
+    this.restore();
   }
 
-  /** The text currently written (padded), and whether it is blinking — what a passer-by reads. */
+  /** Sets the chip up from scratch and writes what it should show (power-on, or a board that reconnected). */
+  restore(): void {
+    if (this.closed) return;
+    const { bus } = this;
+    bus.all(1, MAX7219.displayTest, 0);
+    bus.all(1, MAX7219.decodeMode, 0); // raw segments
+    bus.all(1, MAX7219.scanLimit, this.width - 1); // scan only the fitted digits: a 4-digit module scanning 8 is dimmer
+    bus.all(1, MAX7219.intensity, this.brightness);
+    const codes = this.written.map((c) => c ?? 0);
+    this.written.fill(null);
+    this.writeCodes(codes);
+    bus.all(1, MAX7219.shutdown, this.lit ? 1 : 0);
+  }
+
   get blinking(): boolean {
     return this.blinkTimer !== null;
   }
@@ -51,7 +67,8 @@ export class Max7219Digits implements DigitsDisplay {
   show(text: string, opts?: { blink?: boolean }): void {
     if (this.closed) return;
     this.stopBlink();
-    writeDigits(this.digits, 0, this.width, text);
+    if (++this.shows % FULL_REFRESH_EVERY === 0) this.written.fill(null);
+    this.writeCodes(digitCodes(text, this.width));
     if (opts?.blink) {
       this.blinkTimer = setInterval(() => this.light(!this.lit), this.blinkMs);
     }
@@ -62,14 +79,24 @@ export class Max7219Digits implements DigitsDisplay {
   }
 
   setBrightness(level: number): void {
-    if (!this.closed) setIntensity(this.digits, 0, level);
+    if (this.closed) return;
+    this.brightness = clampIntensity(level);
+    this.bus.all(1, MAX7219.intensity, this.brightness);
   }
 
   close(): void {
     if (this.closed) return;
     this.stopBlink();
-    writeDigits(this.digits, 0, this.width, '');
+    this.writeCodes(digitCodes('', this.width));
     this.closed = true;
+  }
+
+  private writeCodes(codes: readonly number[]): void {
+    codes.forEach((code, index) => {
+      if (this.written[index] === code) return;
+      this.bus.all(1, MAX7219.digit0 + index, code);
+      this.written[index] = code;
+    });
   }
 
   private stopBlink(): void {
@@ -81,6 +108,6 @@ export class Max7219Digits implements DigitsDisplay {
   private light(on: boolean): void {
     if (on === this.lit) return;
     this.lit = on;
-    this.digits.send(0, SHUTDOWN_REGISTER, on ? 1 : 0);
+    this.bus.all(1, MAX7219.shutdown, on ? 1 : 0);
   }
 }

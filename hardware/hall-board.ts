@@ -1,20 +1,19 @@
 // The waiting-hall board: a daisy chain of 8-digit MAX7219 modules on one data/clock/cs
-// triple, one module per row, newest call on top (device 0 is the one wired to the
+// triple, one module per row, newest call on top (chip 0 is the one wired to the
 // controller). A row reads ticket left, window right: "A012   3". Eight digits fit a
 // four-character ticket and a window up to 999; rows past the list are blanked.
 //
-// johnny-five's Led.Digits sets the chips up (scan limit, intensity, shutdown) but writes
-// one register of one device per frame, shifting no-ops through the rest of the chain: a
-// six-row refresh is ~14,000 Firmata pin writes (~7 s at 57600 baud). Digits are therefore
-// written here one register index per frame for all rows at once (the MAX7219 chain's
-// native way: ~2,300 writes), and only the register indexes that changed.
-import five from 'johnny-five';
+// A chain takes one register of every chip per latch, so digits are written one register
+// index per frame for all rows at once, and only the indexes where some row changed
+// (max7219-bus.ts has the wire cost). Every 20th update rewrites all, healing a chip that
+// glitched (long ribbon cables); restore() sets the chain up from scratch after a board
+// lost power.
+import type five from 'johnny-five';
 import type { HallBoard } from './types.ts';
-import { setIntensity, type DigitsPins } from './digits.ts';
-import { fitDigits, segmentsOf } from './segments.ts';
+import { clampIntensity, digitCodes, type DigitsPins } from './digits.ts';
+import { MAX7219, Max7219Bus } from './max7219-bus.ts';
 
 export const HALL_ROW_WIDTH = 8;
-/** Every so many updates all registers are rewritten, healing a chip that glitched (long ribbon cables). */
 const FULL_REFRESH_EVERY = 20;
 
 export function hallRowText(row: { ticket: string; window: number }): string {
@@ -27,36 +26,43 @@ export type Max7219HallBoardOptions = { board: five.Board; pins: DigitsPins; row
 
 export class Max7219HallBoard implements HallBoard {
   readonly rows: number;
-  private readonly board: five.Board;
-  private readonly digits: five.Led.Digits;
-  /** Segment codes last written: written[row][register index 0..7], index 0 = rightmost digit. */
-  private readonly written: number[][];
+  private readonly bus: Max7219Bus;
+  private readonly brightness: number;
+  /** Segment codes last written: written[row][register index 0..7], index 0 = rightmost digit; null = unknown. */
+  private readonly written: (number | null)[][];
+  private current: number[][];
   private updates = 0;
   private closed = false;
 
   constructor(opts: Max7219HallBoardOptions) {
     this.rows = opts.rows ?? 6;
-    // johnny-five keeps 64 digit cells of memory: 8 chained 8-digit modules at most.
     if (this.rows < 1 || this.rows > 8) throw new RangeError(`hall board rows must be 1..8, got ${this.rows}`);
-    this.board = opts.board;
-    // Led.Digits initialises every chip and clears its digits.
-    this.digits = new five.Led.Digits({ pins: opts.pins, board: opts.board, devices: this.rows, digits: HALL_ROW_WIDTH });
-    for (let r = 0; r < this.rows; r++) setIntensity(this.digits, r, opts.brightness ?? 8);
-    this.written = Array.from({ length: this.rows }, () => new Array<number>(HALL_ROW_WIDTH).fill(0));
+    this.brightness = clampIntensity(opts.brightness ?? 8);
+    this.bus = new Max7219Bus(opts.board.io as never, opts.pins);
+    this.written = Array.from({ length: this.rows }, () => new Array<number | null>(HALL_ROW_WIDTH).fill(null));
+    this.current = Array.from({ length: this.rows }, () => digitCodes('', HALL_ROW_WIDTH));
+    this.restore();
+  }
+
+  /** Sets every chip up from scratch and writes the rows again. */
+  restore(): void {
+    if (this.closed) return;
+    const n = this.rows;
+    this.bus.all(n, MAX7219.displayTest, 0);
+    this.bus.all(n, MAX7219.decodeMode, 0);
+    this.bus.all(n, MAX7219.scanLimit, HALL_ROW_WIDTH - 1);
+    this.bus.all(n, MAX7219.intensity, this.brightness);
+    for (const w of this.written) w.fill(null);
+    this.write(this.current);
+    this.bus.all(n, MAX7219.shutdown, 1);
   }
 
   show(rows: readonly { ticket: string; window: number }[]): void {
     if (this.closed) return;
-    const wanted = Array.from({ length: this.rows }, (_, r) => {
-      const text = fitDigits(rows[r] ? hallRowText(rows[r]) : '', HALL_ROW_WIDTH);
-      return Array.from({ length: HALL_ROW_WIDTH }, (_, index) => segmentsOf(text[HALL_ROW_WIDTH - 1 - index]));
-    });
-    const full = ++this.updates % FULL_REFRESH_EVERY === 0;
-    for (let index = 0; index < HALL_ROW_WIDTH; index++) {
-      if (!full && wanted.every((codes, r) => codes[index] === this.written[r][index])) continue;
-      this.writeRegisterAllRows(index + 1, wanted.map((codes) => codes[index]));
-      wanted.forEach((codes, r) => (this.written[r][index] = codes[index]));
-    }
+    const wanted = Array.from({ length: this.rows }, (_, r) => digitCodes(rows[r] ? hallRowText(rows[r]) : '', HALL_ROW_WIDTH));
+    if (++this.updates % FULL_REFRESH_EVERY === 0) for (const w of this.written) w.fill(null);
+    this.current = wanted;
+    this.write(wanted);
   }
 
   clear(): void {
@@ -68,15 +74,11 @@ export class Max7219HallBoard implements HallBoard {
     this.closed = true;
   }
 
-  /** One CS frame: the farthest row's word first, so each word ends in its own chip. */
-  private writeRegisterAllRows(register: number, codes: readonly number[]): void {
-    const { data, clock, cs } = this.digits.pins;
-    const io = this.board.io as { digitalWrite(pin: number | string, v: number): void };
-    io.digitalWrite(cs, 0);
-    for (let r = this.rows - 1; r >= 0; r--) {
-      this.board.shiftOut(data, clock, true, register);
-      this.board.shiftOut(data, clock, true, codes[r]);
+  private write(wanted: number[][]): void {
+    for (let index = 0; index < HALL_ROW_WIDTH; index++) {
+      if (wanted.every((codes, r) => codes[index] === this.written[r][index])) continue;
+      this.bus.frame(wanted.map((codes) => ((MAX7219.digit0 + index) << 8) | codes[index]));
+      wanted.forEach((codes, r) => (this.written[r][index] = codes[index]));
     }
-    io.digitalWrite(cs, 1);
   }
 }

@@ -1,9 +1,11 @@
 // @shubbak/hardware: drivers only (no MQTT, no queue rules). Device programs use the
 // bundles in devices.ts; the pieces are exported for tests, the simulator and the bench.
 export type * from './types.ts';
-export { createBoard, BoardError, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
+export { createBoard, BoardError, boardHealth, boardLogLine, boardStatus, type BoardOptions, type BoardStatus, type BoardErrorCode, type IoKind, type ReadyBoard } from './board.ts';
+export { FirmataLine, LineError, type LineErrorCode } from './firmata-line.ts';
 export { LampButtonPanel, type ButtonPanelOptions } from './buttons.ts';
-export { Max7219Digits, writeDigits, setIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
+export { Max7219Digits, digitCodes, clampIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
+export { Max7219Bus, MAX7219, type BusPins } from './max7219-bus.ts';
 export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOptions } from './hall-board.ts';
 export { segmentsOf, charOfSegments, fitDigits, looksLike } from './segments.ts';
 export * as escpos from './printer/escpos.ts';
@@ -15,7 +17,7 @@ export { SimFirmata } from './sim/firmata.ts';
 export { Max7219Decoder, MAX7219_REG, type Max7219Pins } from './sim/max7219.ts';
 export { SimPrinter, stackBands, type PrintedTicket } from './sim/printer.ts';
 export {
-  createKioskHardware, createKeypadHardware, createWindowBoardHardware, createHallHardware, DEFAULT_PINS,
+  createKioskHardware, createKeypadHardware, createWindowBoardHardware, createHallHardware, DEFAULT_PINS, type BoardLinkOptions,
   type SimControl, type Pin, type KioskHardware, type KioskHardwareConfig, type KeypadHardware, type KeypadHardwareConfig,
   type WindowBoardHardware, type WindowBoardHardwareConfig, type HallHardware, type HallHardwareConfig,
 } from './devices.ts';

@@ -4,7 +4,9 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
-import { createKioskHardware, type SimControl } from '@shubbak/hardware/devices.ts';
+import { createKioskHardware, type KioskHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
+import { boardHealth, boardLogLine, type BoardStatus } from '@shubbak/hardware/board.ts';
+import { firmataTiming } from '@shubbak/protocol/device-env';
 import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
 import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
@@ -42,13 +44,16 @@ export type StartKioskOptions = {
   io?: KioskIo;
   link?: Partial<DeviceLinkOptions>;
   log?: (msg: string) => void;
+  /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding, a mock printer). */
+  hardware?: Partial<KioskHardwareConfig>;
 };
 
 
-async function defaultIo(cfg: KioskProgramConfig): Promise<KioskIo> {
+async function defaultIo(cfg: KioskProgramConfig, onStatus: (s: BoardStatus) => void, over: Partial<KioskHardwareConfig> = {}): Promise<KioskIo> {
   const hw = await createKioskHardware({
     io: cfg.env.io, buttonPins: cfg.buttonPins, lampPins: cfg.lampPins, printerPort: cfg.printerPort,
-    printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort,
+    printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort, ...over,
+    board: { ...firmataTiming(cfg.env), ...over.board, onStatus },
   });
   return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).doc });
 }
@@ -56,8 +61,21 @@ async function defaultIo(cfg: KioskProgramConfig): Promise<KioskIo> {
 export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHandle> {
   const cfg = opts.config ?? loadKioskConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
-  const io = opts.io ?? (await defaultIo(cfg));
+  // The link first: while the board is not answering, the health topic says why.
   const link = openKioskLink(cfg.env, opts.link);
+  link.on('error', (err) => log(`link: ${err.message}`));
+  // Hub events that come while the board is still opening wait for it, in order.
+  const early: KioskEvent[] = [];
+  let live: ((e: KioskEvent) => void) | null = null;
+  const unwire = wireKioskLink(link, (e: KioskEvent) => (live ? live(e) : void early.push(e)));
+  const onBoard = (s: BoardStatus) => {
+    log(boardLogLine(s));
+    link.updateHealth({ board: boardHealth(s) });
+  };
+  const io = opts.io ?? (await defaultIo(cfg, onBoard, opts.hardware).catch(async (err: unknown) => {
+    await link.close().catch(() => {});
+    throw err;
+  }));
   const events = new EventEmitter<{ state: [KioskState]; printed: [string]; cancelled: [string]; error: [Error] }>();
   let state: KioskState = initialKioskState;
   let stopped = false;
@@ -79,7 +97,7 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
         for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
         return;
       case 'health':
-        link.publishHealth({ printer: e.printer });
+        link.updateHealth({ printer: e.printer });
         return;
       case 'notice':
         log(e.notice.en);
@@ -130,9 +148,9 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
   const onStatus = (status: KioskState['printer']) => dispatch({ type: 'printer', status });
   io.buttons.on('press', onPress);
   io.printer.on('status', onStatus);
-  link.on('error', (err) => log(`link: ${err.message}`));
-  const unwire = wireKioskLink(link, dispatch);
   io.buttons.setAllLamps('off');
+  live = dispatch;
+  for (const e of early.splice(0)) dispatch(e);
   dispatch({ type: 'printer', status: await io.printer.checkStatus().catch(() => 'offline' as const) });
 
   async function stop(): Promise<void> {

@@ -36,7 +36,7 @@ export function loadDeviceEnv(env: Env = process.env, defaults: { deviceId?: str
   };
   const deviceId = get('SHUBBAK_DEVICE_ID') ?? defaults.deviceId;
   if (!deviceId || !isDeviceId(deviceId)) throw new DeviceConfigError(`SHUBBAK_DEVICE_ID must be lowercase letters, digits and dashes, got "${deviceId ?? ''}"`);
-  const io = (get('SHUBBAK_IO') ?? defaults.io ?? 'raspi') as IoMode;
+  const io = (get('SHUBBAK_IO') ?? defaults.io ?? 'firmata') as IoMode;
   if (!IO_MODES.includes(io)) throw new DeviceConfigError(`SHUBBAK_IO must be one of ${IO_MODES.join(', ')}, got "${io}"`);
 
   // The secret: given directly, in a file of its own (systemd credentials), or looked up in
@@ -87,4 +87,12 @@ export function intSetting(d: DeviceEnv, name: string, def: number, min = 0, max
   const n = Number(raw);
   if (n < min || n > max) throw new DeviceConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** The Firmata board's handshake wait and reopen interval (SHUBBAK_FIRMATA_HANDSHAKE_MS, SHUBBAK_FIRMATA_RETRY_MS). */
+export function firmataTiming(d: DeviceEnv): { handshakeMs: number; retryMs: number } {
+  return {
+    handshakeMs: intSetting(d, 'SHUBBAK_FIRMATA_HANDSHAKE_MS', 5000, 500, 600_000),
+    retryMs: intSetting(d, 'SHUBBAK_FIRMATA_RETRY_MS', 1000, 50, 60_000),
+  };
 }

@@ -62,6 +62,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private readonly seqs = new Map<string, number>();
   private backoff: number;
   config: DeviceConfig | null = null;
+  private health: DeviceHealth | null = null;
 
   constructor(options: DeviceLinkOptions) {
     super();
@@ -128,6 +129,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         if (err) this.emit('error', err);
       },
     );
+    if (this.health) this.publishHealth(this.health);
     this.emit('online');
   }
 
@@ -226,6 +228,15 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   publishHealth(health: DeviceHealth): void {
     if (!this.connected) return;
     this.client.publish(topics.deviceHealth(this.opts.deviceId), JSON.stringify(health), { qos: 1, retain: true });
+  }
+
+  /**
+   * Merges fields into the device's health (printer, board …) and publishes the whole, now
+   * if connected and again on every reconnect, so one part never overwrites another.
+   */
+  updateHealth(fields: Partial<DeviceHealth>): void {
+    this.health = { ...this.health, ...fields };
+    this.publishHealth(this.health);
   }
 
   /** Clean shutdown: say offline ourselves (the will is only for unclean ends), then close. */

@@ -24,9 +24,18 @@ export type DeviceStatus = Type.Static<typeof DeviceStatus>;
 export const PRINTER_STATES = ['ok', 'paper-low', 'paper-out', 'offline'] as const;
 export type PrinterState = (typeof PRINTER_STATES)[number];
 
-/** Kind-specific; the kiosk reports its printer, any device may add more fields. */
+/**
+ * Kind-specific; the kiosk reports its printer, any device may add more fields. `board` is
+ * the controller (the Arduino on USB): offline with a stable code (PORT_NOT_FOUND,
+ * PORT_ACCESS, PORT_BUSY, PORT_OPEN_FAILED, PORT_LOST, NO_HANDSHAKE) and an Arabic message.
+ */
 export const DeviceHealth = Type.Object({
   printer: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('paper-low'), Type.Literal('paper-out'), Type.Literal('offline')])),
+  board: Type.Optional(Type.Object({
+    state: Type.Union([Type.Literal('ok'), Type.Literal('offline')]),
+    code: Type.Optional(Type.String({ maxLength: 40 })),
+    message: Type.Optional(Type.String({ maxLength: 300 })),
+  })),
 });
 export type DeviceHealth = Type.Static<typeof DeviceHealth> & Record<string, unknown>;
 

@@ -2,8 +2,15 @@
 // sends: CS low, then 16 bits per chained device shifted MSB first (data sampled on each
 // clock rise), CS high latches. The first word shifted in ends in the farthest device,
 // which johnny-five numbers devices-1. No-op words (register 0) leave a device unchanged.
-import { SimFirmata } from './firmata.ts';
+// The pins come from the sim's mock Firmata or from an emulated Uno's header (uno.ts);
+// reset() is a chip that lost power (all registers 0: shut down, blank).
 import { charOfSegments } from '../segments.ts';
+
+/** Where the decoder watches the pins: output level changes, and the current levels. */
+export type PinSource = {
+  onPinWrite(listener: (pin: number, level: number, cycles?: number) => void): () => void;
+  readonly pinLevels: Map<number, number>;
+};
 
 export const MAX7219_REG = { noop: 0x00, digit0: 0x01, decodeMode: 0x09, intensity: 0x0a, scanLimit: 0x0b, shutdown: 0x0c, displayTest: 0x0f } as const;
 
@@ -17,13 +24,22 @@ export class Max7219Decoder {
   private bits: number[] = [];
   private selected = false;
   private readonly detach: () => void;
+  /** Called after every latch with the emulated cycle it happened at (the bench's stopwatch). */
+  onLatch: ((cycles: number | undefined) => void) | null = null;
 
-  constructor(io: SimFirmata, private readonly pins: Max7219Pins, devices: number) {
+  constructor(io: PinSource, private readonly pins: Max7219Pins, devices: number) {
     this.registers = Array.from({ length: devices }, () => new Array<number>(16).fill(0));
-    this.detach = io.onPinWrite((pin, level) => this.onWrite(io, pin, level));
+    this.detach = io.onPinWrite((pin, level, cycles) => this.onWrite(io, pin, level, cycles));
   }
 
-  private onWrite(io: SimFirmata, pin: number, level: number): void {
+  /** Power lost: every chip forgets its registers (a MAX7219 powers up shut down). */
+  reset(): void {
+    for (const r of this.registers) r.fill(0);
+    this.selected = false;
+    this.bits = [];
+  }
+
+  private onWrite(io: PinSource, pin: number, level: number, cycles?: number): void {
     if (pin === this.pins.cs) {
       if (level === 0) {
         this.selected = true;
@@ -31,6 +47,7 @@ export class Max7219Decoder {
       } else if (this.selected) {
         this.selected = false;
         this.latch();
+        this.onLatch?.(cycles);
       }
     } else if (pin === this.pins.clock && level === 1 && this.selected) {
       this.bits.push(io.pinLevels.get(this.pins.data) ?? 0);

@@ -1,10 +1,13 @@
 // Hardware figures: ticket render time (Arabic shaping + dithering, both paper widths) and
 // print-to-last-byte over serialport's MockBinding (the adapter's own cost: bands, drains,
 // status exchanges — no wire time). The wire time a real serial line adds is computed from
-// the job's size. Run alone: tsx scripts/bench/hardware.ts
+// the job's size. Then the Firmata path, measured on emulated Unos (firmata-path.ts): the
+// MAX7219 updates alone, and with the bench's hub, keypad press → window and hall boards.
+// Run alone (no hub, so no end-to-end rows): tsx scripts/bench/hardware.ts
 import { SerialPortMock } from 'serialport';
-import { createBoard, Max7219Digits, Max7219HallBoard, openPrinterPort, renderTicket, SerialTicketPrinter, SimPrinter, escpos, type TicketContent } from '../../hardware/index.ts';
+import { openPrinterPort, renderTicket, SerialTicketPrinter, SimPrinter, escpos, type TicketContent } from '../../hardware/index.ts';
 import { summary, type Row } from './lib.ts';
+import { endToEndRows, firmwareRows } from './firmata-path.ts';
 
 const TICKET: TicketContent = {
   center: 'المركز التكنولوجي لخدمة المواطنين — حي شرق مدينة نصر',
@@ -18,7 +21,7 @@ const TICKET: TicketContent = {
 const RENDERS = 50;
 const PRINTS = 30;
 
-export async function run(): Promise<Row[]> {
+export async function run(env?: Parameters<typeof endToEndRows>[0]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const paper of ['80mm', '58mm'] as const) {
     renderTicket(TICKET, paper); // fonts load once
@@ -67,36 +70,10 @@ export async function run(): Promise<Row[]> {
     await printer.close();
     SerialPortMock.binding.reset();
   }
-  rows.push(...(await max7219Traffic()));
+  // The firmware path, measured on emulated Unos running StandardFirmata (firmata-path.ts).
+  rows.push(...(await firmwareRows()));
+  if (env) rows.push(...(await endToEndRows(env)));
   return rows;
-}
-
-/** MAX7219 updates are bit-banged: each pin write is a 3-byte Firmata message (57600 baud on StandardFirmata). */
-async function max7219Traffic(): Promise<Row[]> {
-  const firmataSeconds = (writes: number) => (writes * 3 * 10) / 57600;
-  const pins = { data: 11, clock: 13, cs: 10 };
-  const board = await createBoard({ io: 'sim' });
-  let writes = 0;
-  board.sim!.onPinWrite(() => writes++);
-  const out: Row[] = [];
-  const digits = new Max7219Digits({ board: board.board, pins, width: 4 });
-  writes = 0;
-  digits.show('A012');
-  out.push({ name: 'window board update (4 digits): pin writes', value: writes, unit: '' }, { name: 'window board update over Firmata at 57600 (computed)', value: firmataSeconds(writes) * 1000, unit: 'ms' });
-  digits.close();
-  const board2 = await createBoard({ io: 'sim' });
-  const hall = new Max7219HallBoard({ board: board2.board, pins, rows: 6 });
-  writes = 0;
-  board2.sim!.onPinWrite(() => writes++);
-  hall.show([1, 2, 3, 4, 5, 6].map((i) => ({ ticket: `A00${i}`, window: i })));
-  out.push({ name: 'hall board full update (6 rows): pin writes', value: writes, unit: '' }, { name: 'hall board full update over Firmata at 57600 (computed)', value: firmataSeconds(writes) * 1000, unit: 'ms' });
-  writes = 0;
-  hall.show([0, 1, 2, 3, 4, 5].map((i) => ({ ticket: `A00${i}`, window: i })));
-  out.push({ name: 'hall board new call (rows shift): pin writes', value: writes, unit: '' });
-  hall.close();
-  board.close();
-  board2.close();
-  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

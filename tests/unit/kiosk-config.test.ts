@@ -15,8 +15,10 @@ const base = { SHUBBAK_DEVICE_SECRET: 's3cret', SHUBBAK_HUB_URL: 'mqtt://10.0.0.
 test('defaults for a Pi and values from the environment', () => {
   const k = loadKioskConfig({ ...base });
   assert.equal(k.env.deviceId, 'kiosk-1');
-  assert.equal(k.env.io, 'raspi');
-  assert.deepEqual(k.buttonPins, ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19']);
+  assert.equal(k.env.io, 'firmata', 'the default is the Arduino with StandardFirmata (any Pi, the Pi 5 included)');
+  assert.deepEqual(k.buttonPins, [2, 3, 4, 5]);
+  const r = loadKioskConfig({ ...base, SHUBBAK_IO: 'raspi' });
+  assert.deepEqual(r.buttonPins, ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19']);
   assert.equal(k.paper, '80mm');
   const f = loadKioskConfig({ ...base, SHUBBAK_IO: 'firmata', SHUBBAK_BUTTON_PINS: '2,3', SHUBBAK_LAMP_PINS: '8,9', SHUBBAK_PAPER: '58mm' });
   assert.deepEqual(f.buttonPins, [2, 3]);

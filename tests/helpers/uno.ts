@@ -1,0 +1,70 @@
+// Hardware in the loop for the device programs: emulated Arduino Unos running the real
+// StandardFirmata image (from the avrgirl-arduino dev dependency, checked by size and
+// SHA-256 so another image fails the tests), on serial lines of one emulated binding, with
+// the harness's hands on the header pins: press a button (pin to GND), read a lamp, read
+// a MAX7219 chain back from DIN/CLK/CS. Press timing follows the emulated board (the press
+// reaches the firmware and the firmware has reported it before the button is let go),
+// plus a human's minimum hold, so nothing depends on how fast the machine emulates.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EmulatedUno } from '../../hardware/sim/uno.ts';
+import { firmataHexPath, standardFirmataImage } from '../../hardware/sim/standard-firmata.ts';
+import { createUnoBinding, type UnoBinding } from '../../hardware/sim/uno-binding.ts';
+import { Max7219Decoder } from '../../hardware/sim/max7219.ts';
+
+export { FIRMATA_HEX_BYTES, FIRMATA_HEX_SHA256 } from '../../hardware/sim/standard-firmata.ts';
+export const FIRMATA_HEX = firmataHexPath();
+/** The firmware image, refused unless it is exactly the known StandardFirmata build. */
+export const firmataImage = standardFirmataImage;
+
+export const MAX7219_PINS = { data: 11, clock: 13, cs: 10 };
+
+export type Bench = {
+  binding: UnoBinding;
+  /** An emulated Uno on `path` (plugged in; it powers up when the program opens the port). */
+  board(path: string): EmulatedUno;
+  /** A MAX7219 chain of `chips` on the default pins of a board; its chips lose their registers when the board loses power. */
+  max7219(uno: EmulatedUno, chips: number): Max7219Decoder;
+  close(): void;
+};
+
+export function unoBench(): Bench {
+  const binding = createUnoBinding();
+  const unos: EmulatedUno[] = [];
+  return {
+    binding,
+    board(p) {
+      const uno = new EmulatedUno(firmataImage());
+      binding.attach(p, uno);
+      unos.push(uno);
+      return uno;
+    },
+    max7219(uno, chips) {
+      const d = new Max7219Decoder(uno, MAX7219_PINS, chips);
+      uno.on('power', (on) => {
+        if (!on) d.reset();
+      });
+      return d;
+    },
+    close() {
+      for (const u of unos) u.close();
+    },
+  };
+}
+
+/** A press as a person makes it: down (the firmware reports it), held, up (reported). */
+export async function press(uno: EmulatedUno, pin: number, holdMs = 80): Promise<void> {
+  uno.setButton(pin, true);
+  await uno.idle();
+  await sleep(holdMs); // johnny-five debounces for 7 ms on the host
+  uno.setButton(pin, false);
+  await uno.idle();
+  await sleep(30);
+}
+
+export async function until(what: string, pred: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
