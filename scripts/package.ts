@@ -206,6 +206,24 @@ export function bundleImports(file: string, known: (name: string) => boolean): s
   return [...names].sort();
 }
 
+/**
+ * A built entry and every file of ours it loads: the build splits bundles at dynamic
+ * imports (scripts/build.ts, splitting), so an entry imports chunks beside it
+ * ("./chunk-….js", import("./printer-….js")), which import further chunks.
+ */
+export function bundleFiles(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const js = fs.readFileSync(file, 'utf8');
+    const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"']+\.js)\1/g;
+    for (const m of js.matchAll(re)) visit(path.resolve(path.dirname(file), m[2]));
+  };
+  visit(entry);
+  return [...seen].sort();
+}
+
 type LockEntry = { version?: string; link?: boolean; dev?: boolean; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
 
 /**
@@ -285,11 +303,17 @@ function packageRole(role: string, arch: Arch, ctx: { dist: string; install: str
   write(path.join(opt, 'node/bin/node'), fs.readFileSync(path.join(ctx.node.dir, 'bin/node')), 0o755);
   write(path.join(opt, 'node/LICENSE'), fs.readFileSync(path.join(ctx.node.dir, 'LICENSE')));
 
-  // The built JavaScript (source maps beside: stack traces name our files).
+  // The built JavaScript with the chunks it loads (source maps beside: stack traces name our files).
+  const files = new Set<string>();
   for (const d of spec.dist) {
     const from = path.join(ctx.dist, d);
-    fs.cpSync(from, path.join(app, 'dist', d), { recursive: true });
-    if (fs.existsSync(`${from}.map`)) fs.cpSync(`${from}.map`, path.join(app, 'dist', `${d}.map`));
+    if (d.endsWith('.js')) for (const f of bundleFiles(from)) files.add(path.relative(ctx.dist, f));
+    else fs.cpSync(from, path.join(app, 'dist', d), { recursive: true });
+  }
+  for (const f of files) {
+    const from = path.join(ctx.dist, f);
+    fs.cpSync(from, path.join(app, 'dist', f));
+    if (fs.existsSync(`${from}.map`)) fs.cpSync(`${from}.map`, path.join(app, 'dist', `${f}.map`));
   }
   write(path.join(app, 'package.json'), JSON.stringify({ name: `shubbak-${role}`, version: ctx.version, private: true, type: 'module' }, null, 2) + '\n');
 
@@ -298,7 +322,7 @@ function packageRole(role: string, arch: Arch, ctx: { dist: string; install: str
   const present = (key: string) => fs.existsSync(path.join(ctx.install, key, 'package.json'));
   const known = (name: string) => !!lock[`node_modules/${name}`];
   const roots = new Set<string>();
-  for (const d of spec.dist) if (d.endsWith('.js')) for (const n of bundleImports(path.join(ctx.dist, d), known)) roots.add(n);
+  for (const f of files) for (const n of bundleImports(path.join(ctx.dist, f), known)) roots.add(n);
   const keys = closure([...roots], present, lock);
   for (const k of keys) copyPackage(path.join(ctx.install, k), path.join(app, k), arch);
   if (keys.includes('node_modules/better-sqlite3')) {

@@ -150,7 +150,9 @@ test('the amd64 hub and keypad packages install into a scratch root and run agai
       NOTIFY_SOCKET: notifySock, WATCHDOG_USEC: '1000000', SHUBBAK_SD_NOTIFY: path.join(hubDir, 'lib/sd-notify-relay'),
     },
   }, procs);
-  const httpUrl = await waitFor('the hub to listen', () => /staff panels and API:\s+(http:\/\/\S+?)\//.exec(hub.out())?.[1], 120_000);
+  const httpUrl = await waitFor('the hub to listen', () => /staff panels and API:\s+(http:\/\/\S+?)\//.exec(hub.out())?.[1], 120_000).catch((err: Error) => {
+    throw new Error(`${err.message}; the hub said:\n${hub.out()}`);
+  });
   await waitFor('READY=1 on the notify socket', () => notify.out().includes('READY=1'));
   await waitFor('two watchdog pings', () => (notify.out().match(/WATCHDOG=1/g) ?? []).length >= 2, 10_000);
   assert.doesNotMatch(hub.out(), /password=/, 'no password on stdout');
