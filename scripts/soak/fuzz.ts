@@ -20,6 +20,7 @@ import { topics, type Reply } from '@shubbak/protocol';
 import type { Db } from '../../hub/db/connection.ts';
 import type { Role } from '../../hub/auth/roles.ts';
 import type { AccessEntry } from '../../hub/auth/guard.ts';
+import { rng } from '../generate-data.ts';
 
 /** What the fuzzer needs of a running hub (tests/helpers/hub.ts's TestHub fits). */
 export type FuzzTarget = {
@@ -38,21 +39,9 @@ export type FuzzFigures = {
   problems: string[];
 };
 
-/** mulberry32: a small seeded PRNG, so a failing run can be repeated. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Rand = { next: () => number; int(n: number): number; pick<T>(xs: readonly T[]): T; chance(p: number): boolean };
 function rand(seed: number): Rand {
-  const next = prng(seed);
+  const next = rng(seed); // seeded, so a failing run can be repeated
   return {
     next,
     int: (n) => Math.floor(next() * n),
