@@ -16,7 +16,7 @@ import {
   type Command, type DeviceConfig, type Reply,
 } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, isContractCode } from '../domain/errors.ts';
 
 export type ReplySink = (deviceId: string, reply: Reply) => void;
 
@@ -124,7 +124,8 @@ export class CommandDispatcher {
           const result = this.ctx.uow.run(() => this.execute(deviceId, cmd));
           reply = result === QUEUE_EMPTY ? errorReply(id, 'QUEUE_EMPTY', now) : okReply(id, result, now);
         } catch (err) {
-          if (!(err instanceof DomainError)) throw err; // → isolated(): INTERNAL, this command only
+          // A refusal outside the device contract's codes cannot be a device's answer: INTERNAL, like any fault.
+          if (!(err instanceof DomainError) || !isContractCode(err.code)) throw err; // → isolated(): INTERNAL, this command only
           reply = errorReply(id, err.code, now, undefined, err.message);
         }
       }

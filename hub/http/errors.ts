@@ -1,14 +1,15 @@
 // One error shape for the whole HTTP API: a stable code for machines, an Arabic message
-// for people, field-level details for forms.
+// for people, field-level details for forms. The services throw DomainError (hub/domain/
+// errors.ts); this adapter alone decides the HTTP status of each of its codes.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_MESSAGES, type ErrorCode } from '@shubbak/protocol';
+import { DomainError, type DomainCode } from '../domain/errors.ts';
 import { arabicValidationMessage } from './validation-messages.ts';
 
 export type ApiErrorBody = {
   error: { code: string; message: string; messageEn?: string; details?: { path: string; message: string }[] };
 };
 
-/** Thrown by services and routes; the error handler turns it into the reply. */
+/** Thrown by the HTTP layer itself (sign-in, CSRF, rate limits, uploads); services throw DomainError. */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
@@ -21,8 +22,8 @@ export class ApiError extends Error {
   }
 }
 
-/** HTTP status for each device-contract error code, so REST and MQTT share the domain's errors. */
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
+/** HTTP status for each domain code: the device contract's and the hub's own. */
+export const STATUS_BY_CODE: Record<DomainCode, number> = {
   BAD_REQUEST: 400,
   UNKNOWN_COMMAND: 400,
   STALE: 409,
@@ -37,11 +38,55 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TICKET_AT_WINDOW: 409,
+  VALIDATION: 400,
+  CHECKLIST_INCOMPLETE: 400,
+  EMPTY_FILE: 400,
+  INVALID_INQUIRY: 400,
+  INVALID_MOBILE: 400,
+  INVALID_NATIONAL_ID: 400,
+  NOTHING_TO_PAY: 400,
+  REASON_REQUIRED: 400,
+  SERVICE_INACTIVE: 400,
+  TOO_LARGE: 413,
+  UNSUPPORTED_TYPE: 415,
+  INVALID_CREDENTIALS: 401,
+  OUT_OF_SCOPE: 403,
+  NOT_YOUR_WINDOW: 403,
+  SAME_PERSON: 403,
+  ATTACHMENT_NOT_FOUND: 404,
+  CITIZEN_NOT_FOUND: 404,
+  COMPLAINT_NOT_FOUND: 404,
+  DEPARTMENT_NOT_FOUND: 404,
+  FILE_NOT_FOUND: 404,
+  MEETING_NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  RECEIPT_NOT_FOUND: 404,
+  SERVICE_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  NO_LINE_FOR_PURPOSE: 409,
+  ALREADY_PAID: 409,
+  ALREADY_REGISTERED: 409,
+  CODE_TAKEN: 409,
+  DAY_CLOSED: 409,
+  FILE_ADVANCED: 409,
+  FILE_REQUIRED: 409,
+  INVALID_TRANSITION: 409,
+  LAST_ADMIN: 409,
+  MEETING_CLOSED: 409,
+  MEETING_EXISTS: 409,
+  MEETING_FULL: 409,
+  STALE_UPDATE: 409,
+  TICKET_HAS_FILE: 409,
+  TOO_MANY_ATTACHMENTS: 409,
+  USERNAME_TAKEN: 409,
+  // The IETF draft "The Idempotency-Key HTTP Header Field" §2.7 asks for 422 on a reused key.
+  IDEMPOTENCY_KEY_REUSED: 422,
+  LOGIN_THROTTLED: 429,
 };
 
-/** A domain error carrying a protocol error code (see hub/domain/errors.ts). */
-export function fromDomainCode(code: ErrorCode, message?: string): ApiError {
-  return new ApiError(STATUS_BY_CODE[code], code, message ?? ERROR_MESSAGES[code].ar, undefined, ERROR_MESSAGES[code].en);
+/** The HTTP form of a domain refusal: its code's status, its messages and details. */
+export function fromDomain(err: DomainError): ApiError {
+  return new ApiError(STATUS_BY_CODE[err.code], err.code, err.message, err.details, err.messageEn);
 }
 
 const HTTP_MESSAGES: Record<number, { code: string; ar: string }> = {
@@ -55,7 +100,8 @@ const HTTP_MESSAGES: Record<number, { code: string; ar: string }> = {
   429: { code: 'RATE_LIMITED', ar: 'طلبات كثيرة، حاول بعد قليل' },
 };
 
-export function errorHandler(err: FastifyError | ApiError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(err: FastifyError | ApiError | DomainError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof DomainError) err = fromDomain(err);
   if (err instanceof ApiError) {
     const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
     if (err.messageEn) body.error.messageEn = err.messageEn;

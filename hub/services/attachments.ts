@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { StaffUser } from '../auth/roles.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { AttachmentInfo, FileService } from './files.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -96,20 +96,19 @@ export class AttachmentService {
   add(fileId: number, upload: { bytes: Buffer; name?: string; label?: string | null }, user: StaffUser): AttachmentInfo {
     const file = this.files.scoped(fileId, user);
     if (['refused', 'delivered'].includes(file.status)) {
-      throw new ApiError(409, 'INVALID_TRANSITION', 'لا تضاف مستندات لملف منتهٍ', undefined, 'The file is closed');
+      throw new DomainError('INVALID_TRANSITION', 'لا تضاف مستندات لملف منتهٍ', { en: 'The file is closed' });
     }
     const { bytes } = upload;
-    if (bytes.length === 0) throw new ApiError(400, 'EMPTY_FILE', 'الملف المرفوع فارغ', [{ path: '/file', message: 'الملف المرفوع فارغ' }]);
+    if (bytes.length === 0) throw new DomainError('EMPTY_FILE', 'الملف المرفوع فارغ', { details: [{ path: '/file', message: 'الملف المرفوع فارغ' }] });
     if (bytes.length > MAX_ATTACHMENT_BYTES) {
-      throw new ApiError(413, 'TOO_LARGE', `حجم المستند أكبر من ${MAX_ATTACHMENT_BYTES / 1024 / 1024} ميجابايت`, [{ path: '/file', message: 'حجم المستند أكبر من المسموح' }]);
+      throw new DomainError('TOO_LARGE', `حجم المستند أكبر من ${MAX_ATTACHMENT_BYTES / 1024 / 1024} ميجابايت`, { details: [{ path: '/file', message: 'حجم المستند أكبر من المسموح' }] });
     }
     const mime = sniffMime(bytes);
     if (!mime) {
-      throw new ApiError(415, 'UNSUPPORTED_TYPE', 'نوع المستند غير مقبول؛ المقبول PDF أو JPEG أو PNG', [{ path: '/file', message: 'نوع المستند غير مقبول؛ المقبول PDF أو JPEG أو PNG' }],
-        'Only PDF, JPEG and PNG are accepted (judged by content)');
+      throw new DomainError('UNSUPPORTED_TYPE', 'نوع المستند غير مقبول؛ المقبول PDF أو JPEG أو PNG', { en: 'Only PDF, JPEG and PNG are accepted (judged by content)', details: [{ path: '/file', message: 'نوع المستند غير مقبول؛ المقبول PDF أو JPEG أو PNG' }] });
     }
     const count = this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM attachments WHERE file_id = ?').get(fileId)!.n;
-    if (count >= MAX_ATTACHMENTS_PER_FILE) throw new ApiError(409, 'TOO_MANY_ATTACHMENTS', 'تجاوز الملف الحد الأقصى لعدد المستندات');
+    if (count >= MAX_ATTACHMENTS_PER_FILE) throw new DomainError('TOO_MANY_ATTACHMENTS', 'تجاوز الملف الحد الأقصى لعدد المستندات');
     const label = upload.label?.trim().slice(0, 200) || null;
     const name = safeName(upload.name, mime);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -131,7 +130,7 @@ export class AttachmentService {
   open(fileId: number, attachmentId: number, user: StaffUser): { info: AttachmentInfo; stream: fs.ReadStream } {
     this.files.scoped(fileId, user);
     const r = this.db.prepare<[number, number], Row>('SELECT * FROM attachments WHERE id = ? AND file_id = ?').get(attachmentId, fileId);
-    if (!r) throw new ApiError(404, 'ATTACHMENT_NOT_FOUND', 'المستند غير موجود', undefined, 'No such attachment');
+    if (!r) throw new DomainError('ATTACHMENT_NOT_FOUND', 'المستند غير موجود', { en: 'No such attachment' });
     const info: AttachmentInfo = { id: r.id, sha256: r.sha256, size: r.size, mime: r.mime, name: r.name, label: r.label, uploadedAt: r.uploaded_at, uploadedBy: r.uploaded_by };
     return { info, stream: fs.createReadStream(this.pathOf(r.sha256)) };
   }

@@ -5,7 +5,7 @@
 import type { Db } from '../db/connection.ts';
 import { addDays, dueDate, type Due, type PeriodKind } from '../domain/deadlines.ts';
 import { startOfLocalDay, type Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
@@ -62,7 +62,7 @@ export class CatalogService {
 
   department(id: number): Department {
     const r = this.db.prepare<[number], DeptRow>('SELECT * FROM departments WHERE id = ?').get(id);
-    if (!r) throw new ApiError(404, 'DEPARTMENT_NOT_FOUND', 'الإدارة غير موجودة', undefined, 'No such department');
+    if (!r) throw new DomainError('DEPARTMENT_NOT_FOUND', 'الإدارة غير موجودة', { en: 'No such department' });
     return dept(r);
   }
 
@@ -73,7 +73,7 @@ export class CatalogService {
 
   createDepartment(input: { code: string; nameAr: string; nameEn: string }, actor: string): Department {
     return this.uow.run(() => {
-      if (this.departmentByCode(input.code)) throw new ApiError(409, 'CODE_TAKEN', 'رمز الإدارة مستخدم من قبل', [{ path: '/code', message: 'رمز الإدارة مستخدم من قبل' }]);
+      if (this.departmentByCode(input.code)) throw new DomainError('CODE_TAKEN', 'رمز الإدارة مستخدم من قبل', { details: [{ path: '/code', message: 'رمز الإدارة مستخدم من قبل' }] });
       const id = Number(this.db.prepare('INSERT INTO departments (code, name_ar, name_en) VALUES (?, ?, ?)').run(input.code, input.nameAr, input.nameEn).lastInsertRowid);
       const after = this.department(id);
       this.audit.append({ actor, action: 'department.create', entity: 'department', entityId: id, after });
@@ -118,7 +118,7 @@ export class CatalogService {
 
   service(id: number): Service {
     const r = this.db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?').get(id);
-    if (!r) throw new ApiError(404, 'SERVICE_NOT_FOUND', 'الخدمة غير موجودة', undefined, 'No such service');
+    if (!r) throw new DomainError('SERVICE_NOT_FOUND', 'الخدمة غير موجودة', { en: 'No such service' });
     return this.serviceFrom(r);
   }
 
@@ -136,7 +136,7 @@ export class CatalogService {
       codes.add(f.code);
       if (f.kind === 'variable' && f.minPiasters > f.maxPiasters) errs.push({ path: `/fees/${i}/maxPiasters`, message: 'الحد الأقصى أقل من الحد الأدنى' });
     });
-    if (errs.length) throw new ApiError(400, 'VALIDATION', errs[0].message, errs);
+    if (errs.length) throw new DomainError('VALIDATION', errs[0].message, { details: errs });
   }
 
   private writeItems(serviceId: number, input: ServiceInput): void {
@@ -153,7 +153,7 @@ export class CatalogService {
   createService(input: ServiceInput, actor: string, opts: { demo?: boolean } = {}): Service {
     return this.uow.run(() => {
       this.validate(input);
-      if (this.serviceByCode(input.code)) throw new ApiError(409, 'CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }]);
+      if (this.serviceByCode(input.code)) throw new DomainError('CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', { details: [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }] });
       const id = Number(this.db.prepare(`INSERT INTO services (code, department_id, name_ar, name_en, legal_period_days, period_kind, requirements_ar, requirements_en, active, demo, without_file, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.code, input.departmentId, input.nameAr, input.nameEn, input.legalPeriodDays, input.periodKind,
         input.requirementsAr ?? '', input.requirementsEn ?? '', input.active === false ? 0 : 1, opts.demo ? 1 : 0, input.withoutFile ? 1 : 0, this.clock()).lastInsertRowid);
@@ -169,10 +169,10 @@ export class CatalogService {
   updateService(id: number, input: ServiceInput & { version: number }, actor: string): Service {
     return this.uow.run(() => {
       const before = this.service(id);
-      if (before.version !== input.version) throw new ApiError(409, 'STALE_UPDATE', 'عدّل شخص آخر هذه الخدمة، أعد تحميل البيانات', undefined, 'Changed by someone else; reload');
+      if (before.version !== input.version) throw new DomainError('STALE_UPDATE', 'عدّل شخص آخر هذه الخدمة، أعد تحميل البيانات', { en: 'Changed by someone else; reload' });
       this.validate(input);
       const other = this.serviceByCode(input.code);
-      if (other && other.id !== id) throw new ApiError(409, 'CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }]);
+      if (other && other.id !== id) throw new DomainError('CODE_TAKEN', 'رمز الخدمة مستخدم من قبل', { details: [{ path: '/code', message: 'رمز الخدمة مستخدم من قبل' }] });
       this.db.prepare(`UPDATE services SET code = ?, department_id = ?, name_ar = ?, name_en = ?, legal_period_days = ?, period_kind = ?,
         requirements_ar = ?, requirements_en = ?, active = ?, without_file = ?, version = version + 1, updated_at = ? WHERE id = ?`)
         .run(input.code, input.departmentId, input.nameAr, input.nameEn, input.legalPeriodDays, input.periodKind,
@@ -207,7 +207,7 @@ export class CatalogService {
         errs.push({ path: `/fees/${f.code}`, message: `${f.labelAr}: القيمة يجب أن تكون بين ${f.minPiasters / 100} و${f.maxPiasters / 100} جنيه` });
       } else lines.push({ code: f.code, labelAr: f.labelAr, labelEn: f.labelEn, amountPiasters: v });
     }
-    if (errs.length) throw new ApiError(400, 'VALIDATION', errs[0].message, errs, 'Fees do not fit the service\'s schedule');
+    if (errs.length) throw new DomainError('VALIDATION', errs[0].message, { en: 'Fees do not fit the service\'s schedule', details: errs });
     return { lines, totalPiasters: lines.reduce((a, l) => a + l.amountPiasters, 0) };
   }
 
@@ -232,7 +232,7 @@ export class CatalogService {
   removeHoliday(day: string, actor: string): void {
     this.uow.run(() => {
       const before = this.db.prepare<[string], { name_ar: string }>('SELECT name_ar FROM holidays WHERE day = ?').get(day);
-      if (!before) throw new ApiError(404, 'NOT_FOUND', 'هذا اليوم ليس عطلة مسجلة');
+      if (!before) throw new DomainError('NOT_FOUND', 'هذا اليوم ليس عطلة مسجلة');
       this.db.prepare('DELETE FROM holidays WHERE day = ?').run(day);
       this.audit.append({ actor, action: 'holiday.remove', entity: 'holiday', entityId: day, before });
     });

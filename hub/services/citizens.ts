@@ -3,7 +3,7 @@
 import type { Db } from '../db/connection.ts';
 import { normalizeMobile, parseNationalId } from '../domain/national-id.ts';
 import type { Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
@@ -30,14 +30,14 @@ export class CitizenService {
   /** Validate the national ID, or throw a 400 naming the field (path given for nested forms). */
   parseId(nationalId: string, path = '/nationalId') {
     const r = parseNationalId(nationalId, this.clock(), this.timeZone);
-    if (!r.ok) throw new ApiError(400, 'INVALID_NATIONAL_ID', r.error.ar, [{ path, message: r.error.ar }], r.error.en);
+    if (!r.ok) throw new DomainError('INVALID_NATIONAL_ID', r.error.ar, { en: r.error.en, details: [{ path, message: r.error.ar }] });
     return r.info;
   }
 
   parseMobile(mobile: string | null | undefined, path = '/mobile'): string | null {
     if (mobile == null || mobile === '') return null;
     const m = normalizeMobile(mobile);
-    if (!m) throw new ApiError(400, 'INVALID_MOBILE', 'رقم المحمول غير صحيح (مثال: 01012345678)', [{ path, message: 'رقم المحمول غير صحيح (مثال: 01012345678)' }], 'Egyptian mobile: 01[0125] + 8 digits');
+    if (!m) throw new DomainError('INVALID_MOBILE', 'رقم المحمول غير صحيح (مثال: 01012345678)', { en: 'Egyptian mobile: 01[0125] + 8 digits', details: [{ path, message: 'رقم المحمول غير صحيح (مثال: 01012345678)' }] });
     return m;
   }
 
@@ -48,7 +48,7 @@ export class CitizenService {
 
   get(id: number): Citizen {
     const r = this.db.prepare<[number], Row>('SELECT * FROM citizens WHERE id = ?').get(id);
-    if (!r) throw new ApiError(404, 'CITIZEN_NOT_FOUND', 'المواطن غير مسجل', undefined, 'No such citizen');
+    if (!r) throw new DomainError('CITIZEN_NOT_FOUND', 'المواطن غير مسجل', { en: 'No such citizen' });
     return toCitizen(r);
   }
 
@@ -60,7 +60,7 @@ export class CitizenService {
     const info = this.parseId(input.nationalId);
     const mobile = this.parseMobile(input.mobile);
     const name = input.name.trim().replace(/\s+/g, ' ');
-    if (name.length < 3) throw new ApiError(400, 'VALIDATION', 'اكتب اسم المواطن كاملاً', [{ path: '/name', message: 'اكتب اسم المواطن كاملاً' }]);
+    if (name.length < 3) throw new DomainError('VALIDATION', 'اكتب اسم المواطن كاملاً', { details: [{ path: '/name', message: 'اكتب اسم المواطن كاملاً' }] });
     return this.uow.run(() => {
       const existing = this.byNationalId(info.nationalId);
       const now = this.clock();

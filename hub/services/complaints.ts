@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.ts';
 import { COMPLAINT_PERIOD, nextStatus, STATUS_WORDS, type ComplaintAction, type ComplaintStatus } from '../domain/complaints.ts';
 import { isOverdue } from '../domain/deadlines.ts';
 import { localParts, type Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CitizenInput, CitizenService } from './citizens.ts';
@@ -83,13 +83,13 @@ export class ComplaintService {
 
   private row(id: number): Complaint {
     const r = this.db.prepare<[number], Row>(`${SELECT} WHERE c.id = ?`).get(id);
-    if (!r) throw new ApiError(404, 'COMPLAINT_NOT_FOUND', 'الشكوى غير موجودة', undefined, 'No such complaint');
+    if (!r) throw new DomainError('COMPLAINT_NOT_FOUND', 'الشكوى غير موجودة', { en: 'No such complaint' });
     return this.toComplaint(r);
   }
 
   private checkScope(user: StaffUser | null, departmentId: number): void {
     if (user?.departmentIds && !user.departmentIds.includes(departmentId)) {
-      throw new ApiError(403, 'OUT_OF_SCOPE', 'هذه الشكوى تخص إدارة غير مسندة إليك', undefined, 'This complaint belongs to a department outside your scope');
+      throw new DomainError('OUT_OF_SCOPE', 'هذه الشكوى تخص إدارة غير مسندة إليك', { en: 'This complaint belongs to a department outside your scope' });
     }
   }
 
@@ -199,11 +199,11 @@ export class ComplaintService {
       const before = this.row(id);
       this.checkScope(user, before.departmentId);
       if (opts.version !== undefined && opts.version !== before.version) {
-        throw new ApiError(409, 'STALE_UPDATE', 'تغيرت الشكوى منذ فتحها، أعد تحميل البيانات', undefined, 'Changed since you read it; reload');
+        throw new DomainError('STALE_UPDATE', 'تغيرت الشكوى منذ فتحها، أعد تحميل البيانات', { en: 'Changed since you read it; reload' });
       }
       const to = nextStatus(before.status, action);
       if (!to) {
-        throw new ApiError(409, 'INVALID_TRANSITION', `لا يمكن هذا الإجراء والشكوى في حالة: ${STATUS_WORDS[before.status].ar}`, undefined, `Not possible while ${before.status}`);
+        throw new DomainError('INVALID_TRANSITION', `لا يمكن هذا الإجراء والشكوى في حالة: ${STATUS_WORDS[before.status].ar}`, { en: `Not possible while ${before.status}` });
       }
       const now = this.clock();
       apply(before, now);

@@ -11,8 +11,7 @@ import {
 } from '../domain/file-workflow.ts';
 import { displayInquiry, FILE_PREFIX, formatInquiry, parseInquiry } from '../domain/inquiry-number.ts';
 import { localDay, localParts, type Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
-import { runDomain } from '../http/domain.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CitizenInput, CitizenService } from './citizens.ts';
@@ -118,7 +117,7 @@ export class FileService {
 
   private row(id: number): CaseFile {
     const r = this.db.prepare<[number], Row>(`${SELECT} WHERE f.id = ?`).get(id);
-    if (!r) throw new ApiError(404, 'FILE_NOT_FOUND', 'الملف غير موجود', undefined, 'No such file');
+    if (!r) throw new DomainError('FILE_NOT_FOUND', 'الملف غير موجود', { en: 'No such file' });
     return this.toFile(r);
   }
 
@@ -143,7 +142,7 @@ export class FileService {
   /** Representatives and supervisors see only their departments' files. */
   checkScope(user: StaffUser | null, f: { departmentId: number }): void {
     if (user?.departmentIds && !user.departmentIds.includes(f.departmentId)) {
-      throw new ApiError(403, 'OUT_OF_SCOPE', 'هذا الملف يخص إدارة غير مسندة إليك', undefined, 'This file belongs to a department outside your scope');
+      throw new DomainError('OUT_OF_SCOPE', 'هذا الملف يخص إدارة غير مسندة إليك', { en: 'This file belongs to a department outside your scope' });
     }
   }
 
@@ -199,18 +198,17 @@ export class FileService {
   byInquiry(raw: string, user: StaffUser | null): FileDetail {
     const parsed = parseInquiry(raw, FILE_PREFIX);
     if (!parsed) {
-      throw new ApiError(400, 'INVALID_INQUIRY', 'رقم الاستعلام غير صحيح، راجع الأرقام', [{ path: '/inquiry', message: 'رقم الاستعلام غير صحيح، راجع الأرقام' }],
-        'Not a valid file inquiry number (check digits do not match)');
+      throw new DomainError('INVALID_INQUIRY', 'رقم الاستعلام غير صحيح، راجع الأرقام', { en: 'Not a valid file inquiry number (check digits do not match)', details: [{ path: '/inquiry', message: 'رقم الاستعلام غير صحيح، راجع الأرقام' }] });
     }
     const f = this.find(parsed.canonical);
-    if (!f) throw new ApiError(404, 'FILE_NOT_FOUND', 'لا يوجد ملف بهذا الرقم', undefined, 'No file with this inquiry number');
+    if (!f) throw new DomainError('FILE_NOT_FOUND', 'لا يوجد ملف بهذا الرقم', { en: 'No file with this inquiry number' });
     this.checkScope(user, f);
     return this.detail(f, user);
   }
 
   /** The file of the ticket a window is serving now (treasury and delivery windows), or null. */
   atWindow(n: number, user: StaffUser | null): { ticket: { id: number; label: string; line: string } | null; file: FileDetail | null } {
-    const cur = runDomain(() => this.queue.currentAt(n));
+    const cur = this.queue.currentAt(n);
     if (!cur) return { ticket: null, file: null };
     const t = this.db.prepare<[number], { file_id: number | null }>('SELECT file_id FROM tickets WHERE id = ?').get(cur.ticketId);
     const ticket = { id: cur.ticketId, label: cur.label, line: cur.line };
@@ -281,7 +279,7 @@ export class FileService {
       else if (it.required && !a.present) errs.push({ path: `/checklist/${it.position}`, message: `مستند مطلوب غير مستوفى: ${it.labelAr}` });
       out.push({ position: it.position, labelAr: it.labelAr, required: it.required, present: a?.present ?? false, note: a?.note?.trim() || null });
     }
-    if (errs.length) throw new ApiError(400, 'CHECKLIST_INCOMPLETE', errs[0].message, errs, 'The formal review against the checklist is incomplete');
+    if (errs.length) throw new DomainError('CHECKLIST_INCOMPLETE', errs[0].message, { en: 'The formal review against the checklist is incomplete', details: errs });
     return out;
   }
 
@@ -289,20 +287,20 @@ export class FileService {
   register(input: NewFile, user: StaffUser): FileDetail {
     const actor = actorOf(user);
     const service = this.catalog.service(input.serviceId);
-    if (!service.active) throw new ApiError(400, 'SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }]);
+    if (!service.active) throw new DomainError('SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', { details: [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }] });
     const checklist = this.checkChecklist(service.id, input.checklist);
     const window = input.window === undefined ? user.window : input.window;
     if (window != null && user.role !== 'manager' && user.window !== window) {
-      throw new ApiError(403, 'NOT_YOUR_WINDOW', `هذا ليس شباكك: أنت مسجل على ${user.window ? `شباك ${user.window}` : 'لا شباك'}`, [{ path: '/window', message: 'هذا ليس شباكك' }], 'Not your window');
+      throw new DomainError('NOT_YOUR_WINDOW', `هذا ليس شباكك: أنت مسجل على ${user.window ? `شباك ${user.window}` : 'لا شباك'}`, { en: 'Not your window', details: [{ path: '/window', message: 'هذا ليس شباكك' }] });
     }
     return this.uow.run(() => {
       const { citizen } = this.citizens.findOrCreate(input.citizen, actor);
       let ticketId: number | null = null;
       if (window != null) {
-        const cur = runDomain(() => this.queue.currentAt(window));
+        const cur = this.queue.currentAt(window);
         if (cur) {
           const t = this.db.prepare<[number], { file_id: number | null }>('SELECT file_id FROM tickets WHERE id = ?').get(cur.ticketId)!;
-          if (t.file_id !== null) throw new ApiError(409, 'TICKET_HAS_FILE', `التذكرة ${cur.label} مرتبطة بملف آخر`, undefined, 'The ticket at this window already has a file');
+          if (t.file_id !== null) throw new DomainError('TICKET_HAS_FILE', `التذكرة ${cur.label} مرتبطة بملف آخر`, { en: 'The ticket at this window already has a file' });
           ticketId = cur.ticketId;
         }
       }
@@ -335,10 +333,10 @@ export class FileService {
       const before = this.row(id);
       if ('user' in who) this.checkScope(who.user, before);
       if (opts.version !== undefined && opts.version !== before.version) {
-        throw new ApiError(409, 'STALE_UPDATE', 'تغير الملف منذ فتحه، أعد تحميل البيانات', undefined, `Stale version ${opts.version}; the file is at version ${before.version}`);
+        throw new DomainError('STALE_UPDATE', 'تغير الملف منذ فتحه، أعد تحميل البيانات', { en: `Stale version ${opts.version}; the file is at version ${before.version}` });
       }
       const t = transition(before.status, action, role, opts.ctx);
-      if (!t.ok) throw new ApiError(t.reason === 'FORBIDDEN' ? 403 : 409, t.reason, t.ar, undefined, t.en);
+      if (!t.ok) throw new DomainError(t.reason, t.ar, { en: t.en });
       const now = this.clock();
       apply(before, now, actor);
       this.db.prepare('UPDATE files SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?').run(t.to, now, id);
@@ -374,7 +372,7 @@ export class FileService {
       const f = this.move(id, 'forward', { user }, o);
       if (f.ticketId !== null) {
         const w = this.windowServing(f.ticketId);
-        if (w !== null) runDomain(() => this.queue.park(w, actorOf(user)));
+        if (w !== null) this.queue.park(w, actorOf(user));
       }
       return this.detail(this.row(id), user);
     });
@@ -416,7 +414,7 @@ export class FileService {
       });
       // Only today's ticket: a citizen whose review took till another day takes a new number.
       if (f.status === 'awaiting_payment' && f.ticketId !== null && this.lastVisitStatus(f.ticketId) === 'parked' && this.ticketIsToday(f.ticketId)) {
-        runDomain(() => this.queue.unpark(f.ticketId!, TREASURY_LINE, actorOf(user)));
+        this.queue.unpark(f.ticketId!, TREASURY_LINE, actorOf(user));
       }
       return this.detail(this.row(id), user);
     });
@@ -472,9 +470,9 @@ export class FileService {
     return this.uow.run(() => {
       const f = this.scoped(id, user);
       if (f.status !== 'ready') {
-        throw new ApiError(409, 'INVALID_TRANSITION', `الملف ليس جاهزاً للتسليم (${STATUS_WORDS[f.status].ar})`, undefined, 'The file is not ready for delivery');
+        throw new DomainError('INVALID_TRANSITION', `الملف ليس جاهزاً للتسليم (${STATUS_WORDS[f.status].ar})`, { en: 'The file is not ready for delivery' });
       }
-      const issued = runDomain(() => this.queue.issue({ line: DELIVERY_LINE, by: actorOf(user) }));
+      const issued = this.queue.issue({ line: DELIVERY_LINE, by: actorOf(user) });
       const t = this.db.prepare<[string, string], { id: number }>('SELECT id FROM tickets WHERE label = ? AND letter = ? ORDER BY id DESC LIMIT 1').get(issued.number, issued.line)!;
       this.db.prepare('UPDATE tickets SET file_id = ? WHERE id = ?').run(id, t.id);
       this.audit.append({ actor: actorOf(user), action: 'file.delivery_ticket', entity: 'file', entityId: id, after: { ticketId: t.id, label: issued.number } });
@@ -498,6 +496,6 @@ export class FileService {
 
 function requireText(v: string | undefined | null, path: string, ar: string): string {
   const s = (v ?? '').trim();
-  if (s.length < 2) throw new ApiError(400, 'VALIDATION', ar, [{ path, message: ar }]);
+  if (s.length < 2) throw new DomainError('VALIDATION', ar, { details: [{ path, message: ar }] });
   return s;
 }

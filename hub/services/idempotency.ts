@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -18,11 +18,11 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 /** What a key is bound to: the route's name and what was sent to it. */
 export type IdempotentRequest = { type: string; params?: unknown; body?: unknown };
 
-export class IdempotencyKeyReused extends ApiError {
+export class IdempotencyKeyReused extends DomainError {
   constructor() {
-    super(422, 'IDEMPOTENCY_KEY_REUSED',
+    super('IDEMPOTENCY_KEY_REUSED',
       'مفتاح التكرار (Idempotency-Key) استُخدم من قبل لطلب مختلف؛ لم يُنفَّذ شيء. أعد المحاولة بمفتاح جديد',
-      undefined, 'This Idempotency-Key was already used for a different request; nothing was done. Retry with a new key');
+      { en: 'This Idempotency-Key was already used for a different request; nothing was done. Retry with a new key' });
   }
 }
 

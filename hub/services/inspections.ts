@@ -3,7 +3,7 @@
 // registers how to read its record (part B registers 'file').
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
@@ -29,9 +29,9 @@ export class InspectionService {
 
   inspect(entity: string, entityId: string, note: string | null, inspector: string) {
     const reader = this.readers.get(entity);
-    if (!reader) throw new ApiError(400, 'VALIDATION', 'نوع غير معروف للتفتيش', [{ path: '/entity', message: `الأنواع المتاحة: ${[...this.readers.keys()].join('، ')}` }]);
+    if (!reader) throw new DomainError('VALIDATION', 'نوع غير معروف للتفتيش', { details: [{ path: '/entity', message: `الأنواع المتاحة: ${[...this.readers.keys()].join('، ')}` }] });
     const found = reader(entityId);
-    if (!found) throw new ApiError(404, 'NOT_FOUND', 'لا يوجد ملف أو شكوى بهذا الرقم');
+    if (!found) throw new DomainError('NOT_FOUND', 'لا يوجد ملف أو شكوى بهذا الرقم');
     const { record } = found;
     entityId = String(found.id);
     return this.uow.run(() => {

@@ -3,7 +3,7 @@
 // order, never beyond capacity), the printable list, and the outcome of each case.
 import type { Db } from '../db/connection.ts';
 import { localDay, type Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { CitizenInput, CitizenService } from './citizens.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -46,7 +46,7 @@ export class MeetingService {
 
   get(id: number): Meeting {
     const r = this.db.prepare<[number], MeetingRow>(`${MEETING_SQL} WHERE m.id = ?`).get(id);
-    if (!r) throw new ApiError(404, 'MEETING_NOT_FOUND', 'موعد اللقاء غير موجود', undefined, 'No such meeting');
+    if (!r) throw new DomainError('MEETING_NOT_FOUND', 'موعد اللقاء غير موجود', { en: 'No such meeting' });
     return toMeeting(r);
   }
 
@@ -55,10 +55,10 @@ export class MeetingService {
   }
 
   create(input: { day: string; titleAr: string; capacity: number }, actor: string): Meeting {
-    if (input.day < this.today()) throw new ApiError(400, 'VALIDATION', 'لا يمكن تحديد لقاء في يوم مضى', [{ path: '/day', message: 'لا يمكن تحديد لقاء في يوم مضى' }]);
+    if (input.day < this.today()) throw new DomainError('VALIDATION', 'لا يمكن تحديد لقاء في يوم مضى', { details: [{ path: '/day', message: 'لا يمكن تحديد لقاء في يوم مضى' }] });
     return this.uow.run(() => {
       if (this.db.prepare('SELECT 1 FROM meetings WHERE day = ?').get(input.day)) {
-        throw new ApiError(409, 'MEETING_EXISTS', 'يوجد لقاء محدد في هذا اليوم', [{ path: '/day', message: 'يوجد لقاء محدد في هذا اليوم' }]);
+        throw new DomainError('MEETING_EXISTS', 'يوجد لقاء محدد في هذا اليوم', { details: [{ path: '/day', message: 'يوجد لقاء محدد في هذا اليوم' }] });
       }
       const id = Number(this.db.prepare('INSERT INTO meetings (day, title_ar, capacity, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
         .run(input.day, input.titleAr, input.capacity, this.clock(), actor).lastInsertRowid);
@@ -73,10 +73,10 @@ export class MeetingService {
     return this.uow.run(() => {
       const before = this.get(id);
       if (patch.capacity !== undefined && patch.capacity < before.registered) {
-        throw new ApiError(409, 'CONFLICT', `المسجلون بالفعل ${before.registered}: لا يمكن تقليل العدد عن ذلك`, [{ path: '/capacity', message: 'أقل من عدد المسجلين' }]);
+        throw new DomainError('CONFLICT', `المسجلون بالفعل ${before.registered}: لا يمكن تقليل العدد عن ذلك`, { details: [{ path: '/capacity', message: 'أقل من عدد المسجلين' }] });
       }
       if (patch.status && before.status !== 'open' && patch.status !== before.status) {
-        throw new ApiError(409, 'INVALID_TRANSITION', 'لا يمكن تغيير حالة لقاء انعقد أو أُلغي', undefined, 'Meeting already held or cancelled');
+        throw new DomainError('INVALID_TRANSITION', 'لا يمكن تغيير حالة لقاء انعقد أو أُلغي', { en: 'Meeting already held or cancelled' });
       }
       this.db.prepare('UPDATE meetings SET capacity = ?, status = ? WHERE id = ?').run(patch.capacity ?? before.capacity, patch.status ?? before.status, id);
       const after = this.get(id);
@@ -90,13 +90,13 @@ export class MeetingService {
     return this.uow.run(() => {
       const m = this.get(meetingId);
       if (m.status !== 'open' || m.day < this.today()) {
-        throw new ApiError(409, 'MEETING_CLOSED', 'التسجيل في هذا اللقاء مغلق', undefined, 'Registration for this meeting is closed');
+        throw new DomainError('MEETING_CLOSED', 'التسجيل في هذا اللقاء مغلق', { en: 'Registration for this meeting is closed' });
       }
       const { citizen: c } = this.citizens.findOrCreate(citizen, actor);
       if (this.db.prepare('SELECT 1 FROM meeting_registrations WHERE meeting_id = ? AND citizen_id = ?').get(meetingId, c.id)) {
-        throw new ApiError(409, 'ALREADY_REGISTERED', 'المواطن مسجل بالفعل في هذا اللقاء', undefined, 'Already registered for this meeting');
+        throw new DomainError('ALREADY_REGISTERED', 'المواطن مسجل بالفعل في هذا اللقاء', { en: 'Already registered for this meeting' });
       }
-      if (m.registered >= m.capacity) throw new ApiError(409, 'MEETING_FULL', 'اكتمل العدد المحدد لهذا اللقاء', undefined, 'The meeting is full');
+      if (m.registered >= m.capacity) throw new DomainError('MEETING_FULL', 'اكتمل العدد المحدد لهذا اللقاء', { en: 'The meeting is full' });
       const position = (this.db.prepare<[number], { p: number | null }>('SELECT max(position) AS p FROM meeting_registrations WHERE meeting_id = ?').get(meetingId)!.p ?? 0) + 1;
       const id = Number(this.db.prepare(`INSERT INTO meeting_registrations (meeting_id, citizen_id, position, subject, registered_at, registered_by)
         VALUES (?, ?, ?, ?, ?, ?)`).run(meetingId, c.id, position, subject, this.clock(), actor).lastInsertRowid);
@@ -108,7 +108,7 @@ export class MeetingService {
 
   registration(meetingId: number, id: number): Registration {
     const r = this.db.prepare<[number, number], RegRow>(`${REG_SQL} WHERE r.meeting_id = ? AND r.id = ?`).get(meetingId, id);
-    if (!r) throw new ApiError(404, 'NOT_FOUND', 'التسجيل غير موجود');
+    if (!r) throw new DomainError('NOT_FOUND', 'التسجيل غير موجود');
     return toReg(r);
   }
 
@@ -121,8 +121,8 @@ export class MeetingService {
   recordOutcome(meetingId: number, registrationId: number, outcome: string, actor: string): Registration {
     return this.uow.run(() => {
       const m = this.get(meetingId);
-      if (m.status === 'cancelled') throw new ApiError(409, 'INVALID_TRANSITION', 'اللقاء ملغى', undefined, 'The meeting was cancelled');
-      if (m.day > this.today()) throw new ApiError(409, 'INVALID_TRANSITION', 'لم ينعقد اللقاء بعد', undefined, 'The meeting has not taken place yet');
+      if (m.status === 'cancelled') throw new DomainError('INVALID_TRANSITION', 'اللقاء ملغى', { en: 'The meeting was cancelled' });
+      if (m.day > this.today()) throw new DomainError('INVALID_TRANSITION', 'لم ينعقد اللقاء بعد', { en: 'The meeting has not taken place yet' });
       const before = this.registration(meetingId, registrationId);
       this.db.prepare('UPDATE meeting_registrations SET outcome = ?, outcome_at = ?, outcome_by = ? WHERE id = ?').run(outcome, this.clock(), actor, registrationId);
       const after = this.registration(meetingId, registrationId);

@@ -9,7 +9,7 @@ import type { Db } from '../db/connection.ts';
 import { canDecideVoid, canRequestVoid, receiptLabel, summarizeDay, type CloseSummary, type ReceiptStatus } from '../domain/money.ts';
 import { displayInquiry } from '../domain/inquiry-number.ts';
 import { localDay, localParts, type Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CitizenService } from './citizens.ts';
@@ -90,7 +90,7 @@ export class PaymentService {
 
   order(id: number): PaymentOrder {
     const r = this.q.order.get(id);
-    if (!r) throw new ApiError(404, 'ORDER_NOT_FOUND', 'إذن الدفع غير موجود', undefined, 'No such payment order');
+    if (!r) throw new DomainError('ORDER_NOT_FOUND', 'إذن الدفع غير موجود', { en: 'No such payment order' });
     return this.toOrder(r);
   }
 
@@ -105,7 +105,7 @@ export class PaymentService {
 
   receipt(id: number): Receipt {
     const r = this.q.receipt.get(id);
-    if (!r) throw new ApiError(404, 'RECEIPT_NOT_FOUND', 'الإيصال غير موجود', undefined, 'No such receipt');
+    if (!r) throw new DomainError('RECEIPT_NOT_FOUND', 'الإيصال غير موجود', { en: 'No such receipt' });
     return toReceipt(r);
   }
 
@@ -134,7 +134,7 @@ export class PaymentService {
   private insertOrder(o: { fileId: number | null; serviceId: number; payerName: string; payerNationalId: string | null; reference: string | null; lines: FeeLine[] }, actor: string): PaymentOrder {
     const lines = o.lines.filter((l) => l.amountPiasters > 0);
     const total = lines.reduce((a, l) => a + l.amountPiasters, 0);
-    if (total <= 0) throw new ApiError(400, 'NOTHING_TO_PAY', 'لا توجد مبالغ مستحقة في إذن الدفع', [{ path: '/fees', message: 'لا توجد مبالغ مستحقة' }]);
+    if (total <= 0) throw new DomainError('NOTHING_TO_PAY', 'لا توجد مبالغ مستحقة في إذن الدفع', { details: [{ path: '/fees', message: 'لا توجد مبالغ مستحقة' }] });
     const now = this.clock();
     const id = Number(this.db.prepare(`INSERT INTO payment_orders (file_id, service_id, payer_name, payer_national_id, reference, status, total_piasters, issued_at, issued_by)
       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)`).run(o.fileId, o.serviceId, o.payerName, o.payerNationalId, o.reference, total, now, actor).lastInsertRowid);
@@ -152,7 +152,7 @@ export class PaymentService {
       const open = this.db.prepare<[number], { id: number }>("SELECT id FROM payment_orders WHERE file_id = ? AND status = 'open'").get(fileId);
       if (open) return { order: this.order(open.id), created: false };
       if (f.status !== 'awaiting_payment') {
-        throw new ApiError(409, 'INVALID_TRANSITION', `الملف ليس في انتظار السداد (${f.statusAr})`, undefined, 'The file is not awaiting payment');
+        throw new DomainError('INVALID_TRANSITION', `الملف ليس في انتظار السداد (${f.statusAr})`, { en: 'The file is not awaiting payment' });
       }
       const order = this.insertOrder({
         fileId, serviceId: f.serviceId, payerName: f.citizenName, payerNationalId: f.citizenNationalId, reference: f.inquiry, lines: this.files.fees(fileId),
@@ -164,15 +164,15 @@ export class PaymentService {
   /** Housing revenues, inspection fees (electricity, water …): by the service's fee schedule, no file. */
   issueRevenue(input: { serviceId: number; fees: { code: string; amountPiasters: number }[]; payerName: string; payerNationalId?: string; reference?: string }, user: StaffUser): PaymentOrder {
     const service = this.catalog.service(input.serviceId);
-    if (!service.active) throw new ApiError(400, 'SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }]);
+    if (!service.active) throw new DomainError('SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', { details: [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }] });
     // Only the catalog items marked as paid without a file (issue 11 item 9): a building
     // permit's fees are fixed on its file by the technical review, never charged alone.
     if (!service.withoutFile) {
       const m = `رسوم «${service.nameAr}» تُحصَّل على ملف الطلب بعد المراجعة الفنية، لا كإيراد بدون ملف`;
-      throw new ApiError(409, 'FILE_REQUIRED', m, [{ path: '/serviceId', message: m }], 'This item is paid on its case file, not as a revenue without a file');
+      throw new DomainError('FILE_REQUIRED', m, { en: 'This item is paid on its case file, not as a revenue without a file', details: [{ path: '/serviceId', message: m }] });
     }
     const payerName = input.payerName.trim().replace(/\s+/g, ' ');
-    if (payerName.length < 3) throw new ApiError(400, 'VALIDATION', 'اكتب اسم الدافع كاملاً', [{ path: '/payerName', message: 'اكتب اسم الدافع كاملاً' }]);
+    if (payerName.length < 3) throw new DomainError('VALIDATION', 'اكتب اسم الدافع كاملاً', { details: [{ path: '/payerName', message: 'اكتب اسم الدافع كاملاً' }] });
     const nid = input.payerNationalId ? this.citizens.parseId(input.payerNationalId, '/payerNationalId').nationalId : null;
     const charged = this.catalog.chargeFees(service.id, input.fees);
     return this.uow.run(() => this.insertOrder({
@@ -183,7 +183,7 @@ export class PaymentService {
   cancelOrder(id: number, reason: string, user: StaffUser): PaymentOrder {
     return this.uow.run(() => {
       const before = this.order(id);
-      if (before.status !== 'open') throw new ApiError(409, 'INVALID_TRANSITION', 'لا يلغى إلا إذن دفع لم يسدد', undefined, 'Only an open order can be cancelled');
+      if (before.status !== 'open') throw new DomainError('INVALID_TRANSITION', 'لا يلغى إلا إذن دفع لم يسدد', { en: 'Only an open order can be cancelled' });
       this.db.prepare("UPDATE payment_orders SET status = 'cancelled', version = version + 1 WHERE id = ?").run(id);
       const after = this.order(id);
       this.audit.append({ actor: actorOf(user), action: 'payment_order.cancel', entity: 'payment_order', entityId: id, before, after: { ...after, reason } });
@@ -207,15 +207,15 @@ export class PaymentService {
     return this.uow.run(() => {
       const before = this.order(orderId);
       if (o.version !== undefined && o.version !== before.version) {
-        throw new ApiError(409, 'STALE_UPDATE', 'تغير إذن الدفع منذ فتحه، أعد تحميل البيانات', undefined, 'Stale payment order');
+        throw new DomainError('STALE_UPDATE', 'تغير إذن الدفع منذ فتحه، أعد تحميل البيانات', { en: 'Stale payment order' });
       }
       if (before.status !== 'open') {
-        throw new ApiError(409, before.status === 'paid' ? 'ALREADY_PAID' : 'INVALID_TRANSITION',
-          before.status === 'paid' ? 'إذن الدفع مسدد بالفعل' : 'إذن الدفع ملغى', undefined, `Order is ${before.status}`);
+        throw new DomainError(before.status === 'paid' ? 'ALREADY_PAID' : 'INVALID_TRANSITION',
+          before.status === 'paid' ? 'إذن الدفع مسدد بالفعل' : 'إذن الدفع ملغى', { en: `Order is ${before.status}` });
       }
       const now = this.clock();
       const day = localDay(now, this.timeZone);
-      if (this.dayClosed(actor, day)) throw new ApiError(409, 'DAY_CLOSED', 'أُقفلت يوميتك لهذا اليوم؛ لا تحصيل بعد الإقفال', undefined, 'Your cash day is closed');
+      if (this.dayClosed(actor, day)) throw new DomainError('DAY_CLOSED', 'أُقفلت يوميتك لهذا اليوم؛ لا تحصيل بعد الإقفال', { en: 'Your cash day is closed' });
       const year = localParts(now, this.timeZone).year;
       const { last } = this.q.bumpCounter.get(year) as { last: number };
       const id = Number(this.q.insertReceipt.run(year, last, orderId, day, before.totalPiasters, actor, o.window ?? user.window, now).lastInsertRowid);
@@ -237,14 +237,14 @@ export class PaymentService {
       const before = this.receipt(receiptId);
       const v = canRequestVoid({ status: before.status, cashier: before.cashier, voidRequestedBy: before.voidRequestedBy }, reason, this.dayClosed(before.cashier, before.day));
       if (!v.ok) {
-        if (v.code === 'REASON_REQUIRED') throw new ApiError(400, 'VALIDATION', v.ar, [{ path: '/reason', message: v.ar }], v.en);
-        throw new ApiError(409, v.code, v.ar, undefined, v.en);
+        if (v.code === 'REASON_REQUIRED') throw new DomainError('VALIDATION', v.ar, { en: v.en, details: [{ path: '/reason', message: v.ar }] });
+        throw new DomainError(v.code, v.ar, { en: v.en });
       }
       const order = this.order(before.orderId);
       if (order.fileId !== null) {
         const f = this.files.scoped(order.fileId, null);
         if (f.status !== 'paid') {
-          throw new ApiError(409, 'FILE_ADVANCED', `لا يلغى إيصال ملف تجاوز مرحلة السداد (${f.statusAr})`, undefined, 'The file has moved past payment');
+          throw new DomainError('FILE_ADVANCED', `لا يلغى إيصال ملف تجاوز مرحلة السداد (${f.statusAr})`, { en: 'The file has moved past payment' });
         }
       }
       this.db.prepare("UPDATE receipts SET status = 'void_requested', void_reason = ?, void_requested_by = ?, void_requested_at = ? WHERE id = ?")
@@ -262,7 +262,7 @@ export class PaymentService {
     return this.uow.run(() => {
       const before = this.receipt(receiptId);
       const v = canDecideVoid({ status: before.status, cashier: before.cashier, voidRequestedBy: before.voidRequestedBy }, actor);
-      if (!v.ok) throw new ApiError(v.code === 'SAME_PERSON' ? 403 : 409, v.code, v.ar, undefined, v.en);
+      if (!v.ok) throw new DomainError(v.code, v.ar, { en: v.en });
       const now = this.clock();
       if (o.confirm) {
         this.db.prepare("UPDATE receipts SET status = 'voided', voided_by = ?, voided_at = ? WHERE id = ?").run(actor, now, receiptId);
@@ -306,7 +306,7 @@ export class PaymentService {
     return this.uow.run(() => {
       const now = this.clock();
       const day = localDay(now, this.timeZone);
-      if (this.dayClosed(actor, day)) throw new ApiError(409, 'DAY_CLOSED', 'أُقفلت يوميتك لهذا اليوم بالفعل', undefined, 'Already closed');
+      if (this.dayClosed(actor, day)) throw new DomainError('DAY_CLOSED', 'أُقفلت يوميتك لهذا اليوم بالفعل', { en: 'Already closed' });
       const summary = this.summaryOf(actor, day);
       const id = Number(this.db.prepare('INSERT INTO cash_closes (cashier, day, closed_at, receipts, total_piasters, summary_json) VALUES (?, ?, ?, ?, ?, ?)')
         .run(actor, day, now, summary.receipts, summary.totalPiasters, JSON.stringify(summary)).lastInsertRowid);

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { decoyHash, generatePassword, hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
 import { ROLES, type Role, type StaffUser } from '../auth/roles.ts';
 import type { AuditLog } from './audit.ts';
@@ -95,7 +95,7 @@ export class StaffService {
 
   get(id: number): UserView {
     const r = this.q.byId.get(id);
-    if (!r) throw new ApiError(404, 'USER_NOT_FOUND', 'المستخدم غير موجود', undefined, 'No such user');
+    if (!r) throw new DomainError('USER_NOT_FOUND', 'المستخدم غير موجود', { en: 'No such user' });
     return this.view(r);
   }
 
@@ -121,7 +121,7 @@ export class StaffService {
     const f = this.q.failures.get(key);
     if (f?.locked_until && f.locked_until > now) {
       const minutes = Math.ceil((f.locked_until - now) / 60_000);
-      throw new ApiError(429, 'LOGIN_THROTTLED', `محاولات دخول خاطئة كثيرة، حاول بعد ${minutes} دقيقة`, undefined, `Too many failed sign-ins; retry in ${minutes} min`);
+      throw new DomainError('LOGIN_THROTTLED', `محاولات دخول خاطئة كثيرة، حاول بعد ${minutes} دقيقة`, { en: `Too many failed sign-ins; retry in ${minutes} min` });
     }
     const row = this.q.byName.get(username);
     const ok = row ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await decoyHash(this.config.passwordCost)), false);
@@ -137,7 +137,7 @@ export class StaffService {
         }
       });
       // Same answer for an unknown user, a wrong password and a deactivated account.
-      throw new ApiError(401, 'INVALID_CREDENTIALS', 'اسم المستخدم أو كلمة المرور غير صحيحة', undefined, 'Wrong username or password');
+      throw new DomainError('INVALID_CREDENTIALS', 'اسم المستخدم أو كلمة المرور غير صحيحة', { en: 'Wrong username or password' });
     }
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
@@ -186,12 +186,12 @@ export class StaffService {
   /** Change one's own password; other sessions of the user end. */
   async changePassword(userId: number, currentToken: string, current: string, next: string): Promise<void> {
     const row = this.q.byId.get(userId);
-    if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'المستخدم غير موجود');
+    if (!row) throw new DomainError('USER_NOT_FOUND', 'المستخدم غير موجود');
     if (!(await verifyPassword(current, row.password_hash))) {
-      throw new ApiError(400, 'VALIDATION', 'كلمة المرور الحالية غير صحيحة', [{ path: '/current', message: 'كلمة المرور الحالية غير صحيحة' }], 'Current password is wrong');
+      throw new DomainError('VALIDATION', 'كلمة المرور الحالية غير صحيحة', { en: 'Current password is wrong', details: [{ path: '/current', message: 'كلمة المرور الحالية غير صحيحة' }] });
     }
     const problem = passwordProblem(next, row.username) ?? (next === current ? { ar: 'اختر كلمة مرور مختلفة عن الحالية', en: 'Must differ from the current one' } : null);
-    if (problem) throw new ApiError(400, 'VALIDATION', problem.ar, [{ path: '/next', message: problem.ar }], problem.en);
+    if (problem) throw new DomainError('VALIDATION', problem.ar, { en: problem.en, details: [{ path: '/next', message: problem.ar }] });
     const hash = await hashPassword(next, this.config.passwordCost);
     this.uow.run(() => {
       const now = this.clock();
@@ -219,15 +219,15 @@ export class StaffService {
   /** Refuse to demote or deactivate the last active administrator: nobody could manage users after. */
   private keepOneAdmin(id: number): void {
     const others = this.db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1 AND id <> ?").get(id)!.n;
-    if (others === 0) throw new ApiError(409, 'LAST_ADMIN', 'لا يمكن إيقاف أو تغيير دور آخر مدير نظام', undefined, 'The last active administrator must stay');
+    if (others === 0) throw new DomainError('LAST_ADMIN', 'لا يمكن إيقاف أو تغيير دور آخر مدير نظام', { en: 'The last active administrator must stay' });
   }
 
   /** Create a user with a one-time password (returned once; they must change it). */
   async create(input: NewUser, actor: string, opts: { password?: string; mustChange?: boolean; demo?: boolean } = {}): Promise<{ user: UserView; password: string }> {
-    if (!ROLES.includes(input.role)) throw new ApiError(400, 'VALIDATION', 'دور غير معروف', [{ path: '/role', message: 'دور غير معروف' }]);
+    if (!ROLES.includes(input.role)) throw new DomainError('VALIDATION', 'دور غير معروف', { details: [{ path: '/role', message: 'دور غير معروف' }] });
     const errs = this.checkScope(input.role, input.departmentIds, input.window);
     if (this.q.byName.get(input.username)) errs.push({ path: '/username', message: 'اسم المستخدم مستخدم من قبل' });
-    if (errs.length) throw new ApiError(errs.some((e) => e.path === '/username') ? 409 : 400, errs.some((e) => e.path === '/username') ? 'USERNAME_TAKEN' : 'VALIDATION', errs[0].message, errs);
+    if (errs.length) throw new DomainError(errs.some((e) => e.path === '/username') ? 'USERNAME_TAKEN' : 'VALIDATION', errs[0].message, { details: errs });
     const password = opts.password ?? generatePassword();
     const hash = await hashPassword(password, this.config.passwordCost);
     const id = this.insertHashed(input, hash, actor, opts);
@@ -241,7 +241,7 @@ export class StaffService {
    */
   insertHashed(input: NewUser, hash: string, actor: string, opts: { mustChange?: boolean; demo?: boolean } = {}): number {
     return this.uow.run(() => {
-      if (this.q.byName.get(input.username)) throw new ApiError(409, 'USERNAME_TAKEN', 'اسم المستخدم مستخدم من قبل');
+      if (this.q.byName.get(input.username)) throw new DomainError('USERNAME_TAKEN', 'اسم المستخدم مستخدم من قبل');
       const now = this.clock();
       const r = this.q.insertUser.run(input.username, input.name, input.role, hash, opts.mustChange === false ? 0 : 1, input.window ?? null, opts.demo ? 1 : 0, now, now);
       const userId = Number(r.lastInsertRowid);
@@ -254,14 +254,14 @@ export class StaffService {
   update(id: number, patch: UserPatch, actor: string): UserView {
     return this.uow.run(() => {
       const row = this.q.byId.get(id);
-      if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'المستخدم غير موجود');
-      if (row.version !== patch.version) throw new ApiError(409, 'STALE_UPDATE', 'عدّل شخص آخر هذا المستخدم، أعد تحميل البيانات', undefined, 'Changed by someone else; reload');
+      if (!row) throw new DomainError('USER_NOT_FOUND', 'المستخدم غير موجود');
+      if (row.version !== patch.version) throw new DomainError('STALE_UPDATE', 'عدّل شخص آخر هذا المستخدم، أعد تحميل البيانات', { en: 'Changed by someone else; reload' });
       const role = patch.role ?? row.role;
       if (row.role === 'admin' && role !== 'admin') this.keepOneAdmin(id);
       const before = this.snapshot(id);
       const departments = patch.departmentIds ?? (SCOPED_ROLES.includes(role) ? before.departmentIds ?? [] : []);
       const errs = this.checkScope(role, patch.departmentIds, patch.window);
-      if (errs.length) throw new ApiError(400, 'VALIDATION', errs[0].message, errs);
+      if (errs.length) throw new DomainError('VALIDATION', errs[0].message, { details: errs });
       const now = this.clock();
       this.db.prepare('UPDATE users SET name = ?, role = ?, window = ?, version = version + 1, updated_at = ? WHERE id = ?')
         .run(patch.name ?? row.name, role, patch.window === undefined ? row.window : patch.window, now, id);
@@ -277,9 +277,9 @@ export class StaffService {
   deactivate(id: number, actor: string): UserView {
     return this.uow.run(() => {
       const row = this.q.byId.get(id);
-      if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'المستخدم غير موجود');
-      if (actor === `user:${id}`) throw new ApiError(409, 'CONFLICT', 'لا يمكنك إيقاف حسابك بنفسك');
-      if (!row.active) throw new ApiError(409, 'CONFLICT', 'الحساب موقوف بالفعل');
+      if (!row) throw new DomainError('USER_NOT_FOUND', 'المستخدم غير موجود');
+      if (actor === `user:${id}`) throw new DomainError('CONFLICT', 'لا يمكنك إيقاف حسابك بنفسك');
+      if (!row.active) throw new DomainError('CONFLICT', 'الحساب موقوف بالفعل');
       if (row.role === 'admin') this.keepOneAdmin(id);
       const before = this.snapshot(id);
       this.db.prepare('UPDATE users SET active = 0, version = version + 1, updated_at = ? WHERE id = ?').run(this.clock(), id);

@@ -1,7 +1,6 @@
 // Device registry routes: register (the secret is shown once), rotate, bind, list, remove.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { runDomain } from '../../http/domain.ts';
 import { Binding, DeviceIdParams, DeviceView, DeviceWithSecret, RegisterDeviceBody } from './schemas.ts';
 
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +15,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ['admin'] },
     schema: { tags: ['devices'], summary: 'Register a device; its secret is returned once', body: RegisterDeviceBody, response: { 201: DeviceWithSecret } },
   }, async (req, reply) => {
-    const r = runDomain(() => devices.register(req.body));
+    const r = devices.register(req.body);
     return reply.status(201).send(r);
   });
 
@@ -24,18 +23,18 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ['admin'] },
     schema: { tags: ['devices'], summary: 'Issue a new secret; the old one stops working', params: DeviceIdParams,
       response: { 200: Type.Object({ secret: Type.String() }) } },
-  }, async (req) => ({ secret: runDomain(() => devices.rotateSecret(req.params.id)) }));
+  }, async (req) => ({ secret: devices.rotateSecret(req.params.id) }));
 
   app.put('/devices/:id/binding', {
     config: { access: ['admin'] },
     schema: { tags: ['devices'], summary: 'Bind a device to a window, lines or the hall', params: DeviceIdParams, body: Binding, response: { 200: DeviceView } },
-  }, async (req) => runDomain(() => devices.bind(req.params.id, req.body)));
+  }, async (req) => devices.bind(req.params.id, req.body));
 
   app.delete('/devices/:id', {
     config: { access: ['admin'] },
     schema: { tags: ['devices'], summary: 'Remove a device', params: DeviceIdParams },
   }, async (req, reply) => {
-    runDomain(() => devices.remove(req.params.id));
+    devices.remove(req.params.id);
     return reply.status(204).send();
   });
 };

@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ENROLL_ERRORS, EnrollRequest, EnrollResponse } from '@shubbak/protocol/enrollment';
-import { runDomain } from '../../http/domain.ts';
 import { ApiError } from '../../http/errors.ts';
 import { EnrollmentError } from '../../domain/enrollment.ts';
 import { DeviceIdParams } from '../devices/schemas.ts';
@@ -34,7 +33,7 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DeviceIdParams, response: { 201: IssuedCode },
     },
   }, async (req, reply) => {
-    const issued = runDomain(() => enrollment.issue(req.params.id, `user:${req.user!.id}`));
+    const issued = enrollment.issue(req.params.id, `user:${req.user!.id}`);
     const hub = reachedAs(req).origin;
     return reply.status(201).send({ ...issued, command: `shubbak-device enroll ${hub} ${issued.code}` });
   });

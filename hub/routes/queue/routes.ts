@@ -2,7 +2,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role, StaffUser } from '../../auth/roles.ts';
-import { runDomain } from '../../http/domain.ts';
 import { ApiError } from '../../http/errors.ts';
 import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
@@ -30,12 +29,12 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/lines/:letter', {
     config: { access: ['manager', 'admin'] },
     schema: { tags: ['queue'], summary: 'Open or close a line at the kiosk', params: LineParams, body: LineOpenBody, response: { 200: LineState } },
-  }, async (req) => runDomain(() => queue.setLineOpen(req.params.letter, req.body.open)));
+  }, async (req) => queue.setLineOpen(req.params.letter, req.body.open));
 
   app.put('/lines/:letter', {
     config: { access: ['admin'] },
     schema: { tags: ['queue'], summary: 'Create a line or change its names, priority rule and own opening hours', params: LineParams, body: SaveLineBody, response: { 200: LineState } },
-  }, async (req) => runDomain(() => queue.saveLine({ letter: req.params.letter, ...req.body })));
+  }, async (req) => queue.saveLine({ letter: req.params.letter, ...req.body }));
 
   app.get('/windows', {
     config: { access: 'public' },
@@ -45,7 +44,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/windows/:n', {
     config: { access: ['admin'] },
     schema: { tags: ['queue'], summary: 'Create a window or change its labels and the lines it serves', params: WindowNumberParams, body: SaveWindowBody, response: { 200: WindowState } },
-  }, async (req) => runDomain(() => queue.saveWindow({ number: req.params.n, ...req.body })));
+  }, async (req) => queue.saveWindow({ number: req.params.n, ...req.body }));
 
   app.get('/hall/calls', {
     config: { access: 'public' },
@@ -57,16 +56,16 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['queue'], summary: 'Issue a ticket on a citizen\'s behalf', headers: IdempotencyHeaders, body: IssueTicketBody, response: { 200: IssueTicketReply } },
   }, async (req) => {
     const by = actor(req);
-    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => ({
+    return idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => ({
       ticket: queue.issue({ line: req.body.line, priority: req.body.priority, by }),
-    })));
+    }));
   });
 
   app.post('/tickets/:label/cancel', {
     config: { access: ISSUERS },
     schema: { tags: ['queue'], summary: 'Cancel a waiting ticket of today', params: CancelTicketParams, body: CancelTicketBody,
       response: { 200: Type.Object({ ticket: Type.Object({ number: Type.String(), status: Type.Literal('cancelled') }) }) } },
-  }, async (req) => runDomain(() => ({ ticket: queue.cancel({ number: req.params.label, reason: req.body.reason, by: actor(req) }) })));
+  }, async (req) => ({ ticket: queue.cancel({ number: req.params.label, reason: req.body.reason, by: actor(req) }) }));
 
   const windowAction = (path: string, summary: string, run: (n: number, by: string) => unknown, response: object = WindowState) =>
     app.post(`/windows/:n/${path}`, {
@@ -75,7 +74,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, async (req): Promise<any> => {
       assertOwnWindow(req.user, req.params.n);
       const by = actor(req);
-      return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by)));
+      return idempotency.once(by, req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by));
     });
 
   windowAction('next', 'Finish the current ticket and call the next (refused with WINDOW_PAUSED on a paused window)', (n, by) => {
@@ -96,7 +95,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     assertOwnWindow(req.user, req.params.n);
     const by = actor(req);
-    return runDomain(() => idempotency.once(by, req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by)));
+    return idempotency.once(by, req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by));
   });
 
 };

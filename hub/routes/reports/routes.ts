@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
-import { runDomain } from '../../http/domain.ts';
 import { ApiError } from '../../http/errors.ts';
 import { addDays } from '../../domain/deadlines.ts';
 import { localDay } from '../../domain/time.ts';
@@ -64,7 +63,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: 'Queue statistics: waits, service and walk times, no-shows, hours, windows, clerks', querystring: PeriodQuery },
   }, async (req, reply) => {
-    const r = runDomain(() => reports.queueStats(periodOf(req.query)));
+    const r = reports.queueStats(periodOf(req.query));
     return send(reply, req.query, 'queue', r, { lines: r.lines, hourly: r.hourly, windows: r.windows, clerks: r.clerks, daily: r.daily, busiestHours: r.busiestHours });
   });
 
@@ -72,7 +71,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: 'Execution and bottlenecks: received, decided, delivered, within the legal period, overdue now, time per stage, weekly trend', querystring: PeriodQuery },
   }, async (req, reply) => {
-    const r = runDomain(() => reports.execution(periodOf(req.query), scopeOf(req, req.query.department)));
+    const r = reports.execution(periodOf(req.query), scopeOf(req, req.query.department));
     return send(reply, req.query, 'execution', r, { departments: r.departments, services: r.services, stages: r.stages, overdue: r.overdue, trend: r.trend });
   });
 
@@ -80,7 +79,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: 'Collections per day and per fee item; voided receipts with their reasons', querystring: PeriodQuery },
   }, async (req, reply) => {
-    const r = runDomain(() => reports.money(periodOf(req.query), scopeOf(req, req.query.department)));
+    const r = reports.money(periodOf(req.query), scopeOf(req, req.query.department));
     return send(reply, req.query, 'money', r, { daily: r.daily, feeItems: r.feeItems, voids: r.voids });
   });
 
@@ -88,7 +87,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: 'Complaints by department and channel: answered within the deadline, open and overdue', querystring: PeriodQuery },
   }, async (req, reply) => {
-    const r = runDomain(() => reports.complaints(periodOf(req.query), scopeOf(req, req.query.department)));
+    const r = reports.complaints(periodOf(req.query), scopeOf(req, req.query.department));
     return send(reply, req.query, 'complaints', r, { departments: r.departments, channels: r.channels, overdue: r.overdue });
   });
 
@@ -111,7 +110,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/reports/alerts/:id/ack', {
     config: { access: [...READERS, 'admin'] },
     schema: { tags: ['reports'], summary: 'Acknowledge an alert (it stays open until the device is fine)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
-  }, async (req) => runDomain(() => alerts.acknowledge(req.params.id, `user:${req.user!.id}`)));
+  }, async (req) => alerts.acknowledge(req.params.id, `user:${req.user!.id}`));
 
   app.get('/reports/backups', {
     config: { access: ['manager', 'information', 'admin'] },
