@@ -22,9 +22,9 @@ export const FILE_ACTIONS = [
 export type FileAction = (typeof FILE_ACTIONS)[number];
 
 /** 'system' acts for the hub itself (a receipt marks the file paid; a void reopens it). */
-export type Actor = Role | 'system';
+export type StageRole = Role | 'system';
 
-type Rule = { from: readonly FileStatus[]; to: FileStatus | ((ctx: TransitionContext) => FileStatus); roles: readonly Actor[] };
+type Rule = { from: readonly FileStatus[]; to: FileStatus | ((ctx: TransitionContext) => FileStatus); roles: readonly StageRole[] };
 
 /** What some transitions depend on. */
 export type TransitionContext = { feesPiasters?: number };
@@ -53,7 +53,7 @@ export type TransitionResult =
   | { ok: false; reason: 'FORBIDDEN' | 'INVALID_TRANSITION'; ar: string; en: string };
 
 /** The status after `action`, or why it is not allowed (wrong role before wrong state). */
-export function transition(current: FileStatus, action: FileAction, actor: Actor, ctx: TransitionContext = {}): TransitionResult {
+export function transition(current: FileStatus, action: FileAction, actor: StageRole, ctx: TransitionContext = {}): TransitionResult {
   const rule = RULES[action];
   if (!rule.roles.includes(actor)) {
     return { ok: false, reason: 'FORBIDDEN', ar: `هذا الإجراء (${ACTION_WORDS[action].ar}) ليس من صلاحيات دورك`, en: `Your role may not ${action}` };

@@ -12,6 +12,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { AttachmentInfo, FileService } from './files.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
+import { staffKey } from '../domain/actor.ts';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 export const MAX_ATTACHMENTS_PER_FILE = 40;
@@ -114,7 +115,7 @@ export class AttachmentService {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     // The bytes first: a crash between the two leaves an unreferenced blob, never a row without bytes.
     this.storeBytes(sha256, bytes);
-    const actor = `user:${user.id}`;
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const now = this.clock();
       const id = Number(this.db.prepare('INSERT INTO attachments (file_id, sha256, size, mime, name, label, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')

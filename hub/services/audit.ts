@@ -2,12 +2,13 @@
 // (so an event exists exactly when its change does) and reads an entity's history.
 import type { Db } from '../db/connection.ts';
 import { entryHash, GENESIS_HASH, verifyChain, type ChainedEntry, type ChainVerdict } from '../domain/audit-chain.ts';
+import type { ActorKey } from '../domain/actor.ts';
 import type { Clock } from '../domain/time.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
 export type AuditInput = {
-  /** 'user:5', 'device:kiosk-1', 'system', 'citizen:open311' */
-  actor: string;
+  /** The actor's stored key (hub/domain/actor.ts actorKey): 'user:5', 'device:kiosk-1', 'system', … */
+  actor: ActorKey;
   action: string;
   entity: string;
   entityId: string | number;

@@ -14,6 +14,7 @@ import type { CitizenInput, CitizenService } from './citizens.ts';
 import type { PublicStatus, PublicStatusRegistry } from './public-status.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 import { COMPLAINT_PREFIX, displayInquiry, formatInquiry, parseInquiry } from '../domain/inquiry-number.ts';
+import { actorKey, staffKey } from '../domain/actor.ts';
 
 export type ComplaintEvent = { id: number; at: number; actor: string; event: string; fromStatus: string | null; toStatus: string; note: string | null; public: boolean };
 export type Complaint = {
@@ -174,7 +175,7 @@ export class ComplaintService {
 
   /** From an Open311 client; a national ID, when given, links the citizen (and enables the status lookup). */
   registerOpen311(input: Open311Complaint): Complaint {
-    const actor = 'citizen:open311';
+    const actor = actorKey({ kind: 'citizen', via: 'open311' });
     const phone = this.citizens.parseMobile(input.phone ?? null, '/phone');
     return this.uow.run(() => {
       let citizenId: number | null = null;
@@ -194,7 +195,7 @@ export class ComplaintService {
     id: number, action: ComplaintAction, user: StaffUser, opts: { version?: number; note?: string | null; publicNote?: string | null },
     apply: (before: Complaint, now: number) => void,
   ): ComplaintDetail {
-    const actor = `user:${user.id}`;
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const before = this.row(id);
       this.checkScope(user, before.departmentId);

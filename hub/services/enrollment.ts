@@ -12,6 +12,7 @@ import type { Clock } from '../domain/time.ts';
 import type { AuditLog } from './audit.ts';
 import type { DeviceService } from './devices.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
+import { actorKey, deviceActor } from '../domain/actor.ts';
 
 type Row = { id: number; device_id: string; expires_at: number; used_at: number | null; revoked_at: number | null };
 
@@ -86,7 +87,7 @@ export class EnrollmentService {
       // Guarded by used_at IS NULL: two devices racing with one code cannot both win.
       if (!this.q.markUsed.run(now, address, row.id).changes) throw new EnrollmentError('ENROLL_CODE_USED');
       const s = this.devices.rotateSecret(row.device_id);
-      this.audit.append({ actor: `device:${row.device_id}`, action: 'device.enroll', entity: 'device', entityId: row.device_id, after: { from: address } });
+      this.audit.append({ actor: actorKey(deviceActor(row.device_id)), action: 'device.enroll', entity: 'device', entityId: row.device_id, after: { from: address } });
       return s;
     });
     this.throttle.succeed(address);

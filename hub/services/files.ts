@@ -7,7 +7,7 @@ import type { StaffUser } from '../auth/roles.ts';
 import type { Db } from '../db/connection.ts';
 import { isOverdue } from '../domain/deadlines.ts';
 import {
-  actionsFor, stageSpans, STATUS_WORDS, timeByStatus, transition, type Actor as WorkflowActor, type FileAction, type FileStatus, type StageSpan,
+  actionsFor, stageSpans, STATUS_WORDS, timeByStatus, transition, type StageRole, type FileAction, type FileStatus, type StageSpan,
 } from '../domain/file-workflow.ts';
 import { displayInquiry, FILE_PREFIX, formatInquiry, parseInquiry } from '../domain/inquiry-number.ts';
 import { localDay, localParts, type Clock } from '../domain/time.ts';
@@ -18,6 +18,7 @@ import type { CitizenInput, CitizenService } from './citizens.ts';
 import type { PublicStatus, PublicStatusRegistry } from './public-status.ts';
 import type { QueueService } from './queue.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
+import { staffKey } from '../domain/actor.ts';
 
 /** The demo center's lines (hub/db/seed.ts): where a citizen waits to pay, and to collect a result. */
 export const TREASURY_LINE = 'B';
@@ -76,7 +77,6 @@ type Opts = {
   ctx?: { feesPiasters?: number };
 };
 
-const actorOf = (u: StaffUser) => `user:${u.id}`;
 
 export class FileService {
   constructor(
@@ -285,7 +285,7 @@ export class FileService {
 
   /** The intake window registers the file; the ticket being served at the window is linked to it. */
   register(input: NewFile, user: StaffUser): FileDetail {
-    const actor = actorOf(user);
+    const actor = staffKey(user);
     const service = this.catalog.service(input.serviceId);
     if (!service.active) throw new DomainError('SERVICE_INACTIVE', 'هذه الخدمة متوقفة حالياً', { details: [{ path: '/serviceId', message: 'هذه الخدمة متوقفة حالياً' }] });
     const checklist = this.checkChecklist(service.id, input.checklist);
@@ -327,8 +327,8 @@ export class FileService {
     id: number, action: FileAction, who: { user: StaffUser } | { system: string }, opts: Opts,
     apply: (before: CaseFile, now: number, actor: string) => void = () => {},
   ): CaseFile {
-    const actor = 'user' in who ? actorOf(who.user) : who.system;
-    const role: WorkflowActor = 'user' in who ? who.user.role : 'system';
+    const actor = 'user' in who ? staffKey(who.user) : who.system;
+    const role: StageRole = 'user' in who ? who.user.role : 'system';
     return this.uow.run(() => {
       const before = this.row(id);
       if ('user' in who) this.checkScope(who.user, before);
@@ -372,7 +372,7 @@ export class FileService {
       const f = this.move(id, 'forward', { user }, o);
       if (f.ticketId !== null) {
         const w = this.windowServing(f.ticketId);
-        if (w !== null) this.queue.park(w, actorOf(user));
+        if (w !== null) this.queue.park(w, staffKey(user));
       }
       return this.detail(this.row(id), user);
     });
@@ -414,7 +414,7 @@ export class FileService {
       });
       // Only today's ticket: a citizen whose review took till another day takes a new number.
       if (f.status === 'awaiting_payment' && f.ticketId !== null && this.lastVisitStatus(f.ticketId) === 'parked' && this.ticketIsToday(f.ticketId)) {
-        this.queue.unpark(f.ticketId!, TREASURY_LINE, actorOf(user));
+        this.queue.unpark(f.ticketId!, TREASURY_LINE, staffKey(user));
       }
       return this.detail(this.row(id), user);
     });
@@ -472,10 +472,10 @@ export class FileService {
       if (f.status !== 'ready') {
         throw new DomainError('INVALID_TRANSITION', `الملف ليس جاهزاً للتسليم (${STATUS_WORDS[f.status].ar})`, { en: 'The file is not ready for delivery' });
       }
-      const issued = this.queue.issue({ line: DELIVERY_LINE, by: actorOf(user) });
+      const issued = this.queue.issue({ line: DELIVERY_LINE, by: staffKey(user) });
       const t = this.db.prepare<[string, string], { id: number }>('SELECT id FROM tickets WHERE label = ? AND letter = ? ORDER BY id DESC LIMIT 1').get(issued.number, issued.line)!;
       this.db.prepare('UPDATE tickets SET file_id = ? WHERE id = ?').run(id, t.id);
-      this.audit.append({ actor: actorOf(user), action: 'file.delivery_ticket', entity: 'file', entityId: id, after: { ticketId: t.id, label: issued.number } });
+      this.audit.append({ actor: staffKey(user), action: 'file.delivery_ticket', entity: 'file', entityId: id, after: { ticketId: t.id, label: issued.number } });
       this.uow.topic('files');
       return { file: f, ticket: { id: t.id, label: issued.number, line: issued.line } };
     });

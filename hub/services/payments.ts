@@ -15,6 +15,7 @@ import type { CatalogService } from './catalog.ts';
 import type { CitizenService } from './citizens.ts';
 import type { FeeLine, FileService } from './files.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
+import { staffKey } from '../domain/actor.ts';
 
 export type OrderStatus = 'open' | 'paid' | 'cancelled';
 export type PaymentOrder = {
@@ -48,7 +49,6 @@ const toReceipt = (r: ReceiptRow): Receipt => ({
   voidRequestedBy: r.void_requested_by, voidRequestedAt: r.void_requested_at, voidedBy: r.voided_by, voidedAt: r.voided_at,
 });
 
-const actorOf = (u: StaffUser) => `user:${u.id}`;
 
 export class PaymentService {
   private readonly q;
@@ -156,7 +156,7 @@ export class PaymentService {
       }
       const order = this.insertOrder({
         fileId, serviceId: f.serviceId, payerName: f.citizenName, payerNationalId: f.citizenNationalId, reference: f.inquiry, lines: this.files.fees(fileId),
-      }, actorOf(user));
+      }, staffKey(user));
       return { order, created: true };
     });
   }
@@ -177,7 +177,7 @@ export class PaymentService {
     const charged = this.catalog.chargeFees(service.id, input.fees);
     return this.uow.run(() => this.insertOrder({
       fileId: null, serviceId: service.id, payerName, payerNationalId: nid, reference: input.reference?.trim() || null, lines: charged.lines,
-    }, actorOf(user)));
+    }, staffKey(user)));
   }
 
   cancelOrder(id: number, reason: string, user: StaffUser): PaymentOrder {
@@ -186,7 +186,7 @@ export class PaymentService {
       if (before.status !== 'open') throw new DomainError('INVALID_TRANSITION', 'لا يلغى إلا إذن دفع لم يسدد', { en: 'Only an open order can be cancelled' });
       this.db.prepare("UPDATE payment_orders SET status = 'cancelled', version = version + 1 WHERE id = ?").run(id);
       const after = this.order(id);
-      this.audit.append({ actor: actorOf(user), action: 'payment_order.cancel', entity: 'payment_order', entityId: id, before, after: { ...after, reason } });
+      this.audit.append({ actor: staffKey(user), action: 'payment_order.cancel', entity: 'payment_order', entityId: id, before, after: { ...after, reason } });
       this.uow.topic('payments');
       return after;
     });
@@ -203,7 +203,7 @@ export class PaymentService {
    * (for a file) its stage change, all in one transaction.
    */
   collect(orderId: number, o: { version?: number; window?: number | null }, user: StaffUser): { receipt: Receipt; order: PaymentOrder } {
-    const actor = actorOf(user);
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const before = this.order(orderId);
       if (o.version !== undefined && o.version !== before.version) {
@@ -232,7 +232,7 @@ export class PaymentService {
 
   /** Step 1 of a void: the cashier who holds the money asks, with a reason. */
   requestVoid(receiptId: number, reason: string, user: StaffUser): Receipt {
-    const actor = actorOf(user);
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const before = this.receipt(receiptId);
       const v = canRequestVoid({ status: before.status, cashier: before.cashier, voidRequestedBy: before.voidRequestedBy }, reason, this.dayClosed(before.cashier, before.day));
@@ -258,7 +258,7 @@ export class PaymentService {
 
   /** Step 2: the manager confirms (the receipt is voided, the order cancelled, the file reopened for payment) or declines. */
   decideVoid(receiptId: number, o: { confirm: boolean; note?: string }, user: StaffUser): Receipt {
-    const actor = actorOf(user);
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const before = this.receipt(receiptId);
       const v = canDecideVoid({ status: before.status, cashier: before.cashier, voidRequestedBy: before.voidRequestedBy }, actor);
@@ -302,7 +302,7 @@ export class PaymentService {
 
   /** Close today's cash for this cashier: the totals are frozen; no more collections today. */
   closeDay(user: StaffUser): DailyClose {
-    const actor = actorOf(user);
+    const actor = staffKey(user);
     return this.uow.run(() => {
       const now = this.clock();
       const day = localDay(now, this.timeZone);

@@ -3,6 +3,7 @@
 import type { HallCall, HallCalls, IssuedTicket, LineState, WindowState, WindowStatus } from '@shubbak/protocol';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
+import { actorKey, SYSTEM, type ActorKey } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   assertCanCallNext, assertCanPause, assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome,
@@ -26,7 +27,6 @@ type VisitRow = {
   window: number | null; recalls: number; no_shows: number; label: string; day: string;
 };
 
-export type Actor = string; // 'device:keypad-1' | 'user:5' | 'system'
 
 export type NextResult = { state: WindowState; empty: boolean };
 
@@ -149,7 +149,7 @@ export class QueueService {
 
   // ── commands ──────────────────────────────────────────────────────────────
 
-  issue(args: { line: string; priority?: boolean; by: Actor }): IssuedTicket {
+  issue(args: { line: string; priority?: boolean; by: ActorKey }): IssuedTicket {
     return this.uow.run(() => {
       const now = this.clock();
       const day = this.dayOf(now);
@@ -184,7 +184,7 @@ export class QueueService {
   }
 
   /** "No print, no ticket": a kiosk takes back a number it could not print, if still waiting. */
-  cancel(args: { number: string; reason: string; by: Actor; onlyIssuedBy?: Actor }): { number: string; status: 'cancelled' } {
+  cancel(args: { number: string; reason: string; by: ActorKey; onlyIssuedBy?: ActorKey }): { number: string; status: 'cancelled' } {
     return this.uow.run(() => {
       const now = this.clock();
       const t = this.q.ticketByLabel.get(this.today(now), args.number);
@@ -202,7 +202,7 @@ export class QueueService {
   }
 
   /** Finish the current ticket (if any) and call the next one for this window. */
-  next(n: number, by: Actor): NextResult {
+  next(n: number, by: ActorKey): NextResult {
     return this.uow.run(() => {
       const now = this.clock();
       const day = this.dayOf(now);
@@ -225,7 +225,7 @@ export class QueueService {
     });
   }
 
-  recall(n: number, by: Actor): WindowState {
+  recall(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
@@ -238,7 +238,7 @@ export class QueueService {
     });
   }
 
-  noShow(n: number, by: Actor): WindowState {
+  noShow(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
@@ -257,7 +257,7 @@ export class QueueService {
   }
 
   /** Send the current citizen to another line with the same number (e.g. intake → treasury). */
-  transfer(n: number, toLine: string, by: Actor): WindowState {
+  transfer(n: number, toLine: string, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
@@ -273,7 +273,7 @@ export class QueueService {
   }
 
   /** The clerk started serving the called citizen (walk-to-window time ends here). */
-  start(n: number, by: Actor): WindowState {
+  start(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
@@ -287,7 +287,7 @@ export class QueueService {
   }
 
   /** The citizen at the window is served and gone; the window is idle (PROTOCOL.md, window.finish). */
-  finish(n: number, by: Actor): WindowState {
+  finish(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -299,7 +299,7 @@ export class QueueService {
   }
 
   /** Refused while a citizen is at the window: Finish first (pausing never ends a service). */
-  pause(n: number, by: Actor): WindowState {
+  pause(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -315,7 +315,7 @@ export class QueueService {
    * service time ends when the clerk left, not at the next day's cleanup), and the window
    * closes. Only the window this clerk holds; nothing when someone else took it over.
    */
-  clerkLeft(n: number, by: Actor): WindowState | null {
+  clerkLeft(n: number, by: ActorKey): WindowState | null {
     return this.uow.run(() => {
       const w = this.q.window.get(n);
       if (!w || w.clerk !== by) return null;
@@ -326,7 +326,7 @@ export class QueueService {
     });
   }
 
-  resume(n: number, by: Actor): WindowState {
+  resume(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -336,7 +336,7 @@ export class QueueService {
   }
 
   /** Close a window (no clerk): its current ticket is finished and it leaves the estimates. */
-  close(n: number, by: Actor): WindowState {
+  close(n: number, by: ActorKey): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -350,7 +350,7 @@ export class QueueService {
    * The citizen leaves the window while the file goes elsewhere (intake → representative):
    * the visit ends as parked; unpark() later puts the same ticket in a line.
    */
-  park(n: number, by: Actor): { ticketId: number; label: string; state: WindowState } {
+  park(n: number, by: ActorKey): { ticketId: number; label: string; state: WindowState } {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
@@ -362,7 +362,7 @@ export class QueueService {
     });
   }
 
-  unpark(ticketId: number, toLine: string, by: Actor): { label: string; line: string } {
+  unpark(ticketId: number, toLine: string, by: ActorKey): { label: string; line: string } {
     return this.uow.run(() => {
       const now = this.clock();
       const last = this.q.currentVisitOfTicket.get(ticketId);
@@ -413,7 +413,7 @@ export class QueueService {
       const day = this.today(now);
       this.lastWriteDay = day;
       const stale = this.q.windowsWithOldVisits.all(day);
-      for (const { number } of stale) this.setWindow(number, 'idle', null, now, 'system');
+      for (const { number } of stale) this.setWindow(number, 'idle', null, now, actorKey(SYSTEM));
       const changed = this.q.expireOld.run(now, day).changes;
       if (changed) for (const l of this.q.lines.all()) this.uow.line(l.letter);
       return changed;
@@ -434,7 +434,7 @@ export class QueueService {
     return v && isAtWindow(v.status) ? v : null;
   }
 
-  private finishCurrent(w: WindowRow, status: 'done', now: number, by: Actor): void {
+  private finishCurrent(w: WindowRow, status: 'done', now: number, by: ActorKey): void {
     if (w.current_visit === null) return;
     const v = this.q.visit.get(w.current_visit);
     if (v && isAtWindow(v.status)) {
@@ -444,14 +444,14 @@ export class QueueService {
     }
   }
 
-  private enqueue(ticketId: number, line: string, priority: boolean, now: number, by: Actor): number {
+  private enqueue(ticketId: number, line: string, priority: boolean, now: number, by: ActorKey): number {
     const id = Number(this.q.insertVisit.run(ticketId, line, priority ? 1 : 0, now).lastInsertRowid);
     this.q.event.run(id, now, 'queued', null, by);
     this.uow.line(line);
     return id;
   }
 
-  private setWindow(n: number, status: WindowStatus, visit: number | null, now: number, by: Actor): void {
+  private setWindow(n: number, status: WindowStatus, visit: number | null, now: number, by: ActorKey): void {
     this.q.setWindow.run(status, visit, now, by.startsWith('user:') ? by : null, n);
     this.uow.window(n);
     // Open windows enter the wait estimate of every line they serve.

@@ -12,6 +12,7 @@ import type { Alert } from './alerts.ts';
 import { receiptLabel } from '../domain/money.ts';
 import { displayInquiry } from '../domain/inquiry-number.ts';
 import { STATUS_WORDS, type FileStatus } from '../domain/file-workflow.ts';
+import { staffKey } from '../domain/actor.ts';
 
 export type Period = { from: string; to: string };
 
@@ -546,7 +547,7 @@ export class ReportService {
     const byWindow = new Map(this.q.byWindow.all(range).map((r) => [r.key as number, r]));
     const byClerk = new Map(this.q.byClerk.all(range).map((r) => [r.key as string, r]));
 
-    const names = new Map(this.q.userNames.all().map((u) => [`user:${u.id}`, u.name]));
+    const names = new Map(this.q.userNames.all().map((u) => [staffKey(u), u.name]));
     const hourly: QueueStats['hourly'] = [];
     for (const [k, n] of perLineHour) {
       const [line, h] = k.split('|');

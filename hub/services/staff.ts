@@ -11,6 +11,7 @@ import { decoyHash, generatePassword, hashPassword, passwordProblem, verifyPassw
 import { ROLES, type Role, type StaffUser } from '../auth/roles.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
+import { actorKey, staffKey } from '../domain/actor.ts';
 
 /** A session ends this long after sign-in whatever happens (a working day and a half). */
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
@@ -133,7 +134,7 @@ export class StaffService {
         const firstAt = inWindow ? fresh.first_at : now;
         this.q.setFailures.run(key, failures, firstAt, failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_MS : null);
         if (failures >= LOGIN_MAX_FAILURES) {
-          this.audit.append({ actor: `ip:${ip}`, action: 'auth.locked', entity: 'login', entityId: username.toLowerCase().slice(0, 64), after: { failures } });
+          this.audit.append({ actor: actorKey({ kind: 'anonymous', ip }), action: 'auth.locked', entity: 'login', entityId: username.toLowerCase().slice(0, 64), after: { failures } });
         }
       });
       // Same answer for an unknown user, a wrong password and a deactivated account.
@@ -147,7 +148,7 @@ export class StaffService {
       this.q.pruneSessions.run(now, now - SESSION_IDLE_MS);
       this.q.pruneFailures.run(now - LOGIN_WINDOW_MS, now);
       this.q.insertSession.run(sha256(token), row.id, csrfToken, now, now, expiresAt, ip, userAgent.slice(0, 200));
-      this.audit.append({ actor: `user:${row.id}`, action: 'auth.login', entity: 'user', entityId: row.id, after: { ip } });
+      this.audit.append({ actor: staffKey(row), action: 'auth.login', entity: 'user', entityId: row.id, after: { ip } });
       this.uow.topic('staff'); // the live floor shows who is signed in
     });
     return { token, session: { user: this.staffUser(row), csrfToken, mustChangePassword: !!row.must_change_password, expiresAt } };
@@ -171,7 +172,7 @@ export class StaffService {
   logout(token: string, userId: number): void {
     this.uow.run(() => {
       this.q.deleteSession.run(sha256(token));
-      this.audit.append({ actor: `user:${userId}`, action: 'auth.logout', entity: 'user', entityId: userId });
+      this.audit.append({ actor: staffKey({ id: userId }), action: 'auth.logout', entity: 'user', entityId: userId });
       this.uow.topic('staff');
     });
   }
@@ -197,7 +198,7 @@ export class StaffService {
       const now = this.clock();
       this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ? WHERE id = ?').run(hash, now, now, userId);
       this.q.deleteOtherSessions.run(userId, sha256(currentToken));
-      this.audit.append({ actor: `user:${userId}`, action: 'user.password_change', entity: 'user', entityId: userId });
+      this.audit.append({ actor: staffKey({ id: userId }), action: 'user.password_change', entity: 'user', entityId: userId });
     });
   }
 
@@ -278,7 +279,7 @@ export class StaffService {
     return this.uow.run(() => {
       const row = this.q.byId.get(id);
       if (!row) throw new DomainError('USER_NOT_FOUND', 'المستخدم غير موجود');
-      if (actor === `user:${id}`) throw new DomainError('CONFLICT', 'لا يمكنك إيقاف حسابك بنفسك');
+      if (actor === staffKey({ id: id })) throw new DomainError('CONFLICT', 'لا يمكنك إيقاف حسابك بنفسك');
       if (!row.active) throw new DomainError('CONFLICT', 'الحساب موقوف بالفعل');
       if (row.role === 'admin') this.keepOneAdmin(id);
       const before = this.snapshot(id);

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 const ADMIN: Role[] = ['admin'];
 const Code = Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,23}$', description: 'upper-case code, e.g. BLD-PERMIT' });
@@ -47,7 +48,7 @@ const Day = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalog } = app.hub;
-  const actor = (req: { user: { id: number } | null }) => `user:${req.user!.id}`;
+  const actor = (req: { user: { id: number } | null }) => staffKey(req.user!);
 
   app.get('/departments', {
     config: { access: 'public' },

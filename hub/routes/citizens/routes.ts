@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 /** The windows that register citizens, and the staff who deal with them afterwards. The
  *  administrator manages the system, not citizens' data, so is not among them. */
@@ -26,7 +27,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: CITIZEN_WRITERS },
     schema: { tags: ['citizens'], summary: 'Find the citizen by national ID, or register them', body: CitizenBody,
       response: { 200: Type.Object({ citizen: Citizen, created: Type.Boolean() }) } },
-  }, async (req) => citizens.findOrCreate(req.body, `user:${req.user!.id}`));
+  }, async (req) => citizens.findOrCreate(req.body, staffKey(req.user!)));
 
   app.get('/citizens', {
     config: { access: CITIZEN_READERS },

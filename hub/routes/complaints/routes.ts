@@ -5,6 +5,7 @@ import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { COMPLAINT_STATUSES } from '../../domain/complaints.ts';
 import { CitizenBody } from '../citizens/routes.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 export const COMPLAINT_ROLES = {
   register: ['citizen_service', 'manager'] as Role[],
@@ -43,7 +44,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.String({ minLength: 3, maxLength: 5000 }),
       }, { additionalProperties: false }),
       response: { 201: Complaint } },
-  }, async (req, reply) => reply.status(201).send(complaints.register(req.body, `user:${req.user!.id}`)));
+  }, async (req, reply) => reply.status(201).send(complaints.register(req.body, staffKey(req.user!))));
 
   app.get('/complaints', {
     config: { access: COMPLAINT_ROLES.read },

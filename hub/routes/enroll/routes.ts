@@ -8,6 +8,7 @@ import { ENROLL_ERRORS, EnrollRequest, EnrollResponse } from '@shubbak/protocol/
 import { ApiError } from '../../http/errors.ts';
 import { EnrollmentError } from '../../domain/enrollment.ts';
 import { DeviceIdParams } from '../devices/schemas.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 const IssuedCode = Type.Object({
   deviceId: Type.String(),
@@ -33,7 +34,7 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DeviceIdParams, response: { 201: IssuedCode },
     },
   }, async (req, reply) => {
-    const issued = enrollment.issue(req.params.id, `user:${req.user!.id}`);
+    const issued = enrollment.issue(req.params.id, staffKey(req.user!));
     const hub = reachedAs(req).origin;
     return reply.status(201).send({ ...issued, command: `shubbak-device enroll ${hub} ${issued.code}` });
   });

@@ -9,6 +9,7 @@ import { FILE_STATUSES, rolesFor } from '../../domain/file-workflow.ts';
 import { CitizenBody } from '../citizens/routes.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
 import { AtWindowSchema, CaseFileSchema, DeliveryTicketSchema, FileDetailSchema } from './schemas.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 export const FILE_ROLES = {
   register: ['intake', 'manager'] as Role[],
@@ -49,7 +50,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => reply.status(201).send(
     // A retried registration (same Idempotency-Key) returns the first file instead of opening a second.
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'file.register', params: req.params, body: req.body }, () => files.register(req.body, req.user!))));
+    idempotency.once(staffKey(req.user!), req.headers['idempotency-key'], { type: 'file.register', params: req.params, body: req.body }, () => files.register(req.body, req.user!))));
 
   app.get('/files', {
     config: { access: FILE_ROLES.read },

@@ -5,9 +5,16 @@
 // Reports). The panel refetches on the staff stream's 'staff', 'alerts' and 'devices'.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { ROLE_NAMES, type Role } from '../../auth/roles.ts';
+import type { Role } from '../../auth/roles.ts';
+import { actorDisplay, staffActor, staffKey } from '../../domain/actor.ts';
 
 const FLOOR_READERS: Role[] = ['manager', 'supervisor', 'information', 'admin'];
+
+/** A signed-in clerk as the floor shows them: the stored key and the actor's display. */
+function clerkOf(u: { id: number; name: string; role: Role }) {
+  const d = actorDisplay(staffActor(u));
+  return { actor: staffKey(u), name: d.name, role: u.role, roleAr: d.roleAr, roleEn: d.roleEn };
+}
 
 const Clerk = Type.Object({ actor: Type.String(), name: Type.String(), role: Type.String(), roleAr: Type.String(), roleEn: Type.String() });
 const FloorAlert = Type.Object({
@@ -26,11 +33,11 @@ export const floorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async () => {
     const inNow = staff.signedIn();
-    const byActor = new Map(inNow.map((u) => [`user:${u.id}`, u]));
+    const byActor = new Map(inNow.map((u) => [staffKey(u), u]));
     const windows = queue.windowNumbers().map((n) => {
       const info = queue.windowInfo(n);
       const u = (info.clerk ? byActor.get(info.clerk) : undefined) ?? inNow.find((x) => x.window === n);
-      return { number: n, clerk: u ? { actor: `user:${u.id}`, name: u.name, role: u.role, roleAr: ROLE_NAMES[u.role].ar, roleEn: ROLE_NAMES[u.role].en } : null };
+      return { number: n, clerk: u ? clerkOf(u) : null };
     });
     const labels = new Map(devices.list().map((d) => [d.id, d.label]));
     const open = alerts.open()

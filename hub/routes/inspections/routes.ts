@@ -2,6 +2,7 @@
 // full history; the inspection itself is recorded.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { staffKey } from '../../domain/actor.ts';
 
 const AuditEvent = Type.Object({
   id: Type.Integer(), at: Type.Integer(), actor: Type.String(), action: Type.String(), entity: Type.String(), entityId: Type.String(),
@@ -22,5 +23,5 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ inspectionId: Type.Integer(), entity: Type.String(), entityId: Type.String(), record: Type.Unknown(), history: Type.Array(AuditEvent) }) },
     },
-  }, async (req, reply) => reply.status(201).send(inspections.inspect(req.body.entity, String(req.body.entityId), req.body.note ?? null, `user:${req.user!.id}`)));
+  }, async (req, reply) => reply.status(201).send(inspections.inspect(req.body.entity, String(req.body.entityId), req.body.note ?? null, staffKey(req.user!))));
 };

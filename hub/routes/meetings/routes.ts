@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { CitizenBody } from '../citizens/routes.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 const ORGANIZERS: Role[] = ['citizen_service', 'manager'];
 const READERS: Role[] = ['citizen_service', 'manager', 'reception', 'supervisor', 'information'];
@@ -22,7 +23,7 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { meetings } = app.hub;
-  const actor = (req: { user: { id: number } | null }) => `user:${req.user!.id}`;
+  const actor = (req: { user: { id: number } | null }) => staffKey(req.user!);
 
   app.get('/meetings', {
     config: { access: READERS },

@@ -7,6 +7,7 @@ import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
 import { CollectSchema, DailyCloseSchema, DayReportSchema, PaymentOrderSchema, ReceiptSchema } from '../files/schemas.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 export const PAYMENT_ROLES = {
   issue: ['revenue', 'manager'] as Role[],
@@ -60,7 +61,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['payments'], summary: 'Collect the money: issues the next receipt number of the year (repeat-safe with Idempotency-Key)', params: IdParams, headers: IdempotencyHeaders, response: { 201: CollectSchema },
       body: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), window: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })) }, { additionalProperties: false }) },
   }, async (req, reply) => reply.status(201).send(
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'payment.collect', params: req.params, body: req.body }, () => payments.collect(req.params.id, req.body, req.user!))));
+    idempotency.once(staffKey(req.user!), req.headers['idempotency-key'], { type: 'payment.collect', params: req.params, body: req.body }, () => payments.collect(req.params.id, req.body, req.user!))));
 
   app.get('/payments/receipts', {
     config: { access: PAYMENT_ROLES.read },
@@ -94,7 +95,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['payments'], summary: 'A cashier\'s day: totals by fee item (a cashier sees their own)',
       querystring: Type.Object({ day: Type.Optional(Day), cashier: Type.Optional(Type.String({ pattern: '^user:\\d+$' })) }, { additionalProperties: false }), response: { 200: DayReportSchema } },
   }, async (req) => {
-    const me = `user:${req.user!.id}`;
+    const me = staffKey(req.user!);
     const cashier = req.query.cashier ?? me;
     if (req.user!.role === 'cashier' && cashier !== me) throw new ApiError(403, 'FORBIDDEN', 'يعرض لك يومية خزينتك فقط', undefined, 'A cashier sees their own day');
     return payments.dayReport(cashier, req.query.day);
@@ -106,7 +107,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ day: Type.Optional(Day), cashier: Type.Optional(Type.String({ pattern: '^user:\\d+$' })) }, { additionalProperties: false }),
       response: { 200: Type.Array(CollectSchema) } },
   }, async (req) => {
-    const me = `user:${req.user!.id}`;
+    const me = staffKey(req.user!);
     const cashier = req.query.cashier ?? me;
     if (req.user!.role === 'cashier' && cashier !== me) throw new ApiError(403, 'FORBIDDEN', 'يعرض لك إيصالات خزينتك فقط', undefined, 'A cashier sees their own receipts');
     return payments.dayReceipts(cashier, req.query.day);

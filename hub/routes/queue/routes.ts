@@ -7,6 +7,7 @@ import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
   LineParams, LineState, LineView, NextReply, SaveLineBody, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
 } from './schemas.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 /** Who works a window: the clerks of every window role, and the manager standing in. */
 const WINDOW_CLERKS: Role[] = ['intake', 'revenue', 'cashier', 'delivery', 'citizen_service', 'manager', 'admin'];
@@ -14,7 +15,7 @@ const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 
 export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, idempotency } = app.hub;
-  const actor = (req: { user: StaffUser | null }) => (req.user ? `user:${req.user.id}` : 'user:local');
+  const actor = (req: { user: StaffUser | null }) => staffKey(req.user!);
   /** A clerk works their own window; the manager and the administrator may stand in at any. */
   const assertOwnWindow = (user: StaffUser | null, n: number) => {
     if (!user || user.role === 'manager' || user.role === 'admin') return;

@@ -10,6 +10,7 @@ import { addDays } from '../../domain/deadlines.ts';
 import { localDay } from '../../domain/time.ts';
 import type { Period } from '../../services/reports.ts';
 import { toCsv } from './csv.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 const READERS: Role[] = ['supervisor', 'information', 'manager'];
 
@@ -110,7 +111,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/reports/alerts/:id/ack', {
     config: { access: [...READERS, 'admin'] },
     schema: { tags: ['reports'], summary: 'Acknowledge an alert (it stays open until the device is fine)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
-  }, async (req) => alerts.acknowledge(req.params.id, `user:${req.user!.id}`));
+  }, async (req) => alerts.acknowledge(req.params.id, staffKey(req.user!)));
 
   app.get('/reports/backups', {
     config: { access: ['manager', 'information', 'admin'] },

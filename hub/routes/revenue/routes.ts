@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { PAYMENT_ROLES } from '../payments/routes.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
 import { PaymentOrderSchema } from '../files/schemas.ts';
+import { staffKey } from '../../domain/actor.ts';
 
 export const revenueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { payments, idempotency } = app.hub;
@@ -21,5 +22,5 @@ export const revenueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reference: Type.Optional(Type.String({ maxLength: 120, description: 'housing unit, meter or account number' })),
       }, { additionalProperties: false }) },
   }, async (req, reply) => reply.status(201).send(
-    idempotency.once(`user:${req.user!.id}`, req.headers['idempotency-key'], { type: 'revenue.order', params: req.params, body: req.body }, () => payments.issueRevenue(req.body, req.user!))));
+    idempotency.once(staffKey(req.user!), req.headers['idempotency-key'], { type: 'revenue.order', params: req.params, body: req.body }, () => payments.issueRevenue(req.body, req.user!))));
 };

@@ -2,7 +2,8 @@
 // change role / departments / window, deactivate, reset a password.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { ROLE_NAMES, ROLES, type Role } from '../../auth/roles.ts';
+import { ROLES, type Role } from '../../auth/roles.ts';
+import { actorDisplay, staffActor, staffKey } from '../../domain/actor.ts';
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const UserView = Type.Object({
@@ -15,7 +16,7 @@ const ADMIN: Role[] = ['admin'];
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { staff } = app.hub;
-  const actor = (req: { user: { id: number } | null }) => `user:${req.user!.id}`;
+  const actor = (req: { user: { id: number } | null }) => staffKey(req.user!);
 
   app.get('/users', {
     config: { access: ADMIN },
@@ -31,7 +32,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['users'], summary: 'Names and roles behind the actor ids of histories (user:<id>), for every signed-in role',
       response: { 200: Type.Array(Type.Object({ actor: Type.String(), name: Type.String(), role: Type.String(), roleAr: Type.String(), roleEn: Type.String(), active: Type.Boolean() })) },
     },
-  }, async () => staff.list().map((u) => ({ actor: `user:${u.id}`, name: u.name, role: u.role, roleAr: ROLE_NAMES[u.role].ar, roleEn: ROLE_NAMES[u.role].en, active: u.active })));
+  }, async () => staff.list().map((u) => {
+    const d = actorDisplay(staffActor(u));
+    return { actor: staffKey(u), name: d.name, role: u.role, roleAr: d.roleAr, roleEn: d.roleEn, active: u.active };
+  }));
 
   app.post('/users', {
     config: { access: ADMIN },

@@ -5,6 +5,7 @@
 // Names come from GET /api/staff/directory, fetched once per page and shared.
 import { api } from '../api.ts';
 import { currentLang, fmtDate, fmtMoney, fmtTime } from './index.ts';
+import { actorDisplay, parseActorKey } from '../../../domain/actor.ts';
 import { displayInquiry } from '../../../domain/inquiry-number.ts';
 import { STATUS_WORDS as FILE_STATUS } from '../panels/file-types.ts';
 import { STATUS_WORDS as COMPLAINT_STATUS_WORDS } from '../../../domain/complaints.ts';
@@ -23,21 +24,17 @@ export function loadDirectory(): Promise<Map<string, Person>> {
   return loading;
 }
 
-const SYSTEM = { ar: 'النظام (تلقائي)', en: 'The system (automatic)' };
-
 /** 'user:5' → "سارة أحمد — مدير المركز التكنولوجي"; devices, the system and the online portal in words. */
 export function actorName(actor: string | null | undefined): string {
   const en = currentLang() === 'en';
   if (!actor) return '—';
   const p = directory?.get(actor);
   if (p) return `${p.name} — ${en ? p.roleEn : p.roleAr}`;
-  if (actor === 'system') return en ? SYSTEM.en : SYSTEM.ar;
-  const [kind, rest] = [actor.slice(0, actor.indexOf(':')), actor.slice(actor.indexOf(':') + 1)];
-  if (kind === 'device') return en ? `Device ${rest}` : `الجهاز ${rest}`;
-  if (kind === 'citizen') return en ? 'The citizen (online portal)' : 'المواطن (البوابة الإلكترونية)';
-  if (kind === 'ip') return en ? `Unknown user from ${rest}` : `مستخدم غير معروف من ${rest}`;
-  if (kind === 'user') return en ? 'A former staff member' : 'موظف سابق';
-  return actor;
+  // Not in the directory: a device, the system, a channel, or a staff account that is gone.
+  const a = parseActorKey(actor);
+  if (!a) return actor;
+  const d = actorDisplay(a);
+  return en ? d.nameEn : d.name;
 }
 
 /** Audit actions and file/complaint/queue event names, as a person says them. */
