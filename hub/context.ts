@@ -87,7 +87,7 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   });
   const files = new FileService(db, uow, clock, audit, catalog, citizens, queue, config.timezone, publicStatus);
   inspections.register('file', (id) => {
-    const f = /^\d+$/.test(id) ? files.findById(Number(id)) : files.findByInquiry(id);
+    const f = files.find(/^\d+$/.test(id) ? { id: Number(id) } : { inquiry: id });
     return f ? { id: f.id, record: files.detail(f, null) } : null;
   });
   const attachments = new AttachmentService(db, uow, clock, audit, files, config.dataDir);

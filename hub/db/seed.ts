@@ -4,16 +4,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HubContext } from '../context.ts';
+import type { LinePurpose } from '../domain/queue.ts';
 import { writePrivateFileAtomic } from './permissions.ts';
 import { seedDemoCatalog } from './seed-catalog.ts';
 import { demoStaffNeeded, insertDemoStaff, prepareDemoStaff } from './seed-staff.ts';
 
 export const DEMO_LINES = [
-  { letter: 'A', ar: 'استلام الطلبات', en: 'Application intake' },
-  { letter: 'B', ar: 'الخزينة', en: 'Treasury' },
-  { letter: 'C', ar: 'تسليم المعاملات', en: 'Delivery' },
-  { letter: 'D', ar: 'خدمة المواطنين', en: 'Citizen service' },
-];
+  { letter: 'A', ar: 'استلام الطلبات', en: 'Application intake', purpose: 'intake' },
+  { letter: 'B', ar: 'الخزينة', en: 'Treasury', purpose: 'treasury' },
+  { letter: 'C', ar: 'تسليم المعاملات', en: 'Delivery', purpose: 'delivery' },
+  { letter: 'D', ar: 'خدمة المواطنين', en: 'Citizen service', purpose: 'citizen_service' },
+] as const satisfies readonly { letter: string; ar: string; en: string; purpose: LinePurpose }[];
 
 /** Window → the lines it serves, and where its keypad may transfer a citizen. */
 export const DEMO_WINDOWS: { number: number; lines: string[]; transferTo: string[] }[] = [
@@ -43,8 +44,8 @@ export function seedDemoCenter(ctx: HubContext, urls: { mqttUrl: string; websock
   if (!empty) return null;
   const creds: DeviceCredentials[] = [];
   return ctx.uow.run(() => {
-    const line = db.prepare('INSERT INTO lines (letter, name_ar, name_en, sort) VALUES (?, ?, ?, ?)');
-    DEMO_LINES.forEach((l, i) => line.run(l.letter, l.ar, l.en, i));
+    const line = db.prepare('INSERT INTO lines (letter, name_ar, name_en, sort, purpose) VALUES (?, ?, ?, ?, ?)');
+    DEMO_LINES.forEach((l, i) => line.run(l.letter, l.ar, l.en, i, l.purpose));
     const win = db.prepare("INSERT INTO windows (number, label_ar, label_en, status) VALUES (?, ?, ?, 'idle')");
     const wl = db.prepare('INSERT INTO window_lines (window, line) VALUES (?, ?)');
     for (const w of DEMO_WINDOWS) {

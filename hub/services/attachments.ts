@@ -9,6 +9,7 @@ import type { StaffUser } from '../auth/roles.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
 import { DomainError } from '../domain/errors.ts';
+import { deskActionOpen } from '../domain/file-actions.ts';
 import type { AuditLog } from './audit.ts';
 import type { AttachmentInfo, FileService } from './files.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -96,7 +97,7 @@ export class AttachmentService {
 
   add(fileId: number, upload: { bytes: Buffer; name?: string; label?: string | null }, user: StaffUser): AttachmentInfo {
     const file = this.files.scoped(fileId, user);
-    if (['refused', 'delivered'].includes(file.status)) {
+    if (!deskActionOpen('upload', file.status)) {
       throw new DomainError('INVALID_TRANSITION', 'لا تضاف مستندات لملف منتهٍ', { en: 'The file is closed' });
     }
     const { bytes } = upload;

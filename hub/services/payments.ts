@@ -10,6 +10,7 @@ import { canDecideVoid, canRequestVoid, receiptLabel, summarizeDay, type CloseSu
 import { displayInquiry } from '../domain/inquiry-number.ts';
 import { localDay, localParts, type Clock } from '../domain/time.ts';
 import { DomainError } from '../domain/errors.ts';
+import { deskActionOpen } from '../domain/file-actions.ts';
 import type { AuditLog } from './audit.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CitizenService } from './citizens.ts';
@@ -151,7 +152,7 @@ export class PaymentService {
       const f = this.files.scoped(fileId, user);
       const open = this.db.prepare<[number], { id: number }>("SELECT id FROM payment_orders WHERE file_id = ? AND status = 'open'").get(fileId);
       if (open) return { order: this.order(open.id), created: false };
-      if (f.status !== 'awaiting_payment') {
+      if (!deskActionOpen('payment_order', f.status)) {
         throw new DomainError('INVALID_TRANSITION', `الملف ليس في انتظار السداد (${f.statusAr})`, { en: 'The file is not awaiting payment' });
       }
       const order = this.insertOrder({

@@ -7,7 +7,7 @@ import { actorKey, SYSTEM, type ActorKey } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   assertCanCallNext, assertCanPause, assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome,
-  requeuedPlace, ticketLabel, type VisitStatus,
+  requeuedPlace, ticketLabel, LINE_PURPOSE_WORDS, type LinePurpose, type VisitStatus,
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import { parseHm, withinLineHours } from '../domain/schedule.ts';
@@ -15,7 +15,7 @@ import type { UnitOfWork } from './unit-of-work.ts';
 
 type LineRow = {
   letter: string; name_ar: string; name_en: string; open: number; sort: number; seq: number; waiting: number; waiting_priority: number;
-  priority_first: number; open_from: string | null; open_until: string | null;
+  priority_first: number; open_from: string | null; open_until: string | null; purpose: LinePurpose | null;
 };
 type WindowRow = {
   number: number; label_ar: string; label_en: string; status: WindowStatus; current_visit: number | null;
@@ -46,6 +46,7 @@ export class QueueService {
     this.q = {
       line: db.prepare<[string], LineRow>('SELECT * FROM lines WHERE letter = ?'),
       lines: db.prepare<[], LineRow>('SELECT * FROM lines ORDER BY sort, letter'),
+      lineByPurpose: db.prepare<[string], { letter: string }>('SELECT letter FROM lines WHERE purpose = ?'),
       window: db.prepare<[number], WindowRow>('SELECT * FROM windows WHERE number = ?'),
       windows: db.prepare<[], WindowRow>('SELECT * FROM windows ORDER BY number'),
       windowLines: db.prepare<[number], { line: string }>('SELECT line FROM window_lines WHERE window = ? ORDER BY line'),
@@ -500,14 +501,25 @@ export class QueueService {
     return { calls, seq: Number(this.q.hallSeq.get()!.value) };
   }
 
-  lines(): { letter: string; nameAr: string; nameEn: string; open: boolean; priorityFirst: boolean; openFrom: string | null; openUntil: string | null }[] {
+  lines(): { letter: string; nameAr: string; nameEn: string; open: boolean; priorityFirst: boolean; openFrom: string | null; openUntil: string | null; purpose: LinePurpose | null }[] {
     return this.q.lines.all().map((l) => ({
       letter: l.letter, nameAr: l.name_ar, nameEn: l.name_en, open: l.open === 1, priorityFirst: l.priority_first === 1, openFrom: l.open_from, openUntil: l.open_until,
+      purpose: l.purpose,
     }));
   }
 
+  /** The letter of the line with this purpose (the treasury, delivery… line of this center). */
+  lineFor(purpose: LinePurpose): string {
+    const l = this.q.lineByPurpose.get(purpose);
+    if (!l) {
+      throw new DomainError('NO_LINE_FOR_PURPOSE', `لا يوجد خط انتظار مخصص لـ«${LINE_PURPOSE_WORDS[purpose].ar}»؛ حدده في شاشة خطوط الانتظار`,
+        { en: `No line has the purpose ${purpose}; set it on the Lines screen` });
+    }
+    return l.letter;
+  }
+
   /** Create a line or change its names, priority rule and hours (the administrator's Lines screen). */
-  saveLine(args: { letter: string; nameAr: string; nameEn: string; priorityFirst: boolean; openFrom: string | null; openUntil: string | null }): LineState {
+  saveLine(args: { letter: string; nameAr: string; nameEn: string; priorityFirst: boolean; openFrom: string | null; openUntil: string | null; purpose?: LinePurpose | null }): LineState {
     return this.uow.run(() => {
       for (const [path, v] of [['/openFrom', args.openFrom], ['/openUntil', args.openUntil]] as const) {
         if (v !== null && parseHm(v) === null) throw new DomainError('BAD_REQUEST', `وقت غير صحيح (${path}): اكتب الساعة مثل 08:30`);
@@ -520,6 +532,11 @@ export class QueueService {
         ON CONFLICT (letter) DO UPDATE SET name_ar = excluded.name_ar, name_en = excluded.name_en,
           priority_first = excluded.priority_first, open_from = excluded.open_from, open_until = excluded.open_until`)
         .run(args.letter, args.nameAr, args.nameEn, args.priorityFirst ? 1 : 0, args.openFrom, args.openUntil);
+      // A purpose moves: the line that had it before loses it (one treasury line per center).
+      if (args.purpose !== undefined) {
+        if (args.purpose !== null) this.db.prepare('UPDATE lines SET purpose = NULL WHERE purpose = ? AND letter <> ?').run(args.purpose, args.letter);
+        this.db.prepare('UPDATE lines SET purpose = ? WHERE letter = ?').run(args.purpose, args.letter);
+      }
       this.uow.line(args.letter);
       this.onBindingsChanged?.(); // the kiosk's config lists the lines
       return this.lineState(args.letter);

@@ -36,7 +36,7 @@ test('registration: field errors in Arabic, nothing written on bad input', async
   assert.ok(parseInquiry(f.inquiry, 'F'));
   assert.equal(f.inquiryDisplay, displayInquiry(f.inquiry));
   assert.equal(f.ticketId, null);
-  assert.deepEqual(f.actions, ['forward']);
+  assert.deepEqual(f.actions, ['forward', 'print_slip', 'upload']);
   const g = expectOk(await post(good), 201);
   assert.equal(parseInquiry(g.inquiry)!.seq, parseInquiry(f.inquiry)!.seq + 1);
   assert.equal(g.citizenId, f.citizenId, 'the same citizen, found by national ID');

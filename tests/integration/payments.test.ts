@@ -52,7 +52,7 @@ test('a void takes two people and never deletes; a voided file payment reopens t
   assert.equal(file.feesPiasters, conn.fees[0].amountPiasters);
   const order = expectOk(await revenue.inject({ method: 'POST', url: `/api/files/${file.id}/payment-order` }), 201);
   const { receipt } = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${order.id}/collect` }), 201);
-  assert.equal(hub.ctx.files.findById(file.id)!.status, 'paid');
+  assert.equal(hub.ctx.files.find({ id: file.id })!.status, 'paid');
 
   // The manager cannot void alone, the cashier cannot confirm, and a reason is required.
   expectError(await manager.inject({ method: 'POST', url: `/api/payments/receipts/${receipt.id}/void-decision`, payload: { confirm: true } }), 409, 'INVALID_TRANSITION');

@@ -58,7 +58,7 @@ test('one file to delivery: every figure of the execution report is one', async 
   for (const s of r.stages) assert.equal(s.meanDays, 0.1, `${s.stage}: three hours (0.125 day), not half of it`);
 
   // The citizen still reads the due date, the decision's note and the ready note.
-  const pub = hub.ctx.files.publicView(hub.ctx.files.findById(f.id)!);
+  const pub = hub.ctx.files.publicView(hub.ctx.files.find({ id: f.id })!);
   assert.deepEqual(pub.publicNotes.map((n) => n.textAr), [`موعد البت المتوقع: ${f.dueDay}`, 'تمت الموافقة على المعاينة', 'المعاملة جاهزة للتسليم']);
 });
 

@@ -7,11 +7,12 @@ import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../services/attachments.ts';
+import { deskRoles } from '../../domain/file-actions.ts';
 import { FILE_ROLES } from '../files/routes.ts';
 import { AttachmentSchema } from '../files/schemas.ts';
 
 export const ATTACHMENT_ROLES = {
-  upload: ['intake', 'representative', 'manager'] as Role[],
+  upload: deskRoles('upload'),
   read: FILE_ROLES.read,
 };
 

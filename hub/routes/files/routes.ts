@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
+import { deskRoles } from '../../domain/file-actions.ts';
 import { FILE_STATUSES, rolesFor } from '../../domain/file-workflow.ts';
 import { CitizenBody } from '../citizens/routes.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
@@ -15,7 +16,7 @@ export const FILE_ROLES = {
   register: ['intake', 'manager'] as Role[],
   read: ['intake', 'representative', 'manager', 'revenue', 'cashier', 'delivery', 'reception', 'supervisor', 'information'] as Role[],
   counters: ['intake', 'revenue', 'cashier', 'delivery', 'manager', 'reception'] as Role[],
-  deliveryTicket: ['reception', 'delivery', 'manager'] as Role[],
+  deliveryTicket: deskRoles('delivery_ticket'),
 };
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -75,7 +76,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/files/by-inquiry/:inquiry', {
     config: { access: FILE_ROLES.read },
     schema: { tags: ['files'], summary: 'Find a file by inquiry number (a mistyped number is refused with 400)', params: Type.Object({ inquiry: Type.String({ minLength: 1, maxLength: 40 }) }), response: { 200: FileDetailSchema } },
-  }, async (req) => files.byInquiry(req.params.inquiry, req.user));
+  }, async (req) => files.get({ inquiry: req.params.inquiry }, req.user));
 
   app.get('/files/at-window/:n', {
     config: { access: FILE_ROLES.counters },

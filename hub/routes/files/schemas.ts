@@ -1,6 +1,7 @@
 // Response shapes of the case-file and treasury API, for /docs and for serialization. The
 // assignments at the end fail the typecheck if a service type and its schema drift apart.
 import Type, { type Static } from 'typebox';
+import { DESK_ACTIONS } from '../../domain/file-actions.ts';
 import { FILE_ACTIONS, FILE_STATUSES } from '../../domain/file-workflow.ts';
 import type { AttachmentInfo, CaseFile, FileDetail } from '../../services/files.ts';
 import type { DailyClose, PaymentOrder, Receipt } from '../../services/payments.ts';
@@ -8,7 +9,7 @@ import type { CloseSummary } from '../../domain/money.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Status = Type.Enum([...FILE_STATUSES]);
-const Action = Type.Enum([...FILE_ACTIONS]);
+const Action = Type.Enum([...FILE_ACTIONS, ...DESK_ACTIONS]);
 
 export const FeeLineSchema = Type.Object({ code: Type.String(), labelAr: Type.String(), labelEn: Type.String(), amountPiasters: Type.Integer() });
 
@@ -40,7 +41,7 @@ export const FileDetailSchema = Type.Intersect([CaseFileSchema, Type.Object({
   stages: Type.Array(Type.Object({ status: Status, from: Type.Integer(), until: Nullable(Type.Integer()), ms: Type.Integer(), enteredBy: Type.String() })),
   timeByStatus: Type.Record(Type.String(), Type.Integer(), { description: 'milliseconds spent in each stage' }),
   attachments: Type.Array(AttachmentSchema),
-  actions: Type.Array(Action, { description: 'what the caller\'s role may do now' }),
+  actions: Type.Array(Action, { description: 'everything the caller may do with the file now: the stage moves, then upload, payment_order, delivery_ticket, print_sheet, print_slip (hub/domain/file-actions.ts)' }),
 })]);
 
 export const AtWindowSchema = Type.Object({

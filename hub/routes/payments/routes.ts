@@ -8,9 +8,10 @@ import { ApiError } from '../../http/errors.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
 import { CollectSchema, DailyCloseSchema, DayReportSchema, PaymentOrderSchema, ReceiptSchema } from '../files/schemas.ts';
 import { staffKey } from '../../domain/actor.ts';
+import { deskRoles } from '../../domain/file-actions.ts';
 
 export const PAYMENT_ROLES = {
-  issue: ['revenue', 'manager'] as Role[],
+  issue: deskRoles('payment_order'),
   read: ['revenue', 'cashier', 'manager', 'information', 'supervisor'] as Role[],
   collect: ['cashier'] as Role[],
   voidRequest: ['cashier'] as Role[],

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role, StaffUser } from '../../auth/roles.ts';
-import { ApiError } from '../../http/errors.ts';
+import { assertOwnWindow } from '../../auth/windows.ts';
 import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
   LineParams, LineState, LineView, NextReply, SaveLineBody, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
@@ -16,11 +16,6 @@ const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, idempotency } = app.hub;
   const actor = (req: { user: StaffUser | null }) => staffKey(req.user!);
-  /** A clerk works their own window; the manager and the administrator may stand in at any. */
-  const assertOwnWindow = (user: StaffUser | null, n: number) => {
-    if (!user || user.role === 'manager' || user.role === 'admin') return;
-    if (user.window !== n) throw new ApiError(403, 'NOT_YOUR_WINDOW', `هذا ليس شباكك: أنت مسجل على ${user.window ? `شباك ${user.window}` : 'لا شباك'}`, undefined, 'Not your window');
-  };
 
   app.get('/lines', {
     config: { access: 'public' },
@@ -73,7 +68,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: WINDOW_CLERKS },
       schema: { tags: ['queue'], summary, params: WindowNumberParams, headers: IdempotencyHeaders, response: { 200: response } },
     }, async (req): Promise<any> => {
-      assertOwnWindow(req.user, req.params.n);
+      assertOwnWindow(req.user!, req.params.n);
       const by = actor(req);
       return idempotency.once(by, req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by));
     });
@@ -94,7 +89,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: WINDOW_CLERKS },
     schema: { tags: ['queue'], summary: 'Send the current ticket to another line, same number', params: WindowNumberParams, headers: IdempotencyHeaders, body: TransferBody, response: { 200: WindowState } },
   }, async (req) => {
-    assertOwnWindow(req.user, req.params.n);
+    assertOwnWindow(req.user!, req.params.n);
     const by = actor(req);
     return idempotency.once(by, req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by));
   });

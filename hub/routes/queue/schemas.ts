@@ -1,6 +1,7 @@
 // Schemas of the queue routes (request and reply), shared with OpenAPI at /docs.
 import Type from 'typebox';
 import { IssuedTicket, LineState, WindowState, HallCalls } from '@shubbak/protocol';
+import { LINE_PURPOSES } from '../../domain/queue.ts';
 
 export const LineLetter = Type.String({ pattern: '^[A-Z]$', description: 'line letter, e.g. A' });
 export const WindowNumberParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 999 }) });
@@ -24,9 +25,13 @@ export const SaveWindowBody = Type.Object({
 export const LineOpenBody = Type.Object({ open: Type.Boolean() }, { additionalProperties: false });
 
 const Hm = Type.Union([Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "'HH:MM' center time" }), Type.Null()]);
+/** What a line is for (hub/domain/queue.ts LINE_PURPOSES); null for a line with none. */
+const Purpose = Type.Union([Type.Enum([...LINE_PURPOSES]), Type.Null()], {
+  description: 'what the line is for: the back office sends citizens to the treasury and delivery lines by purpose; one line per purpose',
+});
 export const LineView = Type.Object({
   letter: Type.String(), nameAr: Type.String(), nameEn: Type.String(), open: Type.Boolean(),
-  priorityFirst: Type.Boolean(), openFrom: Hm, openUntil: Hm, state: LineState,
+  priorityFirst: Type.Boolean(), openFrom: Hm, openUntil: Hm, purpose: Purpose, state: LineState,
 });
 export const SaveLineBody = Type.Object({
   nameAr: Type.String({ minLength: 1, maxLength: 60 }),
@@ -34,6 +39,7 @@ export const SaveLineBody = Type.Object({
   priorityFirst: Type.Boolean({ description: 'priority tickets (elderly, disabled) are called first on this line' }),
   openFrom: Hm,
   openUntil: Hm,
+  purpose: Type.Optional(Purpose),
 }, { additionalProperties: false });
 export const WindowView = Type.Object({
   number: Type.Integer(), labelAr: Type.String(), labelEn: Type.String(), lines: Type.Array(Type.String()),
