@@ -91,6 +91,32 @@ test('18: intake hands over a registration slip (number, service, what is missin
   await screenshot(reception, 'reception-delivery-ticket');
 });
 
+test('issue 12 item 3: the desk shows exactly the actions the hub lists, so the manager issues a delivery ticket', async (t) => {
+  const hub = await startTestHub(t);
+  const ready = await readyFile(hub);
+  const managerApi = await signIn(hub, 'manager');
+  const listed: string[] = expectOk(await managerApi.inject({ method: 'GET', url: `/api/files/${ready.id}` })).actions;
+  // The manager may deliver, issue the delivery ticket (FILE_ROLES.deliveryTicket) and attach documents to a ready file.
+  assert.deepEqual(listed, ['deliver', 'delivery_ticket', 'upload']);
+
+  const page = await signInPage(browser, hub, 'manager');
+  t.after(() => page.context().close());
+  const errors = watchPageErrors(page);
+  await page.getByRole('tab', { name: 'ملفات الإدارات' }).click();
+  await findFile(page, ready.inquiryDisplay);
+  assert.equal(await page.getByRole('button', { name: 'تذكرة تسليم' }).count(), 1, 'the manager\'s delivery ticket button (hidden before issue 12)');
+  const shown = await page.evaluate(() => {
+    const desk = document.querySelector('sh-app')!.shadowRoot!.querySelector('sh-file-desk')!.shadowRoot!;
+    return [...desk.querySelectorAll('[data-action], [data-desk]')].map((e) => e.getAttribute('data-action') ?? e.getAttribute('data-desk'));
+  });
+  assert.deepEqual([...shown].sort(), [...listed].sort(), 'the desk shows the hub\'s actions, no more and no fewer');
+  await page.getByRole('button', { name: 'تذكرة تسليم' }).click();
+  const ticket = page.getByTestId('delivery-ticket');
+  await ticket.waitFor();
+  assert.equal((await ticket.getByTestId('delivery-ticket-number').innerText()).trim(), 'C001');
+  assert.deepEqual(errors, []);
+});
+
 test('19: the representative\'s worklist reads on a 1366×768 screen and the main action comes before return and refuse', async (t) => {
   const hub = await startTestHub(t);
   const intake = await signIn(hub, 'intake');

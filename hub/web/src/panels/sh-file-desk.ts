@@ -1,8 +1,10 @@
 // The back-office desk every file role works at: a worklist (by stage, overdue first,
 // refreshed live on the 'files' topic), a search by inquiry number, the file of the
 // ticket at the clerk's window, and the actions the hub says this role may take now
-// (FileDetail.actions), each with the form it needs. Role extras: the revenue clerk's
-// payment order, the reception's delivery ticket, the manager's approval sheet.
+// (FileDetail.actions), each with the form it needs — the stage moves and the desk's
+// other actions (payment order, delivery ticket, approval sheet, registration slip,
+// attaching a document) alike. The panel keeps no role rule of its own: it shows
+// exactly the actions the hub lists (hub/domain/file-actions.ts).
 // Laid out for a 1366×768 office screen: the worklist keeps each cell on one line (the
 // stage as a short pill, dates and numbers unbroken), and the stage's main action comes
 // first — the return and refuse forms after it, set apart, so the usual click is the first.
@@ -19,7 +21,7 @@ import '../components/sh-citizen-slips.ts';
 import type { DeliveryTicket } from '../components/sh-citizen-slips.ts';
 import type { Role } from '../session.ts';
 import type { Service } from './catalog-types.ts';
-import { STATUS_WORDS, type CaseFile, type FileAction, type FileDetail, type FileStatus, type PaymentOrder } from './file-types.ts';
+import { STATUS_WORDS, type CaseFile, type FileAction, type FileDetail, type FileStatus, type FileViewAction, type PaymentOrder } from './file-types.ts';
 
 const L = {
   ar: {
@@ -53,9 +55,7 @@ export function poundsToPiasters(text: string): number | null {
 }
 
 /** The way out of a stage when its main action cannot be taken: shown after the main action, set apart. */
-const SIDE_ACTIONS: FileAction[] = ['return', 'refuse'];
-/** Stages at which the intake window hands the citizen a registration slip. */
-const SLIP_STAGES: FileStatus[] = ['registered', 'technical_review', 'returned'];
+const SIDE_ACTIONS: FileViewAction[] = ['return', 'refuse'];
 
 /** A stage's name short enough for one line of the worklist (the full name is the pill's title). */
 function stageShort(status: FileStatus, en: boolean): string {
@@ -248,10 +248,26 @@ export class ShFileDesk extends LitElement {
     }}>${fields}<button class=${danger ? 'danger' : 'primary'}>${this.s[action as keyof Strings]}</button></form>`;
   }
 
-  private renderAction(a: FileAction) {
+  /** One entry of FileDetail.actions: the hub computed it from the rules its routes enforce, so it is shown as is. */
+  private renderAction(a: FileViewAction) {
     const s = this.s;
     const f = this.file!;
     switch (a) {
+      case 'print_sheet':
+        return html`<p data-desk=${a}>${this.printing ? html`<button @click=${() => (this.printing = null)}>✕</button>` : null}
+          <button @click=${() => this.printNow('sheet')}>${s.printSheet}</button></p>`;
+      case 'payment_order':
+        return html`<p data-desk=${a}><button class="primary" @click=${this.issueOrder}>${s.order}</button></p>`;
+      case 'delivery_ticket':
+        return html`<p data-desk=${a}><button @click=${this.deliveryTicket}>${s.deliveryTicket}</button></p>`;
+      case 'print_slip':
+        return html`<p data-desk=${a}><button @click=${() => (this.printing = 'slip')}>${s.printSlip}</button></p>`;
+      case 'upload':
+        return html`<form class="action" data-desk=${a} @submit=${this.upload}>
+          <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
+          <label>${s.attachLabel}<input name="label" maxlength="200"></label>
+          <button>${s.upload}</button>
+        </form>`;
       case 'forward': case 'resubmit': case 'dispatch': case 'mark_ready':
         return this.form(a, null, () => ({}));
       case 'return': case 'refuse':
@@ -328,21 +344,6 @@ export class ShFileDesk extends LitElement {
               <sh-file-card .file=${f} ?sheet=${printing === 'sheet'}></sh-file-card>
               <div class="no-print">
                 ${f.actions.filter((a) => !SIDE_ACTIONS.includes(a)).map((a) => this.renderAction(a))}
-                ${this.role === 'manager' && (f.actions.includes('approve') || f.status === 'approved')
-                  ? html`<p>${printing ? html`<button @click=${() => (this.printing = null)}>✕</button>` : null}
-                      <button @click=${() => this.printNow('sheet')}>${s.printSheet}</button></p>` : null}
-                ${(this.role === 'revenue' || this.role === 'manager') && f.status === 'awaiting_payment'
-                  ? html`<p><button class="primary" @click=${this.issueOrder}>${s.order}</button></p>` : null}
-                ${(this.role === 'reception' || this.role === 'delivery') && f.status === 'ready'
-                  ? html`<p><button @click=${this.deliveryTicket}>${s.deliveryTicket}</button></p>` : null}
-                ${(this.role === 'intake' || this.role === 'manager') && SLIP_STAGES.includes(f.status)
-                  ? html`<p><button @click=${() => (this.printing = 'slip')}>${s.printSlip}</button></p>` : null}
-                ${['intake', 'representative', 'manager'].includes(this.role) && f.status !== 'delivered' ? html`
-                  <form class="action" @submit=${this.upload}>
-                    <label>${s.attach}<input type="file" name="file" required accept="application/pdf,image/jpeg,image/png"></label>
-                    <label>${s.attachLabel}<input name="label" maxlength="200"></label>
-                    <button>${s.upload}</button>
-                  </form>` : null}
                 ${f.actions.some((a) => SIDE_ACTIONS.includes(a)) ? html`<div class="side" data-testid="side-actions">
                   <h4>${s.otherwise}</h4>
                   ${f.actions.filter((a) => SIDE_ACTIONS.includes(a)).map((a) => this.renderAction(a))}</div>` : null}
