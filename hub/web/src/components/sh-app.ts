@@ -5,7 +5,7 @@
 // browser's Back button returns to the previous tab instead of leaving the application,
 // and a reload or a shared link opens the same tab.
 import { LitElement, css, html } from 'lit';
-import { SESSION_EXPIRED } from '../api.ts';
+import { SESSION_EXPIRED, api } from '../api.ts';
 import { LangController, centerName, currentLang, setLang, t } from '../i18n/index.ts';
 import { PANELS, WINDOW_ROLES } from '../panels/registry.ts';
 import { changePassword, login, logout, whoAmI, type Me } from '../session.ts';
@@ -28,12 +28,14 @@ function urlWithTab(tab: string): string {
 }
 
 export class ShApp extends LitElement {
-  static override properties = { me: { state: true }, ready: { state: true }, tab: { state: true }, notice: { state: true }, window: { state: true } };
+  static override properties = { me: { state: true }, ready: { state: true }, tab: { state: true }, notice: { state: true }, window: { state: true }, windows: { state: true } };
   declare me: Me | null;
   declare ready: boolean;
   declare tab: string;
   declare notice: string | null;
   declare window: number | null;
+  /** The center's windows as the hub has them (GET /api/windows), for the window picker. */
+  declare windows: { number: number; labelAr: string; labelEn: string }[];
 
   static override styles = [shared, css`
     :host { min-height: 100vh; background: #f3f6f8; }
@@ -60,6 +62,7 @@ export class ShApp extends LitElement {
     this.notice = null;
     const saved = Number(localStorage.getItem(WINDOW_KEY));
     this.window = saved > 0 ? saved : null;
+    this.windows = [];
     new LangController(this);
   }
 
@@ -110,6 +113,17 @@ export class ShApp extends LitElement {
     this.tab = panels.find((p) => p.id === tabInUrl())?.id ?? panels[0]?.id ?? '';
     if (this.tab) history.replaceState({ tab: this.tab }, '', urlWithTab(this.tab));
     if (me.window) this.window = me.window;
+    if (WINDOW_ROLES.includes(me.role)) void this.loadWindows();
+  }
+
+  /** The picker offers the windows this center has, not a fixed 1–12. */
+  private async loadWindows(): Promise<void> {
+    try {
+      this.windows = (await api<{ number: number; labelAr: string; labelEn: string }[]>('GET', '/api/windows'))
+        .map((w) => ({ number: w.number, labelAr: w.labelAr, labelEn: w.labelEn }));
+    } catch (err) {
+      showError(err);
+    }
   }
 
   private async submitLogin(e: Event): Promise<void> {
@@ -186,7 +200,7 @@ export class ShApp extends LitElement {
         ${atWindow ? html`<label class="inline">${t('chooseWindow')}
           <select data-testid="window-select" @change=${(e: Event) => this.setWindow(Number((e.target as HTMLSelectElement).value))}>
             <option value="0">—</option>
-            ${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => html`<option value=${n} ?selected=${this.window === n}>${n}</option>`)}
+            ${this.windows.map((w) => html`<option value=${w.number} title=${en ? w.labelEn : w.labelAr} ?selected=${this.window === w.number}>${w.number}</option>`)}
           </select></label>` : null}
         <span class="who"><span data-testid="user-name">${me.name}</span>${this.langButton()}<button @click=${this.signOut}>${t('logout')}</button></span>
       </header>
