@@ -25,6 +25,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Debian's mosquitto broker: the bridge tests start their own on a free port (issue 13); the
+# packaged system service is not wanted (it would hold port 1883, the hub's MQTT port).
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ ! -x /usr/sbin/mosquitto ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
+fi
+if systemctl is-enabled --quiet mosquitto 2>/dev/null || systemctl is-active --quiet mosquitto 2>/dev/null; then
+  $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
+fi
+
 # npm packages exactly as locked (install scripts only for the packages in allowScripts).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -10,7 +10,7 @@ import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { parseTopic, validate, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
-import { authenticate, authorizePublish, authorizeSubscribe, deviceIdOf, HUB_ID } from './access.ts';
+import { authenticate, createAccess, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
 import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
 import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
@@ -62,6 +62,7 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   const connected = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
   const stats = newStats();
   const limiter = new DeviceRateLimiter({ reportsPerSec: ctx.config.deviceReportsPerSec, commandsPerSec: ctx.config.deviceCommandsPerSec });
+  const { authorizePublish, authorizeSubscribe } = createAccess((id) => ctx.devices.kindOf(id));
   aedes.authorizePublish = (client, packet, cb) => {
     // Over-size payloads on a device's own topics get an answer, not a silent drop: the
     // dispatcher replies BAD_REQUEST. Elsewhere the ACL decides.
@@ -115,22 +116,33 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     }
   });
 
-  // aedes numbers every packet when publish() is called, and a client drops a packet
-  // numbered below one it already got. A retained publish first waits for the retained
-  // store, so a later publish (an announcement, a reply) could overtake it and the newer
-  // state would be dropped as a "duplicate". So the hub stores retained state itself and
-  // then publishes it as a live message: packets are numbered in the order they go out,
-  // and nothing has to wait for anything else.
-  const persistence = (aedes as unknown as { persistence: { storeRetained(p: object): Promise<void> } }).persistence;
-  const emit = (topic: string, payload: Buffer, qos: 0 | 1) =>
-    new Promise<void>((resolve, reject) =>
-      aedes.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
-    );
-  const publish: HubBroker['publish'] = async (topic, payload, opts) => {
-    const buf = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    if (opts.retain) await persistence.storeRetained({ cmd: 'publish', topic, payload: buf, qos: opts.qos, retain: true, dup: false });
-    await emit(topic, buf, opts.qos);
-  };
+  // Retained state goes out with the retain flag set (issue 13, item 1): aedes stores it,
+  // a late subscriber gets it on subscribing, and a connection that asks for retain as
+  // published — a bridge (MQTT 3.1.1 with the bridge bit, as Mosquitto's bridge connects;
+  // mqtt-packet then marks its subscriptions retain-as-published) — gets every live update
+  // flagged retained, so its own broker's copy follows the center instead of freezing at
+  // connect time. Plain subscribers get live messages with the flag cleared, as MQTT 3.1.1
+  // requires (3.3.1.3).
+  //
+  // Ordering: aedes numbers each packet when publish() is called and a client drops a
+  // packet numbered below one it already got from the same broker id (its de-duplication,
+  // made for clusters). A retained publish first waits for the retained store, so a later
+  // unretained one (an announcement, a reply) could overtake it and the newer state would
+  // be dropped as a "duplicate". So the hub numbers its packets itself, in two sequences of
+  // their own: retained ones (which all take the same path through the store, so they stay
+  // in order among themselves) and the rest; neither can make a client drop the other's.
+  let retainedCounter = 0;
+  let liveCounter = 0;
+  const RETAINED_SEQ = `${aedes.id}/hub-retained`;
+  const LIVE_SEQ = `${aedes.id}/hub`;
+  const publish: HubBroker['publish'] = (topic, payload, opts) =>
+    new Promise<void>((resolve, reject) => {
+      const packet = {
+        cmd: 'publish' as const, topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos, retain: opts.retain, dup: false,
+        brokerId: opts.retain ? RETAINED_SEQ : LIVE_SEQ, brokerCounter: opts.retain ? ++retainedCounter : ++liveCounter,
+      };
+      aedes.publish(packet as AedesPublishPacket, (err) => (err ? reject(err) : resolve()));
+    });
 
   const dispatcher = new CommandDispatcher(
     ctx,
