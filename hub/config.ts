@@ -2,6 +2,7 @@
 // that names the variable, instead of failing later in some far corner.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { CENTER_ID } from '@shubbak/protocol';
 
 /**
  * demo: what `npm start` shows a newcomer — the demo center, demo staff, the simulator.
@@ -19,6 +20,12 @@ export type HubConfig = {
   httpPort: number;
   mqttPort: number;
   centerName: string;
+  /**
+   * SHUBBAK_CENTER_ID: the center's stable id (issue 13), carried in everything the hub sends
+   * outward (hub/status, alerts, a bridge's topic prefix). Required in production, where a
+   * governorate tells its centers apart by it; the demo defaults to 'demo-center'.
+   */
+  centerId: string;
   timezone: string;
   /** Commands older than this (by the hub's clock) are refused as STALE. */
   commandTtlMs: number;
@@ -150,6 +157,10 @@ export function checkMode(config: HubConfig): HubConfig {
   if (config.mode === 'production') {
     if (config.simulate) throw new ConfigError('SHUBBAK_SIMULATE cannot be on with SHUBBAK_MODE=production (the simulator is a demo aid)');
     if (config.seedDemo) throw new ConfigError('SHUBBAK_SEED_DEMO cannot be on with SHUBBAK_MODE=production (no demo data or demo staff on a real center)');
+    if (!config.centerId) throw new ConfigError('SHUBBAK_CENTER_ID must be set with SHUBBAK_MODE=production: the center\'s stable id, e.g. giza-dokki (a-z, 0-9, dash; at most 40)');
+  }
+  if (config.centerId && !CENTER_ID.test(config.centerId)) {
+    throw new ConfigError(`SHUBBAK_CENTER_ID must be a-z, 0-9 and dashes (at most 40, not starting with a dash), got "${config.centerId}"`);
   }
   return config;
 }
@@ -169,6 +180,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     httpPort: int(env, 'SHUBBAK_HTTP_PORT', 8080, 0, 65535),
     mqttPort: int(env, 'SHUBBAK_MQTT_PORT', 1883, 0, 65535),
     centerName,
+    centerId: env.SHUBBAK_CENTER_ID?.trim() || (demo ? 'demo-center' : ''),
     timezone: timezone(env, 'SHUBBAK_TZ', 'Africa/Cairo'),
     commandTtlMs: int(env, 'SHUBBAK_COMMAND_TTL_MS', 10_000, 1000, 600_000),
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),

@@ -9,6 +9,7 @@ import { createContext, type HubContext } from './context.ts';
 import { buildApp, type AppOptions } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
+import { publishHubStatus } from './broker/hub-status.ts';
 import { seedDemo } from './db/seed.ts';
 import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
 import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
@@ -78,6 +79,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const seededDevicesFile = config.seedDemo ? await seedDemo(ctx, { mqttUrl, websocketUrl: `ws://${local}:${httpPort}/mqtt` }) : null;
     const publisher = new StatePublisher(ctx, broker, app.log);
     await publisher.start();
+    // The hub's own presence, once its state is out (issue 13; hub/broker/hub-status.ts).
+    await publishHubStatus(broker, config.centerId, clock, true);
 
     // Housekeeping: forget command ids after 48 h; close yesterday's queue at midnight.
     let day = localDay(clock(), config.timezone);
@@ -116,7 +119,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // The optional alert webhook: every committed alert change, delivered in the background.
     const webhook = config.alertWebhookUrl
       ? new AlertWebhook({
-        url: config.alertWebhookUrl, center: config.centerName, log: app.log,
+        url: config.alertWebhookUrl, center: config.centerName, centerId: config.centerId, log: app.log,
         count: (result) => ctx.metrics.webhook.inc({ result }),
       })
       : null;
@@ -136,6 +139,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         stopBackups();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
+        // Offline, retained, before the broker drops its connections: observers and bridges get it live.
+        await publishHubStatus(b, config.centerId, clock, false).catch((err) => app.log.warn({ err }, 'hub offline status not published'));
         await b.close();
         await app.close();
         ctx.metrics.stop();

@@ -7,6 +7,23 @@ export const MAX_PAYLOAD_BYTES = 4096;
 export const DEVICE_KINDS = ['kiosk', 'keypad', 'display', 'hall'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
+/**
+ * Identities for the outside (issue 13, item 2), registered like devices but never a
+ * device: an `observer` (a dashboard, Node-RED, Home Assistant) reads state, presence,
+ * announcements, alerts, the hub's status and the clock; a `bridge` reads the center's
+ * outward topics (OUTWARD_FILTERS) and nothing else. Neither may publish anything.
+ */
+export const OUTSIDE_KINDS = ['observer', 'bridge'] as const;
+export type OutsideKind = (typeof OUTSIDE_KINDS)[number];
+/** Every kind of identity the hub registers. */
+export const IDENTITY_KINDS = [...DEVICE_KINDS, ...OUTSIDE_KINDS] as const;
+export type IdentityKind = DeviceKind | OutsideKind;
+export const isOutsideKind = (k: string): k is OutsideKind => (OUTSIDE_KINDS as readonly string[]).includes(k);
+
+/** A center's stable id (SHUBBAK_CENTER_ID), carried in what the hub sends outward. */
+export const CENTER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const CenterId = Type.String({ pattern: CENTER_ID.source });
+
 const Line = Type.String({ pattern: '^[A-Z]$' });
 const EpochMs = Type.Integer({ minimum: 0 });
 const Seq = Type.Integer({ minimum: 0 });
@@ -100,3 +117,24 @@ export type HallAnnounce = Type.Static<typeof HallAnnounce>;
 
 export const Clock = Type.Object({ at: EpochMs });
 export type Clock = Type.Static<typeof Clock>;
+
+/**
+ * The hub's own presence on hub/status (retained). `at` is when this was published: the
+ * start, or the clean stop. A hub that dies cannot say so; see protocol/README.md.
+ */
+export const HubStatus = Type.Object({
+  online: Type.Boolean(),
+  center: CenterId,
+  version: Type.String({ maxLength: 40 }),
+  at: EpochMs,
+});
+export type HubStatus = Type.Static<typeof HubStatus>;
+
+/** A device's open alerts on alerts/{id} (retained while any is open; an empty payload clears it). */
+export const DeviceAlerts = Type.Object({
+  deviceId: Type.String(),
+  center: Type.Optional(CenterId),
+  alerts: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), severity: Type.String(), messageAr: Type.String() })),
+  at: EpochMs,
+});
+export type DeviceAlerts = Type.Static<typeof DeviceAlerts>;

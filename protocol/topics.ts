@@ -31,7 +31,22 @@ export const topics = {
   allDeviceStatus: () => `${ROOT}/devices/+/status`,
   allDeviceHealth: () => `${ROOT}/devices/+/health`,
   allDeviceCommands: () => `${ROOT}/devices/+/commands`,
+  /**
+   * The hub's own presence (issue 13): retained `{"online":true,"center":…,"version":…,"at":…}`
+   * from its start, `{"online":false,…}` on a clean stop. See protocol/README.md "Beyond one center".
+   */
+  hubStatus: () => `${ROOT}/hub/status`,
 } as const;
+
+/**
+ * What a center shows the outside (issue 13, item 2): state, presence, announcements, open
+ * alerts and the hub's status — never commands, replies or configs. The filters an
+ * observer or a bridge may subscribe to (hub/broker/access.ts) and a bridge mirrors.
+ */
+export const OUTWARD_FILTERS: readonly string[] = [
+  topics.allWindowStates(), topics.allLineStates(), topics.hallAll(), topics.allDeviceStatus(), topics.allDeviceHealth(),
+  topics.allAlerts(), topics.hubStatus(),
+];
 
 export type DeviceTopicKind = 'status' | 'health' | 'commands' | 'replies' | 'config';
 
@@ -41,7 +56,9 @@ export type ParsedTopic =
   | { kind: 'lineState'; line: string }
   | { kind: 'hallCalls' }
   | { kind: 'hallAnnounce' }
-  | { kind: 'clock' };
+  | { kind: 'clock' }
+  | { kind: 'alerts'; deviceId: string }
+  | { kind: 'hubStatus' };
 
 const DEVICE_SUBS = new Set<DeviceTopicKind>(['status', 'health', 'commands', 'replies', 'config']);
 
@@ -62,5 +79,15 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts.length === 2 && a === 'hall' && b === 'calls') return { kind: 'hallCalls' };
   if (parts.length === 2 && a === 'hall' && b === 'announce') return { kind: 'hallAnnounce' };
   if (parts.length === 1 && a === 'clock') return { kind: 'clock' };
+  if (parts.length === 2 && a === 'alerts' && isDeviceId(b)) return { kind: 'alerts', deviceId: b };
+  if (parts.length === 2 && a === 'hub' && b === 'status') return { kind: 'hubStatus' };
   return null;
+}
+
+/** A topic (not a filter) the outside may read: see OUTWARD_FILTERS. */
+export function isOutwardTopic(topic: string): boolean {
+  const t = parseTopic(topic);
+  if (!t) return false;
+  if (t.kind === 'device') return t.sub === 'status' || t.sub === 'health';
+  return t.kind !== 'clock';
 }

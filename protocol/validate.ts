@@ -3,11 +3,12 @@ import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { parseTopic, type ParsedTopic } from './topics.ts';
 import {
-  Clock, DeviceConfig, DeviceHealth, DeviceStatus, HallAnnounce, HallCalls, LineState, MAX_PAYLOAD_BYTES, WindowState,
+  Clock, DeviceAlerts, DeviceConfig, DeviceHealth, DeviceStatus, HallAnnounce, HallCalls, HubStatus, LineState, MAX_PAYLOAD_BYTES, WindowState,
 } from './messages.ts';
 import type {
   Clock as ClockT, DeviceConfig as DeviceConfigT, DeviceHealth as DeviceHealthT, DeviceStatus as DeviceStatusT,
   HallAnnounce as HallAnnounceT, HallCalls as HallCallsT, LineState as LineStateT, WindowState as WindowStateT,
+  HubStatus as HubStatusT, DeviceAlerts as DeviceAlertsT,
 } from './messages.ts';
 import { COMMAND_ID, CommandSchemas, Reply, type Command, type CommandType, type ErrorCode, type Reply as ReplyT } from './commands.ts';
 
@@ -29,7 +30,9 @@ export type Message =
   | { kind: 'lineState'; line: string; payload: LineStateT }
   | { kind: 'hallCalls'; payload: HallCallsT }
   | { kind: 'hallAnnounce'; payload: HallAnnounceT }
-  | { kind: 'clock'; payload: ClockT };
+  | { kind: 'clock'; payload: ClockT }
+  | { kind: 'alerts'; deviceId: string; payload: DeviceAlertsT }
+  | { kind: 'hubStatus'; payload: HubStatusT };
 
 export type Validated = { ok: true; message: Message } | { ok: false; error: ValidationError };
 
@@ -88,6 +91,8 @@ const SCHEMAS = {
   hallCalls: HallCalls,
   hallAnnounce: HallAnnounce,
   clock: Clock,
+  alerts: DeviceAlerts,
+  hubStatus: HubStatus,
 } as const;
 
 /** The single entry point: which topic, which bytes → typed message or structured error. */

@@ -59,7 +59,7 @@ stop_hub() {
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
 
 step "production: node dist/hub/server.js with SHUBBAK_MODE=production"
-start_hub prod SHUBBAK_MODE=production
+start_hub prod SHUBBAK_MODE=production SHUBBAK_CENTER_ID=install-check
 [ "$(status_of "$http/")" = 200 ] || fail "GET / is not 200"
 [ "$(status_of "$http/assets/app.js")" = 200 ] || fail "GET /assets/app.js is not 200"
 [ "$(status_of "$http/sim")" = 404 ] || fail "/sim exists in production"

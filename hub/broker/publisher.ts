@@ -84,7 +84,8 @@ export class StatePublisher {
   /** The device's open alerts, retained; an empty retained payload clears the topic when none is left. */
   private publishAlerts(deviceId: string): Promise<void> {
     const open = this.ctx.alerts.openFor(deviceId);
-    const payload = open.length ? JSON.stringify({ deviceId, alerts: open, at: this.ctx.clock() }) : '';
+    // center: the center's stable id, carried in what goes outward (issue 13).
+    const payload = open.length ? JSON.stringify({ deviceId, center: this.ctx.config.centerId, alerts: open, at: this.ctx.clock() }) : '';
     return this.broker.publish(topics.deviceAlerts(deviceId), payload, { qos: 1, retain: true });
   }
 

@@ -13,6 +13,8 @@ import type { AlertChange } from './alerts.ts';
 export type WebhookOptions = {
   url: string;
   center: string;
+  /** The center's stable id (SHUBBAK_CENTER_ID, issue 13). */
+  centerId: string;
   log: { warn: (o: unknown, m?: string) => void };
   count: (result: 'delivered' | 'failed' | 'dropped') => void;
   timeoutMs?: number;
@@ -40,7 +42,7 @@ export class AlertWebhook {
   /** Queue one change; returns at once. */
   send(change: AlertChange, at: number): void {
     if (this.closed) return;
-    const body = JSON.stringify({ center: this.o.center, event: change.event, alert: change.alert, at });
+    const body = JSON.stringify({ center: this.o.center, centerId: this.o.centerId, event: change.event, alert: change.alert, at });
     this.queue.push({ body, attempts: 0 });
     while (this.queue.length > (this.o.maxQueue ?? 1000)) {
       this.queue.shift();

@@ -81,8 +81,9 @@ export class AlertService {
     this.hours = { days: config.openDays, openMin: parseHm(config.openFrom)!, closeMin: parseHm(config.openUntil)! };
     this.startedAt = clock();
     this.q = {
-      device: db.prepare<[string], DeviceState>('SELECT id, online, health, last_seen FROM devices WHERE id = ?'),
-      devices: db.prepare<[], DeviceState>('SELECT id, online, health, last_seen FROM devices'),
+      // Observers and bridges are the outside's connections, not the center's devices: never an alert (issue 13).
+      device: db.prepare<[string], DeviceState>(`SELECT id, online, health, last_seen FROM devices WHERE id = ? AND kind NOT IN ('observer', 'bridge')`),
+      devices: db.prepare<[], DeviceState>(`SELECT id, online, health, last_seen FROM devices WHERE kind NOT IN ('observer', 'bridge')`),
       openFor: db.prepare<[string], AlertRow>('SELECT * FROM device_alerts WHERE device_id = ? AND resolved_at IS NULL'),
       raise: db.prepare('INSERT INTO device_alerts (device_id, kind, raised_at) VALUES (?, ?, ?)'),
       resolve: db.prepare('UPDATE device_alerts SET resolved_at = ? WHERE id = ?'),

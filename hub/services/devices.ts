@@ -1,7 +1,7 @@
 // The device registry: who may connect, what each device is bound to (its retained
 // config), and what it last said about itself (presence, firmware, health).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isDeviceId, type DeviceConfig, type DeviceHealth, type DeviceKind } from '@shubbak/protocol';
+import { isDeviceId, isOutsideKind, type DeviceConfig, type DeviceHealth, type IdentityKind } from '@shubbak/protocol';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -9,7 +9,7 @@ import type { Clock } from '../domain/time.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
 type DeviceRow = {
-  id: string; kind: DeviceKind; label: string; secret_hash: string; window: number | null;
+  id: string; kind: IdentityKind; label: string; secret_hash: string; window: number | null;
   buttons: string | null; transfer_to: string | null; rows: number | null; created_at: number; secret_set_at: number;
   online: number; fw: string | null; last_seen: number | null; health: string | null; health_at: number | null;
 };
@@ -22,7 +22,7 @@ export type DeviceBinding = {
 };
 
 export type DeviceInfo = {
-  id: string; kind: DeviceKind; label: string; binding: DeviceBinding; online: boolean; fw: string | null;
+  id: string; kind: IdentityKind; label: string; binding: DeviceBinding; online: boolean; fw: string | null;
   lastSeen: number | null; health: DeviceHealth | null; healthAt: number | null; createdAt: number; secretSetAt: number;
 };
 
@@ -45,7 +45,7 @@ export function newSecret(): string {
 export class DeviceService {
   private readonly q;
   /** Every command asks who the device is and what it is bound to: answered from memory. */
-  private readonly configs = new Map<string, { kind: DeviceKind; config: DeviceConfig | null }>();
+  private readonly configs = new Map<string, { kind: IdentityKind; config: DeviceConfig | null }>();
   /**
    * Told when a device's secret is rotated, it is removed or rebound: the broker closes its
    * live connections at once (PROTOCOL.md "Who may do what"; issue 15, fault 6), so an old
@@ -118,11 +118,11 @@ export class DeviceService {
     return !!row && timingSafeEqual(given, Buffer.from(row.value, 'hex'));
   }
 
-  kindOf(id: string): DeviceKind | null {
+  kindOf(id: string): IdentityKind | null {
     return this.cached(id)?.kind ?? null;
   }
 
-  private cached(id: string): { kind: DeviceKind; config: DeviceConfig | null } | null {
+  private cached(id: string): { kind: IdentityKind; config: DeviceConfig | null } | null {
     let c = this.configs.get(id);
     if (!c) {
       const kind = this.q.get.get(id)?.kind;
@@ -138,7 +138,7 @@ export class DeviceService {
     this.configs.clear();
   }
 
-  private checkBinding(kind: DeviceKind, b: DeviceBinding): void {
+  private checkBinding(kind: IdentityKind, b: DeviceBinding): void {
     const bad = (msg: string) => {
       throw new DomainError('BAD_REQUEST', msg);
     };
@@ -147,10 +147,12 @@ export class DeviceService {
     for (const l of b.transferTo ?? []) if (!this.q.lineExists.get(l)!.n) bad(`لا توجد خدمة بالحرف ${l}`);
     if ((kind === 'kiosk') !== (b.buttons != null) && b.buttons != null) bad('أزرار الخدمات للكشك فقط');
     if (b.window != null && (kind === 'kiosk' || kind === 'hall')) bad('هذا النوع من الأجهزة لا يرتبط بشباك');
+    // An observer or a bridge is an identity for the outside, bound to nothing (issue 13).
+    if (isOutsideKind(kind) && (b.window != null || b.buttons != null || b.transferTo != null || b.rows != null)) bad('المراقب والجسر لا يرتبطان بشباك ولا بخدمات');
   }
 
   /** Register a device; the secret is returned once and stored only as a hash. */
-  register(args: { id: string; kind: DeviceKind; label?: string; binding?: DeviceBinding }): { device: DeviceInfo; secret: string } {
+  register(args: { id: string; kind: IdentityKind; label?: string; binding?: DeviceBinding }): { device: DeviceInfo; secret: string } {
     return this.uow.run(() => {
       if (!isDeviceId(args.id)) throw new DomainError('BAD_REQUEST', 'معرف الجهاز: حروف لاتينية صغيرة وأرقام وشرطة فقط');
       if (args.id === HUB_CLIENT_ID) throw new DomainError('BAD_REQUEST', 'المعرف hub محجوز للخادم');
@@ -232,6 +234,9 @@ export class DeviceService {
         return d.window === null ? null : { kind: 'display', window: d.window };
       case 'hall':
         return { kind: 'hall', rows: d.rows ?? 6 };
+      case 'observer':
+      case 'bridge':
+        return null; // reads, never configured
     }
   }
 

@@ -4,7 +4,7 @@
 // neither ever rests in the database in the clear. Rules: domain/enrollment.ts.
 import { createHash, randomInt } from 'node:crypto';
 import { ENROLL_CODE_TTL_MS, type EnrollErrorCode } from '@shubbak/protocol/enrollment';
-import type { DeviceKind } from '@shubbak/protocol';
+import { isOutsideKind, type DeviceKind } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 import { DomainError } from '../domain/errors.ts';
 import { EnrollmentError, EnrollThrottle, formatEnrollCode, makeEnrollCode, normalizeEnrollCode, refusal } from '../domain/enrollment.ts';
@@ -49,6 +49,9 @@ export class EnrollmentService {
     return this.uow.run(() => {
       const kind = this.devices.kindOf(deviceId);
       if (!kind) throw new DomainError('NOT_FOUND', `لا يوجد جهاز ${deviceId}`);
+      // The code is for a device program on a Pi (shubbak-device enroll); an observer or a
+      // bridge takes its secret from the registration or a rotation (issue 13).
+      if (isOutsideKind(kind)) throw new DomainError('BAD_REQUEST', 'رمز التسجيل لأجهزة المركز فقط؛ المراقب والجسر يأخذان السر عند التسجيل');
       const now = this.clock();
       this.q.revokeOpen.run(now, deviceId);
       // 40 random bits: a clash with a live code is possible in principle; draw again.
@@ -81,7 +84,7 @@ export class EnrollmentService {
     const why = refusal({ expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at }, now);
     if (why) return wrong(why);
     const kind = this.devices.kindOf(row.device_id);
-    if (!kind) return wrong('ENROLL_CODE_INVALID');
+    if (!kind || isOutsideKind(kind)) return wrong('ENROLL_CODE_INVALID');
     if (expectKind && expectKind !== kind) throw new EnrollmentError('ENROLL_WRONG_KIND');
     const secret = this.uow.run(() => {
       // Guarded by used_at IS NULL: two devices racing with one code cannot both win.

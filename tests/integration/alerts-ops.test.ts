@@ -91,7 +91,7 @@ test('offline for less than the grace period is no alert; longer is one; flappin
 });
 
 test('the webhook gets raised and resolved in order, retried with backoff after a failure', async (t) => {
-  const got: { event: string; alert: Alert; center: string }[] = [];
+  const got: { event: string; alert: Alert; center: string; centerId: string }[] = [];
   let failFirst = 1;
   const server = http.createServer((req, res) => {
     let body = '';
@@ -122,6 +122,7 @@ test('the webhook gets raised and resolved in order, retried with backoff after 
   await until(() => got.length >= 2, 'webhook deliveries', 6000);
   assert.deepEqual(got.map((g) => [g.event, g.alert.kind, g.alert.deviceId]), [['raised', 'paper_out', 'kiosk-1'], ['resolved', 'paper_out', 'kiosk-1']]);
   assert.equal(got[0].center, hub.ctx.config.centerName);
+  assert.equal(got[0].centerId, hub.ctx.config.centerId, 'the center id goes out with every alert (issue 13)');
   const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
   assert.match(metrics, /shubbak_alert_webhook_total\{result="failed"\} 1/);
   assert.match(metrics, /shubbak_alert_webhook_total\{result="delivered"\} 2/);
@@ -140,7 +141,7 @@ test('a webhook that hangs never holds up the hub; it times out, backs off, give
   });
   const counts: Record<string, number> = {};
   const hook = new AlertWebhook({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, center: 'c', log: { warn: () => {} },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, center: 'c', centerId: 'c', log: { warn: () => {} },
     count: (r) => (counts[r] = (counts[r] ?? 0) + 1),
     timeoutMs: 100, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50, maxQueue: 2,
   });

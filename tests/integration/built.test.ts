@@ -157,7 +157,7 @@ test('the built keypad, window board and kiosk programs run on their own against
 
 test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {
   t.after(stopAll);
-  const hub = await startBuiltHub({ SHUBBAK_MODE: 'production', SHUBBAK_LOG_LEVEL: 'info' });
+  const hub = await startBuiltHub({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_LOG_LEVEL: 'info' });
   assert.equal((await fetch(`${hub.httpUrl}/`)).status, 200);
   assert.equal((await fetch(`${hub.httpUrl}/assets/app.js`)).status, 200);
   assert.equal((await fetch(`${hub.httpUrl}/sim`)).status, 404);

@@ -145,7 +145,7 @@ test('the amd64 hub and keypad packages install into a scratch root and run agai
   const hub = start(path.join(hubDir, 'node/bin/node'), ['dist/hub/server.js'], {
     cwd: path.join(hubDir, 'app'),
     env: {
-      PATH: process.env.PATH!, SHUBBAK_MODE: 'production', SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1',
+      PATH: process.env.PATH!, SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1',
       SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn',
       NOTIFY_SOCKET: notifySock, WATCHDOG_USEC: '1000000', SHUBBAK_SD_NOTIFY: path.join(hubDir, 'lib/sd-notify-relay'),
     },

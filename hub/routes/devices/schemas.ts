@@ -1,7 +1,10 @@
 import Type from 'typebox';
 
 export const DeviceIdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }) });
-export const DeviceKindSchema = Type.Union([Type.Literal('kiosk'), Type.Literal('keypad'), Type.Literal('display'), Type.Literal('hall')]);
+// observer and bridge: identities for the outside, read-only (issue 13; protocol/README.md "Beyond one center").
+export const DeviceKindSchema = Type.Union([
+  Type.Literal('kiosk'), Type.Literal('keypad'), Type.Literal('display'), Type.Literal('hall'), Type.Literal('observer'), Type.Literal('bridge'),
+]);
 export const Binding = Type.Object({
   window: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 999 }), Type.Null()])),
   buttons: Type.Optional(Type.Union([Type.Array(Type.Object({ key: Type.Integer({ minimum: 0, maximum: 31 }), line: Type.String({ pattern: '^[A-Z]$' }) }), { maxItems: 16 }), Type.Null()])),

@@ -1,6 +1,9 @@
 // Administrator: devices — register (the secret is shown once), issue a one-time
 // enrollment code (typed or scanned on the Pi: `shubbak-device enroll …`, issue 10), rotate
 // the secret, bind a keypad or board to a window, and see presence and health live.
+// Observers (dashboards, Node-RED, Home Assistant) and bridges (a governorate's central
+// broker) are registered here too: read-only identities for the outside, bound to nothing,
+// given their secret at registration (no enrollment code; issue 13, protocol/README.md).
 import { LitElement, html } from 'lit';
 import { api } from '../api.ts';
 import { LiveStaffController } from '../controllers/live-staff.ts';
@@ -10,11 +13,14 @@ import { showError } from '../components/sh-toast.ts';
 import type { DeviceInfo } from './sh-floor.ts';
 import '../components/sh-qr.ts';
 
+/** Identities for the outside: no binding, no enrollment code. */
+const OUTSIDE = new Set(['observer', 'bridge']);
+
 type Enrollment = { deviceId: string; code: string; expiresAt: number; command: string };
 
 const L = {
-  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل', lines: 'أزرار الخدمات (حروف بالترتيب)', enroll: 'رمز تسجيل', enrollTitle: 'رمز تسجيل الجهاز', enrollHow: 'على الجهاز، اكتب الأمر التالي أو امسح الرمز بقارئ QR:', validUntil: 'صالح لمرة واحدة حتى' },
-  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline', lines: 'Service buttons (letters in order)', enroll: 'Enrollment code', enrollTitle: 'Device enrollment code', enrollHow: 'On the device, type this command or scan the code with a QR reader:', validUntil: 'One use, valid until' },
+  ar: { title: 'الأجهزة', register: 'تسجيل جهاز', id: 'المعرّف', kind: 'النوع', label: 'الاسم', window: 'الشباك', rotate: 'سر جديد', bind: 'ربط', secret: 'السر (يظهر مرة واحدة فقط، انسخه الآن):', state: 'الحالة', online: 'متصل', offline: 'غير متصل', lines: 'أزرار الخدمات (حروف بالترتيب)', enroll: 'رمز تسجيل', enrollTitle: 'رمز تسجيل الجهاز', enrollHow: 'على الجهاز، اكتب الأمر التالي أو امسح الرمز بقارئ QR:', validUntil: 'صالح لمرة واحدة حتى', observer: 'مراقب للقراءة فقط (لوحات المتابعة)', bridge: 'جسر إلى المحافظة (قراءة فقط)' },
+  en: { title: 'Devices', register: 'Register device', id: 'ID', kind: 'Kind', label: 'Name', window: 'Window', rotate: 'New secret', bind: 'Bind', secret: 'Secret (shown once, copy it now):', state: 'State', online: 'Online', offline: 'Offline', lines: 'Service buttons (letters in order)', enroll: 'Enrollment code', enrollTitle: 'Device enrollment code', enrollHow: 'On the device, type this command or scan the code with a QR reader:', validUntil: 'One use, valid until', observer: 'read-only observer (dashboards)', bridge: 'bridge to the governorate (read-only)' },
 };
 
 export class ShAdminDevices extends LitElement {
@@ -55,7 +61,7 @@ export class ShAdminDevices extends LitElement {
       form.reset();
       await this.load();
       // The usual way onto a Pi: a one-time code rather than copying the secret by hand.
-      await this.enroll(r.device.id);
+      if (!OUTSIDE.has(kind)) await this.enroll(r.device.id);
     } catch (err) {
       showError(err);
     }
@@ -105,7 +111,7 @@ export class ShAdminDevices extends LitElement {
         <h2>${s.register}</h2>
         <form class="row" @submit=${this.register}>
           <label>${s.id}<input name="id" required pattern="[a-z0-9-]{1,40}" class="ltr"></label>
-          <label>${s.kind}<select name="kind"><option>keypad</option><option>display</option><option>kiosk</option><option>hall</option></select></label>
+          <label>${s.kind}<select name="kind"><option>keypad</option><option>display</option><option>kiosk</option><option>hall</option><option value="observer">observer — ${s.observer}</option><option value="bridge">bridge — ${s.bridge}</option></select></label>
           <label>${s.label}<input name="label" maxlength="80"></label>
           <label>${s.window}<input name="window" type="number" min="1" max="999" style="width: 5rem"></label>
           <button class="primary">${s.register}</button>
@@ -136,7 +142,7 @@ export class ShAdminDevices extends LitElement {
                   ? html`<input class="ltr" style="width: 7rem" .value=${((d.binding.buttons as { line: string }[] | null) ?? []).map((b) => b.line).join(' ')}
                       @change=${(e: Event) => this.bindLines(d, (e.target as HTMLInputElement).value)} aria-label="${s.lines} ${d.id}" title=${s.lines}>`
                   : '—'}</td>
-              <td><button @click=${() => this.enroll(d.id)}>${s.enroll}</button> <button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
+              <td>${OUTSIDE.has(d.kind) ? null : html`<button @click=${() => this.enroll(d.id)}>${s.enroll}</button>`} <button @click=${() => this.rotate(d.id)}>${s.rotate}</button></td>
             </tr>`)}
           </tbody>
         </table>
