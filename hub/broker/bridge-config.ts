@@ -1,5 +1,5 @@
 // The Mosquitto bridge section that mirrors one center's outward topics into a central
-// broker (issue 13, items 1–2; docs/federation.md). Pure text: the operator pastes it into
+// broker (issue 13, items 1–2; protocol/README.md "Beyond one center"). Pure text: the operator pastes it into
 // the central broker's config, and the tests start Debian's mosquitto with exactly this.
 //
 // Why each line (Mosquitto 2.0, mosquitto.conf(5)):

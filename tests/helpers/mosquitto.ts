@@ -1,7 +1,7 @@
 // Debian's Mosquitto as a central broker bridging one hub (issue 13, item 1): started by a
 // test on a free loopback port with a generated config, pulling the hub's outward topics
 // under centers/{centerId}/ with the credentials it is given, stopped when the test ends.
-// The config is the one docs/federation.md shows an operator (bridgeConfig builds both).
+// The config is the one protocol/README.md "Beyond one center" shows an operator (bridgeConfig builds both).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
