@@ -35,6 +35,11 @@ fi
 if systemctl is-enabled --quiet mosquitto 2>/dev/null || systemctl is-active --quiet mosquitto 2>/dev/null; then
   $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
 fi
+# Debian's nats-server: the central tier's three-node JetStream cluster (scripts/nats-cluster.ts).
+if [ ! -x /usr/sbin/nats-server ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nats-server >/dev/null
+fi
 
 # npm packages exactly as locked (install scripts only for the packages in allowScripts).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

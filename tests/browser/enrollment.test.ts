@@ -33,3 +33,24 @@ test('the devices panel shows a one-time enrollment code, its command and a QR c
   assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'ENROLL_CODE_USED');
   assert.deepEqual(errors, []);
 });
+
+test('an observer registered on the devices panel gets its secret once, no enrollment code, and can read the state (issue 13)', async (t) => {
+  const hub = await startTestHub(t);
+  const page = await signInPage(browser, hub, 'sysadmin');
+  t.after(() => page.context().close());
+  const errors = watchPageErrors(page);
+  await page.getByRole('tab', { name: 'الأجهزة' }).click();
+  await page.getByLabel('المعرّف').fill('dashboard');
+  await page.getByLabel('النوع').selectOption('observer');
+  await page.getByRole('button', { name: 'تسجيل جهاز' }).click();
+  const shown = (await page.getByTestId('device-secret').innerText()).trim();
+  const secret = shown.split(/\s+/).pop()!;
+  assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
+  await page.locator('tr[data-device="dashboard"]').waitFor();
+  assert.equal(await page.getByTestId('enrollment').count(), 0, 'no enrollment code for an observer');
+  assert.equal(await page.locator('tr[data-device="dashboard"]').getByRole('button', { name: 'رمز تسجيل' }).count(), 0);
+  assert.equal(hub.ctx.devices.kindOf('dashboard'), 'observer');
+  const obs = await hub.rawClient({ clientId: 'dashboard.t', username: 'dashboard', password: secret });
+  assert.equal((await obs.subscribeAsync('shubbak/v1/hub/status', { qos: 1 }))[0].qos, 1);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,127 @@
+// A three-node NATS cluster with JetStream and its MQTT listener (issue 13, item 3): the
+// central tier a governorate's hubs feed, on Debian's nats-server, started on free loopback
+// ports with a store directory each — for tests and benchmarks, and by hand:
+//
+//   node --import tsx scripts/nats-cluster.ts      # prints the ports; Ctrl-C stops it
+//
+// Each node: client port (NATS), cluster port (routes to the other two), MQTT port (QoS 1
+// publishes are kept in JetStream, replicated across the cluster), monitoring port (/jsz,
+// /routez). A node can be killed (-9) and started again on the same ports and store.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const NATS_SERVER = '/usr/sbin/nats-server';
+
+export type NatsNode = { name: string; client: number; cluster: number; mqtt: number; monitor: number; store: string };
+export type NatsCluster = {
+  nodes: NatsNode[];
+  /** mqtt://127.0.0.1:<port> of each node, for an MQTT client's server list. */
+  mqttUrls: string[];
+  kill(i: number, signal?: NodeJS.Signals): Promise<void>;
+  start(i: number): Promise<void>;
+  /** Resolves when every node is up, routed to the other two, and JetStream has a leader. */
+  ready(timeoutMs?: number): Promise<void>;
+  log(i: number): string;
+  stop(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+function config(n: NatsNode, all: NatsNode[]): string {
+  return `server_name: ${n.name}
+listen: 127.0.0.1:${n.client}
+http: 127.0.0.1:${n.monitor}
+jetstream { store_dir: "${n.store}" }
+cluster {
+  name: shubbak-central
+  listen: 127.0.0.1:${n.cluster}
+  routes: [${all.filter((o) => o !== n).map((o) => `nats-route://127.0.0.1:${o.cluster}`).join(', ')}]
+}
+mqtt { listen: 127.0.0.1:${n.mqtt}, stream_replicas: 3 }
+`;
+}
+
+export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCluster> {
+  const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-nats-'));
+  const nodes: NatsNode[] = [];
+  for (let i = 1; i <= 3; i++) {
+    nodes.push({ name: `central-${i}`, client: await freePort(), cluster: await freePort(), mqtt: await freePort(), monitor: await freePort(), store: path.join(dir, `n${i}`) });
+  }
+  const procs: (ChildProcess | null)[] = [null, null, null];
+  const logs = ['', '', ''];
+  const start = async (i: number) => {
+    const n = nodes[i];
+    fs.mkdirSync(n.store, { recursive: true });
+    const file = path.join(dir, `${n.name}.conf`);
+    fs.writeFileSync(file, config(n, nodes));
+    const p = spawn(NATS_SERVER, ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout!.on('data', (d: Buffer) => (logs[i] += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (logs[i] += d.toString()));
+    procs[i] = p;
+  };
+  const kill = async (i: number, signal: NodeJS.Signals = 'SIGKILL') => {
+    const p = procs[i];
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+    p.kill(signal);
+    await gone;
+    procs[i] = null;
+  };
+  const json = async (port: number, p: string): Promise<Record<string, unknown> | null> => {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}${p}`);
+      return r.ok ? ((await r.json()) as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  };
+  const ready = async (timeoutMs = 30_000) => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const states = await Promise.all(nodes.map(async (n, i) => {
+        if (!procs[i]) return true; // a node killed on purpose is not waited for
+        const routes = await json(n.monitor, '/routez');
+        const jsz = await json(n.monitor, '/jsz');
+        const live = procs.filter(Boolean).length;
+        const meta = jsz?.meta_cluster as { leader?: string } | undefined;
+        return !!routes && (routes.num_routes as number) >= live - 1 && !!meta?.leader;
+      }));
+      if (states.every(Boolean)) return;
+      if (Date.now() > end) throw new Error(`the NATS cluster did not form in ${timeoutMs} ms:\n${logs.join('\n---\n').slice(-4000)}`);
+      await sleep(200);
+    }
+  };
+  for (let i = 0; i < 3; i++) await start(i);
+  return {
+    nodes,
+    mqttUrls: nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`),
+    kill,
+    start,
+    ready,
+    log: (i) => logs[i],
+    async stop() {
+      for (let i = 0; i < 3; i++) await kill(i, 'SIGTERM');
+      if (!o.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const c = await startNatsCluster();
+  await c.ready();
+  for (const n of c.nodes) console.log(`${n.name}: nats://127.0.0.1:${n.client}  mqtt://127.0.0.1:${n.mqtt}  http://127.0.0.1:${n.monitor}/jsz`);
+  const stop = () => void c.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
