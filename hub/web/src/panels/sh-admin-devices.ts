@@ -110,7 +110,7 @@ export class ShAdminDevices extends LitElement {
       <section class="card">
         <h2>${s.register}</h2>
         <form class="row" @submit=${this.register}>
-          <label>${s.id}<input name="id" required pattern="[a-z0-9-]{1,40}" class="ltr"></label>
+          <label>${s.id}<input name="id" required pattern="[a-z0-9\\-]{1,40}" class="ltr"></label>
           <label>${s.kind}<select name="kind"><option>keypad</option><option>display</option><option>kiosk</option><option>hall</option><option value="observer">observer — ${s.observer}</option><option value="bridge">bridge — ${s.bridge}</option></select></label>
           <label>${s.label}<input name="label" maxlength="80"></label>
           <label>${s.window}<input name="window" type="number" min="1" max="999" style="width: 5rem"></label>
