@@ -9,7 +9,7 @@ import { UnitOfWork, type ChangeSet } from './services/unit-of-work.ts';
 import { QueueService } from './services/queue.ts';
 import { DeviceService } from './services/devices.ts';
 import { IdempotencyLog } from './services/idempotency.ts';
-import { ReportService } from './services/reports.ts';
+import { ReportService } from './services/reports/index.ts';
 import { AlertService } from './services/alerts.ts';
 import { BackupService } from './services/backup.ts';
 import { AuditLog } from './services/audit.ts';

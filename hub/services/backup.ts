@@ -13,7 +13,7 @@ import type { Db } from '../db/connection.ts';
 import { nextWeeklyRun, parseHm } from '../domain/schedule.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import { addDays } from '../domain/deadlines.ts';
-import { weeklyRegisterHtml } from './reports.ts';
+import { weeklyRegisterHtml } from './reports/index.ts';
 import { verifyAuditTable } from './audit.ts';
 import { createPrivateFile, DIR_MODE, FILE_MODE } from '../db/permissions.ts';
 

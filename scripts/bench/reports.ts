@@ -12,7 +12,7 @@ import { addDays } from '../../hub/domain/deadlines.ts';
 import { startOfLocalDay } from '../../hub/domain/time.ts';
 import { AlertService } from '../../hub/services/alerts.ts';
 import { BackupService } from '../../hub/services/backup.ts';
-import { ReportService, type Period } from '../../hub/services/reports.ts';
+import { ReportService, type Period } from '../../hub/services/reports/index.ts';
 import { UnitOfWork } from '../../hub/services/unit-of-work.ts';
 import { generate } from '../generate-data.ts';
 

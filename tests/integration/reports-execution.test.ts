@@ -9,7 +9,7 @@ import { FakeClock } from '../helpers/clock.ts';
 import { get, signIn } from './reports-support.ts';
 import { dueDate } from '../../hub/domain/deadlines.ts';
 import { startOfLocalDay } from '../../hub/domain/time.ts';
-import type { ExecutionReport } from '../../hub/services/reports.ts';
+import type { ExecutionReport } from '../../hub/services/reports/index.ts';
 
 const H = 3_600_000;
 /** A wall-clock hour of a Cairo day (summer or winter time alike). */

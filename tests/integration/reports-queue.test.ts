@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startTestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { get, signIn } from './reports-support.ts';
-import type { QueueStats } from '../../hub/services/reports.ts';
+import type { QueueStats } from '../../hub/services/reports/index.ts';
 
 const DAY = '2026-11-29'; // a Sunday; Cairo is UTC+2 in November
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+02:00`);

@@ -8,7 +8,7 @@ import type { Role } from '../../auth/roles.ts';
 import { ApiError } from '../../http/errors.ts';
 import { addDays } from '../../domain/deadlines.ts';
 import { localDay } from '../../domain/time.ts';
-import type { Period } from '../../services/reports.ts';
+import type { Period } from '../../services/reports/index.ts';
 import { toCsv } from './csv.ts';
 import { staffKey } from '../../domain/actor.ts';
 

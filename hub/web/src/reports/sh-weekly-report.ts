@@ -7,7 +7,7 @@ import { LangController, centerName, currentLang, fmtDate, timezone } from '../i
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
 import type { Me } from '../session.ts';
-import type { ComplaintsReport, ExecutionReport } from '../../../services/reports.ts';
+import type { ComplaintsReport, ExecutionReport } from '../../../services/reports/index.ts';
 import { displayInquiry } from '../../../domain/inquiry-number.ts';
 import { num, r } from './i18n.ts';
 import './sh-chart.ts';

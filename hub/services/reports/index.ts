@@ -1,0 +1,124 @@
+// The supervision reports (issue 6), one file each beside this one: queue statistics
+// (queue-stats.ts), execution and bottlenecks (execution.ts), money (money.ts), complaints
+// (complaints.ts), device health (device-health.ts), and the weekly printable register
+// (weekly-register.ts). Periods are inclusive local days in the center's zone (period.ts).
+// The period reports add up daily rollups of the closed days (rollups.ts), so any period
+// up to two years answers quickly with the figures a direct read gives (`direct: true`
+// reads the tables over the whole period, for the tests that compare both).
+import type { HubConfig } from '../../config.ts';
+import type { Db } from '../../db/connection.ts';
+import type { Clock } from '../../domain/time.ts';
+import type { Alert } from '../alerts.ts';
+import { complaintsReport, type ComplaintsReport } from './complaints.ts';
+import { deviceHealthReport, type DeviceHealthReport } from './device-health.ts';
+import { ExecutionQueries, ExecutionTally, executionFacts, type ExecutionFacts, type ExecutionReport } from './execution.ts';
+import { MoneyQueries, MoneyTally, moneyFacts, type MoneyFacts, type MoneyReport } from './money.ts';
+import { periodBounds, type Period, type Scope } from './period.ts';
+import { QueueQueries, QueueTally, queueFacts, type QueueFacts, type QueueStats } from './queue-stats.ts';
+import { DayRollups, type FactSource } from './rollups.ts';
+
+export type { ComplaintDeptRow, ComplaintsReport } from './complaints.ts';
+export type { DeviceHealthReport, DeviceHealthRow } from './device-health.ts';
+export type { ExecutionReport, ExecutionRow } from './execution.ts';
+export type { MoneyReport } from './money.ts';
+export { checkPeriod, weekOf, type MinSummary, type Period, type Scope } from './period.ts';
+export type { QueueClerkStats, QueueLineStats, QueueStats, QueueWindowStats } from './queue-stats.ts';
+export { weeklyRegisterHtml } from './weekly-register.ts';
+
+/** `direct`: read the tables over the whole period instead of the kept days. */
+export type ReportOptions = { direct?: boolean };
+
+export class ReportService {
+  private readonly queueQ: QueueQueries;
+  private readonly executionQ: ExecutionQueries;
+  private readonly moneyQ: MoneyQueries;
+  readonly rollups: DayRollups;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: HubConfig,
+  ) {
+    this.queueQ = new QueueQueries(db);
+    this.executionQ = new ExecutionQueries(db);
+    this.moneyQ = new MoneyQueries(db);
+    this.rollups = new DayRollups(db, clock, config.timezone);
+  }
+
+  /** Every device with presence, last seen, printer and firmware, and the open alerts. */
+  deviceHealth(openAlerts: Alert[]): DeviceHealthReport {
+    return deviceHealthReport(this.db, this.clock(), openAlerts);
+  }
+
+  queueStats(p: Period, o: ReportOptions = {}): QueueStats {
+    const bounds = periodBounds(p, this.config.timezone);
+    const tally = new QueueTally();
+    this.rollups.collect(this.queueSource((f) => tally.add(f)), p, o.direct);
+    return tally.report(this.queueQ, p, bounds, this.clock());
+  }
+
+  execution(p: Period, scope: Scope, o: ReportOptions = {}): ExecutionReport {
+    periodBounds(p, this.config.timezone);
+    const tally = new ExecutionTally(scope);
+    this.rollups.collect(this.executionSource((f) => tally.add(f)), p, o.direct);
+    return tally.report(this.executionQ, p, scope, this.clock(), this.config.timezone);
+  }
+
+  /** Collections per cashier day and per fee item (valid receipts), and voids with their reasons. */
+  money(p: Period, scope: Scope, o: ReportOptions = {}): MoneyReport {
+    periodBounds(p, this.config.timezone);
+    const tally = new MoneyTally();
+    this.rollups.collect(this.moneySource((f) => tally.add(f)), p, o.direct);
+    return tally.report(this.moneyQ, p, scope);
+  }
+
+  /** Complaints registered in the period by department and channel; open and overdue now. */
+  complaints(p: Period, scope: Scope): ComplaintsReport {
+    return complaintsReport(this.db, p, scope, this.clock(), this.config.timezone);
+  }
+
+  /** Make the closed days' rollups not kept yet, for at most `budgetMs`; true when all are kept. */
+  closeDays(budgetMs = Infinity): boolean {
+    const none = () => {};
+    return this.rollups.closeDays([this.queueSource(none), this.executionSource(none), this.moneySource(none)] as FactSource<unknown>[], budgetMs);
+  }
+
+  /**
+   * Keep the rollups made in the background: on start (the missing days of two years), and
+   * every few minutes after (yesterday once midnight has passed, any day a late change
+   * deleted), a slice at a time so requests go on in between. Returns stop().
+   */
+  schedule(onError: (err: unknown) => void, idleMs = 10 * 60_000): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const tick = () => {
+      if (stopped) return;
+      let done = true;
+      try {
+        done = this.closeDays(50);
+      } catch (err) {
+        onError(err);
+      }
+      timer = setTimeout(tick, done ? idleMs : 10);
+      timer.unref();
+    };
+    timer = setTimeout(tick, 1000);
+    timer.unref();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  private queueSource(add: (f: QueueFacts) => void): FactSource<QueueFacts> {
+    return { kind: 'queue', read: (span) => queueFacts(this.queueQ, this.config.timezone, span), add };
+  }
+
+  private executionSource(add: (f: ExecutionFacts) => void): FactSource<ExecutionFacts> {
+    return { kind: 'execution', read: (span) => executionFacts(this.executionQ, this.config.timezone, span), add };
+  }
+
+  private moneySource(add: (f: MoneyFacts) => void): FactSource<MoneyFacts> {
+    return { kind: 'money', read: (span) => moneyFacts(this.moneyQ, span), add };
+  }
+}

@@ -1,0 +1,118 @@
+// Daily rollups (issue 12 item 11): the facts of each closed local day, kept in
+// report_days, so a report over two years adds ~730 small rows instead of reading a
+// million visits. The facts are the same ones a report reads directly (queue-stats.ts,
+// execution.ts, money.ts), over one day; they add up exactly (counts, integer sums,
+// histogram buckets), so a period's report from kept days equals the direct computation.
+//
+// Which days are kept, and why a kept day cannot go stale:
+// - only days before today (the center's zone) are kept; today and later are always read;
+// - a day is kept in the same transaction as the read that made it (better-sqlite3 is
+//   synchronous, one connection: nothing commits in between);
+// - every later change to a fact a kept day was made from deletes that day (triggers in
+//   db/migrations/033_report_days.sql): a visit of that day changed (a parked ticket
+//   cancelled when the next day starts), a window's stretch that reaches into it logged
+//   when it ends (after midnight, or after the weekend), a file's stage change, a file's
+//   department, service or due day changed, a receipt voided later. The next report, or
+//   the closing job, makes it again.
+// - names (lines, clerks, departments, services) and what is open or overdue now are
+//   never kept: they are read at report time.
+// Missing days are made on start and after midnight by `closeDays`, in slices, so the hub
+// stays responsive; a report that finds a day missing makes (and keeps) it itself.
+import type { Db } from '../../db/connection.ts';
+import { addDays } from '../../domain/deadlines.ts';
+import { localDay, startOfLocalDay, type Clock } from '../../domain/time.ts';
+import { MAX_PERIOD_DAYS, type Period } from './period.ts';
+
+export type RollupKind = 'queue' | 'execution' | 'money';
+
+/** The facts' format; a kept day of another version is ignored and made again. */
+export const ROLLUP_VERSION = 1;
+
+/** A span of whole local days and its instants [start, end). */
+export type DaySpan = { from: string; to: string; start: number; end: number };
+
+export type FactSource<F> = {
+  kind: RollupKind;
+  /** The facts of a span of days, read from the tables. */
+  read(span: DaySpan): F;
+  /** Add facts into the report being made. */
+  add(facts: F): void;
+};
+
+export class DayRollups {
+  private readonly q;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly tz: string,
+  ) {
+    this.q = {
+      kept: db.prepare<[string, number, string, string], [string, string]>(
+        'SELECT day, facts FROM report_days WHERE kind = ? AND version = ? AND day BETWEEN ? AND ?').raw(),
+      keptDays: db.prepare<[string, number, string, string], string>(
+        'SELECT day FROM report_days WHERE kind = ? AND version = ? AND day BETWEEN ? AND ?').pluck(),
+      keep: db.prepare<[string, string, number, number, number, string]>(
+        'INSERT OR REPLACE INTO report_days (kind, day, start_at, end_at, version, facts) VALUES (?, ?, ?, ?, ?, ?)'),
+      dropOld: db.prepare<[number]>('DELETE FROM report_days WHERE version <> ?'),
+    };
+  }
+
+  private span(from: string, to: string): DaySpan {
+    return { from, to, start: startOfLocalDay(from, this.tz), end: startOfLocalDay(addDays(to, 1), this.tz) };
+  }
+
+  /**
+   * Add a period's facts into `src`: kept days as kept, closed days not kept yet read and
+   * kept, today and later read as one span. With `direct`, the whole period is read as one span.
+   */
+  collect<F>(src: FactSource<F>, p: Period, direct = false): void {
+    if (direct) {
+      src.add(src.read(this.span(p.from, p.to)));
+      return;
+    }
+    const today = localDay(this.clock(), this.tz);
+    const lastClosed = p.to < today ? p.to : addDays(today, -1);
+    if (p.from <= lastClosed) {
+      const kept = new Set<string>();
+      for (const [day, facts] of this.q.kept.iterate(src.kind, ROLLUP_VERSION, p.from, lastClosed)) {
+        kept.add(day);
+        src.add(JSON.parse(facts) as F);
+      }
+      for (let d = p.from; d <= lastClosed; d = addDays(d, 1)) if (!kept.has(d)) src.add(this.make(src, d));
+    }
+    const open = p.from > lastClosed ? p.from : addDays(lastClosed, 1);
+    if (open <= p.to) src.add(src.read(this.span(open, p.to)));
+  }
+
+  /** Read one closed day and keep it, in one transaction. */
+  private make<F>(src: FactSource<F>, day: string): F {
+    return this.db.transaction(() => {
+      const span = this.span(day, day);
+      const facts = src.read(span);
+      this.q.keep.run(src.kind, day, span.start, span.end, ROLLUP_VERSION, JSON.stringify(facts));
+      return facts;
+    })();
+  }
+
+  /**
+   * Make the closed days not kept yet, over the longest period a report covers, newest
+   * first, for at most `budgetMs`; true when none is left.
+   */
+  closeDays(sources: FactSource<unknown>[], budgetMs = Infinity): boolean {
+    const t0 = performance.now();
+    this.q.dropOld.run(ROLLUP_VERSION);
+    const today = localDay(this.clock(), this.tz);
+    const first = addDays(today, -MAX_PERIOD_DAYS - 1);
+    const last = addDays(today, -1);
+    for (const src of sources) {
+      const kept = new Set(this.q.keptDays.all(src.kind, ROLLUP_VERSION, first, last));
+      for (let d = last; d >= first; d = addDays(d, -1)) {
+        if (kept.has(d)) continue;
+        if (performance.now() - t0 > budgetMs) return false;
+        this.make(src, d);
+      }
+    }
+    return true;
+  }
+}
