@@ -22,13 +22,6 @@ export function chooseNext<T extends WaitingVisit>(waiting: readonly T[]): T | n
   return best;
 }
 
-/** How many of the waiting will be called before `visit`. */
-export function countAhead(visit: WaitingVisit, waiting: readonly WaitingVisit[]): number {
-  let n = 0;
-  for (const v of waiting) if (v.id !== visit.id && compareCallOrder(v, visit) < 0) n++;
-  return n;
-}
-
 /** Mean of the recent service times, or the default while a line has no history. */
 export function averageServiceMs(recentDurationsMs: readonly number[], defaultMs: number): number {
   const usable = recentDurationsMs.filter((d) => d > 0 && Number.isFinite(d));

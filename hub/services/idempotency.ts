@@ -13,8 +13,6 @@ import type { Clock } from '../domain/time.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
-
 /** What a key is bound to: the route's name and what was sent to it. */
 export type IdempotentRequest = { type: string; params?: unknown; body?: unknown };
 

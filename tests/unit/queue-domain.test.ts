@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertCanRecall, averageServiceMs, chooseNext, countAhead, estimateWaitMin, noShowOutcome, ticketLabel,
+  assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, noShowOutcome, ticketLabel,
 } from '../../hub/domain/queue.ts';
 import { DomainError } from '../../hub/domain/errors.ts';
 import { localDay, localParts, startOfLocalDay } from '../../hub/domain/time.ts';
@@ -24,9 +24,10 @@ test('call order: priority first, then longest waiting, then issue order', () =>
   assert.equal(chooseNext(w)!.id, 4);
   assert.equal(chooseNext(w.filter((v) => !v.priority))!.id, 2);
   assert.equal(chooseNext([]), null);
-  assert.equal(countAhead(w[0], w), 4);
-  assert.equal(countAhead(w[3], w), 0);
-  assert.equal(countAhead({ id: 6, priority: false, queuedAt: 400 }, w), 5);
+  // The whole order, called one by one: the last non-priority arrival is called last.
+  const order: number[] = [];
+  for (let rest = [...w, { id: 6, priority: false, queuedAt: 400 }], next = chooseNext(rest); next; rest = rest.filter((v) => v !== next), next = chooseNext(rest)) order.push(next.id);
+  assert.deepEqual(order, [4, 3, 2, 5, 1, 6]);
 });
 
 test('estimated wait = ahead × average service ÷ open windows, rounded up to minutes', () => {
