@@ -125,6 +125,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       : null;
     const offWebhook = webhook ? ctx.alerts.onChange((c) => webhook.send(c, clock())) : () => {};
     const stopBackups = ctx.backups.schedule((err) => app.log.error({ err }, 'weekly backup failed'));
+    // The reports' daily rollups: the closed days missing are made in the background, in
+    // short slices (hub/services/reports/rollups.ts), on start and after midnight.
+    const stopRollups = ctx.reports.schedule((err) => app.log.error({ err }, 'report rollups failed'));
 
     const b = broker;
     return {
@@ -137,6 +140,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         offWebhook();
         webhook?.close();
         stopBackups();
+        stopRollups();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
         // Offline, retained, before the broker drops its connections: observers and bridges get it live.

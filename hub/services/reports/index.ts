@@ -7,7 +7,7 @@
 // reads the tables over the whole period, for the tests that compare both).
 import type { HubConfig } from '../../config.ts';
 import type { Db } from '../../db/connection.ts';
-import type { Clock } from '../../domain/time.ts';
+import { localDay, type Clock } from '../../domain/time.ts';
 import type { Alert } from '../alerts.ts';
 import { complaintsReport, type ComplaintsReport } from './complaints.ts';
 import { deviceHealthReport, type DeviceHealthReport } from './device-health.ts';
@@ -111,14 +111,33 @@ export class ReportService {
   }
 
   private queueSource(add: (f: QueueFacts) => void): FactSource<QueueFacts> {
-    return { kind: 'queue', read: (span) => queueFacts(this.queueQ, this.config.timezone, span), add };
+    return {
+      kind: 'queue', read: (span) => queueFacts(this.queueQ, this.config.timezone, span), add,
+      firstDay: () => this.firstDay(['SELECT min(queued_at) FROM visits', 'SELECT min(from_at) FROM window_status_log'], 'SELECT min(day) FROM tickets'),
+    };
   }
 
   private executionSource(add: (f: ExecutionFacts) => void): FactSource<ExecutionFacts> {
-    return { kind: 'execution', read: (span) => executionFacts(this.executionQ, this.config.timezone, span), add };
+    // A file's events and stays all come after its registration.
+    return {
+      kind: 'execution', read: (span) => executionFacts(this.executionQ, this.config.timezone, span), add,
+      firstDay: () => this.firstDay(['SELECT min(registered_at) FROM files']),
+    };
   }
 
   private moneySource(add: (f: MoneyFacts) => void): FactSource<MoneyFacts> {
-    return { kind: 'money', read: (span) => moneyFacts(this.moneyQ, span), add };
+    return { kind: 'money', read: (span) => moneyFacts(this.moneyQ, span), add, firstDay: () => this.firstDay([], 'SELECT min(day) FROM receipts') };
+  }
+
+  /** The earliest local day of some instants (min over indexed columns) and days. */
+  private firstDay(instants: string[], day?: string): string | null {
+    const days: string[] = [];
+    for (const sql of instants) {
+      const at = this.db.prepare(sql).pluck().get() as number | null;
+      if (at !== null) days.push(localDay(at, this.config.timezone));
+    }
+    const d = day ? (this.db.prepare(day).pluck().get() as string | null) : null;
+    if (d !== null) days.push(d);
+    return days.length ? days.sort()[0] : null;
   }
 }

@@ -38,6 +38,8 @@ export type FactSource<F> = {
   read(span: DaySpan): F;
   /** Add facts into the report being made. */
   add(facts: F): void;
+  /** The first local day with any fact, or null while there is none (nothing to close before it). */
+  firstDay(): string | null;
 };
 
 /** The first day of the month after `day`'s. */
@@ -129,9 +131,11 @@ export class DayRollups {
       ...Array.from({ length: MAX_PERIOD_DAYS + 1 }, (_, i) => { const d = addDays(last, -i); return { key: d, from: d, to: d }; }),
     ].sort((a, b) => (a.to < b.to ? 1 : a.to > b.to ? -1 : 0));
     for (const src of sources) {
+      const since = src.firstDay();
+      if (since === null) continue;
       const kept = new Set(this.q.keptKeys.all(src.kind, ROLLUP_VERSION, first.slice(0, 7), last));
       for (const piece of pieces) {
-        if (kept.has(piece.key)) continue;
+        if (kept.has(piece.key) || piece.to < since) continue;
         if (performance.now() - t0 > budgetMs) return false;
         this.make(src, piece);
       }
