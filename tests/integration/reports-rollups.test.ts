@@ -90,21 +90,27 @@ test('report rollups equal the direct computation: midnight, both clock changes,
   };
 
   // History changes under kept days.
-  db.prepare("UPDATE visits SET status = 'cancelled' WHERE id = ?").run(parked); // the next morning's sweep
+  db.prepare("UPDATE visits SET status = 'cancelled' WHERE id = ?").run(parked); // the next morning's sweep, on a kept edge day
+  const june = db.prepare("SELECT id FROM visits WHERE status = 'done' AND queued_at >= ? ORDER BY queued_at LIMIT 1").pluck().get(startOfLocalDay('2025-06-10', TZ)) as number;
+  db.prepare("UPDATE visits SET status = 'cancelled' WHERE id = ?").run(june); // in a kept month
   db.prepare('INSERT INTO window_status_log (window, status, clerk, from_at, to_at) VALUES (3, ?, ?, ?, ?)') // logged after the weekend
     .run('paused', 'user:3', at('2025-11-06', '15:00', '+02:00'), at('2025-11-09', '08:00', '+02:00'));
   const decided = db.prepare(
     `SELECT f.id, f.department_id FROM files f JOIN file_events e ON e.file_id = f.id AND e.to_status = 'decided'
      WHERE f.department_id = ? AND e.at < ? ORDER BY f.id LIMIT 1`).get(depts[0], startOfLocalDay('2025-10-01', TZ)) as { id: number; department_id: number };
   db.prepare('UPDATE files SET department_id = ? WHERE id = ?').run(depts[1], decided.id);
-  const receipt = db.prepare("SELECT id FROM receipts WHERE status = 'valid' AND day < '2025-10-01' ORDER BY id LIMIT 1").pluck().get() as number;
-  db.prepare("UPDATE receipts SET status = 'voided', void_reason = 'test', voided_by = 'user:1', voided_at = ? WHERE id = ?").run(now, receipt);
+  // One receipt in a kept month, one on a kept edge day.
+  const receipts = [
+    db.prepare("SELECT id FROM receipts WHERE status = 'valid' AND day BETWEEN '2025-06-01' AND '2025-06-30' ORDER BY id LIMIT 1").pluck().get() as number,
+    db.prepare("SELECT id FROM receipts WHERE status = 'valid' AND day BETWEEN '2025-03-17' AND '2025-03-31' ORDER BY id LIMIT 1").pluck().get() as number,
+  ];
+  for (const receipt of receipts) db.prepare("UPDATE receipts SET status = 'voided', void_reason = 'test', voided_by = 'user:1', voided_at = ? WHERE id = ?").run(now, receipt);
 
   const after = { queue: reports.queueStats(whole), execution: reports.execution(whole, [depts[0]]), money: reports.money(whole, null) };
-  assert.equal(after.queue.totals.served, before.queue.totals.served - 1, 'the cancelled parked visit is no longer served');
+  assert.equal(after.queue.totals.served, before.queue.totals.served - 2, 'the cancelled visits are no longer served');
   const paused = (r: typeof before.queue) => r.windows.find((w) => w.window === 3)?.pausedMin ?? 0;
   assert.equal(Math.round(paused(after.queue) - paused(before.queue)), 65 * 60, 'the weekend stretch: Thursday 15:00 to Sunday 08:00');
   assert.equal(after.execution.totals.decided, before.execution.totals.decided - 1, 'the moved file left the department');
-  assert.equal(after.money.totals.voids, before.money.totals.voids + 1, 'the voided receipt');
+  assert.equal(after.money.totals.voids, before.money.totals.voids + 2, 'the voided receipts');
   same('after history changed under kept days');
 });

@@ -15,19 +15,19 @@ CREATE TABLE report_days (
   PRIMARY KEY (kind, day)
 );
 -- The days and months holding an instant: start_at within the 32 days before it.
-CREATE INDEX report_days_span ON report_days (kind, start_at);
+CREATE INDEX report_days_span ON report_days (kind, start_at, end_at);
 
 -- Windows' stretches longer than a day (a weekend, a holiday closed) are found through
 -- this index; shorter ones by their start (window_status_log_from).
 CREATE INDEX window_status_log_long ON window_status_log (to_at, from_at, window, status, clerk) WHERE to_at - from_at > 86400000;
 
--- Queue: tickets by their day, visits by the instant they entered the line, stretches by
--- the days they overlap.
+-- Queue: tickets by their day (and its month), visits by the instant they entered the
+-- line, stretches by the days they overlap.
 CREATE TRIGGER report_days_ticket_in AFTER INSERT ON tickets BEGIN
-  DELETE FROM report_days WHERE kind = 'queue' AND day = NEW.day;
+  DELETE FROM report_days WHERE kind = 'queue' AND day IN (NEW.day, substr(NEW.day, 1, 7));
 END;
 CREATE TRIGGER report_days_ticket_out AFTER DELETE ON tickets BEGIN
-  DELETE FROM report_days WHERE kind = 'queue' AND day = OLD.day;
+  DELETE FROM report_days WHERE kind = 'queue' AND day IN (OLD.day, substr(OLD.day, 1, 7));
 END;
 CREATE TRIGGER report_days_visit_in AFTER INSERT ON visits BEGIN
   DELETE FROM report_days WHERE kind = 'queue' AND start_at <= NEW.queued_at AND start_at > NEW.queued_at - 2764800000 AND end_at > NEW.queued_at;
@@ -70,23 +70,23 @@ CREATE TRIGGER report_days_stay_in AFTER INSERT ON file_stays BEGIN
   DELETE FROM report_days WHERE kind = 'execution' AND start_at <= NEW.to_at AND start_at > NEW.to_at - 2764800000 AND end_at > NEW.to_at;
 END;
 
--- Money: receipts by their cashier day (issued, or voided later).
+-- Money: receipts by their cashier day (issued, or voided later), and its month ('YYYY-MM').
 CREATE TRIGGER report_days_receipt_in AFTER INSERT ON receipts BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day = NEW.day;
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (NEW.day, substr(NEW.day, 1, 7));
 END;
 CREATE TRIGGER report_days_receipt_change AFTER UPDATE ON receipts BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day IN (OLD.day, NEW.day);
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (OLD.day, NEW.day, substr(OLD.day, 1, 7), substr(NEW.day, 1, 7));
 END;
 -- A receipt's fee lines and its order's service (the scope) are read with it.
 CREATE TRIGGER report_days_order_change AFTER UPDATE OF service_id ON payment_orders BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = NEW.id);
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = NEW.id UNION SELECT substr(day, 1, 7) FROM receipts WHERE order_id = NEW.id);
 END;
 CREATE TRIGGER report_days_fee_line_in AFTER INSERT ON payment_order_lines BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = NEW.order_id);
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = NEW.order_id UNION SELECT substr(day, 1, 7) FROM receipts WHERE order_id = NEW.order_id);
 END;
 CREATE TRIGGER report_days_fee_line_change AFTER UPDATE ON payment_order_lines BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id IN (OLD.order_id, NEW.order_id));
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id IN (OLD.order_id, NEW.order_id) UNION SELECT substr(day, 1, 7) FROM receipts WHERE order_id IN (OLD.order_id, NEW.order_id));
 END;
 CREATE TRIGGER report_days_fee_line_out AFTER DELETE ON payment_order_lines BEGIN
-  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = OLD.order_id);
+  DELETE FROM report_days WHERE kind = 'money' AND day IN (SELECT day FROM receipts WHERE order_id = OLD.order_id UNION SELECT substr(day, 1, 7) FROM receipts WHERE order_id = OLD.order_id);
 END;
