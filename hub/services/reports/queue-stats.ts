@@ -43,7 +43,7 @@ const QUARTER_MS = 900_000;
  * A stretch of a window in one status is found by its start: most are short (a call, a
  * break, a night closed), so those reaching into a span start at most this long before it.
  * The few longer ones (a weekend or a holiday closed) are found through their own index,
- * window_status_log_long (db/migrations/033_report_days.sql: the same bound).
+ * window_status_log_long (db/migrations/047_report_days.sql: the same bound).
  */
 export const STRETCH_LOOKBACK_MS = 86_400_000;
 

@@ -10,7 +10,7 @@
 //   synchronous, one connection: nothing commits in between); a month likewise, once its
 //   last day is over;
 // - every later change to a fact a kept day was made from deletes that day (triggers in
-//   db/migrations/033_report_days.sql, days and months alike): a visit of that day changed (a parked ticket
+//   db/migrations/047_report_days.sql, days and months alike): a visit of that day changed (a parked ticket
 //   cancelled when the next day starts), a window's stretch that reaches into it logged
 //   when it ends (after midnight, or after the weekend), a file's stage change, a file's
 //   department, service or due day changed, a receipt voided later. The next report, or
