@@ -8,7 +8,7 @@ import type { KeypadCommand, KeypadEvent } from './logic.ts';
 export const KEYPAD_FW = '1.0.0';
 
 export function openKeypadLink(env: DeviceEnv, opts: Partial<DeviceLinkOptions> = {}): DeviceLink {
-  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, kind: 'keypad', fw: KEYPAD_FW, ...opts });
+  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, ca: env.ca, kind: 'keypad', fw: KEYPAD_FW, ...opts });
 }
 
 export function wireKeypadLink(link: DeviceLink, dispatch: (e: KeypadEvent) => void): () => void {

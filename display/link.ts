@@ -8,7 +8,7 @@ import type { BoardEvent, HallEvent } from './logic.ts';
 export const DISPLAY_FW = '1.0.0';
 
 export function openBoardLink(env: DeviceEnv, kind: 'display' | 'hall', opts: Partial<DeviceLinkOptions> = {}): DeviceLink {
-  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, kind, fw: DISPLAY_FW, ...opts });
+  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, ca: env.ca, kind, fw: DISPLAY_FW, ...opts });
 }
 
 export function wireWindowBoardLink(link: DeviceLink, dispatch: (e: BoardEvent) => void): () => void {

@@ -52,7 +52,11 @@ const inlineStyleHashes = (() => {
   }
 })();
 
-export type AppOptions = { logger?: boolean | { level: string; stream?: { write(line: string): void } } };
+export type AppOptions = {
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
+  /** Serve HTTPS with these options (issue 17; hub/tls/listeners.ts) instead of plain HTTP. */
+  https?: import('node:tls').TlsOptions;
+};
 
 export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const logger = opts.logger ?? false;
@@ -65,7 +69,8 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     // Response serializers are built at each route's first answer (issue 10: memory).
     ...lazySerializerOption,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    ...(opts.https ? { https: opts.https } : {}),
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.decorate('hub', ctx);
   app.setErrorHandler(errorHandler);
@@ -89,8 +94,10 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   // styles, fonts and images (QR codes are inline SVG, the simulator's printed ticket a
   // data: PNG); nothing may frame them; no referrer leaves with an inquiry number in the
   // URL. Style attributes stay allowed (Lit templates use a few; they cannot run code).
-  // No upgrade-insecure-requests and no HSTS: a center's hub is reached over plain HTTP
-  // on its LAN, and TLS is a deployment choice (issue 17).
+  // HSTS once the hub serves HTTPS (issue 17: production): a browser that reached the
+  // panels over HTTPS never falls back to plain HTTP for this host (browsers ignore the
+  // header on plain answers, e.g. the loopback port). No upgrade-insecure-requests: the
+  // demo serves plain HTTP.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -111,7 +118,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: false,
+    strictTransportSecurity: ctx.config.tls ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
   });
   await app.register(swagger, {
     openapi: {

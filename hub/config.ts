@@ -71,6 +71,24 @@ export type HubConfig = {
   alertFlapWindowMs: number;
   /** Where alerts are POSTed as JSON (raised, changed, resolved); null = no webhook. */
   alertWebhookUrl: string | null;
+  /**
+   * TLS (issue 17; hub/tls/): MQTT over TLS on mqttsPort, HTTPS (panels, API, MQTT over
+   * secure WebSocket) on httpsPort; plain MQTT then listens on loopback only and plain HTTP
+   * serves loopback only (other addresses are redirected to HTTPS). On in production.
+   */
+  tls: boolean;
+  httpsPort: number;
+  mqttsPort: number;
+  /** Names and addresses the center's server certificate is made for; null = this machine's (hub/tls/center-ca.ts). */
+  tlsNames: string[] | null;
+  /** An administrator's own certificate (e.g. from the governorate's CA) instead of the center's: all three or none. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  tlsCaFile: string | null;
+  /** A TLS handshake not finished in this long is dropped (slowloris). */
+  tlsHandshakeTimeoutMs: number;
+  /** The center's server certificate is renewed when fewer days than this are left. */
+  tlsRenewDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -149,6 +167,24 @@ function url(env: Env, name: string): string | null {
   return u.toString();
 }
 
+/** A comma list of host names and IP addresses for the server certificate. */
+function tlsNames(env: Env, name: string): string[] | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const parts = [...new Set(raw.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+  for (const p of parts) {
+    if (!isIP(p) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(p)) {
+      throw new ConfigError(`${name} must be host names and IP addresses separated by commas, got "${p}"`);
+    }
+  }
+  return parts.length ? parts : null;
+}
+
+function filePath(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  return raw ? path.resolve(raw) : null;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */
@@ -158,10 +194,13 @@ export function checkMode(config: HubConfig): HubConfig {
     if (config.simulate) throw new ConfigError('SHUBBAK_SIMULATE cannot be on with SHUBBAK_MODE=production (the simulator is a demo aid)');
     if (config.seedDemo) throw new ConfigError('SHUBBAK_SEED_DEMO cannot be on with SHUBBAK_MODE=production (no demo data or demo staff on a real center)');
     if (!config.centerId) throw new ConfigError('SHUBBAK_CENTER_ID must be set with SHUBBAK_MODE=production: the center\'s stable id, e.g. giza-dokki (a-z, 0-9, dash; at most 40)');
+    if (!config.tls) throw new ConfigError('SHUBBAK_TLS cannot be off with SHUBBAK_MODE=production (device secrets and staff passwords would cross the LAN in clear)');
   }
   if (config.centerId && !CENTER_ID.test(config.centerId)) {
     throw new ConfigError(`SHUBBAK_CENTER_ID must be a-z, 0-9 and dashes (at most 40, not starting with a dash), got "${config.centerId}"`);
   }
+  const own = [config.tlsCertFile, config.tlsKeyFile, config.tlsCaFile].filter(Boolean).length;
+  if (own !== 0 && own !== 3) throw new ConfigError('SHUBBAK_TLS_CERT_FILE, SHUBBAK_TLS_KEY_FILE and SHUBBAK_TLS_CA_FILE go together (your own certificate, its key, and the CA that signed it)');
   return config;
 }
 
@@ -207,6 +246,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     alertGraceMs: int(env, 'SHUBBAK_ALERT_GRACE_S', 60, 0, 86_400) * 1000,
     alertFlapWindowMs: int(env, 'SHUBBAK_ALERT_FLAP_WINDOW_S', 600, 0, 86_400) * 1000,
     alertWebhookUrl: url(env, 'SHUBBAK_ALERT_WEBHOOK_URL'),
+    tls: bool(env, 'SHUBBAK_TLS', !demo),
+    httpsPort: int(env, 'SHUBBAK_HTTPS_PORT', 8443, 0, 65535),
+    mqttsPort: int(env, 'SHUBBAK_MQTTS_PORT', 8883, 0, 65535),
+    tlsNames: tlsNames(env, 'SHUBBAK_TLS_NAMES'),
+    tlsCertFile: filePath(env, 'SHUBBAK_TLS_CERT_FILE'),
+    tlsKeyFile: filePath(env, 'SHUBBAK_TLS_KEY_FILE'),
+    tlsCaFile: filePath(env, 'SHUBBAK_TLS_CA_FILE'),
+    tlsHandshakeTimeoutMs: int(env, 'SHUBBAK_TLS_HANDSHAKE_TIMEOUT_MS', 10_000, 100, 120_000),
+    tlsRenewDays: int(env, 'SHUBBAK_TLS_RENEW_DAYS', 30, 1, 365),
     ...overrides,
   });
 }

@@ -3,6 +3,8 @@
 // port 0, then talk to it over real TCP MQTT and HTTP.
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
@@ -16,15 +18,21 @@ import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
 import { checkDataPermissions, createPrivateFile } from './db/permissions.ts';
 import { AlertWebhook } from './services/alert-webhook.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
+import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
+import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
+import { addressMatcher } from './auth/guard.ts';
 
 export type RunningHub = {
   ctx: HubContext;
   app: FastifyInstance;
   broker: HubBroker;
+  /** Plain ports: everything in the demo; loopback only (the hub's own tools) with TLS. */
   httpPort: number;
   mqttPort: number;
   mqttUrl: string;
   httpUrl: string;
+  /** With TLS (issue 17): HTTPS (panels, API, wss /mqtt) and MQTT over TLS; null without. */
+  tls: null | { httpsPort: number; mqttsPort: number; httpsUrl: string; mqttsUrl: string; caCert: string; notAfter(): number };
   /** Credentials file written by the demo seed on this start, if any. */
   seededDevicesFile: string | null;
   /** Publish the clock now (devices re-read the hub's time; tests move a fake clock). */
@@ -44,28 +52,83 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const releaseLock = acquireHubLock(config.dataDir);
   let ctx: HubContext;
   let app: FastifyInstance;
+  // TLS (issue 17): the center CA and server certificate are made (or renewed) before the
+  // HTTPS app exists; what that logs is held until the app's logger is there.
+  const early: [string, unknown, string?][] = [];
+  let tlsLog: { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void } = {
+    info: (o, m) => void early.push(['info', o, m]), warn: (o, m) => void early.push(['warn', o, m]),
+  };
+  const centerTls = config.tls ? new CenterTls(config, clock, { info: (o, m) => tlsLog.info(o, m), warn: (o, m) => tlsLog.warn(o, m) }) : null;
+  let material: TlsMaterial | null = null;
   try {
+    material = centerTls?.current() ?? null;
     // The database file is made 0600 before SQLite opens it: its WAL and SHM take its mode.
     createPrivateFile(dbPath(config.dataDir));
     ctx = createContext(config, clock);
-    app = await buildApp(ctx, { logger: opts.logger });
+    app = await buildApp(ctx, { logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined });
     if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
+    const log = app.log;
+    tlsLog = { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) };
+    for (const [level, o, m] of early) (level === 'warn' ? log.warn : log.info).call(log, o, m);
   } catch (err) {
     releaseLock();
     throw err;
   }
   let broker: HubBroker | null = null;
+  let plain: http.Server | null = null;
+  let renewTimer: NodeJS.Timeout | undefined;
   try {
     ctx.devices.markAllOffline();
     ctx.queue.expirePastDays();
 
     broker = await createBroker(ctx, app.log);
-    await app.listen({ port: config.httpPort, host: config.host });
-    broker.attachWebSocket(app.server);
-    const mqttPort = await broker.listenTcp(config.mqttPort, config.host);
-    ctx.enrollment.mqttPort = mqttPort;
-    const httpPort = (app.server.address() as { port: number }).port;
     const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    let httpPort: number;
+    let mqttPort: number;
+    let tlsInfo: RunningHub['tls'] = null;
+    if (material) {
+      // HTTPS on httpsPort; plain HTTP serves loopback and redirects everyone else; plain MQTT on loopback only.
+      const m0 = material;
+      await app.listen({ port: config.httpsPort, host: config.host });
+      watchTlsServer(app.server as unknown as import('node:tls').Server, 'https', (listener, reason) => ctx.metrics.tlsRefused.inc({ listener, reason }));
+      broker.attachWebSocket(app.server);
+      const httpsPort = (app.server.address() as { port: number }).port;
+      plain = plainHttpServer(app, ctx, () => httpsPort);
+      httpPort = await new Promise<number>((resolve, reject) => {
+        plain!.once('error', reject);
+        plain!.listen(config.httpPort, config.host, () => resolve((plain!.address() as { port: number }).port));
+      });
+      broker.attachWebSocket(plain, '/mqtt', (req) => isOwnMachine(req.socket.remoteAddress));
+      mqttPort = await broker.listenTcp(config.mqttPort, plainHost(config.host));
+      const mqttsPort = await broker.listenTls(config.mqttsPort, config.host, m0, config.tlsHandshakeTimeoutMs);
+      let served = m0;
+      ctx.metrics.bindTls(() => served.notAfter);
+      // Twice a day: a renewed certificate goes to both TLS listeners without a restart.
+      renewTimer = setInterval(() => {
+        try {
+          const next = centerTls!.current();
+          if (next.cert === served.cert) return;
+          served = next;
+          (app.server as unknown as import('node:tls').Server).setSecureContext(secureContextOptions(next));
+          broker!.setTlsMaterial(next);
+          app.log.info({ notAfter: new Date(next.notAfter).toISOString() }, 'TLS listeners now serve the renewed certificate');
+        } catch (err) {
+          app.log.error({ err }, 'TLS certificate renewal failed (the current certificate is still served)');
+        }
+      }, 12 * 3600_000);
+      renewTimer.unref();
+      ctx.enrollment.tls = { mqttsPort, caCert: m0.ca };
+      tlsInfo = {
+        httpsPort, mqttsPort, caCert: m0.ca, notAfter: () => served.notAfter,
+        httpsUrl: `https://${urlHost(local)}:${httpsPort}`, mqttsUrl: `mqtts://${urlHost(local)}:${mqttsPort}`,
+      };
+    } else {
+      await app.listen({ port: config.httpPort, host: config.host });
+      broker.attachWebSocket(app.server);
+      mqttPort = await broker.listenTcp(config.mqttPort, config.host);
+      httpPort = (app.server.address() as { port: number }).port;
+    }
+    ctx.enrollment.mqttPort = mqttPort;
     const mqttUrl = `mqtt://${local}:${mqttPort}`;
     const httpUrl = `http://${local}:${httpPort}`;
 
@@ -131,11 +194,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
 
     const b = broker;
     return {
-      ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, seededDevicesFile,
+      ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, tls: tlsInfo, seededDevicesFile,
       publishClock: () => publisher.publishClock(),
       async close() {
         clearInterval(timer);
         clearInterval(alertSweep);
+        clearInterval(renewTimer);
+        await closePlain(plain);
         ctx.alerts.stop();
         offWebhook();
         webhook?.close();
@@ -153,6 +218,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       },
     };
   } catch (err) {
+    clearInterval(renewTimer);
+    await closePlain(plain).catch(() => {});
     await broker?.close().catch(() => {});
     await app.close().catch(() => {});
     ctx.metrics.stop();
@@ -165,4 +232,60 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
 function writeSecretFile(file: string, body: string): void {
   fs.writeFileSync(file, body, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
+}
+
+/** The hub's own tools: a socket from exactly 127.0.0.1 or ::1 (not the rest of 127/8, so a test can play a LAN browser from 127.0.0.2). */
+function isOwnMachine(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+const isLoopback = addressMatcher('loopback');
+
+/** Where plain MQTT listens once TLS is on: the configured address if it is loopback, else 127.0.0.1. */
+export function plainHost(host: string): string {
+  return isLoopback(host) ? host : '127.0.0.1';
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The plain HTTP port beside HTTPS (issue 17): the hub's own tools on this machine
+ * (loopback) get the whole app; anyone else is sent to HTTPS — GET and HEAD with a
+ * redirect (a browser typing the old address), other methods refused, so nothing is
+ * processed in clear. A TLS hello on this port is counted and dropped.
+ */
+function plainHttpServer(app: FastifyInstance, ctx: HubContext, httpsPort: () => number): http.Server {
+  const server = http.createServer({ noDelay: true }, (req, res) => {
+    if (isOwnMachine(req.socket.remoteAddress)) return app.routing(req, res);
+    let host: string;
+    try {
+      host = new URL(`http://${req.headers.host ?? ''}`).hostname;
+      if (!host) throw new Error('no host');
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'الطلب غير صالح', messageEn: 'bad Host header' } }));
+      return;
+    }
+    const target = `https://${host}:${httpsPort()}${req.url?.startsWith('/') ? req.url : '/'}`;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      res.writeHead(301, { location: target, 'content-length': '0', connection: 'close' });
+    } else {
+      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.write(JSON.stringify({ error: { code: 'TLS_REQUIRED', message: 'يجب الاتصال بالخادم عبر اتصال آمن (HTTPS)', messageEn: `use HTTPS: ${target}` } }));
+    }
+    res.end();
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    if (err.rawPacket && looksLikeTlsHello(err.rawPacket)) ctx.metrics.tlsRefused.inc({ listener: 'http', reason: 'tls_on_plain' });
+    socket.destroy();
+  });
+  return server;
+}
+
+async function closePlain(server: http.Server | null): Promise<void> {
+  if (!server?.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
 }

@@ -7,6 +7,9 @@ import { startHub } from './hub.ts';
 import { startSystemdNotify } from './systemd-notify.ts';
 import { PermissionsError } from './db/permissions.ts';
 import { HubRunning } from './services/backup.ts';
+import { TlsSetupError } from './tls/center-ca.ts';
+import { OpensslError } from './tls/openssl.ts';
+import os from 'node:os';
 
 let config;
 try {
@@ -24,16 +27,27 @@ try {
   hub = await startHub(config, { logger: { level: config.logLevel } });
 } catch (err) {
   // Refusals that an operator fixes (files readable by others; another hub on the data dir): a message, not a stack.
-  if (err instanceof PermissionsError || err instanceof HubRunning) {
+  if (err instanceof PermissionsError || err instanceof HubRunning || err instanceof TlsSetupError || err instanceof OpensslError) {
     console.error(`Shubbak: cannot start — ${err.message}`);
     process.exit(1);
   }
   throw err;
 }
 console.log(`\nShubbak hub is up — ${config.centerName}`);
-console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
-console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);
-console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
+if (hub.tls) {
+  const t = hub.tls;
+  const name = config.tlsNames?.[0] ?? os.hostname();
+  console.log(`  staff panels and API:  https://${name}:${t.httpsPort}/   (OpenAPI: https://${name}:${t.httpsPort}/docs)`);
+  console.log(`  waiting-hall TV:       https://${name}:${t.httpsPort}/tv      citizen status: https://${name}:${t.httpsPort}/status`);
+  console.log(`  MQTT for devices:      mqtts://${name}:${t.mqttsPort}   (WebSocket: wss://…:${t.httpsPort}/mqtt)`);
+  console.log(`  TLS:                   ${config.tlsCaFile ? `installed certificate, CA ${config.tlsCaFile}` : `center CA ${path.join(config.dataDir, 'tls', 'ca.pem')}`} (devices get it at enrollment)`);
+  console.log(`  this machine only:     ${hub.httpUrl} and ${hub.mqttUrl} (plain, for the hub's own tools; other addresses are sent to HTTPS)`);
+} else {
+  console.log(`  staff panels and API:  ${hub.httpUrl}/   (OpenAPI: ${hub.httpUrl}/docs)`);
+  console.log(`  waiting-hall TV:       ${hub.httpUrl}/tv      citizen status: ${hub.httpUrl}/status`);
+  console.log(`  MQTT for devices:      ${hub.mqttUrl}   (WebSocket: ws://…:${hub.httpPort}/mqtt)`);
+  console.log(`  TLS:                   off — plain HTTP and MQTT for the demo; production (SHUBBAK_MODE=production) serves HTTPS on 8443 and MQTT over TLS on 8883`);
+}
 console.log(`  data:                  ${config.dataDir}`);
 console.log(`  mode:                  ${config.mode}${config.mode === 'demo' ? '   (SHUBBAK_MODE=production on a real center: no simulator, no demo data)' : ''}`);
 if (hub.seededDevicesFile) console.log(`  demo devices and their secrets were written to ${hub.seededDevicesFile} (mode 0600)`);
@@ -50,7 +64,7 @@ if (config.simulate) {
 
 // Under systemd (shubbak-hub.service): ready once listening, then watchdog pings while the database answers.
 const systemd = startSystemdNotify(() => hub.ctx.db.prepare('SELECT 1').get(), (m) => hub.app.log.warn(m));
-systemd?.ready(`serving ${hub.httpUrl} and ${hub.mqttUrl}`);
+systemd?.ready(hub.tls ? `serving https :${hub.tls.httpsPort} and mqtts :${hub.tls.mqttsPort}` : `serving ${hub.httpUrl} and ${hub.mqttUrl}`);
 
 let closing = false;
 async function shutdown(signal: string) {

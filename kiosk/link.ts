@@ -8,7 +8,7 @@ import type { KioskEvent } from './logic.ts';
 export const KIOSK_FW = '1.0.0';
 
 export function openKioskLink(env: DeviceEnv, opts: Partial<DeviceLinkOptions> = {}): DeviceLink {
-  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, kind: 'kiosk', fw: KIOSK_FW, ...opts });
+  return new DeviceLink({ url: env.hubUrl, deviceId: env.deviceId, secret: env.secret, ca: env.ca, kind: 'kiosk', fw: KIOSK_FW, ...opts });
 }
 
 /** Feed the link's events to the logic; returns the unsubscribe. */

@@ -12,6 +12,8 @@ export type DeviceEnv = {
   deviceId: string;
   secret: string;
   io: IoMode;
+  /** SHUBBAK_CA_FILE's certificate(s): the center CA the hub's certificate must chain to (written by shubbak-device enroll). */
+  ca?: string;
   /** Every setting by its env name, file values under the same names, for the program's own keys. */
   get(name: string): string | undefined;
 };
@@ -59,8 +61,11 @@ export function loadDeviceEnv(env: Env = process.env, defaults: { deviceId?: str
   }
   if (!secret) throw new DeviceConfigError('the device secret is missing: set SHUBBAK_DEVICE_SECRET, SHUBBAK_DEVICE_SECRET_FILE or SHUBBAK_DEVICES_FILE');
   hubUrl ??= 'mqtt://shubbak-hub.local:1883';
-  if (!/^(mqtts?|wss?):\/\/[^/]+/.test(hubUrl)) throw new DeviceConfigError(`SHUBBAK_HUB_URL must be mqtt://host:port or ws://host:port/mqtt, got "${hubUrl}"`);
-  return { hubUrl, deviceId, secret, io, get };
+  if (!/^(mqtts?|wss?):\/\/[^/]+/.test(hubUrl)) throw new DeviceConfigError(`SHUBBAK_HUB_URL must be mqtts://host:port, wss://host:port/mqtt (or plain mqtt:// and ws:// on a demo), got "${hubUrl}"`);
+  const caFile = get('SHUBBAK_CA_FILE');
+  const ca = caFile ? readText(caFile, 'SHUBBAK_CA_FILE') : undefined;
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) throw new DeviceConfigError(`SHUBBAK_CA_FILE: ${caFile} holds no PEM certificate`);
+  return { hubUrl, deviceId, secret, io, ca, get };
 }
 
 function readText(file: string, name: string): string {

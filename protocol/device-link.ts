@@ -11,7 +11,13 @@ import type { CommandOf, CommandType, Reply } from './commands.ts';
 import type { DeviceConfig, DeviceHealth, DeviceKind, HallAnnounce, HallCalls, LineState, WindowState } from './messages.ts';
 
 export type DeviceLinkOptions = {
-  url: string; // mqtt://host:1883 or ws://host:8080/mqtt
+  url: string; // mqtts://host:8883 or wss://host:8443/mqtt (production); mqtt://host:1883 or ws://host:8080/mqtt (demo)
+  /**
+   * The CA certificate(s) (PEM) the hub's certificate must chain to: the center's CA, handed
+   * out at enrollment (SHUBBAK_CA_FILE). Over mqtts/wss the hub's certificate is always
+   * verified — name, dates, chain (issue 17); without `ca`, against the system's CAs.
+   */
+  ca?: string;
   deviceId: string;
   secret: string;
   kind: DeviceKind;
@@ -35,7 +41,40 @@ export type DeviceLinkEvents = {
   announce: [HallAnnounce];
   clock: [number];
   error: [Error];
+  /** The hub's certificate was refused (wrong CA, expired, wrong name): not connected, retried with backoff. */
+  tlsRefused: [HubCertRefused];
 };
+
+/** OpenSSL/Node verification codes of a hub certificate we will not trust, with what to tell a person. */
+const CERT_REFUSALS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'شهادة الخادم ليست صادرة من جهة شهادات المركز',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'شهادة الخادم ليست صادرة من جهة شهادات المركز',
+  UNABLE_TO_GET_ISSUER_CERT: 'شهادة الخادم ليست صادرة من جهة شهادات المركز',
+  SELF_SIGNED_CERT_IN_CHAIN: 'شهادة الخادم ليست صادرة من جهة شهادات المركز',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'شهادة الخادم ليست صادرة من جهة شهادات المركز',
+  CERT_SIGNATURE_FAILURE: 'توقيع شهادة الخادم غير صحيح',
+  CERT_HAS_EXPIRED: 'انتهت صلاحية شهادة الخادم',
+  CERT_NOT_YET_VALID: 'شهادة الخادم لم تبدأ صلاحيتها بعد (راجع ساعة الجهاز)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'شهادة الخادم لا تحمل اسم الخادم أو عنوانه',
+};
+
+/** A hub certificate this device refused: a stable code (Node's) and an Arabic sentence. */
+export class HubCertRefused extends Error {
+  constructor(
+    readonly code: string,
+    readonly ar: string,
+    detail: string,
+  ) {
+    super(`${ar} — refused the hub's certificate (${code}): ${detail}`);
+  }
+}
+
+/** The refusal, when `err` is a failed check of the hub's certificate. */
+export function hubCertRefusal(err: unknown): HubCertRefused | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !(code in CERT_REFUSALS)) return null;
+  return new HubCertRefused(code, CERT_REFUSALS[code], (err as Error).message);
+}
 
 /** Thrown by command() when it cannot be sent or gets no reply: the device shows it, never retries late. */
 export class LinkError extends Error {
@@ -55,7 +94,9 @@ export function newCommandId(): string {
 
 export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   readonly client: MqttClient;
-  private readonly opts: Required<Omit<DeviceLinkOptions, 'fw'>> & { fw: string };
+  private readonly opts: Required<Omit<DeviceLinkOptions, 'fw' | 'ca'>> & { fw: string; ca?: string };
+  /** The last refusal of the hub's certificate, until a connection succeeds (what the device shows). */
+  tlsRefusal: HubCertRefused | null = null;
   private clockOffset: number | null = null;
   private connected = false;
   private readonly pending = new Map<string, { resolve: (r: Reply) => void; timer: NodeJS.Timeout }>();
@@ -76,7 +117,10 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     };
     this.backoff = this.opts.minReconnectMs;
     const o = this.opts;
+    const secure = /^(mqtts|wss):/.test(o.url);
     this.client = mqtt.connect(o.url, {
+      // Over TLS the hub's certificate is checked against the center's CA; never switched off.
+      ...(secure ? { ca: o.ca, rejectUnauthorized: true } : {}),
       clientId: o.deviceId,
       username: o.deviceId,
       password: o.secret,
@@ -94,7 +138,16 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     this.client.on('connect', () => this.onConnect());
     this.client.on('close', () => this.onClose());
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    this.client.on('error', (err) => this.emit('error', err));
+    this.client.on('error', (err) => {
+      const refused = hubCertRefusal(err);
+      if (!refused) return void this.emit('error', err);
+      // Said on the console (the programs log 'error') and kept in the device's health, which
+      // goes out once it reaches a hub it trusts.
+      this.tlsRefusal = refused;
+      this.health = { ...this.health, hubTls: { state: 'refused', code: refused.code, message: refused.ar } };
+      this.emit('tlsRefused', refused);
+      this.emit('error', refused);
+    });
   }
 
   get isOnline(): boolean {
@@ -112,6 +165,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     stream.setNoDelay?.(true);
     this.connected = true;
     this.clockOffset = null;
+    this.tlsRefusal = null;
     this.backoff = this.opts.minReconnectMs;
     this.client.options.reconnectPeriod = this.backoff;
     const id = this.opts.deviceId;

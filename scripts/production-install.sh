@@ -39,7 +39,7 @@ done
 start_hub() {
   : >"$work/hub.log"
   env -i PATH="$PATH" HOME="$HOME" SHUBBAK_DATA_DIR="$work/data-$1" SHUBBAK_HOST=127.0.0.1 \
-    SHUBBAK_HTTP_PORT=0 SHUBBAK_MQTT_PORT=0 SHUBBAK_PASSWORD_COST=12 "${@:2}" \
+    SHUBBAK_HTTP_PORT=0 SHUBBAK_MQTT_PORT=0 SHUBBAK_HTTPS_PORT=0 SHUBBAK_MQTTS_PORT=0 SHUBBAK_PASSWORD_COST=12 "${@:2}" \
     node dist/hub/server.js >"$work/hub.log" 2>&1 &
   hub_pid=$!
   for _ in $(seq 1 120); do

@@ -3,6 +3,7 @@
 // hooks, feeds device publishes to the dispatcher and the registry, and is what the
 // publisher writes through.
 import net from 'node:net';
+import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,6 +14,8 @@ import type { HubContext } from '../context.ts';
 import { authenticate, createAccess, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
 import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
+import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from '../tls/listeners.ts';
+import type { TlsMaterial } from '../tls/center-ca.ts';
 import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
 
 /** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
@@ -35,7 +38,12 @@ export type HubBroker = {
   /** Publish as the hub (bypasses the device ACL). Resolves when handed to subscribers. */
   publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
   listenTcp(port: number, host: string): Promise<number>;
-  attachWebSocket(server: HttpServer, path?: string): void;
+  /** MQTT over TLS (issue 17): the same broker behind a TLS server; returns the port. */
+  listenTls(port: number, host: string, material: TlsMaterial, handshakeTimeoutMs: number): Promise<number>;
+  /** A renewed certificate for the TLS listener: new connections get it, live ones keep theirs. */
+  setTlsMaterial(material: TlsMaterial): void;
+  /** MQTT over WebSocket on the server's path; `accept` may refuse an upgrade (the plain port with TLS: the hub's own machine only). */
+  attachWebSocket(server: HttpServer, path?: string, accept?: (req: IncomingMessage) => boolean): void;
   close(): Promise<void>;
 };
 
@@ -182,7 +190,13 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
 
   const refuse = (from: string | undefined) => (err: Error) => log.warn({ from, err: err.message }, 'mqtt connection closed: packet too large');
   const servers: net.Server[] = [];
+  const tlsServers: tls.Server[] = [];
   const wss: WebSocketServer[] = [];
+  const listen = (server: net.Server, port: number, host: string) => new Promise<number>((resolve, reject) => {
+    servers.push(server);
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
 
   // Queued messages and the limits' counters are kept where they happen (limits.ts); read at scrape time.
   ctx.metrics.bindBroker({
@@ -201,15 +215,31 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     publish,
     async listenTcp(port, host) {
       // noDelay: without TCP_NODELAY every QoS 1 round trip waits ~40–90 ms on Nagle.
-      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(guardPacketSize(socket, refuse(socket.remoteAddress))));
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
+      const server = net.createServer({ noDelay: true }, (socket) => {
+        // A TLS hello on the plain port (a device set up for mqtts:// pointed at 1883): aedes
+        // would refuse it as a malformed CONNECT anyway; it is counted as what it is.
+        socket.once('data', (first: Buffer) => {
+          if (!looksLikeTlsHello(first)) return;
+          ctx.metrics.tlsRefused.inc({ listener: 'mqtt', reason: 'tls_on_plain' });
+          socket.destroy();
+        });
+        aedes.handle(guardPacketSize(socket, refuse(socket.remoteAddress)));
       });
-      return (server.address() as net.AddressInfo).port;
+      return listen(server, port, host);
     },
-    attachWebSocket(server, path = '/mqtt') {
+    async listenTls(port, host, material, handshakeTimeoutMs) {
+      // Handshake first (bounded by handshakeTimeout), then the same path as plain TCP.
+      const server = tls.createServer({ ...serverOptions(material, handshakeTimeoutMs), noDelay: true }, (socket) => {
+        aedes.handle(guardPacketSize(socket, refuse(socket.remoteAddress)));
+      });
+      watchTlsServer(server, 'mqtts', (listener, reason) => ctx.metrics.tlsRefused.inc({ listener, reason }));
+      tlsServers.push(server);
+      return listen(server, port, host);
+    },
+    setTlsMaterial(material) {
+      for (const s of tlsServers) s.setSecureContext(secureContextOptions(material));
+    },
+    attachWebSocket(server, path = '/mqtt', accept = () => true) {
       // maxPayload: ws reads a frame's announced length from its header and closes with 1009
       // before buffering anything larger; its default (100 MiB) let connections that never
       // sent CONNECT hold hundreds of MiB (issue 15, fault 4). The MQTT packet guard behind
@@ -220,6 +250,10 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
         if (new URL(req.url ?? '/', 'http://x').pathname !== path) {
           // The hub has no other WebSocket endpoint: answer, do not leave the socket open.
           if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        if (!accept(req)) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
           return;
         }
         ws.handleUpgrade(req, socket, head, (conn) => {

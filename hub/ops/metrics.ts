@@ -26,6 +26,9 @@ export class HubMetrics {
   readonly commandSeconds: Histogram<'type'>;
   readonly httpResponses: Counter<'status'>;
   readonly webhook: Counter<'result'>;
+  /** Connections refused at a TLS port or a TLS hello at a plain one (hub/tls/listeners.ts reasons). */
+  readonly tlsRefused: Counter<'listener' | 'reason'>;
+  private tlsNotAfter: (() => number | null) | null = null;
   private broker: BrokerProbe | null = null;
   private readonly sse = new Map<string, () => number>();
   private readonly loop: IntervalHistogram;
@@ -46,6 +49,21 @@ export class HubMetrics {
     this.webhook = new Counter({
       name: 'shubbak_alert_webhook_total', help: 'Alert webhook attempts: delivered, failed (retried later), dropped (gave up or queue full)',
       labelNames: ['result'], registers: [r],
+    });
+
+    this.tlsRefused = new Counter({
+      name: 'shubbak_tls_refused_total',
+      help: 'Connections refused: plain text on a TLS port (not_tls), TLS on a plain port (tls_on_plain), unfinished handshakes (handshake_timeout), old protocols, no shared cipher, clients refusing the hub certificate (peer_rejected_cert)',
+      labelNames: ['listener', 'reason'], registers: [r],
+    });
+    const tlsSelf = this;
+    new Gauge({
+      name: 'shubbak_tls_cert_days_left', help: 'Days until the hub\'s TLS server certificate expires (absent without TLS)', registers: [r],
+      collect() {
+        const notAfter = tlsSelf.tlsNotAfter?.();
+        if (notAfter == null) return;
+        this.set(Math.floor((notAfter - clock()) / 86_400_000));
+      },
     });
 
     const devicesOnline = db.prepare<[], { kind: string; online: number; total: number }>(
@@ -150,6 +168,11 @@ export class HubMetrics {
 
   bindBroker(probe: BrokerProbe): void {
     this.broker = probe;
+  }
+
+  /** The served certificate's expiry (ms), read at scrape time. */
+  bindTls(notAfter: () => number | null): void {
+    this.tlsNotAfter = notAfter;
   }
 
   brokerListening(): boolean {

@@ -28,6 +28,14 @@ export class EnrollmentService {
   private readonly throttle = new EnrollThrottle();
   /** The broker's TCP port once it listens (hub.ts sets it; the reply tells devices where to connect). */
   mqttPort = 0;
+  /** With TLS (issue 17; hub.ts sets it): devices get mqtts:// on this port and the center's CA certificate. */
+  tls: { mqttsPort: number; caCert: string } | null = null;
+
+  /** Where an enrolled device connects, on the host name it used to reach the hub, and the CA it must check the hub against. */
+  brokerFor(host: string): { mqttUrl: string; caCert: string | null } {
+    const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    return this.tls ? { mqttUrl: `mqtts://${h}:${this.tls.mqttsPort}`, caCert: this.tls.caCert } : { mqttUrl: `mqtt://${h}:${this.mqttPort}`, caCert: null };
+  }
 
   constructor(
     db: Db,

@@ -33,7 +33,7 @@ export async function startTestHub(
   opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig>; logger?: StartOptions['logger'] } = {},
 ): Promise<TestHub> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, simulate: false, logLevel: 'silent', passwordCost: 12, ...opts.config });
+  const config = loadConfig({}, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, httpsPort: 0, mqttsPort: 0, simulate: false, logLevel: 'silent', passwordCost: 12, ...opts.config });
   const hub = await startHub(config, { clock: opts.clock, logger: opts.logger });
   const creds = readDevicesFile(dataDir);
   const closers: (() => Promise<unknown>)[] = [];

@@ -31,12 +31,13 @@ type Hub = { proc: BuiltProcess; dataDir: string; httpUrl: string; mqttUrl: stri
 async function startBuiltHub(env: Record<string, string>): Promise<Hub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-built-data-'));
   const proc = runBuilt(path.join(tree.dist, 'hub', 'server.js'), cleanEnv({
-    SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
+    SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_HTTPS_PORT: '0', SHUBBAK_MQTTS_PORT: '0',
     SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn', ...env,
   }), tree.dir);
   running.push(proc);
-  const [, httpUrl] = await proc.waitFor(/staff panels and API:\s+(http:\/\/[^/\s]+)\//);
-  const [, mqttUrl] = await proc.waitFor(/MQTT for devices:\s+(mqtt:\/\/\S+)/);
+  // The plain loopback addresses (with TLS, production, they are on the "this machine only" line).
+  const [, httpUrl] = await proc.waitFor(/(http:\/\/127\.0\.0\.1:\d+)/);
+  const [, mqttUrl] = await proc.waitFor(/(mqtt:\/\/127\.0\.0\.1:\d+)/);
   return { proc, dataDir, httpUrl, mqttUrl };
 }
 

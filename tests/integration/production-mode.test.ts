@@ -29,7 +29,7 @@ test('production: no simulator, no /sim, no demo data or staff; the first passwo
   }) as typeof process.stdout.write;
   let hub;
   try {
-    hub = await startTestHub(t, { dataDir, config: { ...loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center' }, { dataDir }), host: '127.0.0.1', httpPort: 0, mqttPort: 0, logLevel: 'info', passwordCost: 12 } });
+    hub = await startTestHub(t, { dataDir, config: { ...loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center' }, { dataDir }), host: '127.0.0.1', httpPort: 0, mqttPort: 0, httpsPort: 0, mqttsPort: 0, logLevel: 'info', passwordCost: 12 } });
   } finally {
     process.stdout.write = write;
   }
@@ -70,7 +70,7 @@ test('production: no simulator, no /sim, no demo data or staff; the first passwo
 
 test('production refuses the simulator and the demo seed, however the settings were made', async () => {
   const dataDir = tempDataDir();
-  const base = loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center' }, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, logLevel: 'silent' });
+  const base = loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center' }, { dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, httpsPort: 0, mqttsPort: 0, logLevel: 'silent' });
   await assert.rejects(startHub({ ...base, simulate: true }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_SIMULATE/.test((e as Error).message));
   await assert.rejects(startHub({ ...base, seedDemo: true }), /SHUBBAK_SEED_DEMO/);
   assert.equal(fs.existsSync(path.join(dataDir, 'shubbak.db')), false, 'nothing was created');

@@ -146,11 +146,11 @@ test('the amd64 hub and keypad packages install into a scratch root and run agai
     cwd: path.join(hubDir, 'app'),
     env: {
       PATH: process.env.PATH!, SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1',
-      SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn',
+      SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_HTTPS_PORT: '0', SHUBBAK_MQTTS_PORT: '0', SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn',
       NOTIFY_SOCKET: notifySock, WATCHDOG_USEC: '1000000', SHUBBAK_SD_NOTIFY: path.join(hubDir, 'lib/sd-notify-relay'),
     },
   }, procs);
-  const httpUrl = await waitFor('the hub to listen', () => /staff panels and API:\s+(http:\/\/\S+?)\//.exec(hub.out())?.[1], 120_000).catch((err: Error) => {
+  const httpUrl = await waitFor('the hub to listen', () => /this machine only:\s+(http:\/\/\S+?) /.exec(hub.out())?.[1], 120_000).catch((err: Error) => {
     throw new Error(`${err.message}; the hub said:\n${hub.out()}`);
   });
   await waitFor('READY=1 on the notify socket', () => notify.out().includes('READY=1'));

@@ -48,9 +48,10 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     try {
       const r = enrollment.redeem(req.body.code, req.ip, req.body.kind);
-      // The broker on the host name the device used to reach this hub.
-      const host = reachedAs(req).hostname;
-      return { deviceId: r.deviceId, kind: r.kind, secret: r.secret, mqttUrl: `mqtt://${host}:${enrollment.mqttPort}`, caCert: null };
+      // The broker on the host name the device used to reach this hub; with TLS, mqtts://
+      // and the center's CA certificate, which the device checks the broker against (issue 17).
+      const broker = enrollment.brokerFor(reachedAs(req).hostname);
+      return { deviceId: r.deviceId, kind: r.kind, secret: r.secret, ...broker };
     } catch (err) {
       if (!(err instanceof EnrollmentError)) throw err;
       const e = ENROLL_ERRORS[err.code];
