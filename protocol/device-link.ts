@@ -141,10 +141,11 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     this.client.on('error', (err) => {
       const refused = hubCertRefusal(err);
       if (!refused) return void this.emit('error', err);
-      // Said on the console (the programs log 'error') and kept in the device's health, which
-      // goes out once it reaches a hub it trusts.
+      // Said on the console (the programs log 'error'), and kept in the device's health, which
+      // goes out once it reaches a hub it trusts: the center learns a device was pointed at
+      // a hub it refused (a misconfigured address, or someone posing as the hub).
       this.tlsRefusal = refused;
-      this.health = { ...this.health, hubTls: { state: 'refused', code: refused.code, message: refused.ar } };
+      this.health = { ...this.health, hubTlsRefused: { code: refused.code, message: refused.ar, at: this.opts.now() } };
       this.emit('tlsRefused', refused);
       this.emit('error', refused);
     });

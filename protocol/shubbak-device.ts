@@ -1,6 +1,14 @@
 // `shubbak-device`: the device-side command a technician runs on a Pi (issue 10 item 5).
 //
-//   shubbak-device enroll http://hub:8080 ABCD-EFGH [--role keypad] [--settings FILE] [--no-restart]
+//   shubbak-device enroll https://hub:8443 ABCD-EFGH --ca-sha256 <hex> [--role keypad] [--settings FILE] [--no-restart]
+//   shubbak-device enroll http://hub:8080 ABCD-EFGH …   (a demo hub without TLS)
+//
+// Over HTTPS (issue 17) the device does not yet trust the center's CA: the administrator's
+// command carries the CA's SHA-256 fingerprint (--ca-sha256, as kubeadm's
+// --discovery-token-ca-cert-hash). The CLI reads the certificates the hub presents without
+// sending a byte, keeps the CA whose fingerprint matches, and only then sends the code over
+// a connection fully verified against that CA; the CA is saved for the device program
+// (SHUBBAK_CA_FILE). --ca-file uses a CA copied by hand instead.
 //
 // It redeems the one-time code the administrator got in the admin panel (POST /api/enroll,
 // contract in enrollment.ts), writes the device id, its new secret and the broker address
@@ -11,7 +19,10 @@
 // (default systemctl) point it elsewhere.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import { isProgramEntry } from './entry.ts';
 import { DEVICE_KINDS, ENROLL_ERRORS, EnrollResponse, type EnrollErrorCode } from './enrollment.ts';
@@ -25,10 +36,10 @@ export class CliError extends Error {
   }
 }
 
-const USAGE = `usage: shubbak-device enroll <hub-url> <code> [--role kiosk|keypad|display|hall] [--settings FILE] [--no-restart]
-  e.g. shubbak-device enroll http://192.168.1.10:8080 ABCD-EFGH`;
+const USAGE = `usage: shubbak-device enroll <hub-url> <code> [--ca-sha256 HEX | --ca-file FILE] [--role kiosk|keypad|display|hall] [--settings FILE] [--no-restart]
+  e.g. shubbak-device enroll https://192.168.1.10:8443 ABCD-EFGH --ca-sha256 3f0c…`;
 
-export type EnrollArgs = { hubUrl: string; code: string; role?: Role; envFile?: string; restart: boolean };
+export type EnrollArgs = { hubUrl: string; code: string; role?: Role; envFile?: string; restart: boolean; caSha256?: string; caFile?: string };
 
 export function parseArgs(argv: string[]): EnrollArgs {
   const [cmd, ...rest] = argv;
@@ -38,7 +49,16 @@ export function parseArgs(argv: string[]): EnrollArgs {
   for (let i = 0; i < rest.length; i++) {
     const x = rest[i];
     if (x === '--no-restart') a.restart = false;
-    else if (x === '--role' || x === '--settings') {
+    else if (x === '--ca-sha256' || x === '--ca-file') {
+      const v = rest[++i];
+      if (!v) throw new CliError(`القيمة ناقصة بعد ${x}`, `${x} needs a value\n${USAGE}`, 2);
+      if (x === '--ca-file') a.caFile = v;
+      else {
+        const hex = v.replace(/:/g, '').toLowerCase();
+        if (!/^[0-9a-f]{64}$/.test(hex)) throw new CliError('بصمة شهادة المركز غير صحيحة', `--ca-sha256 must be 64 hex digits, got "${v}"`, 2);
+        a.caSha256 = hex;
+      }
+    } else if (x === '--role' || x === '--settings') {
       const v = rest[++i];
       if (!v) throw new CliError(`القيمة ناقصة بعد ${x}`, `${x} needs a value\n${USAGE}`, 2);
       if (x === '--role') {
@@ -116,21 +136,28 @@ export async function enroll(args: EnrollArgs, env: Env = process.env, log: (m: 
     throw new CliError(`لا يمكن الكتابة في ${dir}. شغّل الأمر بصلاحية المدير (sudo)`, `cannot write to ${dir}: run it as root (sudo)`);
   }
 
-  let res: Response;
+  // Over HTTPS: the CA to verify the hub with, before the code leaves this machine.
+  let ca: string | undefined;
+  if (args.caFile) ca = readCa(args.caFile);
+  else if (args.caSha256 && args.hubUrl.startsWith('https:')) ca = await pinnedCa(args.hubUrl, args.caSha256);
+  const request = JSON.stringify(expect ? { code: args.code, kind: expect } : { code: args.code });
+  let answer: { status: number; body: unknown };
   try {
-    res = await fetch(`${args.hubUrl}/api/enroll`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(expect ? { code: args.code, kind: expect } : { code: args.code }),
-      signal: AbortSignal.timeout(15_000),
-    });
+    answer = await postJson(`${args.hubUrl}/api/enroll`, request, ca);
   } catch (err) {
-    throw new CliError(`تعذر الاتصال بالخادم ${args.hubUrl}. تأكد من العنوان والشبكة`, `cannot reach the hub at ${args.hubUrl}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+    if (err instanceof CliError) throw err;
+    const e = err as Error & { code?: string };
+    const cause = e.cause instanceof Error ? (e.cause as Error & { code?: string }) : e;
+    if (/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(cause.code ?? '')) {
+      throw new CliError('تعذر التحقق من شهادة الخادم. استخدم الأمر كما يظهر في لوحة الإدارة (مع --ca-sha256)', `the hub's certificate did not verify (${cause.code}): use the command from the admin panel, with --ca-sha256`);
+    }
+    throw new CliError(`تعذر الاتصال بالخادم ${args.hubUrl}. تأكد من العنوان والشبكة`, `cannot reach the hub at ${args.hubUrl}: ${cause.message}`);
   }
-  const body = (await res.json().catch(() => null)) as unknown;
-  if (!res.ok) {
+  const body = answer.body;
+  if (answer.status < 200 || answer.status >= 300) {
     const e = (body as { error?: { code?: string; message?: string; messageEn?: string } } | null)?.error;
     const known = e?.code && e.code in ENROLL_ERRORS ? ENROLL_ERRORS[e.code as EnrollErrorCode] : null;
-    throw new CliError(known?.ar ?? e?.message ?? `رفض الخادم الطلب (${res.status})`, `${e?.code ?? res.status}: ${known?.en ?? e?.messageEn ?? `the hub refused (${res.status})`}`);
+    throw new CliError(known?.ar ?? e?.message ?? `رفض الخادم الطلب (${answer.status})`, `${e?.code ?? answer.status}: ${known?.en ?? e?.messageEn ?? `the hub refused (${answer.status})`}`);
   }
   if (!checkResponse.Check(body)) throw new CliError('رد الخادم غير مفهوم', 'the hub answered with something that is not an enrollment');
   const r = body as EnrollResponse;
@@ -139,7 +166,9 @@ export async function enroll(args: EnrollArgs, env: Env = process.env, log: (m: 
   const before = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '# Shubbak device settings, written by shubbak-device enroll.\n';
   const values: Record<string, string> = { SHUBBAK_HUB_URL: r.mqttUrl, SHUBBAK_DEVICE_ID: r.deviceId, SHUBBAK_DEVICE_SECRET: r.secret };
   if (r.caCert) {
-    // Issue 17: the center's CA, for the device to check the broker's certificate.
+    // Issue 17: the center's CA, for the device to check the broker's certificate. A pinned
+    // or given CA must be the one the hub hands out, or the hub is not the one we checked.
+    if (ca && normalizePem(ca) !== normalizePem(r.caCert)) throw new CliError('شهادة المركز التي أرسلها الخادم ليست التي تم التحقق منها', 'the hub handed out a CA other than the one it was verified with');
     const caFile = path.join(path.dirname(envFile), 'center-ca.pem');
     writeAtomic(caFile, r.caCert, 0o644);
     values.SHUBBAK_CA_FILE = caFile;
@@ -159,6 +188,82 @@ export async function enroll(args: EnrollArgs, env: Env = process.env, log: (m: 
     log(`أُعيد تشغيل ${unit}\nrestarted ${unit}`);
   }
   return { deviceId: r.deviceId, role, envFile, restarted };
+}
+
+function normalizePem(pem: string): string {
+  return pem.replace(/\s+/g, '');
+}
+
+function readCa(file: string): string {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+    new X509Certificate(pem);
+  } catch (err) {
+    throw new CliError(`تعذرت قراءة شهادة المركز من ${file}`, `--ca-file ${file}: ${(err as Error).message}`, 2);
+  }
+  return pem;
+}
+
+/**
+ * The hub's CA by its fingerprint: the certificates the hub presents are read during the
+ * handshake and the connection is closed before anything is sent (so not verifying this
+ * one connection exposes nothing); the CA is kept only if its SHA-256 is the pinned one and
+ * it signed the hub's certificate. The enrollment itself then runs fully verified with it.
+ */
+async function pinnedCa(hubUrl: string, sha256: string): Promise<string> {
+  const u = new URL(hubUrl);
+  const chain = await new Promise<tls.PeerCertificate[]>((resolve, reject) => {
+    const socket = tls.connect({
+      host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 443), servername: /^[\d.]+$|:/.test(u.hostname) ? undefined : u.hostname,
+      // Read-only: the peer's certificates are compared with the pin below; nothing is written.
+      rejectUnauthorized: false, timeout: 15_000,
+    }, () => {
+      const certs: tls.PeerCertificate[] = [];
+      let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+      while (c && c.raw && !certs.some((x) => x.fingerprint256 === c!.fingerprint256)) {
+        certs.push(c);
+        c = c.issuerCertificate;
+      }
+      socket.destroy();
+      resolve(certs);
+    });
+    socket.on('timeout', () => socket.destroy(new Error('timed out')));
+    socket.on('error', reject);
+  }).catch((err: Error) => {
+    throw new CliError(`تعذر الاتصال بالخادم ${hubUrl}. تأكد من العنوان والشبكة`, `cannot reach the hub at ${hubUrl}: ${err.message}`);
+  });
+  const match = chain.find((c) => c.fingerprint256.replace(/:/g, '').toLowerCase() === sha256);
+  if (!match) throw new CliError('شهادة الخادم لا تطابق بصمة المركز. لا يُرسل الرمز', 'the hub presented no CA with that --ca-sha256 fingerprint: the code was not sent');
+  const b64 = match.raw.toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+}
+
+/** POST JSON; over HTTPS with `ca`, the hub's certificate is verified against it (name, dates, chain). */
+function postJson(url: string, body: string, ca?: string): Promise<{ status: number; body: unknown }> {
+  if (!ca) {
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) })
+      .then(async (res) => ({ status: res.status, body: (await res.json().catch(() => null)) as unknown }));
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 15_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* not JSON: reported as a refusal by status */
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Shubbak needs on a fresh Debian machine (run as root or with sudo):
 # Debian's Chromium (browser tests; never a downloaded browser), mosquitto clients (the
-# device contract from a shell), espeak-ng, sox and alsa-utils (the hall's spoken Arabic
+# device contract from a shell, over TLS too), libnss3-tools (certutil: the TLS browser test
+# trusts the center CA in a temporary NSS database), openssl (the hub's center CA signs
+# with it, hub/tls/openssl.ts), espeak-ng, sox and alsa-utils (the hall's spoken Arabic
 # calls: clips made with espeak-ng, played with aplay), socat (pseudo-terminal pairs that stand
 # in for serial and USB-printer cables in tests), the C/C++ toolchain, python3 and systemd's
 # tools (the installer test: scripts/package.ts compiles better-sqlite3 for the packaged
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # g++, make and python3: node-gyp, for better-sqlite3 (npm ci, and the Node 24 run, scripts/node24.sh).
-debs=(chromium mosquitto-clients espeak-ng sox alsa-utils socat g++ make python3 systemd)
+debs=(chromium mosquitto-clients libnss3-tools openssl espeak-ng sox alsa-utils socat g++ make python3 systemd)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,7 +2,7 @@
 // for a registered device; a device redeems it once and gets a freshly made secret (the old
 // one stops working). Only the code's hash is stored; the secret is made at redemption, so
 // neither ever rests in the database in the clear. Rules: domain/enrollment.ts.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomInt, X509Certificate } from 'node:crypto';
 import { ENROLL_CODE_TTL_MS, type EnrollErrorCode } from '@shubbak/protocol/enrollment';
 import { isOutsideKind, type DeviceKind } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
@@ -30,6 +30,11 @@ export class EnrollmentService {
   mqttPort = 0;
   /** With TLS (issue 17; hub.ts sets it): devices get mqtts:// on this port and the center's CA certificate. */
   tls: { mqttsPort: number; caCert: string } | null = null;
+
+  /** The center CA's SHA-256 fingerprint (hex), which the enrollment command pins; null without TLS. */
+  caSha256(): string | null {
+    return this.tls ? new X509Certificate(this.tls.caCert).fingerprint256.replace(/:/g, '').toLowerCase() : null;
+  }
 
   /** Where an enrolled device connects, on the host name it used to reach the hub, and the CA it must check the hub against. */
   brokerFor(host: string): { mqttUrl: string; caCert: string | null } {

@@ -25,8 +25,9 @@ export const TLS_REFUSALS = ['not_tls', 'tls_on_plain', 'handshake_timeout', 'ol
 export type TlsRefusal = (typeof TLS_REFUSALS)[number];
 
 export function secureContextOptions(m: TlsMaterial): tls.SecureContextOptions {
-  // The chain sent is the server certificate and, for an installed one, its CA (intermediates help clients).
-  return { key: m.key, cert: m.source === 'installed' ? `${m.cert.trim()}\n${m.ca.trim()}\n` : m.cert, minVersion: 'TLSv1.2', ciphers: TLS12_CIPHERS };
+  // The chain sent is the server certificate and its CA: a device enrolling with the CA's
+  // fingerprint (shubbak-device --ca-sha256) finds the CA in it; clients trust only their own copy.
+  return { key: m.key, cert: `${m.cert.trim()}\n${m.ca.trim()}\n`, minVersion: 'TLSv1.2', ciphers: TLS12_CIPHERS };
 }
 
 export function serverOptions(m: TlsMaterial, handshakeTimeoutMs: number): tls.TlsOptions {

@@ -17,6 +17,8 @@ const IssuedCode = Type.Object({
   expiresAt: Type.Integer(),
   /** What to type on the device (also what the QR code holds, for a scanner that types it). */
   command: Type.String(),
+  /** With TLS: the SHA-256 of the center CA the device pins (issue 17); null without TLS. */
+  caSha256: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** The hub as the caller reached it (scheme, host, port): the devices use the same name. */
@@ -36,7 +38,10 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const issued = enrollment.issue(req.params.id, staffKey(req.user!));
     const hub = reachedAs(req).origin;
-    return reply.status(201).send({ ...issued, command: `shubbak-device enroll ${hub} ${issued.code}` });
+    // Over HTTPS the device pins the center CA by its fingerprint before it sends the code.
+    const pin = enrollment.caSha256();
+    const command = `shubbak-device enroll ${hub} ${issued.code}${pin && hub.startsWith('https:') ? ` --ca-sha256 ${pin}` : ''}`;
+    return reply.status(201).send({ ...issued, command, caSha256: pin });
   });
 
   app.post('/enroll', {
