@@ -32,7 +32,11 @@ export type RunningHub = {
   mqttUrl: string;
   httpUrl: string;
   /** With TLS (issue 17): HTTPS (panels, API, wss /mqtt) and MQTT over TLS; null without. */
-  tls: null | { httpsPort: number; mqttsPort: number; httpsUrl: string; mqttsUrl: string; caCert: string; notAfter(): number };
+  tls: null | {
+    httpsPort: number; mqttsPort: number; httpsUrl: string; mqttsUrl: string; caCert: string; notAfter(): number;
+    /** The twice-daily check, now: renew the certificate if due and serve it to new connections; true if it changed. */
+    renew(): boolean;
+  };
   /** Credentials file written by the demo seed on this start, if any. */
   seededDevicesFile: string | null;
   /** Publish the clock now (devices re-read the hub's time; tests move a fake clock). */
@@ -103,23 +107,27 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       const mqttsPort = await broker.listenTls(config.mqttsPort, config.host, m0, config.tlsHandshakeTimeoutMs);
       let served = m0;
       ctx.metrics.bindTls(() => served.notAfter);
-      // Twice a day: a renewed certificate goes to both TLS listeners without a restart.
-      renewTimer = setInterval(() => {
+      // Twice a day: a renewed certificate goes to both TLS listeners without a restart;
+      // connections already open keep theirs.
+      const renew = (): boolean => {
         try {
           const next = centerTls!.current();
-          if (next.cert === served.cert) return;
+          if (next.cert === served.cert) return false;
           served = next;
           (app.server as unknown as import('node:tls').Server).setSecureContext(secureContextOptions(next));
           broker!.setTlsMaterial(next);
           app.log.info({ notAfter: new Date(next.notAfter).toISOString() }, 'TLS listeners now serve the renewed certificate');
+          return true;
         } catch (err) {
           app.log.error({ err }, 'TLS certificate renewal failed (the current certificate is still served)');
+          return false;
         }
-      }, 12 * 3600_000);
+      };
+      renewTimer = setInterval(renew, 12 * 3600_000);
       renewTimer.unref();
       ctx.enrollment.tls = { mqttsPort, caCert: m0.ca };
       tlsInfo = {
-        httpsPort, mqttsPort, caCert: m0.ca, notAfter: () => served.notAfter,
+        httpsPort, mqttsPort, caCert: m0.ca, notAfter: () => served.notAfter, renew,
         httpsUrl: `https://${urlHost(local)}:${httpsPort}`, mqttsUrl: `mqtts://${urlHost(local)}:${mqttsPort}`,
       };
     } else {

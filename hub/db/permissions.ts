@@ -45,6 +45,10 @@ function looseEntries(dataDir: string, backupDir: string): Loose[] {
   dirFiles(dataDir, (n) => SENSITIVE.test(n));
   check(backupDir, DIR_MODE);
   dirFiles(backupDir, (n) => BACKUP_FILE.test(n));
+  // The center CA and the server key (issue 17; hub/tls/center-ca.ts); the certificates are public.
+  const tls = path.join(dataDir, 'tls');
+  check(tls, DIR_MODE);
+  dirFiles(tls, (n) => n.endsWith('.key'));
   const attachments = path.join(dataDir, 'attachments');
   check(attachments, DIR_MODE);
   try {

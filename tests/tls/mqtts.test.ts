@@ -12,7 +12,8 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { plainHost } from '../../hub/hub.ts';
-import { makeCa, metric, run, scrape, startTlsHub, waitUntil } from './support.ts';
+import { makeCa, metric, NAMES, run, scrape, startTlsHub, waitUntil } from './support.ts';
+import { newPrivateKey, signServerCert } from '../../hub/tls/openssl.ts';
 
 const t0 = () => performance.now();
 
@@ -146,3 +147,31 @@ function listeningAddress(port: number): string | null {
   }
   return null;
 }
+
+test('a running hub renews its certificate before expiry: new connections get the new one, connected devices stay', async (t) => {
+  const hub = await startTlsHub(t);
+  const ca = hub.tls.caCert;
+  const serial = () => new Promise<string>((resolve, reject) => {
+    const s = tls.connect({ port: hub.tls.mqttsPort, host: '127.0.0.1', servername: 'localhost', ca }, () => {
+      resolve(s.getPeerCertificate().serialNumber);
+      s.destroy();
+    });
+    s.on('error', reject);
+  });
+  const kiosk = await hub.device('kiosk-1', { url: `mqtts://localhost:${hub.tls.mqttsPort}`, ca });
+  const before = await serial();
+  assert.equal(hub.tls.renew(), false, 'nothing to renew yet');
+  // Time passes: the certificate on disk has 10 days left (signed by the same center CA).
+  const dir = path.join(hub.dataDir, 'tls');
+  const key = newPrivateKey();
+  const now = Date.now();
+  const old = signServerCert({ caKeyPem: fs.readFileSync(path.join(dir, 'ca.key'), 'utf8'), caCertPem: ca, keyPem: key, names: NAMES, notBefore: new Date(now - 387 * 86_400_000), notAfter: new Date(now + 10 * 86_400_000) });
+  fs.writeFileSync(path.join(dir, 'server.key'), key, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'server.pem'), old);
+  assert.equal(hub.tls.renew(), true, 'renewed at the check');
+  const after = await serial();
+  assert.notEqual(after, before);
+  assert.ok(metric(await scrape(hub), 'shubbak_tls_cert_days_left') >= 390);
+  assert.equal(kiosk.isOnline, true, 'the connected device kept its connection');
+  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+});
