@@ -53,29 +53,30 @@ type RoleSpec = {
 export const ROLES: Record<string, RoleSpec> = {
   hub: {
     dist: ['hub/server.js', 'hub/migrations', 'web'], unit: 'hub/hub.service', groups: [], device: false,
-    depends: ['adduser', 'init-system-helpers'],
+    depends: ['adduser', 'init-system-helpers', 'openssl'],
     description: 'Shubbak hub: queue and case server of a Technological Center for Citizen Services\n'
-      + ' HTTP panels and API on port 8080, the devices\' MQTT broker on 1883, SQLite in /var/lib/shubbak/hub.',
+      + ' HTTPS panels and API on port 8443, the devices\' MQTT broker over TLS on 8883 (plain 8080/1883 for\n'
+      + ' this machine only), the center\'s certificate authority and SQLite in /var/lib/shubbak/hub.',
   },
   kiosk: {
     dist: ['kiosk/main.js', 'device/shubbak-device.js'], unit: 'kiosk/kiosk.service', groups: ['dialout', 'lp'], device: true,
     depends: ['adduser', 'init-system-helpers'],
-    description: 'Shubbak ticket kiosk (buttons, lamps, ESC/POS printer) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
+    description: 'Shubbak ticket kiosk (buttons, lamps, ESC/POS printer) for a Raspberry Pi\n Enroll it with the command the admin panel shows: sudo shubbak-device enroll https://<hub>:8443 <CODE> --ca-sha256 <HEX>',
   },
   display: {
     dist: ['display/main.js', 'device/shubbak-device.js'], unit: 'display/display.service', groups: ['dialout'], device: true,
     depends: ['adduser', 'init-system-helpers'],
-    description: 'Shubbak window number board (MAX7219) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
+    description: 'Shubbak window number board (MAX7219) for a Raspberry Pi\n Enroll it with the command the admin panel shows: sudo shubbak-device enroll https://<hub>:8443 <CODE> --ca-sha256 <HEX>',
   },
   hall: {
     dist: ['display/main.js', 'display/audio.js', 'device/shubbak-device.js'], unit: 'display/hall.service', groups: ['dialout', 'audio'], device: true,
     depends: ['adduser', 'init-system-helpers', 'espeak-ng', 'sox', 'alsa-utils'],
-    description: 'Shubbak waiting-hall board and spoken Arabic calls for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
+    description: 'Shubbak waiting-hall board and spoken Arabic calls for a Raspberry Pi\n Enroll it with the command the admin panel shows: sudo shubbak-device enroll https://<hub>:8443 <CODE> --ca-sha256 <HEX>',
   },
   keypad: {
     dist: ['counter-keypad/main.js', 'device/shubbak-device.js'], unit: 'counter-keypad/counter-keypad.service', groups: ['dialout'], device: true,
     depends: ['adduser', 'init-system-helpers'],
-    description: 'Shubbak window keypad (keys and number display) for a Raspberry Pi\n Enroll it with: sudo shubbak-device enroll http://<hub>:8080 <CODE>',
+    description: 'Shubbak window keypad (keys and number display) for a Raspberry Pi\n Enroll it with the command the admin panel shows: sudo shubbak-device enroll https://<hub>:8443 <CODE> --ca-sha256 <HEX>',
   },
 };
 
