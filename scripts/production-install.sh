@@ -3,7 +3,8 @@
 # clone the committed tree, `npm ci`, `npm run build`, `npm ci --omit=dev` (tsx, esbuild and
 # TypeScript are gone), then run the built hub with plain node:
 #   1. production (SHUBBAK_MODE=production): serves the panels and the prebuilt assets, the
-#      broker hands the retained clock to the hub's MQTT identity, /sim is absent, and
+#      broker hands the retained clock to the hub's MQTT identity, HTTPS and MQTT over TLS
+#      answer verified against the center CA it made (issue 17), /sim is absent, and
 #      nothing it prints holds the first administrator's password;
 #   2. the demo, from the same production install: the built simulated devices come online.
 # CI runs it after the suites (.ci/run). Needs the registry (npm ci) and mosquitto-clients
@@ -66,6 +67,16 @@ start_hub prod SHUBBAK_MODE=production SHUBBAK_CENTER_ID=install-check
 clock="$(mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -i hub.install-check -u hub -P "$(cat "$work/data-prod/hub.secret")" \
   -t shubbak/v1/clock -C 1 -W 10)" || fail "no retained clock from the broker"
 echo "$clock" | grep -q '"at"' || fail "unexpected clock message: $clock"
+# TLS (issue 17): HTTPS and MQTT over TLS verified against the center CA the hub made.
+https_port="$(sed -n 's|.*staff panels and API: *https://[^:]*:\([0-9]*\)/.*|\1|p' "$work/hub.log" | head -1)"
+mqtts_port="$(sed -n 's|.*MQTT for devices: *mqtts://[^:]*:\([0-9]*\).*|\1|p' "$work/hub.log" | head -1)"
+[ -n "$https_port" ] && [ -n "$mqtts_port" ] || fail "production did not announce its TLS ports"
+ca="$work/data-prod/tls/ca.pem"
+[ "$(stat -c %a "$work/data-prod/tls/ca.key")" = 600 ] || fail "the center CA key is not 0600"
+[ "$(curl -s --cacert "$ca" -o /dev/null -w '%{http_code}' "https://localhost:$https_port/")" = 200 ] || fail "GET https://localhost:$https_port/ with the center CA is not 200"
+tls_clock="$(mosquitto_sub -h localhost -p "$mqtts_port" --cafile "$ca" -i hub.install-tls -u hub -P "$(cat "$work/data-prod/hub.secret")" \
+  -t shubbak/v1/clock -C 1 -W 10)" || fail "no retained clock over MQTT/TLS"
+echo "$tls_clock" | grep -q '"at"' || fail "unexpected clock message over TLS: $tls_clock"
 password="$(sed -n 's/^password=//p' "$work/data-prod/first-admin-password")"
 [ -n "$password" ] || fail "no first-admin-password file"
 [ "$(stat -c %a "$work/data-prod/first-admin-password")" = 600 ] || fail "first-admin-password is not 0600"

@@ -189,7 +189,9 @@ test('the amd64 hub and keypad packages install into a scratch root and run agai
   assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
   const settings = Object.fromEntries(fs.readFileSync(envFile, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
   assert.equal(settings.SHUBBAK_DEVICE_ID, 'keypad-7');
-  assert.match(settings.SHUBBAK_HUB_URL, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+  // Production speaks TLS to devices (issue 17): an mqtts:// address and the center CA beside the settings.
+  assert.match(settings.SHUBBAK_HUB_URL, /^mqtts:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(fs.readFileSync(settings.SHUBBAK_CA_FILE, 'utf8'), fs.readFileSync(path.join(dataDir, 'tls', 'ca.pem'), 'utf8'));
 
   // 7. The installed keypad with those settings (its IO simulated: no board on this machine).
   const keypad = start(path.join(kpDir, 'node/bin/node'), ['dist/counter-keypad/main.js'], {
