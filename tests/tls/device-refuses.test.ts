@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeviceLink, type HubCertRefused } from '@shubbak/protocol/device-link';
-import { makeCa, startTlsHub, waitUntil } from './support.ts';
+import { freePort, makeCa, startTlsHub, waitUntil } from './support.ts';
+import { startTestHub } from '../helpers/hub.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DAY = 86_400_000;
@@ -88,4 +89,32 @@ test('the device link refuses a hub with another CA, an expired certificate, or 
   stranger.on('error', () => {});
   t.after(() => stranger.close());
   assert.match((await refusal(stranger)).code, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
+});
+
+test('a refused hub stays in the device health: once the hub serves a good certificate, the center sees what happened', async (t) => {
+  const gov = makeCa(t, 'Governorate CA');
+  const now = Date.now();
+  const expired = gov.issue(['localhost'], new Date(now - 400 * DAY), new Date(now - DAY));
+  const renewed = gov.issue(['localhost'], new Date(now - DAY), new Date(now + 300 * DAY));
+  const mqttsPort = await freePort();
+  // The hub with an expired certificate: the device refuses it.
+  const first = await startTlsHub(t, { mqttsPort, tlsCertFile: expired.certFile, tlsKeyFile: expired.keyFile, tlsCaFile: gov.caFile });
+  const link = new DeviceLink({ url: `mqtts://localhost:${mqttsPort}`, ca: gov.ca, deviceId: 'kiosk-1', secret: first.secretOf('kiosk-1'), kind: 'kiosk', minReconnectMs: 100, maxReconnectMs: 300 });
+  link.on('error', () => {});
+  t.after(() => link.close());
+  assert.equal((await refusal(link)).code, 'CERT_HAS_EXPIRED');
+  link.updateHealth({ printer: 'ok' });
+  // The administrator installs the renewed certificate and restarts the hub (same data, same port).
+  await first.close();
+  const second = await startTestHub(t, { dataDir: first.dataDir, config: { tls: true, mqttsPort, tlsCertFile: renewed.certFile, tlsKeyFile: renewed.keyFile, tlsCaFile: gov.caFile } });
+  await waitUntil('kiosk-1 online', () => link.isOnline, 15_000);
+  await waitUntil('its health recorded', () => {
+    const row = second.ctx.db.prepare("SELECT health FROM devices WHERE id = 'kiosk-1'").get() as { health: string | null };
+    return !!row.health && row.health.includes('hubTlsRefused');
+  }, 5000);
+  const health = JSON.parse((second.ctx.db.prepare("SELECT health FROM devices WHERE id = 'kiosk-1'").get() as { health: string }).health);
+  assert.equal(health.hubTlsRefused.code, 'CERT_HAS_EXPIRED');
+  assert.match(health.hubTlsRefused.message, /انتهت صلاحية/);
+  assert.equal(health.printer, 'ok');
+  assert.equal(link.tlsRefusal, null, 'connected: no refusal now');
 });

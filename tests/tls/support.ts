@@ -3,6 +3,7 @@
 // and small helpers to run Debian's clients (mosquitto_sub/pub, curl) with a deadline.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -74,6 +75,18 @@ export function metric(text: string, name: string, labels: Record<string, string
 
 export async function scrape(hub: TestHub): Promise<string> {
   return (await fetch(`${hub.httpUrl}/metrics`)).text();
+}
+
+/** A TCP port free on loopback now (for a hub that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
