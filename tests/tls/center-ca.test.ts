@@ -88,13 +88,13 @@ test('an installed certificate must match its key and its CA, or the hub does no
 
 test('TLS settings: on in production and not to be turned off there; own certificate files together; names checked', () => {
   assert.equal(loadConfig({}).tls, false);
-  const prod = loadConfig({ SHUBBAK_MODE: 'production' });
+  const prod = loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center' });
   assert.equal(prod.tls, true);
   assert.equal(prod.httpsPort, 8443);
   assert.equal(prod.mqttsPort, 8883);
   assert.equal(prod.httpPort, 8080);
   assert.equal(prod.mqttPort, 1883);
-  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_TLS: 'false' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_TLS cannot be off/.test((e as Error).message));
+  assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_TLS: 'false' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_TLS cannot be off/.test((e as Error).message));
   assert.throws(() => loadConfig({ SHUBBAK_TLS_CERT_FILE: '/etc/x.pem' }), /go together/);
   assert.deepEqual(loadConfig({ SHUBBAK_TLS_NAMES: 'Hub.Center.local, 192.168.1.10,::1' }).tlsNames, ['hub.center.local', '192.168.1.10', '::1']);
   assert.throws(() => loadConfig({ SHUBBAK_TLS_NAMES: 'hub center' }), /SHUBBAK_TLS_NAMES/);
