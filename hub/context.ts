@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { HubConfig } from './config.ts';
 import { openDatabase, type Db } from './db/connection.ts';
 import type { Clock } from './domain/time.ts';
-import { UnitOfWork, type ChangeSet } from './services/unit-of-work.ts';
+import { UnitOfWork } from './services/unit-of-work.ts';
+import { CommitFeed } from './services/commit-feed.ts';
 import { QueueService } from './services/queue.ts';
 import { DeviceService } from './services/devices.ts';
 import { IdempotencyLog } from './services/idempotency.ts';
@@ -27,8 +28,6 @@ import { EnrollmentService } from './services/enrollment.ts';
 import { HubMetrics } from './ops/metrics.ts';
 
 export type HubEvents = {
-  /** A transaction committed with these changes: publish retained state, push to panels. */
-  committed: [ChangeSet];
   /** A device's presence or health changed (not a queue transaction). */
   deviceSeen: [string];
 };
@@ -38,6 +37,8 @@ export type HubContext = {
   clock: Clock;
   db: Db;
   uow: UnitOfWork;
+  /** Each commit's changes, projected once, for the MQTT publisher and the live feeds. */
+  commits: CommitFeed;
   bus: EventEmitter<HubEvents>;
   queue: QueueService;
   devices: DeviceService;
@@ -64,14 +65,11 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const db = openDatabase(path.join(config.dataDir, 'shubbak.db'));
   const bus = new EventEmitter<HubEvents>();
   bus.setMaxListeners(100);
-  const uow = new UnitOfWork(db, (changes) => bus.emit('committed', changes));
+  // Every commit's change set goes to the feed (built just below, before any write can commit).
+  const uow = new UnitOfWork(db, (changes) => commits.deliver(changes));
   const queue = new QueueService(db, uow, clock, config);
   const devices = new DeviceService(db, uow, clock, config);
-  // A window's lines appear in its keypad's config: re-read and republish the configs.
-  queue.onBindingsChanged = () => {
-    devices.invalidate();
-    for (const id of devices.ids()) uow.device(id);
-  };
+  const commits = new CommitFeed(queue, devices, clock);
   const idempotency = new IdempotencyLog(db, uow, clock);
   const audit = new AuditLog(db, uow, clock);
   const staff = new StaffService(db, uow, clock, config, audit);
@@ -97,5 +95,5 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
   const metrics = new HubMetrics(db, clock);
-  return { metrics, config, clock, db, uow, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  return { metrics, config, clock, db, uow, commits, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

@@ -1,9 +1,10 @@
 // Retained state is a cache of the database: rebuilt in full at start, then republished
-// for whatever each committed transaction changed. Also the hub's clock beacon, and each
+// for whatever each committed transaction changed, from the commit's projection (the
+// states read once per commit for every listener, services/commit-feed.ts). Also the hub's clock beacon, and each
 // device's open alerts on `alerts/{deviceId}` (retained while open, cleared when none is left).
 import { topics } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
-import type { ChangeSet } from '../services/unit-of-work.ts';
+import type { CommitProjection } from '../services/commit-feed.ts';
 import type { HubBroker, Logger } from './broker.ts';
 
 export const CLOCK_INTERVAL_MS = 10_000;
@@ -19,7 +20,9 @@ export class StatePublisher {
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly lineLastSent = new Map<string, number>();
   private readonly lineTimers = new Map<string, NodeJS.Timeout>();
-  private readonly onCommitted = (c: ChangeSet) => this.publishChanges(c);
+  /** The newest commit that changed each line: a delayed publish sends its state. */
+  private readonly lineLatest = new Map<string, CommitProjection>();
+  private offCommits: (() => void) | null = null;
   private offAlerts: (() => void) | null = null;
 
   constructor(
@@ -38,7 +41,7 @@ export class StatePublisher {
     for (const id of devices.ids()) all.push(this.publishConfig(id));
     for (const id of new Set(this.ctx.alerts.open().map((a) => a.deviceId))) all.push(this.publishAlerts(id));
     await Promise.all(all);
-    this.ctx.bus.on('committed', this.onCommitted);
+    this.offCommits = this.ctx.commits.subscribe((p) => this.publishChanges(p), (err) => this.log.error({ err }, 'state publish failed'));
     this.offAlerts = this.ctx.alerts.onChange((c) => {
       this.publishAlerts(c.alert.deviceId).catch((err) => this.log.error({ err }, 'alert publish failed'));
     });
@@ -50,21 +53,26 @@ export class StatePublisher {
   }
 
   stop(): void {
-    this.ctx.bus.off('committed', this.onCommitted);
+    this.offCommits?.();
     this.offAlerts?.();
     if (this.clockTimer) clearInterval(this.clockTimer);
     for (const t of this.lineTimers.values()) clearTimeout(t);
     this.lineTimers.clear();
+    this.lineLatest.clear();
   }
 
-  private publishLine(letter: string): void {
+  private publishLine(letter: string, p: CommitProjection): void {
+    this.lineLatest.set(letter, p);
     if (this.lineTimers.has(letter)) return; // a trailing publish is already due
     const wait = (this.lineLastSent.get(letter) ?? -Infinity) + LINE_STATE_MIN_INTERVAL_MS - performance.now();
     const send = () => {
       this.lineTimers.delete(letter);
       this.lineLastSent.set(letter, performance.now());
+      const latest = this.lineLatest.get(letter);
+      this.lineLatest.delete(letter);
+      if (!latest) return;
       try {
-        this.retain(topics.lineState(letter), this.ctx.queue.lineState(letter)).catch((err) => this.log.error({ err }, 'line publish failed'));
+        this.retain(topics.lineState(letter), latest.line(letter)).catch((err) => this.log.error({ err }, 'line publish failed'));
       } catch (err) {
         this.log.error({ err }, 'line state read failed');
       }
@@ -89,24 +97,20 @@ export class StatePublisher {
     return this.broker.publish(topics.deviceAlerts(deviceId), payload, { qos: 1, retain: true });
   }
 
-  private publishConfig(id: string): Promise<void> {
-    const config = this.ctx.devices.configOf(id);
+  private publishConfig(id: string, config = this.ctx.devices.configOf(id)): Promise<void> {
     // An empty retained payload clears the old config: the device shows "waiting for provisioning".
     return this.broker.publish(topics.deviceConfig(id), config ? JSON.stringify(config) : '', { qos: 1, retain: true });
   }
 
-  private publishChanges(c: ChangeSet): void {
-    const { queue } = this.ctx;
+  /** One commit: its window and hall states and announcements at once, its lines at most every 100 ms. */
+  private publishChanges(p: CommitProjection): void {
     const jobs: Promise<void>[] = [];
-    try {
-      for (const n of c.windows) jobs.push(this.retain(topics.windowState(n), queue.windowState(n)));
-      for (const l of c.lines) this.publishLine(l);
-      if (c.hall) jobs.push(this.retain(topics.hallCalls(), queue.hallCalls()));
-      for (const a of c.announces) jobs.push(this.broker.publish(topics.hallAnnounce(), JSON.stringify(a), { qos: 1, retain: false }));
-      for (const id of c.devices) jobs.push(this.publishConfig(id));
-    } catch (err) {
-      this.log.error({ err }, 'state publish failed');
-    }
+    for (const w of p.windows()) jobs.push(this.retain(topics.windowState(w.window), w));
+    for (const l of p.changes.lines) this.publishLine(l, p);
+    const hall = p.hall();
+    if (hall) jobs.push(this.retain(topics.hallCalls(), hall));
+    for (const a of p.announces) jobs.push(this.broker.publish(topics.hallAnnounce(), JSON.stringify(a), { qos: 1, retain: false }));
+    for (const { id, config } of p.deviceConfigs()) jobs.push(this.publishConfig(id, config));
     Promise.all(jobs).catch((err) => this.log.error({ err }, 'state publish failed'));
   }
 }

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { HallAnnounce, HallCalls, LineState, WindowState } from '@shubbak/protocol';
 import { ROLES } from '../auth/roles.ts';
 import type { HubContext } from '../context.ts';
-import type { ChangeSet } from '../services/unit-of-work.ts';
+import type { CommitProjection } from '../services/commit-feed.ts';
 import { SseChannel } from './sse.ts';
 
 export type QueueSnapshot = {
@@ -35,16 +35,10 @@ export function queueSnapshot(ctx: HubContext): QueueSnapshot {
   };
 }
 
-function queueChange(ctx: HubContext, c: ChangeSet): QueueChange | null {
-  if (!c.windows.size && !c.lines.size && !c.hall && !c.announces.length) return null;
-  const { queue } = ctx;
-  return {
-    windows: [...c.windows].map((n) => queue.windowState(n)),
-    lines: [...c.lines].map((l) => queue.lineState(l)),
-    hall: c.hall ? queue.hallCalls() : null,
-    announces: c.announces,
-    at: ctx.clock(),
-  };
+/** One commit's public change, from the projection the MQTT publisher reads too. */
+function queueChange(p: CommitProjection): QueueChange | null {
+  if (!p.touchesQueue) return null;
+  return { windows: p.windows(), lines: p.lines(), hall: p.hall(), announces: [...p.announces], at: p.at };
 }
 
 export const liveRoutes: FastifyPluginAsync = async (app) => {
@@ -54,23 +48,20 @@ export const liveRoutes: FastifyPluginAsync = async (app) => {
   ctx.metrics.sseChannel('queue', () => queueFeed.size);
   ctx.metrics.sseChannel('staff', () => staffFeed.size);
 
-  const onCommitted = (c: ChangeSet) => {
-    try {
-      // Reading the states costs queries: only when a panel or TV is listening.
-      const change = queueFeed.size ? queueChange(ctx, c) : null;
-      if (change) queueFeed.broadcast('change', change);
-      if (staffFeed.size && (c.topics.size || c.devices.size)) {
-        staffFeed.broadcast('change', { topics: [...c.topics], devices: [...c.devices], at: ctx.clock() } satisfies StaffChange);
-      }
-    } catch (err) {
-      app.log.error({ err }, 'live push failed');
+  const onCommitted = (p: CommitProjection) => {
+    // Only when a panel or TV is listening: the projection reads the states on first use.
+    const change = queueFeed.size ? queueChange(p) : null;
+    if (change) queueFeed.broadcast('change', change);
+    const c = p.changes;
+    if (staffFeed.size && (c.topics.size || c.devices.size || c.bindings)) {
+      staffFeed.broadcast('change', { topics: [...c.topics], devices: p.deviceIds(), at: p.at } satisfies StaffChange);
     }
   };
   const onDeviceSeen = (id: string) => staffFeed.size && staffFeed.broadcast('change', { topics: [], devices: [id], at: ctx.clock() } satisfies StaffChange);
-  ctx.bus.on('committed', onCommitted);
+  const offCommits = ctx.commits.subscribe(onCommitted, (err) => app.log.error({ err }, 'live push failed'));
   ctx.bus.on('deviceSeen', onDeviceSeen);
   app.addHook('preClose', async () => {
-    ctx.bus.off('committed', onCommitted);
+    offCommits();
     ctx.bus.off('deviceSeen', onDeviceSeen);
     queueFeed.close();
     staffFeed.close();

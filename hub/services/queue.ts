@@ -390,13 +390,10 @@ export class QueueService {
       for (const l of new Set(args.lines)) add.run(args.number, l);
       this.uow.window(args.number);
       for (const l of new Set([...before, ...args.lines])) this.uow.line(l); // open windows enter the estimates
-      this.onBindingsChanged?.();
+      this.uow.bindings(); // its keypad's config lists the window's lines
       return this.windowState(args.number);
     });
   }
-
-  /** Set by the hub: a window's lines are part of its keypad's config. */
-  onBindingsChanged: (() => void) | null = null;
 
   setLineOpen(letter: string, open: boolean): LineState {
     return this.uow.run(() => {
@@ -538,7 +535,7 @@ export class QueueService {
         this.db.prepare('UPDATE lines SET purpose = ? WHERE letter = ?').run(args.purpose, args.letter);
       }
       this.uow.line(args.letter);
-      this.onBindingsChanged?.(); // the kiosk's config lists the lines
+      this.uow.bindings(); // the kiosk's config lists the lines
       return this.lineState(args.letter);
     });
   }

@@ -1,7 +1,9 @@
 // Every write runs in one SQLite transaction and records what it changed (windows, lines,
-// the hall, devices, announcements). Only after the commit — once the change is durable —
-// are those changes handed on to be published, so no device or panel ever sees a state
-// that a crash could still take back.
+// the hall, devices, bindings, announcements). Only after the commit — once the change is
+// durable — are those changes handed on, once, to the commit feed (services/commit-feed.ts),
+// so no device or panel ever sees a state that a crash could still take back. The hand-over
+// cannot fail the write: the feed isolates its listeners, and the result of a committed
+// transaction is returned whatever happens after the commit.
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 
@@ -12,6 +14,11 @@ export class ChangeSet {
   /** Free-form topics for the panels' live feed (e.g. 'files', 'payments'). */
   readonly topics = new Set<string>();
   hall = false;
+  /**
+   * Which lines a window serves, or which lines exist, changed: every device's config may
+   * have changed with it (a keypad's config lists its window's lines, a kiosk's its buttons).
+   */
+  bindings = false;
   readonly announces: HallAnnounce[] = [];
 
   merge(other: ChangeSet): void {
@@ -20,11 +27,12 @@ export class ChangeSet {
     for (const d of other.devices) this.devices.add(d);
     for (const t of other.topics) this.topics.add(t);
     this.hall ||= other.hall;
+    this.bindings ||= other.bindings;
     this.announces.push(...other.announces);
   }
 
   get empty(): boolean {
-    return !this.windows.size && !this.lines.size && !this.devices.size && !this.topics.size && !this.hall && !this.announces.length;
+    return !this.windows.size && !this.lines.size && !this.devices.size && !this.topics.size && !this.hall && !this.bindings && !this.announces.length;
   }
 }
 
@@ -58,7 +66,14 @@ export class UnitOfWork {
     }
     const parent = this.stack.at(-1);
     if (parent) parent.merge(changes);
-    else if (!changes.empty) this.onCommit(changes);
+    else if (!changes.empty) {
+      try {
+        this.onCommit(changes);
+      } catch (err) {
+        // The feed never throws; should it, the transaction still committed and its result stands.
+        console.error('commit hand-over failed', err);
+      }
+    }
     return result;
   }
 
@@ -94,6 +109,11 @@ export class UnitOfWork {
 
   announce(a: HallAnnounce): void {
     this.current.announces.push(a);
+  }
+
+  /** Window ↔ line bindings or the set of lines changed (device configs follow). */
+  bindings(): void {
+    this.current.bindings = true;
   }
 
   device(id: string): void {

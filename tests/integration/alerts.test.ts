@@ -24,7 +24,7 @@ test('printer out of paper and a device going offline raise alerts; recovery res
   const clock = new FakeClock(openAt);
   const hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10, alertGraceMs: 0 } });
   const changes: string[][] = [];
-  hub.ctx.bus.on('committed', (c) => c.topics.has('alerts') && changes.push([...c.topics]));
+  hub.ctx.commits.subscribe((p) => p.changes.topics.has('alerts') && changes.push([...p.changes.topics]));
   const kiosk = await hub.device('kiosk-1');
   const open = () => hub.ctx.alerts.open();
 
