@@ -27,8 +27,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Debian's mosquitto broker: the bridge tests start their own on a free port (issue 13); the
-# packaged system service is not wanted (it would hold port 1883, the hub's MQTT port).
+# Debian's mosquitto broker: the bridge tests start their own on a free port (issue 13), and so
+# does `npm run bench` for its reference round trip (issue 16); the packaged system service is
+# not wanted (it would hold port 1883, the hub's MQTT port).
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 if [ ! -x /usr/sbin/mosquitto ]; then
   $sudo apt-get update -qq
