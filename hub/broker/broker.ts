@@ -21,6 +21,9 @@ import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type 
 /** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
 export const MAX_WS_MESSAGE_BYTES = 4 * MAX_MQTT_PACKET_BYTES;
 
+/** mqemitter's in-flight limit: high enough that it never queues (see createBroker). */
+export const MQ_CONCURRENCY = 1_000_000;
+
 /** Where a rate-limited publish goes: a topic outside the contract that no client may subscribe to. */
 const DROPPED_TOPIC = '$shubbak/dropped';
 
@@ -65,6 +68,14 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
     heartbeatInterval: 60_000,
     connectTimeout: 10_000,
     drainTimeout: 10_000,
+    // aedes hands each publish to mqemitter, which queues beyond `concurrency` (default 100)
+    // and drains its queue recursively whenever a delivery completes synchronously: a burst
+    // of a few thousand messages in one turn (the replies to a large command batch after a
+    // stall) overflowed the stack and took the hub down ("Maximum call stack size exceeded",
+    // mcollina/mqemitter#204; seen in `npm run bench` under an open-loop background load).
+    // With a limit no burst reaches, nothing is queued there, so nothing recurses; the
+    // connections' own flow control (TCP, one packet at a time per client) still applies.
+    concurrency: MQ_CONCURRENCY,
   });
   aedes.authenticate = authenticate((id, secret) => (id === HUB_ID ? ctx.devices.verifyHub(secret) : ctx.devices.verify(id, secret) !== null));
   const connected = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
