@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HubContext } from '../context.ts';
-import type { LinePurpose } from '../domain/queue.ts';
+import type { LinePurpose } from '../domain/line-purposes.ts';
 import { writePrivateFileAtomic } from './permissions.ts';
 import { seedDemoCatalog } from './seed-catalog.ts';
 import { demoStaffNeeded, insertDemoStaff, prepareDemoStaff } from './seed-staff.ts';

@@ -5,9 +5,10 @@ import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import { actorKey, SYSTEM, type ActorKey } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
+import { LINE_PURPOSE_WORDS, type LinePurpose } from '../domain/line-purposes.ts';
 import {
   assertCanCallNext, assertCanPause, assertCanRecall, averageServiceMs, chooseNext, estimateWaitMin, isAtWindow, noShowOutcome,
-  requeuedPlace, ticketLabel, LINE_PURPOSE_WORDS, type LinePurpose, type VisitStatus,
+  requeuedPlace, ticketLabel, type VisitStatus,
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import { parseHm, withinLineHours } from '../domain/schedule.ts';

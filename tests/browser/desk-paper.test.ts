@@ -5,9 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectOk, fileInReview, service } from '../integration/files-support.ts';
+import { CITIZEN, expectOk, fileInReview, readyFile, service } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 
 let browser: Browser;
@@ -18,25 +18,6 @@ async function findFile(page: Page, inquiry: string): Promise<void> {
   await page.getByLabel('بحث برقم الاستعلام').fill(inquiry);
   await page.getByRole('button', { name: 'بحث', exact: true }).click();
   await page.getByTestId('file-inquiry').getByText(inquiry).waitFor();
-}
-
-/** A fee-free service's file walked to "ready" through the API. */
-async function readyFile(hub: TestHub) {
-  const eng = hub.ctx.catalog.departmentByCode('ENG')!;
-  const svc = hub.ctx.catalog.createService({
-    code: 'SITE-VISIT', departmentId: eng.id, nameAr: 'طلب معاينة موقع', nameEn: 'Site visit request', legalPeriodDays: 7, periodKind: 'working',
-    checklist: [{ labelAr: 'طلب المعاينة' }], fees: [],
-  }, 'system');
-  const intake = await signIn(hub, 'intake');
-  const rep = await signIn(hub, 'representative');
-  const manager = await signIn(hub, 'manager');
-  let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
-  f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
-  f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted' } }));
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
 }
 
 test('18: intake hands over a registration slip (number, service, what is missing, legal date, QR); reception prints the delivery ticket', async (t) => {

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectOk, fileInReview, service } from '../integration/files-support.ts';
+import { CITIZEN, expectOk, fileAtDepartment, fileInReview, service } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 
 let browser: Browser;
@@ -29,19 +29,8 @@ async function returnedFile(hub: TestHub, reason: string) {
 
 /** A file of a fee-free service walked to the department and refused there. */
 async function refusedByDepartment(hub: TestHub, reason: string) {
-  const eng = hub.ctx.catalog.departmentByCode('ENG')!;
-  const svc = hub.ctx.catalog.createService({
-    code: 'SITE-VISIT', departmentId: eng.id, nameAr: 'طلب معاينة موقع', nameEn: 'Site visit request', legalPeriodDays: 7, periodKind: 'working',
-    checklist: [{ labelAr: 'طلب المعاينة' }], fees: [],
-  }, 'system');
-  const intake = await signIn(hub, 'intake');
   const rep = await signIn(hub, 'representative');
-  const manager = await signIn(hub, 'manager');
-  let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
-  f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
-  f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+  const f = await fileAtDepartment(hub);
   return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'refused', reason } }));
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import type { SignedIn } from '../helpers/staff.ts';
+import { signIn, type SignedIn } from '../helpers/staff.ts';
 import type { TestHub } from '../helpers/hub.ts';
 
 export const CITIZEN = { nationalId: '29001011234567', name: 'محمود عبد الرحمن علي', mobile: '01012345678' };
@@ -53,4 +53,28 @@ export function fullChecklist(hub: TestHub, code: string) {
 export async function fileInReview(hub: TestHub, intake: SignedIn, code = 'BLD-PERMIT', citizen = CITIZEN): Promise<any> {
   const f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, code).id, citizen, checklist: fullChecklist(hub, code), window: null } }), 201);
   return expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: { version: f.version } }));
+}
+
+/** A fee-free service's file walked through the API to its department (with_department). */
+export async function fileAtDepartment(hub: TestHub): Promise<any> {
+  const eng = hub.ctx.catalog.departmentByCode('ENG')!;
+  const svc = hub.ctx.catalog.createService({
+    code: 'SITE-VISIT', departmentId: eng.id, nameAr: 'طلب معاينة موقع', nameEn: 'Site visit request', legalPeriodDays: 7, periodKind: 'working',
+    checklist: [{ labelAr: 'طلب المعاينة' }], fees: [],
+  }, 'system');
+  const intake = await signIn(hub, 'intake');
+  const rep = await signIn(hub, 'representative');
+  const manager = await signIn(hub, 'manager');
+  let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
+  f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
+  f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
+  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+}
+
+/** The same file decided (accepted) and ready for delivery. */
+export async function readyFile(hub: TestHub): Promise<any> {
+  const rep = await signIn(hub, 'representative');
+  const f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${(await fileAtDepartment(hub)).id}/decide`, payload: { decision: 'accepted' } }));
+  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectError, expectOk, fullChecklist, service } from './files-support.ts';
+import { CITIZEN, expectError, expectOk, fullChecklist, readyFile, service } from './files-support.ts';
 
 const line = (nameAr: string, nameEn: string, purpose: string | null) => ({ nameAr, nameEn, priorityFirst: true, openFrom: null, openUntil: null, purpose });
 
@@ -26,25 +26,6 @@ async function review(hub: TestHub, fileId: number) {
   const rep = await signIn(hub, 'representative');
   const variable = service(hub, 'BLD-PERMIT').fees.find((x) => x.kind === 'variable')!;
   return rep.inject({ method: 'POST', url: `/api/files/${fileId}/review`, payload: { fees: [{ code: variable.code, amountPiasters: variable.minPiasters }], signature: 'م. خالد' } });
-}
-
-/** A fee-free service's file walked to "ready" through the API. */
-async function readyFile(hub: TestHub) {
-  const eng = hub.ctx.catalog.departmentByCode('ENG')!;
-  const svc = hub.ctx.catalog.createService({
-    code: 'SITE-VISIT', departmentId: eng.id, nameAr: 'طلب معاينة موقع', nameEn: 'Site visit request', legalPeriodDays: 7, periodKind: 'working',
-    checklist: [{ labelAr: 'طلب المعاينة' }], fees: [],
-  }, 'system');
-  const intake = await signIn(hub, 'intake');
-  const rep = await signIn(hub, 'representative');
-  const manager = await signIn(hub, 'manager');
-  let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
-  f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
-  f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted' } }));
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
 }
 
 test('the demo center\'s lines carry their purposes', async (t) => {

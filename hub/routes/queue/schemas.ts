@@ -1,7 +1,7 @@
 // Schemas of the queue routes (request and reply), shared with OpenAPI at /docs.
 import Type from 'typebox';
 import { IssuedTicket, LineState, WindowState, HallCalls } from '@shubbak/protocol';
-import { LINE_PURPOSES } from '../../domain/queue.ts';
+import { LINE_PURPOSES } from '../../domain/line-purposes.ts';
 
 export const LineLetter = Type.String({ pattern: '^[A-Z]$', description: 'line letter, e.g. A' });
 export const WindowNumberParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 999 }) });

@@ -9,24 +9,25 @@ import { api } from '../api.ts';
 import { LangController, currentLang, fmtDate } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError, showInvalid, showOk } from '../components/sh-toast.ts';
+import { LINE_PURPOSES, LINE_PURPOSE_WORDS, type LinePurpose } from '../../../domain/line-purposes.ts';
 import type { Department } from './catalog-types.ts';
 import type { DeviceInfo } from './sh-floor.ts';
 
 type WindowView = { number: number; labelAr: string; labelEn: string; lines: string[] };
-type LineView = { letter: string; nameAr: string; nameEn: string; open: boolean; priorityFirst: boolean; openFrom: string | null; openUntil: string | null };
+type LineView = { letter: string; nameAr: string; nameEn: string; open: boolean; priorityFirst: boolean; openFrom: string | null; openUntil: string | null; purpose: LinePurpose | null };
 type Holiday = { day: string; nameAr: string };
 
 const L = {
   ar: {
     windows: 'الشبابيك', lines: 'الخدمات (الطوابير)', departments: 'الإدارات', holidays: 'العطلات الرسمية', number: 'رقم الشباك', labelAr: 'الاسم بالعربية', labelEn: 'الاسم بالإنجليزية',
     serves: 'الخدمات التي يخدمها', keypad: 'لوحة المفاتيح', none: '— بدون —', save: 'حفظ', add: 'إضافة', newWindow: 'شباك جديد', newLine: 'خدمة جديدة', letter: 'الحرف',
-    priority: 'الأولوية لكبار السن وذوي الهمم', hours: 'ساعات الاستقبال', from: 'من', until: 'إلى', centerHours: 'ساعات المركز', code: 'الرمز', active: 'تعمل', inactive: 'موقوفة',
+    purpose: 'دور الخط', priority: 'الأولوية لكبار السن وذوي الهمم', hours: 'ساعات الاستقبال', from: 'من', until: 'إلى', centerHours: 'ساعات المركز', code: 'الرمز', active: 'تعمل', inactive: 'موقوفة',
     deactivate: 'إيقاف', activate: 'تفعيل', day: 'اليوم', name: 'المناسبة', remove: 'حذف', saved: 'حُفظ', pickLine: 'اختر خدمة واحدة على الأقل', yes: 'نعم', no: 'لا',
   },
   en: {
     windows: 'Windows', lines: 'Lines', departments: 'Departments', holidays: 'Official holidays', number: 'Window number', labelAr: 'Arabic name', labelEn: 'English name',
     serves: 'Lines served', keypad: 'Keypad', none: '— none —', save: 'Save', add: 'Add', newWindow: 'New window', newLine: 'New line', letter: 'Letter',
-    priority: 'Priority for the elderly and disabled', hours: 'Ticket hours', from: 'From', until: 'Until', centerHours: 'Center hours', code: 'Code', active: 'active', inactive: 'inactive',
+    purpose: 'Purpose', priority: 'Priority for the elderly and disabled', hours: 'Ticket hours', from: 'From', until: 'Until', centerHours: 'Center hours', code: 'Code', active: 'active', inactive: 'inactive',
     deactivate: 'Deactivate', activate: 'Activate', day: 'Day', name: 'Occasion', remove: 'Remove', saved: 'Saved', pickLine: 'Choose at least one line', yes: 'yes', no: 'no',
   },
 };
@@ -126,6 +127,8 @@ export class ShAdminCenter extends LitElement {
     const hm = (k: string) => String(d.get(k) ?? '').trim() || null;
     const ok = await this.change(() => api('PUT', `/api/lines/${encodeURIComponent(letter)}`, {
       nameAr: String(d.get('nameAr')), nameEn: String(d.get('nameEn')), priorityFirst: d.get('priorityFirst') === 'on', openFrom: hm('openFrom'), openUntil: hm('openUntil'),
+      // The purpose moves to this line (the hub takes it from the line that had it).
+      purpose: (String(d.get('purpose') ?? '') || null) as LinePurpose | null,
     }));
     if (ok && !existing) form.reset();
   }
@@ -153,6 +156,10 @@ export class ShAdminCenter extends LitElement {
       ${l ? html`<b class="ltr">${l.letter}</b>` : html`<label>${s.letter}<input name="letter" required pattern="[A-Za-z]" maxlength="1" class="letter ltr"></label>`}
       <label>${s.labelAr}<input name="nameAr" required maxlength="60" .value=${l?.nameAr ?? ''}></label>
       <label>${s.labelEn}<input name="nameEn" required maxlength="60" class="ltr" .value=${l?.nameEn ?? ''}></label>
+      <label>${s.purpose}<select name="purpose">
+        <option value="" ?selected=${!l?.purpose}>${s.none}</option>
+        ${LINE_PURPOSES.map((p) => html`<option value=${p} ?selected=${l?.purpose === p}>${LINE_PURPOSE_WORDS[p][currentLang() === 'en' ? 'en' : 'ar']}</option>`)}
+      </select></label>
       <label class="inline"><input type="checkbox" name="priorityFirst" .checked=${l?.priorityFirst ?? true}> ${s.priority}</label>
       <label>${s.hours}: ${s.from}<input name="openFrom" type="time" class="ltr" .value=${l?.openFrom ?? ''}></label>
       <label>${s.until}<input name="openUntil" type="time" class="ltr" .value=${l?.openUntil ?? ''}></label>
