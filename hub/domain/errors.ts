@@ -2,8 +2,8 @@
 // stable code for machines and a message for people (Arabic first, English for logs and
 // the language toggle; field-level details for forms). The device contract's codes
 // (protocol/commands.ts ERROR_CODES) read the same over MQTT (error reply) and HTTP; the
-// hub's own codes below are for the staff API. hub/http/errors.ts alone maps each code
-// to an HTTP status (issue 12 item 1: no service imports the HTTP adapter).
+// hub's own codes below are for the staff API. The HTTP adapter alone (errors.ts in the
+// http folder) maps each code to an HTTP status (issue 12 item 1: no service imports it).
 import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode } from '@shubbak/protocol';
 
 /** The hub's codes beyond the device contract: each names one refusal the panels can tell apart. */
