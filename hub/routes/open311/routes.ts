@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { ApiError } from '../../http/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { ApiError, fromDomain } from '../../http/errors.ts';
 import type { Complaint } from '../../services/complaints.ts';
 
 /** Submissions per address per window: enough for a citizen, too few for a flood. */
@@ -43,7 +44,9 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => {
+  app.setErrorHandler((e: FastifyError | ApiError | DomainError, _req, reply) => {
+    // A service's refusal (DomainError) takes its HTTP status from the one table in hub/http.
+    const err = e instanceof DomainError ? fromDomain(e) : e;
     const status = err instanceof ApiError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     const code = err instanceof ApiError ? err.code : err.validation ? 'VALIDATION' : status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'INTERNAL' : 'ERROR';
     const en = err instanceof ApiError ? (err.messageEn ?? err.message) : status >= 500 ? 'Internal error' : err.message;
