@@ -22,9 +22,13 @@ import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
 import { openPrinterPort, SerialTicketPrinter, unopenedPrinterPort } from './printer/port.ts';
+// Simulation-only code (hardware/sim/: mock Firmata, MAX7219 decoder, simulated printer,
+// serialport's mock binding) is imported lazily, on sim IO only: it is not in the import
+// graph a real device loads (issue 10: memory; issue 12: simulator code out of production).
+// (serialport's MockBinding is part of serialport, which the printer's line loads anyway.)
 import { SerialPortMock } from 'serialport';
 import type { SimPrinter, PrintedTicket } from './sim/printer.ts';
-import { Max7219Decoder } from './sim/max7219.ts';
+import type { Max7219Decoder } from './sim/max7219.ts';
 import type { SimFirmata } from './sim/firmata.ts';
 
 export type Pin = number | string;
@@ -175,7 +179,8 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
   return { buttons, printer, sim, printerSim: simPrinter, close };
 }
 
-function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Max7219Decoder {
+async function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Promise<Max7219Decoder> {
+  const { Max7219Decoder } = await import('./sim/max7219.ts');
   return new Max7219Decoder(sim, { data: Number(pins.data), clock: Number(pins.clock), cs: Number(pins.cs) }, devices);
 }
 
@@ -202,7 +207,7 @@ export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<K
   const holdMs = cfg.holdMs ?? 1500;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   // The decoder listens before the driver initialises the chip, so it sees every register.
-  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, 1) : null;
   const buttons = new LampButtonPanel({ board: board.board, buttonPins: keyPins, lampPins, holdMs });
   const digits = new Max7219Digits({ board: board.board, pins, width });
   board.events.on('restored', () => digits.restore());
@@ -230,7 +235,7 @@ export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig):
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const width = cfg.digitsWidth ?? 4;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
-  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, 1) : null;
   const digits = new Max7219Digits({ board: board.board, pins, width });
   board.events.on('restored', () => digits.restore());
   const close = async () => {
@@ -256,7 +261,7 @@ export async function createHallHardware(cfg: HallHardwareConfig): Promise<HallH
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const rows = cfg.rows ?? 6;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
-  const decoder = board.sim ? digitsSim(board.sim, pins, rows) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, rows) : null;
   const hall = new Max7219HallBoard({ board: board.board, pins, rows });
   board.events.on('restored', () => hall.restore());
   const played: string[] = [];
