@@ -18,6 +18,7 @@
 // Methods that do not apply to a device answer empty ('' / [] / null / 'off').
 import type { AudioPlayer, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
 import { createBoard, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
+import { DEFAULT_PINS, pinsFor } from './pins.ts';
 import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
@@ -56,14 +57,7 @@ const EMPTY_SIM: SimControl = {
   brightness: () => 0, hallRows: () => [], printed: () => [], lastPrinted: () => null, setPaper: () => {}, played: () => [],
 };
 
-// Demo defaults: an Arduino Nano (Firmata) beside the Pi; raspi pin names for a Pi 3/4.
-export const DEFAULT_PINS = {
-  kiosk: { firmata: { buttons: [2, 3, 4, 5], lamps: [8, 9, 10, 11] }, raspi: { buttons: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23'] } },
-  keypad: { firmata: { keys: [2, 3, 4, 5, 6], lamps: [7, 8, 9, 14, 15] }, raspi: { keys: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19', 'GPIO26'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23', 'GPIO24'] } },
-  digits: { firmata: { data: 11, clock: 13, cs: 10 }, raspi: { data: 'GPIO10', clock: 'GPIO11', cs: 'GPIO8' } },
-} as const;
-
-const pinsFor = <F, R>(io: IoKind, table: { firmata: F; raspi: R }): F | R => (io === 'raspi' ? table.raspi : table.firmata);
+export { DEFAULT_PINS } from './pins.ts';
 
 function asPins(p: { data: Pin; clock: Pin; cs: Pin }): DigitsPins {
   return { data: p.data, clock: p.clock, cs: p.cs };
