@@ -24,7 +24,7 @@ import { InspectionService } from './services/inspections.ts';
 import { FileService } from './services/files.ts';
 import { AttachmentService } from './services/attachments.ts';
 import { PaymentService } from './services/payments.ts';
-import { EnrollmentService } from './services/enrollment.ts';
+import { EnrollmentService, type BrokerListeners } from './services/enrollment.ts';
 import { HubMetrics } from './ops/metrics.ts';
 
 export type HubEvents = {
@@ -61,7 +61,10 @@ export type HubContext = {
   metrics: HubMetrics;
 };
 
-export function createContext(config: HubConfig, clock: Clock): HubContext {
+/** What the hub knows only once it listens, read (never pushed) by the services that need it. */
+export type HubRuntime = { listeners: () => BrokerListeners };
+
+export function createContext(config: HubConfig, clock: Clock, runtime: HubRuntime = { listeners: () => ({ mqttPort: 0, tls: null }) }): HubContext {
   const db = openDatabase(path.join(config.dataDir, 'shubbak.db'));
   const bus = new EventEmitter<HubEvents>();
   bus.setMaxListeners(100);
@@ -76,21 +79,24 @@ export function createContext(config: HubConfig, clock: Clock): HubContext {
   const catalog = new CatalogService(db, uow, clock, audit, config.timezone);
   const citizens = new CitizenService(db, uow, clock, audit, config.timezone);
   const publicStatus = new PublicStatusRegistry();
-  const complaints = new ComplaintService(db, uow, clock, audit, catalog, citizens, config.timezone, publicStatus);
+  const complaints = new ComplaintService(db, uow, clock, audit, catalog, citizens, config.timezone);
   const meetings = new MeetingService(db, uow, clock, audit, citizens, config.timezone);
   const inspections = new InspectionService(db, uow, clock, audit);
   inspections.register('complaint', (id) => {
     const c = /^\d+$/.test(id) ? complaints.find(Number(id)) : complaints.byInquiry(id);
     return c ? { id: c.id, record: c } : null;
   });
-  const files = new FileService(db, uow, clock, audit, catalog, citizens, queue, config.timezone, publicStatus);
+  const files = new FileService(db, uow, clock, audit, catalog, citizens, queue, config.timezone);
   inspections.register('file', (id) => {
     const f = files.find(/^\d+$/.test(id) ? { id: Number(id) } : { inquiry: id });
     return f ? { id: f.id, record: files.detail(f, null) } : null;
   });
+  // The public status page finds complaints and files by inquiry number (wired here, not by the services themselves).
+  publicStatus.register('complaint', (inquiry) => complaints.statusRecord(inquiry));
+  publicStatus.register('file', (inquiry) => files.statusRecord(inquiry));
   const attachments = new AttachmentService(db, uow, clock, audit, files, config.dataDir);
   const payments = new PaymentService(db, uow, clock, audit, catalog, citizens, files, config.timezone);
-  const enrollment = new EnrollmentService(db, uow, clock, devices, audit);
+  const enrollment = new EnrollmentService(db, uow, clock, devices, audit, runtime.listeners);
   const reports = new ReportService(db, clock, config);
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);

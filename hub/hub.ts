@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
+import type { BrokerListeners } from './services/enrollment.ts';
 import { buildApp, type AppOptions } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
@@ -64,11 +65,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   };
   const centerTls = config.tls ? new CenterTls(config, clock, { info: (o, m) => tlsLog.info(o, m), warn: (o, m) => tlsLog.warn(o, m) }) : null;
   let material: TlsMaterial | null = null;
+  // Where the broker listens, once it does: enrollment replies read it (hub/services/enrollment.ts).
+  let listeners: BrokerListeners = { mqttPort: 0, tls: null };
+  let tlsListener: BrokerListeners['tls'] = null;
   try {
     material = centerTls?.current() ?? null;
     // The database file is made 0600 before SQLite opens it: its WAL and SHM take its mode.
     createPrivateFile(dbPath(config.dataDir));
-    ctx = createContext(config, clock);
+    ctx = createContext(config, clock, { listeners: () => listeners });
     app = await buildApp(ctx, { logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined });
     if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
     const log = app.log;
@@ -125,7 +129,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       };
       renewTimer = setInterval(renew, 12 * 3600_000);
       renewTimer.unref();
-      ctx.enrollment.tls = { mqttsPort, caCert: m0.ca };
+      tlsListener = { mqttsPort, caCert: m0.ca };
       tlsInfo = {
         httpsPort, mqttsPort, caCert: m0.ca, notAfter: () => served.notAfter, renew,
         httpsUrl: `https://${urlHost(local)}:${httpsPort}`, mqttsUrl: `mqtts://${urlHost(local)}:${mqttsPort}`,
@@ -136,7 +140,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       mqttPort = await broker.listenTcp(config.mqttPort, config.host);
       httpPort = (app.server.address() as { port: number }).port;
     }
-    ctx.enrollment.mqttPort = mqttPort;
+    listeners = { mqttPort, tls: tlsListener };
     const mqttUrl = `mqtt://${local}:${mqttPort}`;
     const httpUrl = `http://${local}:${httpPort}`;
 

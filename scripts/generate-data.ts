@@ -17,6 +17,7 @@ import { seedDemoStaff } from '../hub/db/seed-staff.ts';
 import { addDays, dueDate, isWorkingDay } from '../hub/domain/deadlines.ts';
 import { localDay, startOfLocalDay } from '../hub/domain/time.ts';
 import { ticketLabel } from '../hub/domain/queue.ts';
+import { actorKey, staffKey, SYSTEM } from '../hub/domain/actor.ts';
 import { COMPLAINT_PERIOD } from '../hub/domain/complaints.ts';
 import { COMPLAINT_PREFIX, FILE_PREFIX, formatInquiry } from '../hub/domain/inquiry-number.ts';
 
@@ -305,6 +306,9 @@ function fileGenerator(ctx: HubContext, r: () => number, scale: number): FileGen
     awaiting_payment: ['review', 'representative'], reviewed: ['review', 'representative'], paid: ['pay', 'cashier'], approved: ['approve', 'manager'],
     with_department: ['dispatch', 'representative'], decided: ['decide', 'representative'], ready: ['mark_ready', 'representative'], delivered: ['deliver', 'delivery'],
   };
+  // Each stage's event is written by a demo staff member of that role (stored as an actor key: hub/domain/actor.ts).
+  const staffOfRole = new Map((db.prepare('SELECT role, MIN(id) AS id FROM users GROUP BY role').all() as { role: string; id: number }[]).map((u) => [u.role, u.id]));
+  const byRole = (role: string): string => { const id = staffOfRole.get(role); return id === undefined ? actorKey(SYSTEM) : staffKey({ id }); };
   const DAY = 86_400_000;
   const gen: FileGenerator = {
     count: 0,
@@ -371,7 +375,7 @@ function fileGenerator(ctx: HubContext, r: () => number, scale: number): FileGen
         let prev: string | null = null;
         for (const [st, at] of reached) {
           const [action, role] = ACTION[st];
-          q.event.run(fileId, at, `user:${role}`, role, prev === 'returned' && st === 'technical_review' ? 'resubmit' : action, prev, st);
+          q.event.run(fileId, at, byRole(role), role, prev === 'returned' && st === 'technical_review' ? 'resubmit' : action, prev, st);
           prev = st;
         }
         if (when('awaiting_payment') !== null) fees.forEach((f, i) => q.fee.run(fileId, f.code, i, f.label_ar, f.label_en, f.amount));
@@ -385,8 +389,8 @@ function fileGenerator(ctx: HubContext, r: () => number, scale: number): FileGen
             const orderId = Number(q.order.run(fileId, sv.id, status === 'voided' ? 'cancelled' : 'paid', totalFees, at - 600_000).lastInsertRowid);
             fees.forEach((f, i) => q.orderLine.run(orderId, f.code, i, f.label_ar, f.label_en, f.amount));
             const voided = status === 'voided';
-            q.receipt.run(ry, rn, orderId, localDay(at, TZ), totalFees, `user:${cashier.id}`, cashier.window, at, status,
-              voided ? 'خطأ في بيانات الإيصال' : null, voided ? `user:${cashier.id}` : null, voided ? at + 900_000 : null,
+            q.receipt.run(ry, rn, orderId, localDay(at, TZ), totalFees, staffKey(cashier), cashier.window, at, status,
+              voided ? 'خطأ في بيانات الإيصال' : null, voided ? staffKey(cashier) : null, voided ? at + 900_000 : null,
               voided ? 'user:manager' : null, voided ? at + 1_800_000 : null);
           };
           // About one receipt in a hundred is issued wrong and voided; a new one follows.
@@ -440,7 +444,7 @@ function addClerks(ctx: HubContext, windows: Window[]): void {
   ctx.uow.run(() => {
     for (const w of windows) {
       const id = Number(user.run(`clerk${w.number}`, `${names[w.number % names.length]} ${families[w.number % families.length]}`, roleOf[w.line]).lastInsertRowid);
-      w.clerk = `user:${id}`;
+      w.clerk = staffKey({ id });
     }
   });
 }

@@ -11,7 +11,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CitizenInput, CitizenService } from './citizens.ts';
-import type { PublicStatus, PublicStatusRegistry } from './public-status.ts';
+import type { PublicStatus, StatusRecord } from './public-status.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 import { COMPLAINT_PREFIX, displayInquiry, formatInquiry, parseInquiry } from '../domain/inquiry-number.ts';
 import { actorKey, staffKey } from '../domain/actor.ts';
@@ -51,13 +51,13 @@ export class ComplaintService {
     private readonly catalog: CatalogService,
     private readonly citizens: CitizenService,
     private readonly timeZone: string,
-    publicStatus: PublicStatusRegistry,
-  ) {
-    publicStatus.register('complaint', (inquiry) => {
-      const r = this.db.prepare<[string], Row & { national_id: string | null }>(
-        'SELECT c.*, NULL AS citizen_name, z.national_id FROM complaints c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.inquiry = ?').get(inquiry);
-      return r ? { nationalId: r.national_id, status: this.publicView(this.toComplaint(r)) } : null;
-    });
+  ) {}
+
+  /** The public status page's record of a complaint (its owner's national ID to check, and what the citizen may read). */
+  statusRecord(inquiry: string): StatusRecord | null {
+    const r = this.db.prepare<[string], Row & { national_id: string | null }>(
+      'SELECT c.*, NULL AS citizen_name, z.national_id FROM complaints c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.inquiry = ?').get(inquiry);
+    return r ? { nationalId: r.national_id, status: this.publicView(this.toComplaint(r)) } : null;
   }
 
   private toComplaint(r: Row): Complaint {

@@ -17,6 +17,9 @@ import { actorKey, deviceActor } from '../domain/actor.ts';
 type Row = { id: number; device_id: string; expires_at: number; used_at: number | null; revoked_at: number | null };
 
 export type IssuedCode = { deviceId: string; kind: DeviceKind; code: string; expiresAt: number };
+/** The broker's ports as the hub bound them; with TLS (issue 17) devices get mqtts:// and the center's CA certificate. */
+export type BrokerListeners = { mqttPort: number; tls: { mqttsPort: number; caCert: string } | null };
+
 export type Enrolled = { deviceId: string; kind: DeviceKind; secret: string };
 
 function hashCode(normalized: string): string {
@@ -26,20 +29,17 @@ function hashCode(normalized: string): string {
 export class EnrollmentService {
   private readonly q;
   private readonly throttle = new EnrollThrottle();
-  /** The broker's TCP port once it listens (hub.ts sets it; the reply tells devices where to connect). */
-  mqttPort = 0;
-  /** With TLS (issue 17; hub.ts sets it): devices get mqtts:// on this port and the center's CA certificate. */
-  tls: { mqttsPort: number; caCert: string } | null = null;
-
   /** The center CA's SHA-256 fingerprint (hex), which the enrollment command pins; null without TLS. */
   caSha256(): string | null {
-    return this.tls ? new X509Certificate(this.tls.caCert).fingerprint256.replace(/:/g, '').toLowerCase() : null;
+    const tls = this.listeners().tls;
+    return tls ? new X509Certificate(tls.caCert).fingerprint256.replace(/:/g, '').toLowerCase() : null;
   }
 
   /** Where an enrolled device connects, on the host name it used to reach the hub, and the CA it must check the hub against. */
   brokerFor(host: string): { mqttUrl: string; caCert: string | null } {
     const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-    return this.tls ? { mqttUrl: `mqtts://${h}:${this.tls.mqttsPort}`, caCert: this.tls.caCert } : { mqttUrl: `mqtt://${h}:${this.mqttPort}`, caCert: null };
+    const { mqttPort, tls } = this.listeners();
+    return tls ? { mqttUrl: `mqtts://${h}:${tls.mqttsPort}`, caCert: tls.caCert } : { mqttUrl: `mqtt://${h}:${mqttPort}`, caCert: null };
   }
 
   constructor(
@@ -48,6 +48,8 @@ export class EnrollmentService {
     private readonly clock: Clock,
     private readonly devices: DeviceService,
     private readonly audit: AuditLog,
+    /** Where the broker listens, once it does (the hub's own record; the reply tells devices where to connect). */
+    private readonly listeners: () => BrokerListeners,
   ) {
     this.q = {
       insert: db.prepare('INSERT INTO device_enrollments (code_hash, device_id, created_at, expires_at, created_by) VALUES (?, ?, ?, ?, ?)'),

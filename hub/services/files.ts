@@ -22,7 +22,7 @@ import type { CitizenInput, CitizenService } from './citizens.ts';
 import {
   FileRepository, type AttachmentInfo, type CaseFile, type ChecklistResult, type FeeLine, type FileColumns, type FileEvent, type FileFilter,
 } from './file-repository.ts';
-import type { PublicStatus, PublicStatusRegistry } from './public-status.ts';
+import type { PublicStatus, StatusRecord } from './public-status.ts';
 import type { QueueService } from './queue.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
@@ -67,13 +67,14 @@ export class FileService {
     private readonly citizens: CitizenService,
     private readonly queue: QueueService,
     private readonly timeZone: string,
-    publicStatus: PublicStatusRegistry,
   ) {
     this.repo = new FileRepository(db, clock, timeZone);
-    publicStatus.register('file', (inquiry) => {
-      const f = this.find({ inquiry });
-      return f ? { nationalId: f.citizenNationalId, status: this.publicView(f) } : null;
-    });
+  }
+
+  /** The public status page's record of a file (its owner's national ID to check, and what the citizen may read). */
+  statusRecord(inquiry: string): StatusRecord | null {
+    const f = this.find({ inquiry });
+    return f ? { nationalId: f.citizenNationalId, status: this.publicView(f) } : null;
   }
 
   // ---- reading: two lookups ----
