@@ -10,6 +10,7 @@ export const HEARTBEAT_MS = 15_000;
 export class SseChannel {
   private readonly clients = new Set<FastifyReply>();
   private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
 
   constructor() {
     this.heartbeat = setInterval(() => this.writeAll(': ping\n\n'), HEARTBEAT_MS);
@@ -23,6 +24,14 @@ export class SseChannel {
   /** Take over the reply as an event stream; `first` is sent before any broadcast. */
   open(req: FastifyRequest, reply: FastifyReply, first: { event: string; data: unknown }): void {
     reply.hijack();
+    if (this.closed) {
+      // The hub is stopping: an EventSource that reconnected on a kept-alive socket after
+      // close() ended its stream must not get a new one, or the HTTP server waits for it
+      // forever. 503 + connection: close; the browser tries again when the hub is back.
+      reply.raw.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', connection: 'close' });
+      reply.raw.end('hub stopping');
+      return;
+    }
     req.socket.setNoDelay(true);
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -45,6 +54,7 @@ export class SseChannel {
 
   /** End every stream (the hub is stopping), so the HTTP server can close. */
   close(): void {
+    this.closed = true;
     clearInterval(this.heartbeat);
     for (const c of this.clients) c.raw.end();
     this.clients.clear();
