@@ -62,7 +62,9 @@ export async function ensureClips(dir: string, opts: { voice?: string; espeak?: 
   const clips = allClips();
   const stamp = cacheStamp(clips, voice);
   const stampFile = path.join(dir, '.stamp');
-  fs.mkdirSync(dir, { recursive: true });
+  // 0700: the default dir is data/audio, and a data dir this makes must pass the hub's own
+  // permission check (hub/db/permissions.ts) when hub and board share a folder (the demo, tests).
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return { generated: 0 };
   fs.writeFileSync(clipFile(dir, CHIME.key), wav(chimeSamples()));
   // Two at a time: espeak-ng is quick, the Pi has few cores and the hall must keep working.

@@ -29,7 +29,7 @@ const HANDSHAKE_MS = '120000';
 
 function env(hub: TestHub, id: string, port: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SHUBBAK_DEVICE_ID: id, SHUBBAK_IO: 'firmata', SHUBBAK_FIRMATA_PORT: port, SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf(id),
+    SHUBBAK_DEVICE_ID: id, SHUBBAK_IO: 'firmata', SHUBBAK_FIRMATA_PORT: port, SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf(id), SHUBBAK_AUDIO_DIR: path.join(hub.dataDir, 'audio'),
     SHUBBAK_FIRMATA_HANDSHAKE_MS: HANDSHAKE_MS, SHUBBAK_FIRMATA_RETRY_MS: '100', ...extra,
   };
 }

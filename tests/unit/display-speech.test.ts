@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { allClips, announcementClips, numberClips } from '../../display/speech.ts';
 import { Announcer, ensureClips } from '../../display/audio.ts';
+import { checkDataPermissions } from '../../hub/db/permissions.ts';
 import type { AudioPlayer } from '@shubbak/hardware/types.ts';
 
 const words = (n: number) => numberClips(n).map((c) => c.text).join(' ');
@@ -65,5 +66,19 @@ test('clips are generated once with espeak-ng as WAV files', async () => {
     assert.equal((await ensureClips(dir)).generated, 0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the clip folder\'s missing parents are made private, so a board run in the hub\'s folder never blocks the hub\'s start', async () => {
+  // Found after `npm test` in a clone: a board started with the default SHUBBAK_AUDIO_DIR
+  // (data/audio) made ./data at 0755, and `npm start` then refused the data dir (hub/db/permissions.ts).
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-clipdir-'));
+  try {
+    const dataDir = path.join(root, 'data');
+    await ensureClips(path.join(dataDir, 'audio'));
+    assert.equal(fs.statSync(dataDir).mode & 0o077, 0, `data is ${(fs.statSync(dataDir).mode & 0o777).toString(8)}`);
+    assert.deepEqual(checkDataPermissions(dataDir, path.join(root, 'backups'), false), []);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
