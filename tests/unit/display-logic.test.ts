@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallEvent, type WindowBoardEffect, type WindowBoardState } from '../../display/logic.ts';
+import { runSteps } from '../helpers/steps.ts';
+import { hallBoardStep, initialHallBoard, initialWindowBoard, windowBoardStep, type BoardEvent, type HallEvent, type WindowBoardState } from '../../display/logic.ts';
 import type { WindowState } from '@shubbak/protocol';
 
 const win = (o: Partial<WindowState> = {}): WindowState => ({ window: 2, label: 'شباك 2', status: 'serving', ticket: 'A012', line: 'A', calledAt: 100, seq: 1, ...o });
-function feed(events: BoardEvent[], from: WindowBoardState = initialWindowBoard) {
-  let state = from;
-  const effects: WindowBoardEffect[] = [];
-  for (const e of events) {
-    const r = windowBoardStep(state, e);
-    state = r.state;
-    effects.push(...r.effects);
-  }
-  return { state, effects };
-}
+const feed = (events: BoardEvent[], from: WindowBoardState = initialWindowBoard) => runSteps(windowBoardStep, events, from);
 const started = () => feed([{ type: 'online' }, { type: 'config', config: { kind: 'display', window: 2 } }, { type: 'windowState', state: win() }]);
 
 test('the window board shows its window ticket, steady at start', () => {

@@ -1,21 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runSteps } from '../helpers/steps.ts';
 import { initialKeypadState, KEYS, keypadStep, type KeypadEffect, type KeypadEvent, type KeypadState } from '../../counter-keypad/logic.ts';
 import type { KeypadConfig, WindowState } from '@shubbak/protocol';
 
 const config: KeypadConfig = { kind: 'keypad', window: 3, transferTo: ['A', 'B'], lines: ['D', 'A'] };
 const win = (o: Partial<WindowState> = {}): WindowState => ({ window: 3, label: 'شباك 3', status: 'serving', ticket: 'D004', line: 'D', calledAt: 5, seq: 1, ...o });
 
-function feed(events: KeypadEvent[], from: KeypadState = initialKeypadState) {
-  let state = from;
-  const effects: KeypadEffect[] = [];
-  for (const e of events) {
-    const r = keypadStep(state, e);
-    state = r.state;
-    effects.push(...r.effects);
-  }
-  return { state, effects };
-}
+const feed = (events: KeypadEvent[], from: KeypadState = initialKeypadState) => runSteps(keypadStep, events, from);
 const live = () => feed([{ type: 'online' }, { type: 'config', config }, { type: 'windowState', state: win() },
   { type: 'lineState', line: 'A', waiting: 4 }, { type: 'lineState', line: 'D', waiting: 2 }, { type: 'lineState', line: 'B', waiting: 50 }]).state;
 const commands = (effects: KeypadEffect[]) => effects.flatMap((e) => (e.type === 'command' ? [e.command] : []));

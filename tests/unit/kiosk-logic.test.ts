@@ -1,21 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from '../../kiosk/logic.ts';
+import { runSteps } from '../helpers/steps.ts';
+import { initialKioskState, kioskStep, type KioskEvent, type KioskState } from '../../kiosk/logic.ts';
 import type { IssuedTicket, KioskConfig } from '@shubbak/protocol';
 
 const config: KioskConfig = { kind: 'kiosk', center: 'مركز تجريبي', footer: 'شكرا', buttons: [{ key: 0, line: 'A' }, { key: 1, line: 'B' }] };
 const ticket: IssuedTicket = { number: 'A007', line: 'A', lineName: 'استلام الطلبات', ahead: 2, estimatedWaitMin: 10, issuedAt: 1_700_000_000_000 };
 
-function feed(events: KioskEvent[], from: KioskState = initialKioskState) {
-  let state = from;
-  const effects: KioskEffect[] = [];
-  for (const e of events) {
-    const r = kioskStep(state, e);
-    state = r.state;
-    effects.push(...r.effects);
-  }
-  return { state, effects };
-}
+const feed = (events: KioskEvent[], from: KioskState = initialKioskState) => runSteps(kioskStep, events, from);
 const ready = () => feed([{ type: 'online' }, { type: 'config', config }, { type: 'lineState', line: 'A', open: true }, { type: 'lineState', line: 'B', open: false }]).state;
 
 test('waits for provisioning: no lamps, no command, a notice on a press', () => {
