@@ -23,6 +23,7 @@ import { citizenRoutes } from './routes/citizens/routes.ts';
 import { complaintRoutes } from './routes/complaints/routes.ts';
 import { meetingRoutes } from './routes/meetings/routes.ts';
 import { open311Routes } from './routes/open311/routes.ts';
+import { open311KeyRoutes } from './routes/open311/keys.ts';
 import { fileRoutes } from './routes/files/routes.ts';
 import { attachmentRoutes } from './routes/attachments/routes.ts';
 import { paymentRoutes } from './routes/payments/routes.ts';
@@ -155,7 +156,8 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(paymentRoutes, { prefix: '/api' });
   await app.register(revenueRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
-  await app.register(open311Routes);
+  await app.register(open311KeyRoutes, { prefix: '/api' });
+  await app.register(open311Routes, { prefix: '/open311' });
   await app.register(liveRoutes, { prefix: '/api' });
   await app.register(webRoutes);
   await app.register(opsRoutes);

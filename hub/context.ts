@@ -19,6 +19,7 @@ import { CatalogService } from './services/catalog.ts';
 import { CitizenService } from './services/citizens.ts';
 import { PublicStatusRegistry } from './services/public-status.ts';
 import { ComplaintService } from './services/complaints.ts';
+import { Open311KeyService } from './services/open311-keys.ts';
 import { MeetingService } from './services/meetings.ts';
 import { InspectionService } from './services/inspections.ts';
 import { FileService } from './services/files.ts';
@@ -52,6 +53,8 @@ export type HubContext = {
   citizens: CitizenService;
   publicStatus: PublicStatusRegistry;
   complaints: ComplaintService;
+  /** Open311 api_keys the administrator issues (issue 14 item 4). */
+  open311Keys: Open311KeyService;
   meetings: MeetingService;
   inspections: InspectionService;
   files: FileService;
@@ -80,6 +83,7 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const citizens = new CitizenService(db, uow, clock, audit, config.timezone);
   const publicStatus = new PublicStatusRegistry();
   const complaints = new ComplaintService(db, uow, clock, audit, catalog, citizens, config.timezone);
+  const open311Keys = new Open311KeyService(db, uow, clock, audit);
   const meetings = new MeetingService(db, uow, clock, audit, citizens, config.timezone);
   const inspections = new InspectionService(db, uow, clock, audit);
   inspections.register('complaint', (id) => {
@@ -101,5 +105,5 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
   const metrics = new HubMetrics(db, clock);
-  return { metrics, config, clock, db, uow, commits, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  return { metrics, config, clock, db, uow, commits, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

@@ -21,6 +21,8 @@ export type Complaint = {
   id: number; inquiry: string; /** as printed: C-2026-000123-45 */ inquiryDisplay: string; citizenId: number | null; citizenName: string | null; contactName: string | null; contactPhone: string | null;
   departmentId: number; channel: 'window' | 'open311'; subject: string; body: string;
   address: string | null; lat: number | null; long: number | null;
+  /** Open311: the jurisdiction's address id as sent, the declared attributes' values, the api_key that filed it. */
+  addressId: string | null; attributes: Record<string, string | string[]>; open311KeyId: number | null;
   status: ComplaintStatus; dueDay: string; overdue: boolean; response: string | null; publicNote: string | null;
   registeredAt: number; registeredBy: string; updatedAt: number; closedAt: number | null; version: number;
 };
@@ -29,6 +31,7 @@ export type ComplaintDetail = Complaint & { events: ComplaintEvent[] };
 type Row = {
   id: number; inquiry: string; citizen_id: number | null; citizen_name: string | null; contact_name: string | null; contact_phone: string | null;
   department_id: number; channel: 'window' | 'open311'; subject: string; body: string; address: string | null; lat: number | null; long: number | null;
+  address_id: string | null; attributes: string | null; open311_key_id: number | null;
   status: ComplaintStatus; due_day: string; response: string | null; public_note: string | null; registered_at: number; registered_by: string;
   updated_at: number; closed_at: number | null; version: number;
 };
@@ -40,6 +43,7 @@ export type NewComplaint = { citizen: CitizenInput; departmentId: number; subjec
 export type Open311Complaint = {
   departmentId: number; description: string; address?: string | null; lat?: number | null; long?: number | null;
   name?: string | null; phone?: string | null; nationalId?: string | null;
+  addressId?: string | null; attributes?: Record<string, string | string[]>; keyId?: number | null;
 };
 
 export class ComplaintService {
@@ -64,6 +68,7 @@ export class ComplaintService {
     return {
       id: r.id, inquiry: r.inquiry, inquiryDisplay: displayInquiry(r.inquiry), citizenId: r.citizen_id, citizenName: r.citizen_name, contactName: r.contact_name, contactPhone: r.contact_phone,
       departmentId: r.department_id, channel: r.channel, subject: r.subject, body: r.body, address: r.address, lat: r.lat, long: r.long,
+      addressId: r.address_id, attributes: r.attributes ? JSON.parse(r.attributes) as Record<string, string | string[]> : {}, open311KeyId: r.open311_key_id,
       status: r.status, dueDay: r.due_day, overdue: r.status !== 'closed' && r.status !== 'answered' && isOverdue(r.due_day, this.clock(), this.timeZone),
       response: r.response, publicNote: r.public_note, registeredAt: r.registered_at, registeredBy: r.registered_by,
       updatedAt: r.updated_at, closedAt: r.closed_at, version: r.version,
@@ -119,11 +124,24 @@ export class ComplaintService {
     return r ? this.toComplaint(r) : null;
   }
 
-  list(user: StaffUser | null, filter: { status?: ComplaintStatus; departmentId?: number; limit?: number } = {}): Complaint[] {
+  list(user: StaffUser | null, filter: {
+    status?: ComplaintStatus; statuses?: readonly ComplaintStatus[]; departmentId?: number; departmentIds?: readonly number[];
+    /** registered_at in [from, to] (Open311's start_date / end_date) */ from?: number; to?: number; limit?: number;
+  } = {}): Complaint[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.status) { where.push('c.status = ?'); args.push(filter.status); }
+    if (filter.statuses) {
+      if (!filter.statuses.length) return [];
+      where.push(`c.status IN (${filter.statuses.map(() => '?').join(',')})`); args.push(...filter.statuses);
+    }
     if (filter.departmentId) { where.push('c.department_id = ?'); args.push(filter.departmentId); }
+    if (filter.departmentIds) {
+      if (!filter.departmentIds.length) return [];
+      where.push(`c.department_id IN (${filter.departmentIds.map(() => '?').join(',')})`); args.push(...filter.departmentIds);
+    }
+    if (filter.from !== undefined) { where.push('c.registered_at >= ?'); args.push(filter.from); }
+    if (filter.to !== undefined) { where.push('c.registered_at <= ?'); args.push(filter.to); }
     if (user?.departmentIds) {
       if (!user.departmentIds.length) return [];
       where.push(`c.department_id IN (${user.departmentIds.map(() => '?').join(',')})`);
@@ -145,15 +163,18 @@ export class ComplaintService {
   private insert(input: {
     citizenId: number | null; contactName: string | null; contactPhone: string | null; departmentId: number; channel: 'window' | 'open311';
     subject: string; body: string; address: string | null; lat: number | null; long: number | null;
+    addressId?: string | null; attributes?: Record<string, string | string[]> | null; keyId?: number | null;
   }, actor: string): Complaint {
     this.catalog.department(input.departmentId); // 404 for an unknown department
     const now = this.clock();
     const inquiry = this.nextInquiry(now);
     const due = this.catalog.due(now, COMPLAINT_PERIOD.days, COMPLAINT_PERIOD.kind);
     const id = Number(this.db.prepare(`INSERT INTO complaints (inquiry, citizen_id, contact_name, contact_phone, department_id, channel, subject, body,
-      address, lat, long, status, due_day, registered_at, registered_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?, ?)`)
+      address, lat, long, address_id, attributes, open311_key_id, status, due_day, registered_at, registered_by, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?, ?)`)
       .run(inquiry, input.citizenId, input.contactName, input.contactPhone, input.departmentId, input.channel, input.subject, input.body,
-        input.address, input.lat, input.long, due.day, now, actor, now).lastInsertRowid);
+        input.address, input.lat, input.long, input.addressId ?? null, input.attributes && Object.keys(input.attributes).length ? JSON.stringify(input.attributes) : null,
+        input.keyId ?? null, due.day, now, actor, now).lastInsertRowid);
     this.db.prepare(`INSERT INTO complaint_events (complaint_id, at, actor, event, from_status, to_status, note, public) VALUES (?, ?, ?, 'registered', NULL, 'registered', NULL, 0)`)
       .run(id, now, actor);
     const after = this.row(id);
@@ -187,6 +208,7 @@ export class ComplaintService {
       return this.insert({
         citizenId, contactName: input.name?.trim() || null, contactPhone: phone, departmentId: input.departmentId, channel: 'open311',
         subject, body: input.description, address: input.address ?? null, lat: input.lat ?? null, long: input.long ?? null,
+        addressId: input.addressId ?? null, attributes: input.attributes ?? null, keyId: input.keyId ?? null,
       }, actor);
     });
   }
