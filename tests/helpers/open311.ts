@@ -1,7 +1,7 @@
 // Open311 test helpers: an api_key issued through the administrator's route (as a center
 // would), and XML answers parsed back (xmlbuilder2) into plain objects, lists as arrays.
 import assert from 'node:assert/strict';
-import { convert } from 'xmlbuilder2';
+import { create } from 'xmlbuilder2';
 import type { TestHub } from './hub.ts';
 import { signIn } from './staff.ts';
 
@@ -15,13 +15,27 @@ export async function issueKey(hub: TestHub, label = 'تطبيق المحافظ�
 
 type Xml = string | { [k: string]: Xml | Xml[] };
 
-/** Parse an XML answer: checks the UTF-8 declaration, returns { root: children }. */
-export function parseXml(body: string): Record<string, unknown> {
-  assert.match(body, /^<\?xml version="1\.0" encoding="UTF-8"\?>/, 'XML declaration with UTF-8 (GeoReport v2 "Encoding")');
-  return convert(body, { format: 'object' }) as Record<string, unknown>;
+/** An element as a plain value: its text when it has no child elements, else its children by name (repeated → array). */
+function toValue(el: Element): Xml {
+  const kids = Array.from(el.childNodes).filter((n): n is Element => n.nodeType === 1);
+  if (!kids.length) return el.textContent ?? '';
+  const out: { [k: string]: Xml | Xml[] } = {};
+  for (const k of kids) {
+    const v = toValue(k);
+    const prev = out[k.nodeName];
+    out[k.nodeName] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
 }
 
-/** A list element's items: xmlbuilder2 gives one child as an object, several as an array, none as {} / ''. */
+/** Parse an XML answer (xmlbuilder2's DOM, entities decoded): checks the UTF-8 declaration, returns { root: children }. */
+export function parseXml(body: string): Record<string, unknown> {
+  assert.match(body, /^<\?xml version="1\.0" encoding="UTF-8"\?>/, 'XML declaration with UTF-8 (GeoReport v2 "Encoding")');
+  const root = create(body).root().node as unknown as Element;
+  return { [root.nodeName]: toValue(root) };
+}
+
+/** A list element's items: one child reads as a value, several as an array, none as ''. */
 export function items<T = Record<string, Xml>>(parent: unknown, name: string): T[] {
   if (!parent || typeof parent !== 'object') return [];
   const v = (parent as Record<string, unknown>)[name];
@@ -29,5 +43,5 @@ export function items<T = Record<string, Xml>>(parent: unknown, name: string): T
   return (Array.isArray(v) ? v : [v]) as T[];
 }
 
-/** XML text of an element: an empty element parses as {} and reads as ''. */
-export const text = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' && Object.keys(v).length === 0 ? '' : String(v));
+/** XML text of an element (an empty element is ''). */
+export const text = (v: unknown): string => (typeof v === 'string' ? v : String(v));
