@@ -5,7 +5,9 @@
 // - a state-changing request to a role-limited route must echo the session's CSRF token
 //   (readable cookie `shubbak_csrf`) in the `x-csrf-token` header (double submit);
 // - a user who must change their password may only reach the routes that let them do so;
-// - a 'monitoring' route (/metrics) answers only the addresses on SHUBBAK_METRICS_ALLOW.
+// - a 'monitoring' route (/metrics) answers only the addresses on SHUBBAK_METRICS_ALLOW;
+// - an 'open311_key' route needs a live Open311 api_key (issue 14 item 4) in the body's or
+//   the query's api_key, checked once the body is parsed; request.open311Key is its holder.
 // It also records every route's access as it is registered: the role × route matrix
 // (docs/roles.md, tests/integration/roles-matrix.test.ts) is read from there.
 import { timingSafeEqual } from 'node:crypto';
@@ -34,6 +36,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The session's token and CSRF token, when signed in. */
     session: { token: string; csrfToken: string; mustChangePassword: boolean } | null;
+    /** On an 'open311_key' route: the application whose api_key came with the request. */
+    open311Key: { id: number; label: string } | null;
   }
 }
 
@@ -93,6 +97,7 @@ async function guard(app: FastifyInstance): Promise<void> {
   });
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('open311Key', null);
 
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
@@ -104,7 +109,7 @@ async function guard(app: FastifyInstance): Promise<void> {
       }
     }
     const access = req.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
+    if (access === undefined || access === 'public' || access === 'open311_key') return;
     if (access === 'monitoring') {
       if (!monitoringAllowed(req.socket.remoteAddress)) {
         throw new ApiError(403, 'FORBIDDEN', 'غير مسموح بقراءة المقاييس من هذا العنوان', undefined, 'This address may not read the metrics (SHUBBAK_METRICS_ALLOW)');
@@ -122,6 +127,19 @@ async function guard(app: FastifyInstance): Promise<void> {
       throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'يجب تغيير كلمة المرور المؤقتة أولاً', undefined, 'Change your one-time password first');
     }
     if (!access.includes(req.user.role)) throw new ApiError(403, 'FORBIDDEN', 'ليس لديك صلاحية لهذا الإجراء', undefined, 'Your role may not do this');
+  });
+
+  // The api_key may travel in the body (GeoReport's form field), so it is read once the body is parsed,
+  // before the body is validated: without a key, nothing else about the request is said.
+  app.addHook('preValidation', async (req) => {
+    if (req.routeOptions.config?.access !== 'open311_key') return;
+    const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const sent = typeof body.api_key === 'string' ? body.api_key : typeof query.api_key === 'string' ? query.api_key : '';
+    if (!sent) throw new ApiError(403, 'API_KEY_REQUIRED', 'مطلوب مفتاح api_key يصدره مدير النظام بالمركز', undefined, "api_key was not provided: ask the center's administrator for one");
+    const key = app.hub.open311Keys.verify(sent);
+    if (!key) throw new ApiError(403, 'API_KEY_INVALID', 'مفتاح api_key غير صحيح أو ملغى', undefined, 'Invalid or revoked api_key');
+    req.open311Key = key;
   });
 }
 

@@ -36,9 +36,11 @@ export const ROLE_NAMES: Record<Role, { ar: string; en: string }> = {
  * - 'public': anyone (status lookup, TV page data, Open311 reads, health probes);
  * - 'monitoring': machines on the metrics allow-list (SHUBBAK_METRICS_ALLOW, loopback by
  *   default) — a Prometheus server scrapes without a staff session;
+ * - 'open311_key': an application holding a live Open311 api_key the administrator issued
+ *   (sent as the api_key field or query parameter; GeoReport v2 "POST Service Request");
  * - a list of roles: a signed-in staff user holding one of them.
  */
-export type RouteAccess = 'public' | 'monitoring' | readonly Role[];
+export type RouteAccess = 'public' | 'monitoring' | 'open311_key' | readonly Role[];
 
 /** The signed-in staff member, as every route sees it on request.user. */
 export type StaffUser = {

@@ -307,7 +307,8 @@ export async function fuzzHttp(target: FuzzTarget, count: number, seed: number, 
       const route = p.replace(/\{(\w+)\}/g, ':$1');
       const access = target.accessTable.find((e) => e.url === route && e.method === method.toUpperCase())?.access;
       if (access === undefined || access === 'monitoring') continue;
-      ops.push({ method: method.toUpperCase(), path: p, op, role: access === 'public' ? null : access[0] });
+      // An api_key route is tried without a key (its refusal is a 403).
+      ops.push({ method: method.toUpperCase(), path: p, op, role: access === 'public' || access === 'open311_key' ? null : access[0] });
     }
   }
   const sessions = new Map<Role, { cookie: string; csrf: string }>();

@@ -11,7 +11,8 @@
 // in GeoReport's error shape (<errors><error><code/><description/></error></errors>, or the
 // JSON array [{code, description}]), with the hub's stable error_code and an Arabic
 // description_ar beside them. CORS is open: reads need nothing, a POST needs its api_key
-// (no cookie is ever read here, so any origin may call). Requests carry no personal data;
+// (access 'open311_key', checked by the guard; no cookie is ever read here, so any origin
+// may call). Requests carry no personal data;
 // the service_request_id is the complaint's inquiry number. Names and descriptions are
 // Arabic, or English when the client's Accept-Language prefers it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -53,7 +54,7 @@ function answer(reply: FastifyReply, format: Format, root: string, value: Parame
 }
 
 export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { complaints, catalog, config, open311Keys, clock } = app.hub;
+  const { complaints, catalog, config, clock } = app.hub;
   const tz = config.timezone;
   const perKey = new WindowCounter(OPEN311_KEY_RATE.max, OPEN311_KEY_RATE.windowMs, clock);
   const lang = (req: FastifyRequest): Lang => pickLang(req.headers['accept-language']);
@@ -250,7 +251,7 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   both((f) => app.post(`/v2/requests.${f}`, {
-    config: { access: 'public' },
+    config: { access: 'open311_key' },
     schema: { tags: ['open311'], summary: `GeoReport v2: file a complaint (api_key required; form-encoded or JSON) (${f.toUpperCase()})`,
       // Fields beyond these (attribute[…], a client's own extras) are read by name or ignored.
       body: Type.Object({
@@ -271,20 +272,15 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
         media_url: Type.Optional(Type.String({ maxLength: 500 })),
       }, { additionalProperties: true }),
       querystring: Type.Object({ api_key: Type.Optional(Type.String({ maxLength: 200 })), jurisdiction_id: Type.Optional(Type.String({ maxLength: 100 })) }) },
-    // The key is checked before the body is validated: without a key, nothing else is said.
+    // The guard has checked the key (access 'open311_key', hub/auth/guard.ts); its use is counted here.
     preValidation: async (req, reply) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const sent = typeof body.api_key === 'string' ? body.api_key : (req.query as { api_key?: string }).api_key;
-      if (!sent) throw geoError(403, 'API_KEY_REQUIRED', 'مطلوب مفتاح api_key يصدره مدير النظام بالمركز', "api_key was not provided: ask the center's administrator for one");
-      const key = open311Keys.verify(sent);
-      if (!key) throw geoError(403, 'API_KEY_INVALID', 'مفتاح api_key غير صحيح أو ملغى', 'Invalid or revoked api_key');
+      const key = req.open311Key!;
       if (!perKey.take(String(key.id))) {
         const windowMs = OPEN311_KEY_RATE.windowMs;
         reply.header('retry-after', String(Math.ceil((windowMs - (clock() % windowMs)) / 1000)));
         throw geoError(429, 'RATE_LIMITED', `طلبات كثيرة بهذا المفتاح، الحد ${OPEN311_KEY_RATE.max} كل ${OPEN311_KEY_RATE.windowMs / 60_000} دقائق`,
           `Too many requests with this api_key: at most ${OPEN311_KEY_RATE.max} per ${OPEN311_KEY_RATE.windowMs / 60_000} minutes`);
       }
-      (req as FastifyRequest & { open311Key?: number }).open311Key = key.id;
     },
   }, async (req, reply) => {
     const b = req.body;
@@ -303,7 +299,7 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
     const c = complaints.registerOpen311({
       departmentId: dept.id, description: b.description, address: b.address_string ?? null, lat: b.lat ?? null, long: b.long ?? null,
       name, phone: b.phone ?? null, nationalId: typeof nationalId === 'string' ? nationalId : null,
-      addressId: b.address_id ?? null, attributes, keyId: (req as FastifyRequest & { open311Key?: number }).open311Key ?? null,
+      addressId: b.address_id ?? null, attributes, keyId: req.open311Key!.id,
     });
     return answer(reply, f, ROOT.requests, [{
       service_request_id: c.inquiryDisplay,
