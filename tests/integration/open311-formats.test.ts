@@ -139,6 +139,21 @@ test('GeoReport v2 XML and JSON: discovery, services, a definition, submission, 
     assert.deepEqual(items(none.x.service_requests, 'request'), []);
   }
 
+  // A description with characters XML 1.0 cannot carry (a stray control character, U+FFFE) does not break
+  // the XML list for everyone: they are left out of the XML text; the JSON keeps the text as sent.
+  {
+    const odd = 'Bins overflowing\u0001 near the \uFFFEschool gate';
+    const r = await hub.app.inject({ method: 'POST', url: '/open311/v2/requests.json', payload: { api_key: key, service_code: 'CLEAN', description: odd, address_string: 'School St.' } });
+    assert.equal(r.statusCode, 201, r.body);
+    const id = r.json()[0].service_request_id;
+    const xml = await hub.app.inject({ method: 'GET', url: '/open311/v2/requests.xml' });
+    assert.equal(xml.statusCode, 200);
+    assert.doesNotMatch(xml.body, /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u, 'only XML 1.0 characters');
+    const got = items<Record<string, string>>(parseXml(xml.body).service_requests, 'request').find((x) => x.service_request_id === id)!;
+    assert.equal(got.description, 'Bins overflowing near the school gate');
+    assert.equal((await hub.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` })).json()[0].description, odd);
+  }
+
   // Errors: the spec's shape in each format.
   for (const url of ['/open311/v2/requests/C-2026-000099-00.{f}', '/open311/v2/services/NOPE.{f}', '/open311/v2/requests.{f}?start_date=yesterday']) {
     const e = await both(hub, url);

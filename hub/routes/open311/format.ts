@@ -34,6 +34,15 @@ const ITEM: Record<string, string> = {
   values: 'value', endpoints: 'endpoint', formats: 'format',
 };
 
+/**
+ * Characters XML 1.0 cannot carry (its "Char" production: C0 controls but tab/LF/CR,
+ * U+FFFE/U+FFFF, lone surrogates) are dropped from text: a citizen's description with a stray
+ * control character must not make the list unreadable for every client.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+export const xmlText = (s: string): string => s.replace(NOT_XML_CHAR, '');
+
 type Value = string | number | boolean | null | undefined | Value[] | { [k: string]: Value };
 
 function put(parent: XMLBuilder, name: string, v: Value): void {
@@ -49,7 +58,7 @@ function put(parent: XMLBuilder, name: string, v: Value): void {
     for (const [k, x] of Object.entries(v)) put(el, k, x);
     return;
   }
-  el.txt(String(v));
+  el.txt(xmlText(String(v)));
 }
 
 /** An XML document with `root` holding `value` (a list's items under ITEM names). */
