@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestHub } from '../helpers/hub.ts';
 import { issueKey, items, parseXml } from '../helpers/open311.ts';
+import { OPEN311_READS } from '../../hub/routes/open311/routes.ts';
 import { chromiumAvailable, launchChromium } from '../browser/chromium.ts';
 
 test('unknown routes, methods and extensions under /open311 answer 404 in GeoReport\'s shape', async (t) => {
@@ -96,6 +97,21 @@ test('Arabic by default; English names and descriptions for a client that prefer
     payload: { api_key: key, service_code: 'CLEAN', description: 'Garbage piled at the corner', address_string: 'Nile St.' } });
   assert.equal(post.statusCode, 201);
   assert.ok(!arabic.test(post.json()[0].service_notice), post.json()[0].service_notice);
+});
+
+test('reads are limited per address: the 429 is in GeoReport\'s shape too', async (t) => {
+  const hub = await startTestHub(t);
+  for (let i = 0; i < OPEN311_READS.max; i++) {
+    assert.equal((await hub.app.inject({ method: 'GET', url: '/open311/v2/services.xml', remoteAddress: '10.1.2.3' })).statusCode, 200);
+  }
+  const xml = await hub.app.inject({ method: 'GET', url: '/open311/v2/services.xml', remoteAddress: '10.1.2.3' });
+  assert.equal(xml.statusCode, 429);
+  const [e] = items<Record<string, string>>(parseXml(xml.body).errors, 'error');
+  assert.equal(e.code, '429');
+  assert.equal(e.error_code, 'RATE_LIMITED');
+  assert.equal(xml.headers['access-control-allow-origin'], '*');
+  // Another address is not affected.
+  assert.equal((await hub.app.inject({ method: 'GET', url: '/open311/v2/services.xml', remoteAddress: '10.1.2.4' })).statusCode, 200);
 });
 
 test('a browser page on another origin reads the services and files a complaint with its api_key (Chromium)', { skip: !chromiumAvailable() && 'no /usr/bin/chromium' }, async (t) => {
