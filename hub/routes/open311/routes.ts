@@ -32,7 +32,8 @@ export const OPEN311_READS = { max: 60, timeWindow: '1 minute' };
 export const OPEN311_CHANGESET = '2026-11-30T00:00:00Z';
 export const GEOREPORT_V2 = 'http://wiki.open311.org/GeoReport_v2';
 
-const OPEN: Record<'open' | 'closed', ComplaintStatus[]> = { open: ['registered', 'with_department'], closed: ['answered', 'closed'] };
+/** GeoReport's two statuses over the complaint's four. */
+const STATUS_GROUPS: Record<'open' | 'closed', ComplaintStatus[]> = { open: ['registered', 'with_department'], closed: ['answered', 'closed'] };
 const Iso = Type.String({ format: 'date-time' });
 
 /** An instant as ISO 8601 with the Cairo offset, as GeoReport asks (w3c format). */
@@ -112,7 +113,7 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
     const own = c.channel === 'open311';
     return {
       service_request_id: c.inquiryDisplay,
-      status: OPEN.closed.includes(c.status) ? 'closed' : 'open',
+      status: STATUS_GROUPS.closed.includes(c.status) ? 'closed' : 'open',
       status_notes: c.publicNote,
       service_name: l === 'en' ? d.nameEn : d.nameAr,
       service_code: d.code,
@@ -224,7 +225,7 @@ export const open311Routes: FastifyPluginAsyncTypebox = async (app) => {
       const asked = list(q.status);
       const wrong = asked.filter((s) => s !== 'open' && s !== 'closed');
       if (wrong.length) throw new ApiError(400, 'VALIDATION', 'الحالة: open أو closed', [{ path: '/status', message: `unknown status ${wrong.join(', ')}` }], 'status is open, closed or both (comma-separated)');
-      statuses = asked.flatMap((s) => OPEN[s as 'open' | 'closed']);
+      statuses = asked.flatMap((s) => STATUS_GROUPS[s as 'open' | 'closed']);
     }
     let departmentIds: number[] | undefined;
     if (q.service_code) {
