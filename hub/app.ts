@@ -28,6 +28,7 @@ import { fileRoutes } from './routes/files/routes.ts';
 import { attachmentRoutes } from './routes/attachments/routes.ts';
 import { paymentRoutes } from './routes/payments/routes.ts';
 import { revenueRoutes } from './routes/revenue/routes.ts';
+import { ticketPageRoutes } from './routes/public/ticket-page.ts';
 import { publicRoutes } from './routes/public/routes.ts';
 import { publicRateLimit } from './routes/public/rate-limit.ts';
 import { inspectionRoutes } from './routes/inspections/routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(open311KeyRoutes, { prefix: '/api' });
   await app.register(open311Routes, { prefix: '/open311' });
   await app.register(liveRoutes, { prefix: '/api' });
+  await app.register(ticketPageRoutes);
   await app.register(webRoutes);
   await app.register(opsRoutes);
   // The device simulator's page (/sim), before listen; the simulator attaches its devices later.

@@ -72,6 +72,11 @@ export type HubConfig = {
   /** Where alerts are POSTed as JSON (raised, changed, resolved); null = no webhook. */
   alertWebhookUrl: string | null;
   /**
+   * The base of the tickets' public links (/t/<token>, issue 14 item 1): the address citizens'
+   * phones reach the center by. Null: the hub's own address (hub/services/ticket-link.ts).
+   */
+  publicUrl: string | null;
+  /**
    * TLS (issue 17; hub/tls/): MQTT over TLS on mqttsPort, HTTPS (panels, API, MQTT over
    * secure WebSocket) on httpsPort; plain MQTT then listens on loopback only and plain HTTP
    * serves loopback only (other addresses are redirected to HTTPS). On in production.
@@ -246,6 +251,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     alertGraceMs: int(env, 'SHUBBAK_ALERT_GRACE_S', 60, 0, 86_400) * 1000,
     alertFlapWindowMs: int(env, 'SHUBBAK_ALERT_FLAP_WINDOW_S', 600, 0, 86_400) * 1000,
     alertWebhookUrl: url(env, 'SHUBBAK_ALERT_WEBHOOK_URL'),
+    publicUrl: url(env, 'SHUBBAK_PUBLIC_URL'),
     tls: bool(env, 'SHUBBAK_TLS', !demo),
     httpsPort: int(env, 'SHUBBAK_HTTPS_PORT', 8443, 0, 65535),
     mqttsPort: int(env, 'SHUBBAK_MQTTS_PORT', 8883, 0, 65535),

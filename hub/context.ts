@@ -8,6 +8,8 @@ import type { Clock } from './domain/time.ts';
 import { UnitOfWork } from './services/unit-of-work.ts';
 import { CommitFeed } from './services/commit-feed.ts';
 import { QueueService } from './services/queue.ts';
+import { TicketLinks } from './services/ticket-link.ts';
+import { TicketPageService } from './services/ticket-page.ts';
 import { DeviceService } from './services/devices.ts';
 import { IdempotencyLog } from './services/idempotency.ts';
 import { ReportService } from './services/reports/index.ts';
@@ -42,6 +44,10 @@ export type HubContext = {
   commits: CommitFeed;
   bus: EventEmitter<HubEvents>;
   queue: QueueService;
+  /** Tickets' public links (/t/<token>): the QR codes and the SMS (services/ticket-link.ts). */
+  ticketLinks: TicketLinks;
+  /** The live ticket page's view of one ticket by its public token (services/ticket-page.ts). */
+  ticketPages: TicketPageService;
   devices: DeviceService;
   idempotency: IdempotencyLog;
   reports: ReportService;
@@ -65,7 +71,11 @@ export type HubContext = {
 };
 
 /** What the hub knows only once it listens, read (never pushed) by the services that need it. */
-export type HubRuntime = { listeners: () => BrokerListeners };
+export type HubRuntime = {
+  listeners: () => BrokerListeners;
+  /** The hub's own base URL (http(s)://host:port) once it listens: the default of the tickets' public links. */
+  ownUrl?: () => string;
+};
 
 export function createContext(config: HubConfig, clock: Clock, runtime: HubRuntime = { listeners: () => ({ mqttPort: 0, tls: null }) }): HubContext {
   const db = openDatabase(path.join(config.dataDir, 'shubbak.db'));
@@ -73,7 +83,9 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   bus.setMaxListeners(100);
   // Every commit's change set goes to the feed (built just below, before any write can commit).
   const uow = new UnitOfWork(db, (changes) => commits.deliver(changes));
-  const queue = new QueueService(db, uow, clock, config);
+  const ticketLinks = new TicketLinks(db, config.publicUrl, runtime.ownUrl ?? (() => ''));
+  const queue = new QueueService(db, uow, clock, config, ticketLinks);
+  const ticketPages = new TicketPageService(db, queue, clock, config);
   const devices = new DeviceService(db, uow, clock, config);
   const commits = new CommitFeed(queue, devices, clock);
   const idempotency = new IdempotencyLog(db, uow, clock);
@@ -105,5 +117,5 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
   const metrics = new HubMetrics(db, clock);
-  return { metrics, config, clock, db, uow, commits, bus, queue, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  return { metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

@@ -22,6 +22,7 @@ import { localDay, systemClock, type Clock } from './domain/time.ts';
 import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
 import { addressMatcher } from './auth/guard.ts';
+import { reachableHost } from './services/ticket-link.ts';
 
 export type RunningHub = {
   ctx: HubContext;
@@ -68,11 +69,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // Where the broker listens, once it does: enrollment replies read it (hub/services/enrollment.ts).
   let listeners: BrokerListeners = { mqttPort: 0, tls: null };
   let tlsListener: BrokerListeners['tls'] = null;
+  // The hub's own address once it listens: the default base of the tickets' public links.
+  let ownUrl = '';
   try {
     material = centerTls?.current() ?? null;
     // The database file is made 0600 before SQLite opens it: its WAL and SHM take its mode.
     createPrivateFile(dbPath(config.dataDir));
-    ctx = createContext(config, clock, { listeners: () => listeners });
+    ctx = createContext(config, clock, { listeners: () => listeners, ownUrl: () => ownUrl });
     app = await buildApp(ctx, { logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined });
     if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
     const log = app.log;
@@ -143,6 +146,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     listeners = { mqttPort, tls: tlsListener };
     const mqttUrl = `mqtt://${local}:${mqttPort}`;
     const httpUrl = `http://${local}:${httpPort}`;
+    ownUrl = tlsInfo ? `https://${urlHost(reachableHost(config.host))}:${tlsInfo.httpsPort}` : `http://${urlHost(reachableHost(config.host))}:${httpPort}`;
 
     const hubSecret = ctx.devices.ensureHubSecret();
     if (hubSecret) writeSecretFile(path.join(config.dataDir, 'hub.secret'), hubSecret + '\n');

@@ -73,6 +73,8 @@ export const IssuedTicket = Type.Object({
   estimatedWaitMin: Type.Integer({ minimum: 0 }),
   issuedAt: Type.Integer(),
   priority: Type.Optional(Type.Boolean()),
+  /** The ticket's live page on the phone (/t/<token>, issue 14 item 1): printed as a QR code. */
+  link: Type.Optional(Type.String({ maxLength: 300 })),
 });
 export type IssuedTicket = Type.Static<typeof IssuedTicket>;
 

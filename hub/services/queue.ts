@@ -12,6 +12,8 @@ import {
 } from '../domain/queue.ts';
 import { localDay, type Clock } from '../domain/time.ts';
 import { parseHm, withinLineHours } from '../domain/schedule.ts';
+import { newPublicToken } from '../domain/ticket-page.ts';
+import type { TicketLinks } from './ticket-link.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
 
 type LineRow = {
@@ -42,6 +44,7 @@ export class QueueService {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly config: HubConfig,
+    private readonly links?: TicketLinks,
   ) {
     const VISIT = `SELECT v.*, t.label, t.day FROM visits v JOIN tickets t ON t.id = v.ticket_id`;
     this.q = {
@@ -56,7 +59,7 @@ export class QueueService {
          ON CONFLICT (day, letter) DO UPDATE SET last = last + 1 RETURNING last`,
       ),
       insertTicket: db.prepare(
-        `INSERT INTO tickets (day, letter, number, label, priority, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO tickets (day, letter, number, label, priority, issued_at, issued_by, public_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertVisit: db.prepare(
         `INSERT INTO visits (ticket_id, line, status, priority, queued_at) VALUES (?, ?, 'waiting', ?, ?)`,
@@ -141,6 +144,11 @@ export class QueueService {
     return w;
   }
 
+  /** Estimated wait (minutes) for someone with `ahead` people before them in this line today. */
+  estimateWait(line: string, ahead: number): number {
+    return this.estimateFor(line, ahead, this.today());
+  }
+
   private estimateFor(line: string, ahead: number, day: string): number {
     const avg = averageServiceMs(
       this.q.recentDurations.all(line, day).map((r) => r.d),
@@ -168,7 +176,9 @@ export class QueueService {
       const label = ticketLabel(line.letter, number);
       // A line without priority rules takes everyone in order of arrival.
       const priority = args.priority && line.priority_first ? 1 : 0;
-      const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by).lastInsertRowid);
+      // The ticket's live page on the phone (issue 14 item 1): its token is born with it.
+      const token = newPublicToken();
+      const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by, token).lastInsertRowid);
       const visitId = Number(this.q.insertVisit.run(ticketId, line.letter, priority, now).lastInsertRowid);
       this.q.event.run(visitId, now, 'issued', null, args.by);
       this.uow.line(line.letter);
@@ -181,6 +191,7 @@ export class QueueService {
         issuedAt: now,
       };
       if (priority) ticket.priority = true;
+      if (this.links) ticket.link = this.links.forToken(token);
       return ticket;
     });
   }

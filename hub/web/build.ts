@@ -15,7 +15,8 @@ export const WEB_SRC = path.join(here, 'src');
 export async function buildWeb(opts: { outdir?: string; minify?: boolean } = {}): Promise<WebBundle> {
   const outdir = opts.outdir ?? path.join(here, 'dist');
   const result = await esbuild.build({
-    entryPoints: { app: path.join(WEB_SRC, 'main.ts'), styles: path.join(WEB_SRC, 'styles', 'page.css') },
+    // `ticket`: the phone's live ticket page (/t/<token>), its own tiny bundle (ticket.js + ticket.css).
+    entryPoints: { app: path.join(WEB_SRC, 'main.ts'), styles: path.join(WEB_SRC, 'styles', 'page.css'), ticket: path.join(WEB_SRC, 'pages', 'ticket-page.ts') },
     bundle: true,
     format: 'esm',
     target: ['chrome100', 'firefox100', 'safari15'],
