@@ -67,6 +67,8 @@ export type TicketContent = {
   footer: string;
   priority?: boolean;
   timeZone?: string; // default Africa/Cairo
+  /** The ticket's live page on the phone (/t/<token>): printed as a QR code when given. */
+  link?: string;
 };
 
 /** Audio out for the hall announcements: plays one file and resolves when it ends. */

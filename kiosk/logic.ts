@@ -150,6 +150,7 @@ export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
           issuedAt: t.issuedAt,
           footer: s.config.footer,
           ...(t.priority ? { priority: true } : {}),
+          ...(t.link ? { link: t.link } : {}),
         },
       });
       break;

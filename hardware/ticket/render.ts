@@ -11,6 +11,7 @@ import type { MonoImage, PaperWidth, PrintDoc, TicketContent } from '../types.ts
 import { FAMILY_AR, FAMILY_LATIN, loadFonts } from './fonts.ts';
 import { composeDoc } from './compose.ts';
 import { aheadIn, countAr, NOUNS } from '@shubbak/protocol/arabic-plural';
+import QRCode from 'qrcode';
 
 export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
 
@@ -129,12 +130,18 @@ export function renderTicket(content: TicketContent, paper: PaperWidth): { image
     p.text(content.lineName, 700, 34, 0.1);
     p.y += Math.round(12 * s);
   });
-  const bottom = part(700, (p) => {
+  const bottom = part(1100, (p) => {
     p.y = Math.round(6 * s);
     if (content.priority) p.badge('أولوية');
     p.text(aheadText(content.ahead), 700, 28, 0.1);
     p.text(waitText(content.estimatedWaitMin), 400, 26);
     p.rule();
+    // The ticket's live page on the phone (issue 14 item 1): a QR code of its public link.
+    if (content.link) {
+      p.qr(content.link);
+      p.text('امسح الرمز لمتابعة دورك على هاتفك', 400, 22);
+      p.rule();
+    }
     const { date, time } = formatCairoTime(content.issuedAt, content.timeZone);
     p.text(`التاريخ ${date}  •  الساعة ${time}`, 400, 24);
     p.text(content.footer, 400, 22, 0.6);
@@ -189,6 +196,21 @@ class Painter {
     g.lineTo(this.width - this.margin, this.y);
     g.stroke();
     this.y += Math.round(8 * s);
+  }
+
+  /**
+   * A QR code, centered, in whole dots per module (exact black and white: dithering leaves it
+   * alone), with the four-module quiet zone the QR standard (ISO/IEC 18004) asks for around it.
+   */
+  qr(text: string): void {
+    const { g, s } = this;
+    const m = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+    const dot = Math.max(3, Math.floor((260 * s) / m.size));
+    const x0 = Math.round((this.width - m.size * dot) / 2);
+    const y0 = this.y + 4 * dot - Math.round(8 * s); // the rule above leaves 8 blank dots
+    for (let r = 0; r < m.size; r++)
+      for (let c = 0; c < m.size; c++) if (m.get(r, c)) g.fillRect(x0 + c * dot, y0 + r * dot, dot, dot);
+    this.y = y0 + m.size * dot + 3 * dot; // with the blank above the caption's letters, four modules
   }
 
   badge(label: string): void {

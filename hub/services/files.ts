@@ -332,7 +332,7 @@ export class FileService {
   }
 
   /** Reception sends the returning citizen to the delivery line with a ticket linked to the file. */
-  deliveryTicket(id: number, user: StaffUser): { file: CaseFile; ticket: { id: number; label: string; line: string } } {
+  deliveryTicket(id: number, user: StaffUser): { file: CaseFile; ticket: { id: number; label: string; line: string; link: string | null } } {
     return this.uow.run(() => {
       const f = this.scoped(id, user);
       if (!deskActionOpen('delivery_ticket', f.status)) {
@@ -343,7 +343,7 @@ export class FileService {
       this.repo.linkTicket(id, ticketId);
       this.audit.append({ actor: staffKey(user), action: 'file.delivery_ticket', entity: 'file', entityId: id, after: { ticketId, label: issued.number } });
       this.uow.topic('files');
-      return { file: f, ticket: { id: ticketId, label: issued.number, line: issued.line } };
+      return { file: f, ticket: { id: ticketId, label: issued.number, line: issued.line, link: issued.link ?? null } };
     });
   }
 

@@ -57,10 +57,12 @@ async function watchAlerts(page: Page): Promise<() => Promise<{ beeps: number; v
       w.__beeps++;
       return start.apply(this, a);
     };
-    navigator.vibrate = (p: VibratePattern) => {
-      w.__vibrations.push(p);
-      return true;
-    };
+    Object.defineProperty(navigator, 'vibrate', {
+      value: (p: unknown) => {
+        w.__vibrations.push(p);
+        return true;
+      },
+    });
     document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   return () => page.evaluate(() => {
@@ -167,7 +169,12 @@ test("another ticket's number, token or data never reaches this ticket's page or
   const reading = (async () => {
     const dec = new TextDecoder();
     try {
-      for await (const chunk of res.body!) stream += dec.decode(chunk as Uint8Array);
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stream += dec.decode(value);
+      }
     } catch { /* aborted */ }
   })();
   await next(hub, 1); // calls the first ticket (A001)

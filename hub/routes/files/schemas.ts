@@ -50,7 +50,10 @@ export const AtWindowSchema = Type.Object({
 });
 
 export const DeliveryTicketSchema = Type.Object({
-  file: CaseFileSchema, ticket: Type.Object({ id: Type.Integer(), label: Type.String(), line: Type.String() }),
+  file: CaseFileSchema, ticket: Type.Object({
+    id: Type.Integer(), label: Type.String(), line: Type.String(),
+    link: Type.Union([Type.String(), Type.Null()], { description: "the ticket's live page on the phone (/t/<token>), printed as a QR code" }),
+  }),
 });
 
 export const ReceiptSchema = Type.Object({

@@ -18,13 +18,13 @@ const L = {
     slip: 'إيصال تسجيل طلب', inquiry: 'رقم الاستعلام', service: 'الخدمة', citizen: 'مقدم الطلب', at: 'تاريخ التسجيل', missing: 'مستندات مطلوب استيفاؤها',
     nothingMissing: 'المستندات المطلوبة مكتملة', due: 'الموعد القانوني للبت', days: 'المدة القانونية', scan: 'امسح الرمز أو ادخل على صفحة الاستعلام برقم الاستعلام وآخر أربعة أرقام من الرقم القومي',
     keep: 'احتفظ بهذا الإيصال', delivery: 'تذكرة تسليم المعاملة', number: 'رقمك', line: 'الخدمة', wait: 'توجّه إلى صالة الانتظار حتى يُنادى رقمك على شباك التسليم',
-    working: '(أيام عمل)',
+    working: '(أيام عمل)', follow: 'امسح الرمز لمتابعة دورك على هاتفك',
   },
   en: {
     slip: 'Application registration slip', inquiry: 'Inquiry number', service: 'Service', citizen: 'Applicant', at: 'Registered', missing: 'Documents still to bring',
     nothingMissing: 'All required documents received', due: 'Legal decision date', days: 'Legal period', scan: 'Scan the code, or look up the inquiry number with the last four digits of your national ID',
     keep: 'Keep this slip', delivery: 'Delivery ticket', number: 'Your number', line: 'Service', wait: 'Please wait in the hall until your number is called at the delivery window',
-    working: '(working days)',
+    working: '(working days)', follow: 'Scan the code to follow your turn on your phone',
   },
 };
 
@@ -76,7 +76,7 @@ export class ShRegistrationSlip extends LitElement {
 }
 customElements.define('sh-registration-slip', ShRegistrationSlip);
 
-export type DeliveryTicket = { label: string; line: string; inquiry: string; at: number };
+export type DeliveryTicket = { label: string; line: string; inquiry: string; at: number; link?: string | null };
 
 export class ShDeliveryTicket extends LitElement {
   static override properties = { ticket: { attribute: false } };
@@ -101,6 +101,7 @@ export class ShDeliveryTicket extends LitElement {
         <p class="ltr" style="font-size: 3em; font-weight: 800; margin: 0; text-align: center" data-testid="delivery-ticket-number">${t.label}</p>
         <p>${s.inquiry}: <span class="ltr">${t.inquiry}</span></p>
         <p>${s.wait}</p>
+        ${t.link ? html`<div data-testid="delivery-ticket-qr"><sh-qr .text=${t.link}></sh-qr><div class="muted">${s.follow}</div></div>` : null}
         <p class="muted">${fmtDate(t.at)} ${fmtTime(t.at)}</p>
       </div>`;
   }

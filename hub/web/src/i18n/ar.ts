@@ -70,6 +70,7 @@ export const ar = {
   close: 'إغلاق',
   issuedTicket: 'تذكرتك',
   keepTicket: 'احتفظ بالتذكرة حتى يُنادى رقمك',
+  scanTicket: 'امسح الرمز لمتابعة دورك على هاتفك',
   print: 'طباعة',
 } as const;
 export type Dict = Record<keyof typeof ar, string>;

@@ -72,5 +72,6 @@ export const en: Dict = {
   close: 'Close',
   issuedTicket: 'Your ticket',
   keepTicket: 'Keep this ticket until your number is called',
+  scanTicket: 'Scan the code to follow your turn on your phone',
   print: 'Print',
 };

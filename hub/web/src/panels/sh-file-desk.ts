@@ -211,10 +211,10 @@ export class ShFileDesk extends LitElement {
   private async deliveryTicket(): Promise<void> {
     if (!this.file) return;
     try {
-      const r = await api<{ ticket: { label: string; line: string } }>('POST', `/api/files/${this.file.id}/delivery-ticket`);
+      const r = await api<{ ticket: { label: string; line: string; link: string | null } }>('POST', `/api/files/${this.file.id}/delivery-ticket`);
       showOk(this.s.ticketIssued.replace('{t}', r.ticket.label));
       // The ticket on paper for the citizen (80 mm), not only a message on the clerk's screen.
-      this.delivery = { label: r.ticket.label, line: r.ticket.line, inquiry: this.file.inquiryDisplay, at: Date.now() };
+      this.delivery = { label: r.ticket.label, line: r.ticket.line, inquiry: this.file.inquiryDisplay, at: Date.now(), link: r.ticket.link };
       this.printNow('delivery');
     } catch (err) {
       showError(err);

@@ -7,6 +7,7 @@ import { LiveQueueController } from '../controllers/live-queue.ts';
 import { LangController, ahead, centerName, count, currentLang, fmtTime, t } from '../i18n/index.ts';
 import { shared } from '../components/shared-styles.ts';
 import { showError } from '../components/sh-toast.ts';
+import '../components/sh-qr.ts';
 
 export class ShReception extends LitElement {
   static override properties = { issued: { state: true }, priority: { state: true }, busy: { state: true } };
@@ -70,6 +71,7 @@ export class ShReception extends LitElement {
             <div class="num">${i.number}</div>
             <div>${ahead(i.ahead)} · ${t('estWait')} ${count(i.estimatedWaitMin, 'minute')}</div>
             <div class="muted">${fmtTime(i.issuedAt)}</div>
+            ${i.link ? html`<div data-testid="ticket-qr"><sh-qr .text=${i.link}></sh-qr><div class="muted">${t('scanTicket')}</div></div>` : null}
             <div class="muted">${t('keepTicket')}</div>
           </div>
           <p class="no-print"><button @click=${() => window.print()}>${t('printTicket')}</button></p>
