@@ -9,6 +9,8 @@ const SECRET_PARAMS = /^(inquiry|nid4|nid|nationalid|national_id|q|search|phone|
 const INQUIRY = /\b[FC][-\s]?\d{4}[-\s]?\d{1,6}[-\s]?\d{2}\b/gi;
 /** Six or more digits in a row: national IDs, phone numbers (row ids and dates are shorter runs; the last four of an ID travel in a named parameter). */
 const DIGITS = /\d{6,}/g;
+/** A ticket page's public token (/t/<token>, /api/public/tickets/<token>/live): the key to that page (issue 14 item 1). */
+const TICKET_TOKEN = /(\/t\/|\/api\/public\/tickets\/)[^/]+/g;
 
 export const REDACTED = '[redacted]';
 
@@ -24,7 +26,7 @@ export function redactUrl(url: string): string {
   const q = decoded.indexOf('?');
   const path = q < 0 ? decoded : decoded.slice(0, q);
   const query = q < 0 ? null : decoded.slice(q + 1);
-  const cleanPath = path.replace(INQUIRY, REDACTED).replace(DIGITS, REDACTED);
+  const cleanPath = path.replace(TICKET_TOKEN, `$1${REDACTED}`).replace(INQUIRY, REDACTED).replace(DIGITS, REDACTED);
   if (query === null) return cleanPath;
   const cleanQuery = query.split('&').map((pair) => {
     const eq = pair.indexOf('=');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPublicToken, newPublicToken, ticketPageExpired, ticketPageExpiresAt, TOKEN_BYTES } from '../../hub/domain/ticket-page.ts';
 import { ticketLink } from '../../hub/services/ticket-link.ts';
+import { redactUrl } from '../../hub/http/log-redaction.ts';
 
 test('a public token is 128 random bits, base64url, and unique', () => {
   assert.equal(TOKEN_BYTES * 8, 128);
@@ -44,4 +45,11 @@ test('the page expires at the end of the ticket\'s Cairo day', () => {
 test('the public link is the base, /t/ and the token', () => {
   assert.equal(ticketLink('https://center.example.gov.eg', 'abc'), 'https://center.example.gov.eg/t/abc');
   assert.equal(ticketLink('https://center.example.gov.eg/shubbak/', 'abc'), 'https://center.example.gov.eg/shubbak/t/abc');
+});
+
+test('the HTTP log never keeps a ticket page token', () => {
+  assert.equal(redactUrl('/t/XI9uwHnk0c2mk5zOP2dFfQ'), '/t/[redacted]');
+  assert.equal(redactUrl('/t/XI9uwHnk0c2mk5zOP2dFfQ?lang=en'), '/t/[redacted]?lang=en');
+  assert.equal(redactUrl('/api/public/tickets/XI9uwHnk0c2mk5zOP2dFfQ/live'), '/api/public/tickets/[redacted]/live');
+  assert.equal(redactUrl('/tv'), '/tv');
 });
