@@ -4,7 +4,8 @@
 // in the Cairo family from @fontsource/cairo and sent as raster, because printer code pages
 // cannot shape or join it; the big number is Latin and goes as text in the printer's own
 // font, scaled (a few bytes instead of ~4.5 KB of raster: the job stays near 9 KB, under a
-// second on the wire at 115200 baud). Floyd–Steinberg dithering turns the gray
+// second on the wire at 115200 baud; the QR code of the ticket's live page, when the hub sends
+// a link, adds about 6.5 KB: near 1.2 s). Floyd–Steinberg dithering turns the gray
 // anti-aliasing into dots. Same input, same fonts → same pixels (the golden test relies on it).
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { MonoImage, PaperWidth, PrintDoc, TicketContent } from '../types.ts';
@@ -205,7 +206,8 @@ class Painter {
   qr(text: string): void {
     const { g, s } = this;
     const m = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
-    const dot = Math.max(3, Math.floor((260 * s) / m.size));
+    // 6 dots a module on 80 mm (0.75 mm at 203 dpi), 4 on 58 mm: phones read it, the job stays small.
+    const dot = Math.max(4, Math.floor((200 * s) / m.size));
     const x0 = Math.round((this.width - m.size * dot) / 2);
     const y0 = this.y + 4 * dot - Math.round(8 * s); // the rule above leaves 8 blank dots
     for (let r = 0; r < m.size; r++)
