@@ -57,12 +57,10 @@ async function watchAlerts(page: Page): Promise<() => Promise<{ beeps: number; v
       w.__beeps++;
       return start.apply(this, a);
     };
-    Object.defineProperty(navigator, 'vibrate', {
-      value: (p: unknown) => {
-        w.__vibrations.push(p);
-        return true;
-      },
-    });
+    (navigator as unknown as { vibrate: (p: unknown) => boolean }).vibrate = (p) => {
+      w.__vibrations.push(p);
+      return true;
+    };
     document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   return () => page.evaluate(() => {
