@@ -7,7 +7,7 @@ import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-lin
 import type { ButtonPanel, DigitsDisplay } from '@shubbak/hardware/types.ts';
 import { createKeypadHardware, type KeypadHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
 import type { BoardStatus } from '@shubbak/hardware/board.ts';
-import { runDevice } from '@shubbak/hardware/device-runner.ts';
+import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
@@ -30,6 +30,8 @@ export type StartKeypadOptions = {
   config?: KeypadProgramConfig; io?: KeypadIo; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding). */
   hardware?: Partial<KeypadHardwareConfig>;
+  /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
+  signal?: AbortSignal;
 };
 
 
@@ -47,7 +49,7 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
   const events: KeypadHandle['events'] = new EventEmitter();
   let message: string | null = null;
   const device = await runDevice<KeypadIo, KeypadState, KeypadEvent, KeypadEffect>({
-    link, log, initial: initialKeypadState, step: keypadStep,
+    link, log, initial: initialKeypadState, step: keypadStep, signal: opts.signal,
     wire: wireKeypadLink,
     openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : defaultIo(cfg, onBoard, opts.hardware)),
     effects: ({ io, dispatch }) => {
@@ -100,8 +102,5 @@ export async function startKeypad(opts: StartKeypadOptions = {}): Promise<Keypad
 }
 
 if (isProgramEntry(import.meta.url, 'counter-keypad/main')) {
-  const keypad = await startKeypad();
-  const shutdown = () => void keypad.stop().then(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  serveDevice((signal) => startKeypad({ signal }));
 }

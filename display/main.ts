@@ -8,7 +8,7 @@ import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-lin
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { AudioPlayer, DigitsDisplay, HallBoard } from '@shubbak/hardware/types.ts';
 import { createHallHardware, createWindowBoardHardware, type HallHardwareConfig, type SimControl, type WindowBoardHardwareConfig } from '@shubbak/hardware/devices.ts';
-import { runDevice } from '@shubbak/hardware/device-runner.ts';
+import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { loadDisplayConfig, type DisplayProgramConfig } from './config.ts';
 import { openBoardLink, wireHallLink, wireWindowBoardLink } from './link.ts';
@@ -20,7 +20,11 @@ import { isProgramEntry } from '@shubbak/protocol/entry';
 export type WindowBoardIo = { digits: DigitsDisplay; close(): Promise<void>; sim?: SimControl | null };
 export type HallIo = { board: HallBoard; player: AudioPlayer; close(): Promise<void>; sim?: SimControl | null };
 
-type Common = { config?: DisplayProgramConfig; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void };
+type Common = {
+  config?: DisplayProgramConfig; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void;
+  /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
+  signal?: AbortSignal;
+};
 
 export type WindowBoardHandle = {
   link: DeviceLink; io: WindowBoardIo; state(): WindowBoardState;
@@ -35,7 +39,7 @@ export async function startWindowBoard(opts: Common & { io?: WindowBoardIo; hard
   const events: WindowBoardHandle['events'] = new EventEmitter();
   const over = opts.hardware ?? {};
   const device = await runDevice<WindowBoardIo, WindowBoardState, BoardEvent, WindowBoardEffect>({
-    link, log, initial: initialWindowBoard, step: windowBoardStep,
+    link, log, initial: initialWindowBoard, step: windowBoardStep, signal: opts.signal,
     wire: wireWindowBoardLink,
     openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : createWindowBoardHardware({
       io: cfg.env.io, digitsPins: cfg.digitsPins, digitsWidth: cfg.digitsWidth, firmataPort: cfg.firmataPort, ...over,
@@ -93,7 +97,7 @@ export async function startHallBoard(opts: Common & { io?: HallIo; hardware?: Pa
   let announcer: Announcer | null = null;
   const over = opts.hardware ?? {};
   const device = await runDevice<HallIo, HallBoardState, HallEvent, HallBoardEffect>({
-    link, log, initial: initialHallBoard, step: hallBoardStep,
+    link, log, initial: initialHallBoard, step: hallBoardStep, signal: opts.signal,
     wire: (l, dispatch) => wireHallLink(l, dispatch, (a: HallAnnounce) => announce?.(a)),
     openIo: async (onBoard) => {
       if (opts.io) return opts.io;
@@ -138,9 +142,9 @@ export async function startHallBoard(opts: Common & { io?: HallIo; hardware?: Pa
 
 if (isProgramEntry(import.meta.url, 'display/main')) {
   const cfg = loadDisplayConfig();
-  const board = cfg.kind === 'hall' ? await startHallBoard({ config: cfg }) : await startWindowBoard({ config: cfg });
-  console.log(`[${cfg.env.deviceId}] ${cfg.kind} board started (${path.basename(cfg.clipDir)})`);
-  const shutdown = () => void board.stop().then(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  serveDevice(async (signal) => {
+    const board = cfg.kind === 'hall' ? await startHallBoard({ config: cfg, signal }) : await startWindowBoard({ config: cfg, signal });
+    console.log(`[${cfg.env.deviceId}] ${cfg.kind} board started (${path.basename(cfg.clipDir)})`);
+    return board;
+  });
 }

@@ -8,7 +8,14 @@
 //  - if the hardware cannot be opened the link is closed and the error thrown;
 //  - every event runs the step function, then the effects, then emits 'state';
 //  - stop() is idempotent: no event is handled after it, the program's own teardown runs,
-//    then the link (saying "offline") and the hardware close.
+//    then the link (saying "offline") and the hardware close;
+//  - a stop asked for while the hardware is still opening (spec.signal aborted: a SIGTERM
+//    while the Arduino is unplugged, or the simulator's modules still loading) closes the
+//    link at once and rejects with DeviceStopped; hardware that opens later is closed.
+// serveDevice() runs a program as a service: SIGTERM/SIGINT are handled from the first
+// moment, not only once the program has started (before, a SIGTERM while the link was
+// already connecting but the hardware not yet open killed the process by the signal's
+// default action: no "offline" said, and tests/tls/device-refuses.test.ts hung on it).
 import { EventEmitter } from 'node:events';
 import type { DeviceLink } from '@shubbak/protocol/device-link';
 import { boardHealth, boardLogLine, type BoardStatus } from './board.ts';
@@ -37,7 +44,17 @@ export type DeviceSpec<Io extends { close(): Promise<void> }, S, E, F> = {
   initial: S;
   step: Step<S, E, F>;
   effects(ctx: { io: Io; link: DeviceLink; dispatch: (e: E) => void; state: () => S; stopped: () => boolean }): DeviceEffects<F>;
+  /** Aborted = stop while starting: runDevice closes the link and rejects with DeviceStopped. */
+  signal?: AbortSignal;
 };
+
+/** runDevice's rejection when it was stopped (its signal aborted) before the hardware opened. */
+export class DeviceStopped extends Error {
+  override name = 'DeviceStopped';
+  constructor() {
+    super('stopped before the hardware was open');
+  }
+}
 
 export type RunningDevice<Io, S, E> = {
   io: Io;
@@ -59,12 +76,24 @@ export async function runDevice<Io extends { close(): Promise<void> }, S, E, F>(
     link.updateHealth({ board: boardHealth(s) });
   };
   let io: Io;
+  const opening = spec.openIo(onBoard);
+  let onAbort: (() => void) | null = null;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new DeviceStopped());
+    if (spec.signal?.aborted) onAbort();
+    else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
   try {
-    io = await spec.openIo(onBoard);
+    io = await Promise.race([opening, aborted]);
   } catch (err) {
     unwire();
+    // Hardware that opens after the stop is closed, not left running.
+    if (err instanceof DeviceStopped) opening.then((late) => late.close(), () => {}).catch(() => {});
     await link.close().catch(() => {});
     throw err;
+  } finally {
+    if (onAbort) spec.signal?.removeEventListener('abort', onAbort);
   }
   const events = new EventEmitter<{ state: [S] }>();
   let state = spec.initial;
@@ -92,4 +121,29 @@ export async function runDevice<Io extends { close(): Promise<void> }, S, E, F>(
       await io.close();
     },
   };
+}
+
+/**
+ * Runs a device program as a service (its `main` when started directly): SIGTERM and SIGINT
+ * are handled from the first moment. Stopped while starting, the start is aborted (the link
+ * says offline and closes); stopped once running, the program's stop() runs; either way the
+ * process exits 0. A start that fails otherwise is logged and exits 1.
+ */
+export function serveDevice(start: (signal: AbortSignal) => Promise<{ stop(): Promise<void> }>, log: (msg: string) => void = console.error): void {
+  const abort = new AbortController();
+  const started = start(abort.signal);
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    abort.abort();
+    void started.then((d) => d.stop(), () => {}).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  started.catch((err: unknown) => {
+    if (stopping) return; // the stop above exits
+    log(`could not start: ${(err as Error)?.stack ?? err}`);
+    process.exit(1);
+  });
 }

@@ -8,7 +8,7 @@ import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-lin
 import type { ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
 import { createKioskHardware, type KioskHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
 import type { BoardStatus } from '@shubbak/hardware/board.ts';
-import { runDevice } from '@shubbak/hardware/device-runner.ts';
+import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
@@ -49,6 +49,8 @@ export type StartKioskOptions = {
   log?: (msg: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding, a mock printer). */
   hardware?: Partial<KioskHardwareConfig>;
+  /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
+  signal?: AbortSignal;
 };
 
 
@@ -71,7 +73,7 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
   const fail = (err: unknown) => void events.emit('error', err instanceof Error ? err : new Error(String(err)));
 
   const device = await runDevice<KioskIo, KioskState, KioskEvent, KioskEffect>({
-    link, log, initial: initialKioskState, step: kioskStep,
+    link, log, initial: initialKioskState, step: kioskStep, signal: opts.signal,
     wire: wireKioskLink,
     openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : defaultIo(cfg, onBoard, opts.hardware)),
     effects: ({ io, dispatch: step }) => {
@@ -150,8 +152,5 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
 }
 
 if (isProgramEntry(import.meta.url, 'kiosk/main')) {
-  const kiosk = await startKiosk();
-  const shutdown = () => void kiosk.stop().then(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  serveDevice((signal) => startKiosk({ signal }));
 }
