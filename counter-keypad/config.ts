@@ -1,4 +1,5 @@
 // The keypad's settings: shared device settings plus its keys, lamps and MAX7219 digits.
+import { digitsDefault, DEFAULT_PINS, pinsFor } from '@shubbak/hardware/pins.ts';
 import { DeviceConfigError, intSetting, loadDeviceEnv, pinList, type DeviceEnv } from '@shubbak/protocol/device-env';
 import { KEY_COUNT, KEYPAD_DIGITS } from './logic.ts';
 
@@ -17,11 +18,10 @@ export type KeypadProgramConfig = {
 
 export function loadKeypadConfig(env: Record<string, string | undefined> = process.env): KeypadProgramConfig {
   const d = loadDeviceEnv(env, { deviceId: 'keypad-1' });
-  const raspi = d.io === 'raspi';
-  const keyPins = pinList(d, 'SHUBBAK_KEY_PINS', raspi ? ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19', 'GPIO26'] : [2, 3, 4, 5, 6]);
-  const lampPins = pinList(d, 'SHUBBAK_LAMP_PINS', raspi ? ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23', 'GPIO24'] : [7, 8, 9, 14, 15]);
+  const keyPins = pinList(d, 'SHUBBAK_KEY_PINS', [...pinsFor(d.io, DEFAULT_PINS.keypad).keys]);
+  const lampPins = pinList(d, 'SHUBBAK_LAMP_PINS', [...pinsFor(d.io, DEFAULT_PINS.keypad).lamps]);
   if (keyPins.length !== KEY_COUNT || lampPins.length !== KEY_COUNT) throw new DeviceConfigError(`SHUBBAK_KEY_PINS and SHUBBAK_LAMP_PINS need ${KEY_COUNT} pins each`);
-  const [data, clock, cs] = pinList(d, 'SHUBBAK_DIGITS_PINS', raspi ? ['GPIO10', 'GPIO11', 'GPIO8'] : [11, 13, 10]);
+  const [data, clock, cs] = pinList(d, 'SHUBBAK_DIGITS_PINS', digitsDefault(d.io));
   if (cs === undefined) throw new DeviceConfigError('SHUBBAK_DIGITS_PINS needs data,clock,cs');
   return {
     env: d, keyPins, lampPins, digitsPins: { data, clock, cs },

@@ -29,9 +29,8 @@ export function wireKeypadLink(link: DeviceLink, dispatch: (e: KeypadEvent) => v
 
 export async function sendWindowCommand(link: DeviceLink, c: KeypadCommand): Promise<KeypadEvent> {
   try {
-    const r = c.type === 'window.transfer' ? await link.command('window.transfer', { toLine: c.toLine! }) : await link.command(c.type, {});
-    if (r.ok) return { type: 'done', state: r.result as unknown as WindowState };
-    return { type: 'failed', code: r.error.code, message: r.error.message };
+    const state = c.type === 'window.transfer' ? await link.command('window.transfer', { toLine: c.toLine! }) : await link.command(c.type, {});
+    return { type: 'done', state };
   } catch (err) {
     if (err instanceof LinkError) return { type: 'failed', code: err.code, message: err.message };
     throw err;

@@ -1,10 +1,13 @@
-// The counter keypad program: config + hardware + link + logic. startKeypad() runs one
-// keypad and returns a handle; run directly (counter-keypad.service) it reads the environment.
+// The counter keypad program: its state machine (logic.ts) and its effects (digits, lamps,
+// window commands), run by the devices' shared runner (hardware/device-runner.ts).
+// startKeypad() runs one keypad and returns a handle; run directly (counter-keypad.service)
+// it reads the environment.
 import { EventEmitter } from 'node:events';
 import type { DeviceLink, DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, DigitsDisplay } from '@shubbak/hardware/types.ts';
 import { createKeypadHardware, type KeypadHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
-import { boardHealth, boardLogLine, type BoardStatus } from '@shubbak/hardware/board.ts';
+import type { BoardStatus } from '@shubbak/hardware/board.ts';
+import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { loadKeypadConfig, type KeypadProgramConfig } from './config.ts';
 import { openKeypadLink, sendWindowCommand, wireKeypadLink } from './link.ts';
@@ -27,6 +30,8 @@ export type StartKeypadOptions = {
   config?: KeypadProgramConfig; io?: KeypadIo; link?: Partial<DeviceLinkOptions>; log?: (m: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding). */
   hardware?: Partial<KeypadHardwareConfig>;
+  /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
+  signal?: AbortSignal;
 };
 
 
@@ -40,88 +45,62 @@ async function defaultIo(cfg: KeypadProgramConfig, onStatus: (s: BoardStatus) =>
 export async function startKeypad(opts: StartKeypadOptions = {}): Promise<KeypadHandle> {
   const cfg = opts.config ?? loadKeypadConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
-  // The link first: while the board is not answering, the health topic says why.
   const link = openKeypadLink(cfg.env, opts.link);
-  link.on('error', (err) => log(`link: ${err.message}`));
-  // Hub events that come while the board is still opening wait for it, in order.
-  const early: KeypadEvent[] = [];
-  let live: ((e: KeypadEvent) => void) | null = null;
-  const unwire = wireKeypadLink(link, (e: KeypadEvent) => (live ? live(e) : void early.push(e)));
-  const onBoard = (s: BoardStatus) => {
-    log(boardLogLine(s));
-    link.updateHealth({ board: boardHealth(s) });
-  };
-  const io = opts.io ?? (await defaultIo(cfg, onBoard, opts.hardware).catch(async (err: unknown) => {
-    await link.close().catch(() => {});
-    throw err;
-  }));
-  const events = new EventEmitter<{ state: [KeypadState]; shown: [string] }>();
-  let state: KeypadState = initialKeypadState;
+  const events: KeypadHandle['events'] = new EventEmitter();
   let message: string | null = null;
-  let flashTimer: NodeJS.Timeout | null = null;
-  let stopped = false;
-
-  function dispatch(ev: KeypadEvent): void {
-    if (stopped) return;
-    const r = keypadStep(state, ev);
-    state = r.state;
-    for (const e of r.effects) run(e);
-    events.emit('state', state);
-  }
-
-  function show(text: string): void {
-    io.digits.show(text);
-    events.emit('shown', text);
-  }
-
-  function run(e: KeypadEffect): void {
-    switch (e.type) {
-      case 'show':
-        message = null;
-        show(e.text);
-        return;
-      case 'flash':
-        message = e.message;
-        log(`${e.text}: ${e.message}`);
-        show(e.text);
-        if (flashTimer) clearTimeout(flashTimer);
-        flashTimer = setTimeout(() => dispatch({ type: 'flashDone' }), cfg.flashMs);
-        return;
-      case 'lamps':
-        for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
-        return;
-      case 'command':
-        void sendWindowCommand(link, e.command).then(dispatch, (err: Error) => dispatch({ type: 'failed', code: 'INTERNAL', message: err.message }));
-        return;
-    }
-  }
-
-  const onPress = (key: number) => dispatch({ type: 'press', key });
-  const onHold = (key: number) => dispatch({ type: 'hold', key });
-  io.buttons.on('press', onPress);
-  io.buttons.on('hold', onHold);
-  dispatch({ type: 'offline' }); // shows OFF until the hub answers
-  live = dispatch;
-  for (const e of early.splice(0)) dispatch(e);
-
-  async function stop(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    if (flashTimer) clearTimeout(flashTimer);
-    unwire();
-    io.buttons.off('press', onPress);
-    io.buttons.off('hold', onHold);
-    io.buttons.setAllLamps('off');
-    io.digits.clear();
-    await link.close().catch(() => {});
-    await io.close();
-  }
-  return { link, io, state: () => state, message: () => message, events, stop };
+  const device = await runDevice<KeypadIo, KeypadState, KeypadEvent, KeypadEffect>({
+    link, log, initial: initialKeypadState, step: keypadStep, signal: opts.signal,
+    wire: wireKeypadLink,
+    openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : defaultIo(cfg, onBoard, opts.hardware)),
+    effects: ({ io, dispatch }) => {
+      let flashTimer: NodeJS.Timeout | null = null;
+      const show = (text: string) => {
+        io.digits.show(text);
+        events.emit('shown', text);
+      };
+      const onPress = (key: number) => dispatch({ type: 'press', key });
+      const onHold = (key: number) => dispatch({ type: 'hold', key });
+      return {
+        run(e) {
+          switch (e.type) {
+            case 'show':
+              message = null;
+              show(e.text);
+              return;
+            case 'flash':
+              message = e.message;
+              log(`${e.text}: ${e.message}`);
+              show(e.text);
+              if (flashTimer) clearTimeout(flashTimer);
+              flashTimer = setTimeout(() => dispatch({ type: 'flashDone' }), cfg.flashMs);
+              return;
+            case 'lamps':
+              for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
+              return;
+            case 'command':
+              void sendWindowCommand(link, e.command).then(dispatch, (err: Error) => dispatch({ type: 'failed', code: 'INTERNAL', message: err.message }));
+              return;
+          }
+        },
+        start() {
+          io.buttons.on('press', onPress);
+          io.buttons.on('hold', onHold);
+          dispatch({ type: 'offline' }); // shows OFF until the hub answers
+        },
+        stop() {
+          if (flashTimer) clearTimeout(flashTimer);
+          io.buttons.off('press', onPress);
+          io.buttons.off('hold', onHold);
+          io.buttons.setAllLamps('off');
+          io.digits.clear();
+        },
+      };
+    },
+  });
+  device.events.on('state', (st) => events.emit('state', st));
+  return { link, io: device.io, state: device.state, message: () => message, events, stop: device.stop };
 }
 
 if (isProgramEntry(import.meta.url, 'counter-keypad/main')) {
-  const keypad = await startKeypad();
-  const shutdown = () => void keypad.stop().then(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  serveDevice((signal) => startKeypad({ signal }));
 }

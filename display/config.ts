@@ -1,5 +1,6 @@
 // The boards' settings: shared device settings plus the board's kind and wiring, and for
 // the hall the voice clips and the audio player.
+import { digitsDefault } from '@shubbak/hardware/pins.ts';
 import path from 'node:path';
 import { DeviceConfigError, intSetting, loadDeviceEnv, pinList, type DeviceEnv } from '@shubbak/protocol/device-env';
 
@@ -23,8 +24,7 @@ export function loadDisplayConfig(env: Record<string, string | undefined> = proc
   const kindRaw = env.SHUBBAK_DISPLAY_KIND ?? (env.SHUBBAK_DEVICE_ID?.startsWith('hall') ? 'hall' : 'display');
   if (kindRaw !== 'display' && kindRaw !== 'hall') throw new DeviceConfigError(`SHUBBAK_DISPLAY_KIND must be display or hall, got "${kindRaw}"`);
   const d = loadDeviceEnv(env, { deviceId: kindRaw === 'hall' ? 'hall-1' : 'led-1' });
-  const raspi = d.io === 'raspi';
-  const [data, clock, cs] = pinList(d, 'SHUBBAK_DIGITS_PINS', raspi ? ['GPIO10', 'GPIO11', 'GPIO8'] : [11, 13, 10]);
+  const [data, clock, cs] = pinList(d, 'SHUBBAK_DIGITS_PINS', digitsDefault(d.io));
   if (cs === undefined) throw new DeviceConfigError('SHUBBAK_DIGITS_PINS needs data,clock,cs');
   const player = d.get('SHUBBAK_AUDIO_PLAYER') ?? (d.io === 'sim' ? 'record' : 'aplay');
   if (player !== 'aplay' && player !== 'record') throw new DeviceConfigError(`SHUBBAK_AUDIO_PLAYER must be aplay or record, got "${player}"`);

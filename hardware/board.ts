@@ -10,10 +10,13 @@
 //    on ARM and does not support the Pi 5);
 //  - 'sim': the same components on a mock Firmata, so simulation runs the real drivers.
 import { EventEmitter } from 'node:events';
-import five from 'johnny-five';
+import type five from 'johnny-five';
+// The Board alone, not johnny-five's index (all 37 components and node's REPL): hardware/johnny-five-parts.d.ts.
+import Board from 'johnny-five/lib/board.js';
 import firmataIo from 'firmata-io';
 import type { BindingInterface } from './serial-binding.ts';
-import { SimFirmata } from './sim/firmata.ts';
+// Simulation-only code (mock-firmata) is loaded only when io is 'sim', so it is not in a real device's memory.
+import type { SimFirmata } from './sim/firmata.ts';
 import { FirmataLine, LineError, type LineErrorCode } from './firmata-line.ts';
 
 export type IoKind = 'sim' | 'firmata' | 'raspi';
@@ -102,8 +105,9 @@ function plainBoard(board: five.Board, io: IoKind, sim: SimFirmata | null): Read
 export async function createBoard(opts: BoardOptions): Promise<ReadyBoard> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   if (opts.io === 'sim') {
+    const { SimFirmata } = await import('./sim/firmata.ts');
     const sim = new SimFirmata();
-    const board = new five.Board({ io: sim, repl: false, debug: false, sigint: false });
+    const board = new Board({ io: sim, repl: false, debug: false, sigint: false });
     const ready = waitReady(board, timeoutMs, 'sim');
     // mock-firmata never connects by itself: announce it as a Firmata would after its handshake.
     setImmediate(() => {
@@ -125,7 +129,7 @@ export async function createBoard(opts: BoardOptions): Promise<ReadyBoard> {
       opts.onStatus?.(s);
       throw new BoardError(s.message!, 'RASPI_MISSING');
     }
-    const board = new five.Board({ io: new RaspiIO(), repl: false, debug: false, sigint: false });
+    const board = new Board({ io: new RaspiIO(), repl: false, debug: false, sigint: false });
     await waitReady(board, timeoutMs, 'raspi');
     return plainBoard(board, 'raspi', null);
   }
@@ -240,7 +244,7 @@ async function createFirmataBoard(opts: BoardOptions): Promise<ReadyBoard> {
   firstReady = true;
   setStatus({ state: 'ok' });
 
-  const board = new five.Board({ io: io as never, repl: false, debug: false, sigint: false });
+  const board = new Board({ io: io as never, repl: false, debug: false, sigint: false });
   // johnny-five forwards the IO's errors as the board's; without a listener they would throw.
   board.on('error', () => {});
   await waitReady(board, opts.timeoutMs ?? 15_000, `firmata ${path}`);

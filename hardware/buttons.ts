@@ -3,7 +3,9 @@
 // Events: 'press' once on each debounced down edge; 'hold' once per press when the key
 // stays down for holdMs (johnny-five repeats its own 'hold'; a key is one hold).
 import { EventEmitter } from 'node:events';
-import five from 'johnny-five';
+import type five from 'johnny-five';
+import Button from 'johnny-five/lib/button.js';
+import Led from 'johnny-five/lib/led/led.js';
 import type { ButtonPanel, LampState } from './types.ts';
 
 export type ButtonPanelOptions = {
@@ -37,7 +39,7 @@ export class LampButtonPanel extends EventEmitter<{ press: [key: number]; hold: 
       io.digitalWrite(pin, 1);
     }
     this.buttons = opts.buttonPins.map((pin, key) => {
-      const button = new five.Button({ pin, board, isPullup: true, holdtime: opts.holdMs ?? 1500 } as five.ButtonOption & { board: five.Board });
+      const button = new Button({ pin, board, isPullup: true, holdtime: opts.holdMs ?? 1500 } as five.ButtonOption & { board: five.Board });
       let held = false;
       button.on('press', () => {
         held = false;
@@ -55,7 +57,7 @@ export class LampButtonPanel extends EventEmitter<{ press: [key: number]; hold: 
     });
     this.lamps = this.keys.map((key) => {
       const pin = opts.lampPins[key];
-      return pin === undefined ? null : new five.Led({ pin, board } as five.LedOption & { board: five.Board });
+      return pin === undefined ? null : new Led({ pin, board } as five.LedOption & { board: five.Board });
     });
     this.lampStates = this.keys.map(() => 'off');
     for (const lamp of this.lamps) lamp?.off();

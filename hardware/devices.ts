@@ -18,13 +18,18 @@
 // Methods that do not apply to a device answer empty ('' / [] / null / 'off').
 import type { AudioPlayer, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
 import { createBoard, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
+import { DEFAULT_PINS, pinsFor } from './pins.ts';
 import { LampButtonPanel } from './buttons.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
 import { openPrinterPort, SerialTicketPrinter, unopenedPrinterPort } from './printer/port.ts';
+// Simulation-only code (hardware/sim/: mock Firmata, MAX7219 decoder, simulated printer,
+// serialport's mock binding) is imported lazily, on sim IO only: it is not in the import
+// graph a real device loads (issue 10: memory; issue 12: simulator code out of production).
+// (serialport's MockBinding is part of serialport, which the printer's line loads anyway.)
 import { SerialPortMock } from 'serialport';
 import type { SimPrinter, PrintedTicket } from './sim/printer.ts';
-import { Max7219Decoder } from './sim/max7219.ts';
+import type { Max7219Decoder } from './sim/max7219.ts';
 import type { SimFirmata } from './sim/firmata.ts';
 
 export type Pin = number | string;
@@ -52,14 +57,7 @@ const EMPTY_SIM: SimControl = {
   brightness: () => 0, hallRows: () => [], printed: () => [], lastPrinted: () => null, setPaper: () => {}, played: () => [],
 };
 
-// Demo defaults: an Arduino Nano (Firmata) beside the Pi; raspi pin names for a Pi 3/4.
-export const DEFAULT_PINS = {
-  kiosk: { firmata: { buttons: [2, 3, 4, 5], lamps: [8, 9, 10, 11] }, raspi: { buttons: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23'] } },
-  keypad: { firmata: { keys: [2, 3, 4, 5, 6], lamps: [7, 8, 9, 14, 15] }, raspi: { keys: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19', 'GPIO26'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23', 'GPIO24'] } },
-  digits: { firmata: { data: 11, clock: 13, cs: 10 }, raspi: { data: 'GPIO10', clock: 'GPIO11', cs: 'GPIO8' } },
-} as const;
-
-const pinsFor = <F, R>(io: IoKind, table: { firmata: F; raspi: R }): F | R => (io === 'raspi' ? table.raspi : table.firmata);
+export { DEFAULT_PINS } from './pins.ts';
 
 function asPins(p: { data: Pin; clock: Pin; cs: Pin }): DigitsPins {
   return { data: p.data, clock: p.clock, cs: p.cs };
@@ -175,7 +173,8 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
   return { buttons, printer, sim, printerSim: simPrinter, close };
 }
 
-function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Max7219Decoder {
+async function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Promise<Max7219Decoder> {
+  const { Max7219Decoder } = await import('./sim/max7219.ts');
   return new Max7219Decoder(sim, { data: Number(pins.data), clock: Number(pins.clock), cs: Number(pins.cs) }, devices);
 }
 
@@ -202,7 +201,7 @@ export async function createKeypadHardware(cfg: KeypadHardwareConfig): Promise<K
   const holdMs = cfg.holdMs ?? 1500;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
   // The decoder listens before the driver initialises the chip, so it sees every register.
-  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, 1) : null;
   const buttons = new LampButtonPanel({ board: board.board, buttonPins: keyPins, lampPins, holdMs });
   const digits = new Max7219Digits({ board: board.board, pins, width });
   board.events.on('restored', () => digits.restore());
@@ -230,7 +229,7 @@ export async function createWindowBoardHardware(cfg: WindowBoardHardwareConfig):
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const width = cfg.digitsWidth ?? 4;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
-  const decoder = board.sim ? digitsSim(board.sim, pins, 1) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, 1) : null;
   const digits = new Max7219Digits({ board: board.board, pins, width });
   board.events.on('restored', () => digits.restore());
   const close = async () => {
@@ -256,7 +255,7 @@ export async function createHallHardware(cfg: HallHardwareConfig): Promise<HallH
   const pins = asPins(cfg.digitsPins ?? pinsFor(cfg.io, DEFAULT_PINS.digits));
   const rows = cfg.rows ?? 6;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
-  const decoder = board.sim ? digitsSim(board.sim, pins, rows) : null;
+  const decoder = board.sim ? await digitsSim(board.sim, pins, rows) : null;
   const hall = new Max7219HallBoard({ board: board.board, pins, rows });
   board.events.on('restored', () => hall.restore());
   const played: string[] = [];

@@ -3,10 +3,9 @@
 // segment pattern reads back as is the first character with that pattern (digits first,
 // so a 7-segment 'O' reads as '0'). Ticket letters B, D and R use their lower-case forms:
 // johnny-five's upper-case ones are an 8, a 0 and an A, which would misread a ticket.
-import { createRequire } from 'node:module';
+import ledChars from 'johnny-five/lib/led/led-chars.js';
 
-const require = createRequire(import.meta.url);
-const { DIGIT_CHARS } = require('johnny-five/lib/led/led-chars.js') as { DIGIT_CHARS: Record<string, number> };
+const { DIGIT_CHARS } = ledChars;
 
 const FONT: Record<string, number> = { ...DIGIT_CHARS, B: 0x1f, D: 0x3d, R: 0x05, '-': 0x01, '_': 0x08 };
 delete FONT[':']; // 0xFF lights everything: not a character a board should show

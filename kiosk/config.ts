@@ -1,5 +1,6 @@
 // The kiosk's settings: the shared device settings (protocol/device-env.ts) plus its
 // buttons, lamps and printer. Environment or SHUBBAK_DEVICE_CONFIG JSON file.
+import { DEFAULT_PINS, pinsFor } from '@shubbak/hardware/pins.ts';
 import { DeviceConfigError, loadDeviceEnv, intSetting, pinList, type DeviceEnv } from '@shubbak/protocol/device-env';
 import type { PaperWidth } from '@shubbak/hardware/types.ts';
 
@@ -19,8 +20,8 @@ export function loadKioskConfig(env: Record<string, string | undefined> = proces
   const d = loadDeviceEnv(env, { deviceId: 'kiosk-1' });
   const paper = d.get('SHUBBAK_PAPER') ?? '80mm';
   if (paper !== '80mm' && paper !== '58mm') throw new DeviceConfigError(`SHUBBAK_PAPER must be 80mm or 58mm, got "${paper}"`);
-  const buttonPins = pinList(d, 'SHUBBAK_BUTTON_PINS', d.io === 'raspi' ? ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'] : [2, 3, 4, 5]);
-  const lampPins = pinList(d, 'SHUBBAK_LAMP_PINS', d.io === 'raspi' ? ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23'] : [8, 9, 10, 11]);
+  const buttonPins = pinList(d, 'SHUBBAK_BUTTON_PINS', [...pinsFor(d.io, DEFAULT_PINS.kiosk).buttons]);
+  const lampPins = pinList(d, 'SHUBBAK_LAMP_PINS', [...pinsFor(d.io, DEFAULT_PINS.kiosk).lamps]);
   if (lampPins.length !== buttonPins.length) throw new DeviceConfigError('SHUBBAK_LAMP_PINS must list one lamp per button in SHUBBAK_BUTTON_PINS');
   return {
     env: d,

@@ -2,7 +2,7 @@
 // logic events; ticket.issue and ticket.cancel become typed outcomes.
 import { DeviceLink, LinkError, type DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { DeviceEnv } from '@shubbak/protocol/device-env';
-import type { IssuedTicket, KioskConfig } from '@shubbak/protocol';
+import type { KioskConfig } from '@shubbak/protocol';
 import type { KioskEvent } from './logic.ts';
 
 export const KIOSK_FW = '1.0.0';
@@ -32,9 +32,8 @@ export function wireKioskLink(link: DeviceLink, dispatch: (e: KioskEvent) => voi
 
 export async function issueTicket(link: DeviceLink, line: string): Promise<KioskEvent> {
   try {
-    const r = await link.command('ticket.issue', { line });
-    if (r.ok) return { type: 'issued', ticket: (r.result as { ticket: IssuedTicket }).ticket };
-    return { type: 'issueFailed', code: r.error.code, message: r.error.message };
+    const { ticket } = await link.command('ticket.issue', { line });
+    return { type: 'issued', ticket };
   } catch (err) {
     if (err instanceof LinkError) return { type: 'issueFailed', code: err.code, message: err.message };
     throw err;
@@ -44,8 +43,8 @@ export async function issueTicket(link: DeviceLink, line: string): Promise<Kiosk
 /** Tell the hub a printed ticket never came out. Resolves with the error code, or null when done. */
 export async function cancelTicket(link: DeviceLink, number: string): Promise<string | null> {
   try {
-    const r = await link.command('ticket.cancel', { number, reason: 'print-failed' });
-    return r.ok ? null : r.error.code;
+    await link.command('ticket.cancel', { number, reason: 'print-failed' });
+    return null;
   } catch (err) {
     if (err instanceof LinkError) return err.code;
     throw err;

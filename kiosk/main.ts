@@ -1,11 +1,14 @@
-// The kiosk program: config + hardware + link + logic. startKiosk() runs one kiosk and
-// returns a handle (tests, the simulator and the bench start it in-process); run
-// directly (systemd: kiosk.service) it reads its settings from the environment.
+// The kiosk program: its state machine (logic.ts) and its effects (lamps, issuing, the
+// ticket's render and print, cancelling a ticket that never came out), run by the devices'
+// shared runner (hardware/device-runner.ts). startKiosk() runs one kiosk and returns a
+// handle (tests, the simulator and the bench start it in-process); run directly (systemd:
+// kiosk.service) it reads its settings from the environment.
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
 import type { ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
 import { createKioskHardware, type KioskHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
-import { boardHealth, boardLogLine, type BoardStatus } from '@shubbak/hardware/board.ts';
+import type { BoardStatus } from '@shubbak/hardware/board.ts';
+import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
@@ -46,6 +49,8 @@ export type StartKioskOptions = {
   log?: (msg: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding, a mock printer). */
   hardware?: Partial<KioskHardwareConfig>;
+  /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
+  signal?: AbortSignal;
 };
 
 
@@ -61,114 +66,91 @@ async function defaultIo(cfg: KioskProgramConfig, onStatus: (s: BoardStatus) => 
 export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHandle> {
   const cfg = opts.config ?? loadKioskConfig();
   const log = opts.log ?? ((m: string) => console.log(`[${cfg.env.deviceId}] ${m}`));
-  // The link first: while the board is not answering, the health topic says why.
   const link = openKioskLink(cfg.env, opts.link);
-  link.on('error', (err) => log(`link: ${err.message}`));
-  // Hub events that come while the board is still opening wait for it, in order.
-  const early: KioskEvent[] = [];
-  let live: ((e: KioskEvent) => void) | null = null;
-  const unwire = wireKioskLink(link, (e: KioskEvent) => (live ? live(e) : void early.push(e)));
-  const onBoard = (s: BoardStatus) => {
-    log(boardLogLine(s));
-    link.updateHealth({ board: boardHealth(s) });
-  };
-  const io = opts.io ?? (await defaultIo(cfg, onBoard, opts.hardware).catch(async (err: unknown) => {
-    await link.close().catch(() => {});
-    throw err;
-  }));
-  const events = new EventEmitter<{ state: [KioskState]; printed: [string]; cancelled: [string]; error: [Error] }>();
-  let state: KioskState = initialKioskState;
-  let stopped = false;
+  const events: KioskHandle['events'] = new EventEmitter();
   let timings: Partial<KioskTimings> = {};
-  const handle: KioskHandle = { link, io, state: () => state, events, lastTimings: null, lastPrinted: null, stop };
+  const handle = { lastTimings: null, lastPrinted: null } as Pick<KioskHandle, 'lastTimings' | 'lastPrinted'>;
+  const fail = (err: unknown) => void events.emit('error', err instanceof Error ? err : new Error(String(err)));
 
-  function dispatch(ev: KioskEvent): void {
-    if (stopped) return;
-    if (ev.type === 'press') timings = { press: performance.now() };
-    const r = kioskStep(state, ev);
-    state = r.state;
-    for (const e of r.effects) run(e);
-    events.emit('state', state);
-  }
-
-  function run(e: KioskEffect): void {
-    switch (e.type) {
-      case 'lamps':
-        for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
-        return;
-      case 'health':
-        link.updateHealth({ printer: e.printer });
-        return;
-      case 'notice':
-        log(e.notice.en);
-        return;
-      case 'issue':
-        void issueTicket(link, e.line).then((ev) => {
-          timings.issued = performance.now();
-          dispatch(ev);
-        }, fail);
-        return;
-      case 'print':
-        void print(e.content);
-        return;
-      case 'cancel':
-        void cancelTicket(link, e.number).then((code) => {
-          if (code) log(`could not cancel ${e.number}: ${code}`);
-          else events.emit('cancelled', e.number);
-        }, fail);
-        return;
-    }
-  }
-
-  async function print(content: TicketContent): Promise<void> {
-    try {
-      if (io.printer.status !== 'ok' && io.printer.status !== 'paper-low') throw new Error(`printer ${io.printer.status}`);
-      const image = await io.render(content, cfg.paper);
-      timings.rendered = performance.now();
-      await io.printer.print(image);
-      // A printer that ran out during the job reports it on its status; the ticket did not come out whole.
-      const after = await io.printer.checkStatus();
-      if (after === 'paper-out' || after === 'offline') throw new Error(`printer ${after}`);
-      timings.printed = performance.now();
-      if (timings.press !== undefined) handle.lastTimings = timings as KioskTimings;
-      handle.lastPrinted = content;
-      dispatch({ type: 'printed' });
-      events.emit('printed', content.number);
-    } catch (err) {
-      log(`print of ${content.number} failed: ${(err as Error).message}`);
-      dispatch({ type: 'printFailed', reason: (err as Error).message });
-    }
-  }
-
-  function fail(err: unknown): void {
-    events.emit('error', err instanceof Error ? err : new Error(String(err)));
-  }
-
-  const onPress = (key: number) => dispatch({ type: 'press', key });
-  const onStatus = (status: KioskState['printer']) => dispatch({ type: 'printer', status });
-  io.buttons.on('press', onPress);
-  io.printer.on('status', onStatus);
-  io.buttons.setAllLamps('off');
-  live = dispatch;
-  for (const e of early.splice(0)) dispatch(e);
-  dispatch({ type: 'printer', status: await io.printer.checkStatus().catch(() => 'offline' as const) });
-
-  async function stop(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    unwire();
-    io.buttons.off('press', onPress);
-    io.printer.off('status', onStatus);
-    io.buttons.setAllLamps('off');
-    await link.close().catch(() => {});
-    await io.close();
-  }
-  return handle;
+  const device = await runDevice<KioskIo, KioskState, KioskEvent, KioskEffect>({
+    link, log, initial: initialKioskState, step: kioskStep, signal: opts.signal,
+    wire: wireKioskLink,
+    openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : defaultIo(cfg, onBoard, opts.hardware)),
+    effects: ({ io, dispatch: step }) => {
+      const dispatch = (ev: KioskEvent) => {
+        if (ev.type === 'press') timings = { press: performance.now() };
+        step(ev);
+      };
+      async function print(content: TicketContent): Promise<void> {
+        try {
+          if (io.printer.status !== 'ok' && io.printer.status !== 'paper-low') throw new Error(`printer ${io.printer.status}`);
+          const image = await io.render(content, cfg.paper);
+          timings.rendered = performance.now();
+          await io.printer.print(image);
+          // A printer that ran out during the job reports it on its status; the ticket did not come out whole.
+          const after = await io.printer.checkStatus();
+          if (after === 'paper-out' || after === 'offline') throw new Error(`printer ${after}`);
+          timings.printed = performance.now();
+          if (timings.press !== undefined) handle.lastTimings = timings as KioskTimings;
+          handle.lastPrinted = content;
+          dispatch({ type: 'printed' });
+          events.emit('printed', content.number);
+        } catch (err) {
+          log(`print of ${content.number} failed: ${(err as Error).message}`);
+          dispatch({ type: 'printFailed', reason: (err as Error).message });
+        }
+      }
+      const onPress = (key: number) => dispatch({ type: 'press', key });
+      const onStatus = (status: KioskState['printer']) => dispatch({ type: 'printer', status });
+      return {
+        run(e) {
+          switch (e.type) {
+            case 'lamps':
+              for (const l of e.lamps) io.buttons.setLamp(l.key, l.state);
+              return;
+            case 'health':
+              link.updateHealth({ printer: e.printer });
+              return;
+            case 'notice':
+              log(e.notice.en);
+              return;
+            case 'issue':
+              void issueTicket(link, e.line).then((ev) => {
+                timings.issued = performance.now();
+                dispatch(ev);
+              }, fail);
+              return;
+            case 'print':
+              void print(e.content);
+              return;
+            case 'cancel':
+              void cancelTicket(link, e.number).then((code) => {
+                if (code) log(`could not cancel ${e.number}: ${code}`);
+                else events.emit('cancelled', e.number);
+              }, fail);
+              return;
+          }
+        },
+        start() {
+          io.buttons.on('press', onPress);
+          io.printer.on('status', onStatus);
+          io.buttons.setAllLamps('off');
+        },
+        async started() {
+          dispatch({ type: 'printer', status: await io.printer.checkStatus().catch(() => 'offline' as const) });
+        },
+        stop() {
+          io.buttons.off('press', onPress);
+          io.printer.off('status', onStatus);
+          io.buttons.setAllLamps('off');
+        },
+      };
+    },
+  });
+  device.events.on('state', (st) => events.emit('state', st));
+  return Object.assign(handle, { link, io: device.io, state: device.state, events, stop: device.stop });
 }
 
 if (isProgramEntry(import.meta.url, 'kiosk/main')) {
-  const kiosk = await startKiosk();
-  const shutdown = () => void kiosk.stop().then(() => process.exit(0));
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  serveDevice((signal) => startKiosk({ signal }));
 }

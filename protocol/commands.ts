@@ -86,6 +86,20 @@ export type TicketIssueResult = Type.Static<typeof TicketIssueResult>;
 export type TicketCancelResult = Type.Static<typeof TicketCancelResult>;
 export type WindowCommandResult = Type.Static<typeof WindowState>;
 
+/** One map: command type → the schema of its reply's result (PROTOCOL.md); DeviceLink.command() returns it typed. */
+export const CommandResults = {
+  'ticket.issue': TicketIssueResult,
+  'ticket.cancel': TicketCancelResult,
+  'window.next': WindowState,
+  'window.recall': WindowState,
+  'window.noShow': WindowState,
+  'window.transfer': WindowState,
+  'window.pause': WindowState,
+  'window.resume': WindowState,
+  'window.finish': WindowState,
+} as const satisfies Record<CommandType, unknown>;
+export type ResultOf<K extends CommandType> = Type.Static<(typeof CommandResults)[K]>;
+
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNKNOWN_COMMAND',

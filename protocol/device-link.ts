@@ -2,12 +2,19 @@
 // the last will and the retained status, keeps the hub's clock offset, sends commands and
 // matches their replies. The kiosk, keypad and display programs are thin wrappers of it;
 // a third-party device maker can read it as a worked example of PROTOCOL.md.
+//
+// Commands have one failure path (issue 12 item 7): command() resolves with the command's
+// result, typed and checked by its schema (protocol/commands.ts CommandResults), or rejects
+// with a LinkError — the hub's refusal (its code: QUEUE_EMPTY, LINE_CLOSED …) and the
+// link's own failures (OFFLINE, NO_CLOCK, TIMEOUT, BAD_REPLY) alike. A disconnect and a
+// timeout fail the same way; close() settles every call still waiting. request() is the
+// same exchange one level down (the whole Reply, for protocol tests and tools).
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics, parseTopic } from './topics.ts';
-import { validate } from './validate.ts';
-import type { CommandOf, CommandType, Reply } from './commands.ts';
+import { checkResult, validate } from './validate.ts';
+import type { CommandOf, CommandType, ErrorCode, Reply, ResultOf } from './commands.ts';
 import type { DeviceConfig, DeviceHealth, DeviceKind, HallAnnounce, HallCalls, LineState, WindowState } from './messages.ts';
 
 export type DeviceLinkOptions = {
@@ -76,10 +83,17 @@ export function hubCertRefusal(err: unknown): HubCertRefused | null {
   return new HubCertRefused(code, CERT_REFUSALS[code], (err as Error).message);
 }
 
-/** Thrown by command() when it cannot be sent or gets no reply: the device shows it, never retries late. */
+/** The link's own failures: not sent (OFFLINE, NO_CLOCK), no reply (OFFLINE, TIMEOUT), a reply that does not fit (BAD_REPLY). */
+export type LinkFailure = 'OFFLINE' | 'NO_CLOCK' | 'TIMEOUT' | 'BAD_REPLY';
+
+/**
+ * The one error of command(): the hub refused (code = its ErrorCode, message its Arabic
+ * text) or the link failed (a LinkFailure). The device shows it and never retries late.
+ */
 export class LinkError extends Error {
+  override name = 'LinkError';
   constructor(
-    readonly code: 'OFFLINE' | 'NO_CLOCK' | 'TIMEOUT',
+    readonly code: ErrorCode | LinkFailure,
     message: string,
   ) {
     super(message);
@@ -99,7 +113,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   tlsRefusal: HubCertRefused | null = null;
   private clockOffset: number | null = null;
   private connected = false;
-  private readonly pending = new Map<string, { resolve: (r: Reply) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { resolve: (r: Reply) => void; reject: (e: LinkError) => void; timer: NodeJS.Timeout }>();
   private readonly seqs = new Map<string, number>();
   private backoff: number;
   config: DeviceConfig | null = null;
@@ -195,11 +209,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     if (!this.connected) return;
     this.connected = false;
     this.clockOffset = null;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-      p.resolve({ id, ok: false, error: { code: 'OFFLINE', message: 'انقطع الاتصال بالخادم' }, at: 0 });
-    }
+    this.failPending(new LinkError('OFFLINE', 'انقطع الاتصال بالخادم'));
     this.emit('offline');
   }
 
@@ -261,11 +271,34 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     }
   }
 
+  /** Every call still waiting fails with err (the link went down, or is closing). */
+  private failPending(err: LinkError): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(err);
+    }
+  }
+
   /**
-   * Send a command stamped in hub time and wait for its reply. Never queued: offline, or
-   * before the hub's clock is known, it fails at once so the device can show an error.
+   * Send a command and resolve with its result, typed by its schema; reject with a
+   * LinkError when the hub refuses it (the reply's code) or the link fails (see request()).
    */
-  command<K extends CommandType>(type: K, args: CommandArgs<K>, id: string = newCommandId()): Promise<Reply> {
+  async command<K extends CommandType>(type: K, args: CommandArgs<K>, id: string = newCommandId()): Promise<ResultOf<K>> {
+    const r = await this.request(type, args, id);
+    if (!r.ok) throw new LinkError(r.error.code as ErrorCode, r.error.message);
+    const wrong = checkResult(type, r.result);
+    if (wrong.length) throw new LinkError('BAD_REPLY', `${type}: the hub's result does not fit its schema (${wrong.map((w) => `${w.path} ${w.message}`).join('; ')})`);
+    return r.result as ResultOf<K>;
+  }
+
+  /**
+   * Send a command stamped in hub time and resolve with the hub's whole Reply (ok or its
+   * refusal). Never queued: offline, or before the hub's clock is known, it rejects at once
+   * (OFFLINE, NO_CLOCK) so the device can show an error; no reply in time rejects TIMEOUT,
+   * the link going down or closed meanwhile rejects OFFLINE.
+   */
+  request<K extends CommandType>(type: K, args: CommandArgs<K>, id: string = newCommandId()): Promise<Reply> {
     if (!this.connected) return Promise.reject(new LinkError('OFFLINE', 'لا يوجد اتصال بالخادم'));
     const at = this.hubNow();
     if (at === null) return Promise.reject(new LinkError('NO_CLOCK', 'لم تصل ساعة الخادم بعد'));
@@ -275,7 +308,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         this.pending.delete(id);
         reject(new LinkError('TIMEOUT', 'لم يصل رد من الخادم'));
       }, this.opts.replyTimeoutMs);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { resolve, reject, timer });
       this.client.publish(topics.deviceCommands(this.opts.deviceId), body, { qos: 1 });
     });
   }
@@ -296,8 +329,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
 
   /** Clean shutdown: say offline ourselves (the will is only for unclean ends), then close. */
   async close(): Promise<void> {
-    for (const p of this.pending.values()) clearTimeout(p.timer);
-    this.pending.clear();
+    this.failPending(new LinkError('OFFLINE', 'أُغلق اتصال الجهاز'));
     if (this.client.connected) {
       // Bounded: if the hub dies at this moment the PUBACK never comes, and the will says it anyway.
       await new Promise<void>((res) => {

@@ -10,7 +10,7 @@ import type {
   HallAnnounce as HallAnnounceT, HallCalls as HallCallsT, LineState as LineStateT, WindowState as WindowStateT,
   HubStatus as HubStatusT, DeviceAlerts as DeviceAlertsT,
 } from './messages.ts';
-import { COMMAND_ID, CommandSchemas, Reply, type Command, type CommandType, type ErrorCode, type Reply as ReplyT } from './commands.ts';
+import { COMMAND_ID, CommandResults, CommandSchemas, Reply, type Command, type CommandType, type ErrorCode, type Reply as ReplyT } from './commands.ts';
 
 export type ValidationError = {
   code: Extract<ErrorCode, 'BAD_REQUEST' | 'UNKNOWN_COMMAND'>;
@@ -79,6 +79,11 @@ export function validateCommand(value: Record<string, unknown>): { ok: true; com
   const details = check(CommandSchemas[type as CommandType], value);
   if (details.length) return { ok: false, error: { code: 'BAD_REQUEST', message: 'command does not fit its schema', details, commandId: id } };
   return { ok: true, command: value as Command };
+}
+
+/** Check a reply's result against its command's result schema; the mismatches, empty when it fits. */
+export function checkResult(type: CommandType, result: unknown): { path: string; message: string }[] {
+  return check(CommandResults[type], result);
 }
 
 const SCHEMAS = {

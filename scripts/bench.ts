@@ -137,7 +137,7 @@ async function nextToBoard(mqttUrl: string, prep: ReturnType<typeof prepare>) {
       const into = phase ? (sentAt.get(phase) ?? sentAt.set(phase, {}).get(phase)!) : null;
       for (let i = 0; i < n; i++) {
         const t0 = nowMs();
-        const r = await keypad.command('window.next', {});
+        const r = await keypad.request('window.next', {});
         if (!r.ok) throw new Error(`window.next: ${JSON.stringify(r)}`);
         if (into) into[(r.result as { ticket: string }).ticket] = t0;
       }

@@ -33,14 +33,19 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT_MODULES = path.join(ROOT, 'node_modules') + path.sep;
 
 /** Every program: its source, the file it becomes under dist/, and the name its main-check uses (protocol/entry.ts). */
+/**
+ * Every program: its source, the file it becomes under dist/, the name its main-check uses
+ * (protocol/entry.ts), and `self`: the program carries its pure-JavaScript packages inside
+ * its bundle (see SELF_CONTAINED below) instead of loading them from node_modules.
+ */
 export const PROGRAMS = [
-  { entry: 'hub/server.ts', out: 'hub/server.js', name: 'hub/server' },
-  { entry: 'hub/sim/devices-process.ts', out: 'hub/sim-devices.js', name: 'hub/sim-devices' },
-  { entry: 'kiosk/main.ts', out: 'kiosk/main.js', name: 'kiosk/main' },
-  { entry: 'display/main.ts', out: 'display/main.js', name: 'display/main' },
-  { entry: 'display/audio.ts', out: 'display/audio.js', name: 'display/audio' },
-  { entry: 'counter-keypad/main.ts', out: 'counter-keypad/main.js', name: 'counter-keypad/main' },
-  { entry: 'protocol/shubbak-device.ts', out: 'device/shubbak-device.js', name: 'protocol/shubbak-device' },
+  { entry: 'hub/server.ts', out: 'hub/server.js', name: 'hub/server', self: false },
+  { entry: 'hub/sim/devices-process.ts', out: 'hub/sim-devices.js', name: 'hub/sim-devices', self: false },
+  { entry: 'kiosk/main.ts', out: 'kiosk/main.js', name: 'kiosk/main', self: true },
+  { entry: 'display/main.ts', out: 'display/main.js', name: 'display/main', self: true },
+  { entry: 'display/audio.ts', out: 'display/audio.js', name: 'display/audio', self: false },
+  { entry: 'counter-keypad/main.ts', out: 'counter-keypad/main.js', name: 'counter-keypad/main', self: true },
+  { entry: 'protocol/shubbak-device.ts', out: 'device/shubbak-device.js', name: 'protocol/shubbak-device', self: false },
 ] as const;
 
 /** Files the built hub reads beside itself at run time (paths relative to import.meta.url in the source). */
@@ -60,8 +65,65 @@ function packageName(spec: string): string {
 // ~6 MB of heap in every program (issue 10: memory; a keypad's goal is 60 MB in all).
 const BUNDLED = new Set(['typebox']);
 
+// The device programs are self-contained (issue 10: a keypad's goal is 60 MB resident, of
+// which a bare node takes ~43): every pure-JavaScript package is bundled and minified, so
+// node compiles one file with only the code reachable from ours instead of hundreds of
+// CommonJS modules with their wrappers (measured: 77 → 65 MB for the keypad's imports
+// alone). Outside the bundle stay only what cannot live in it: native modules (they load
+// their .node file from their own folder), packages whose files are read at run time, and
+// optional or simulation-only packages loaded lazily.
+const SELF_CONTAINED_EXTERNAL = new Set([
+  '@serialport/bindings-cpp', // native (serialport's OS binding)
+  '@napi-rs/canvas', //          native (Skia: the ticket renderer)
+  '@fontsource/cairo', //        its font files are read from its folder
+  'raspi-io', //                 optional, ARM only, imported lazily (hardware/board.ts)
+  'avrgirl-arduino', //          the emulated Uno's firmware file (tests only)
+]);
+// Optional native helpers ws tries to require (not installed): in a bundle, a module that
+// fails to load as a missing one does, which ws expects.
+const ABSENT = new Set(['bufferutil', 'utf-8-validate']);
+// Requires on paths the device programs never take, by the package that makes them; in a
+// bundle each becomes a stand-in whose every function throws "not in this program", instead
+// of code loaded and run for nothing (measured with each removal: bench --only=devices).
+//  - johnny-five (always given an IO, REPL off): node's REPL, its own serialport 8, firmata, temporal;
+//  - mqtt (TCP, no proxy): its WebSocket transport (ws) and SOCKS proxy client, both loaded at connect.
+const UNUSED: Record<string, Set<string>> = {
+  'johnny-five': new Set(['repl', 'serialport', 'browser-serialport', 'firmata', 'temporal']),
+  mqtt: new Set(['./ws', 'socks']),
+};
+function unusedBy(importer: string, spec: string): boolean {
+  for (const [pkg, specs] of Object.entries(UNUSED)) {
+    if (specs.has(spec) && importer.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`)) return true;
+  }
+  return false;
+}
+
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
+
+/** Self-contained programs: bundle every package but SELF_CONTAINED_EXTERNAL; stand-ins for UNUSED and ABSENT requires. */
+const selfContained: esbuild.Plugin = {
+  name: 'shubbak-self-contained',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (unusedBy(args.importer, args.path)) return { path: args.path, namespace: 'unused' };
+      if (args.path.startsWith('.') || args.path.startsWith('/')) return undefined;
+      if (ABSENT.has(args.path)) return { path: args.path, namespace: 'absent' };
+      if (isBuiltin(args.path)) return undefined;
+      if (SELF_CONTAINED_EXTERNAL.has(packageName(args.path))) return { path: args.path, external: true };
+      return undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+      contents: `const fail = function () { throw new Error(${JSON.stringify(`${args.path} is not in this program (scripts/build.ts, UNUSED)`)}); };
+module.exports = new Proxy(fail, { get: (t, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail), apply: fail, construct: fail });`,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
 
 /** Keep root-installed third-party packages external; bundle our workspaces and anything npm nested in one. */
 const externals: esbuild.Plugin = {
@@ -104,13 +166,16 @@ export async function build(outdir: string): Promise<BuildResult> {
       format: 'esm',
       target: 'node20.19',
       sourcemap: 'linked',
-      // Stack traces name our files and functions; the code is small enough unminified.
-      minify: false,
+      // The hub: stack traces name our files and functions; the code is small enough
+      // unminified. A self-contained device program is minified (whitespace and syntax, names
+      // kept readable enough with the source map beside it): its source text is heap.
+      minifyWhitespace: p.self,
+      minifySyntax: p.self,
       legalComments: 'none',
       define: { SHUBBAK_BUNDLE_ENTRY: JSON.stringify(p.name) },
       // CommonJS code we bundle (a nested package) may require() node's own modules.
       banner: { js: "import { createRequire as __shubbakCreateRequire } from 'node:module'; const require = __shubbakCreateRequire(import.meta.url);" },
-      plugins: [externals],
+      plugins: [p.self ? selfContained : externals],
       metafile: true,
       logLevel: 'warning',
     });

@@ -197,7 +197,8 @@ function packageName(spec: string): string {
 export function bundleImports(file: string, known: (name: string) => boolean): string[] {
   const js = fs.readFileSync(file, 'utf8');
   const names = new Set<string>();
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\d*\s*\(\s*|\brequire\d*\.resolve\s*\(\s*)(["'])([^"'./][^"']*)\1/g;
+  // (__require: esbuild's name for require() in the CommonJS packages a self-contained device program bundles.)
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\b(?:__)?require\d*\s*\(\s*|\brequire\d*\.resolve\s*\(\s*)(["'])([^"'./][^"']*)\1/g;
   for (const m of js.matchAll(re)) {
     const spec = m[2];
     if (spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0])) continue;

@@ -103,7 +103,7 @@ async function run(job: Job): Promise<unknown> {
     const link = await connect(job.url, job.device);
     await serveBlocks(async () => {
       const t0 = nowMs();
-      const r = await link.command('ticket.issue', { line: job.line });
+      const r = await link.request('ticket.issue', { line: job.line });
       const t = nowMs() - t0;
       if (!r.ok) throw new Error(`ticket.issue failed: ${JSON.stringify(r)}`);
       return t;

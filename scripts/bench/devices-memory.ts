@@ -3,7 +3,10 @@
 // to the bench (devices.ts) over IPC. Arguments: <program entry> <device id>; the entry is
 // the built dist/<program>/main.js (plain node, this file transpiled by the bench) or the
 // TypeScript source (under tsx). It imports nothing of ours but the program, so the figure
-// is the program's. Entry 'none' reports a bare process, for reference.
+// is the program's. Entry 'none' reports a bare process, for reference. Besides the total it
+// reports where the memory goes (issue 10: memory by phase): resident after the program's
+// code is loaded, once on line, and after its work; and of the last, the anonymous part
+// (heaps: V8's and malloc's) apart from file pages (node's own binary and libraries).
 import { pathToFileURL } from 'node:url';
 
 type Sim = { press(key: number): Promise<void>; lamp(key: number): string };
@@ -18,10 +21,12 @@ const [entry, id] = process.argv.slice(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: string | undefined) => Number(kb ?? NaN) / 1024;
 
-async function statusMb(): Promise<{ rssMb: number; peakMb: number }> {
+type Status = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number };
+async function statusMb(): Promise<Status> {
   const { readFileSync } = await import('node:fs');
   const s = readFileSync('/proc/self/status', 'utf8');
-  return { rssMb: mb(/VmRSS:\s+(\d+)/.exec(s)?.[1]), peakMb: mb(/VmHWM:\s+(\d+)/.exec(s)?.[1]) };
+  const field = (name: string) => mb(new RegExp(`${name}:\\s+(\\d+)`).exec(s)?.[1]);
+  return { rssMb: field('VmRSS'), peakMb: field('VmHWM'), anonMb: field('RssAnon'), fileMb: field('RssFile'), heapMb: process.memoryUsage().heapTotal / 1048576 };
 }
 
 async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -39,10 +44,12 @@ async function main(): Promise<void> {
     return;
   }
   const program = (await import(pathToFileURL(entry).href)) as Record<string, (o: object) => Promise<Handle>>;
+  const loaded = await statusMb();
   const start = id.startsWith('kiosk') ? program.startKiosk : id.startsWith('keypad') ? program.startKeypad
     : id.startsWith('hall') ? program.startHallBoard : program.startWindowBoard;
   const dev = await start({ log: () => {} });
   await until(() => dev.link.isOnline, 'going on line');
+  const online = await statusMb();
   const sim = dev.io.sim!;
   if (id.startsWith('kiosk')) {
     await until(() => sim.lamp(0) === 'on', 'the first lamp lighting');
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
   } else if (id.startsWith('keypad')) await sim.press(1); // recall: a round trip without changing the queue
   // Left alone as in service: the figure is what the unit holds between citizens.
   await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
-  process.send!(await statusMb());
+  process.send!({ ...(await statusMb()), loadedMb: loaded.rssMb, onlineMb: online.rssMb });
   await dev.stop();
 }
 

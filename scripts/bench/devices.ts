@@ -20,9 +20,18 @@ type Env = { mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number;
 const MEMORY_RUNNER = fileURLToPath(new URL('./devices-memory.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Issue 10's goals, MB resident: keypad and boards ≤ 60, the kiosk ≤ 100 with its ticket renderer.
-const DEVICE_GOALS: [id: string, program: string, goalMb: number][] = [
-  ['kiosk-1', 'kiosk', 100], ['keypad-1', 'counter-keypad', 60], ['led-1', 'display', 60], ['hall-1', 'display', 60],
+// Each runs with the node flags of its systemd unit (the ExecStart line), as installed.
+const DEVICE_GOALS: [id: string, program: string, goalMb: number, unit: string][] = [
+  ['kiosk-1', 'kiosk', 100, 'kiosk/kiosk.service'], ['keypad-1', 'counter-keypad', 60, 'counter-keypad/counter-keypad.service'],
+  ['led-1', 'display', 60, 'display/display.service'], ['hall-1', 'display', 60, 'display/hall.service'],
 ];
+
+/** The node flags in a unit's ExecStart (`…/node --flag … dist/…`). */
+export function unitNodeFlags(unitFile: string): string[] {
+  const m = /^ExecStart=\S*node((?:\s+--\S+)*)\s+dist\//m.exec(fs.readFileSync(path.join(ROOT, unitFile), 'utf8'));
+  if (!m) throw new Error(`${unitFile}: no ExecStart=…node … dist/… line`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
 const ROUNDS = 30;
 
 export async function run(env: Env): Promise<Row[]> {
@@ -40,7 +49,10 @@ export async function run(env: Env): Promise<Row[]> {
   const keypad = (await startSimDevice('keypad-1', opts)) as KeypadHandle;
   const led = (await startSimDevice('led-1', opts)) as WindowBoardHandle;
   try {
-        await until(() => kiosk.state().phase === 'ready' && kiosk.state().lamps[0] === 'on' && keypad.state().online && led.state().online);
+    // …and the hub's clock heard: a kiosk refuses to issue before it (NO_CLOCK). The hub sends
+    // it on subscribe and every 10 s; the one on subscribe can come before the subscription
+    // is in place (seen: a first ticket refused NO_CLOCK), hence the wait past one interval.
+    await until(() => kiosk.state().phase === 'ready' && kiosk.state().lamps[0] === 'on' && kiosk.link.hubNow() !== null && keypad.state().online && led.state().online, 15_000);
     const printTimes: number[] = [];
     const renderTimes: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -89,14 +101,18 @@ export async function run(env: Env): Promise<Row[]> {
   // Each program alone in its own process, as its unit runs it: the built dist/<program>/main.js
   // on plain node (or the sources under tsx with --tsx), with a bare process for reference.
   const t = env.target;
-  const how = t.built ? `built${t.nodeFlags.length ? ' ' + t.nodeFlags.join(' ') : ''}` : 'under tsx';
-  const bare = await memoryOf('none', 'none', env);
-  add(`resident memory of a bare node${t.built ? '' : ' + tsx'} process (reference)`, bare.rssMb, 'MB');
-  for (const [id, program, goalMb] of DEVICE_GOALS) {
+  const bare = await memoryOf('none', 'none', env, []);
+  add(`resident memory of a bare node${t.built ? '' : ' + tsx'} process (reference)`, bare.rssMb, 'MB', `anonymous ${bare.anonMb.toFixed(1)} MB, file pages ${bare.fileMb.toFixed(1)} MB`);
+  for (const [id, program, goalMb, unit] of DEVICE_GOALS) {
     const entry = t.built ? path.join(t.dist, program, 'main.js') : path.join(ROOT, program, 'main.ts');
-    const m = await memoryOf(entry, id, env);
+    // --node-flags=… replaces the unit's flags (to compare); otherwise the unit's own.
+    const flags = t.nodeFlags.length ? t.nodeFlags : unitNodeFlags(unit);
+    const how = t.built ? `built${flags.length ? ' ' + flags.join(' ') : ''}` : 'under tsx';
+    const m = await memoryOf(entry, id, env, flags);
     add(`resident memory of ${id}'s program (${how}, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));
     add(`resident memory of ${id}'s program (${how}), peak since start`, m.peakMb, 'MB');
+    add(`  ${id}: resident once its code is loaded / on line`, m.loadedMb, 'MB', `on line ${m.onlineMb.toFixed(1)} MB`);
+    add(`  ${id}: of the resident after its work, anonymous (V8 heap ${m.heapMb.toFixed(1)} MB + malloc)`, m.anonMb, 'MB', `file pages (node's binary, libraries) ${m.fileMb.toFixed(1)} MB`);
   }
   return rows;
 }
@@ -110,7 +126,8 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 /** Run one device program in a process of its own, let it work once, read its RSS. */
-function memoryOf(entry: string, id: string, env: Env): Promise<{ rssMb: number; peakMb: number }> {
+type Memory = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number; loadedMb: number; onlineMb: number };
+function memoryOf(entry: string, id: string, env: Env, nodeFlags: string[]): Promise<Memory> {
   // Built: the runner itself must run on plain node, so it is transpiled (types stripped) first.
   let runner = MEMORY_RUNNER;
   if (env.target.built) {
@@ -119,7 +136,7 @@ function memoryOf(entry: string, id: string, env: Env): Promise<{ rssMb: number;
   }
   return new Promise((resolve, reject) => {
     const child = fork(runner, [entry, id], {
-      execArgv: env.target.built ? env.target.nodeFlags : ['--import', 'tsx'],
+      execArgv: env.target.built ? nodeFlags : ['--import', 'tsx'],
       cwd: ROOT,
       env: { ...process.env, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -129,10 +146,10 @@ function memoryOf(entry: string, id: string, env: Env): Promise<{ rssMb: number;
       if (runner !== MEMORY_RUNNER) fs.rmSync(runner, { force: true });
     };
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('message', (m: { rssMb?: number; peakMb?: number; error?: string }) => {
+    child.once('message', (m: Partial<Memory> & { error?: string }) => {
       done();
       child.kill('SIGTERM');
-      if (m.rssMb !== undefined) resolve({ rssMb: m.rssMb, peakMb: m.peakMb ?? NaN });
+      if (m.rssMb !== undefined) resolve({ peakMb: NaN, anonMb: NaN, fileMb: NaN, heapMb: NaN, loadedMb: NaN, onlineMb: NaN, ...m, rssMb: m.rssMb });
       else reject(new Error(m.error));
     });
     child.once('exit', (code) => {

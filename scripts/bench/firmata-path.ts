@@ -154,7 +154,7 @@ export async function endToEndRows(env: Env): Promise<Row[]> {
   try {
     await until(() => kiosk.hubNow() !== null && keypad.state().online && led.state().online);
     for (let i = 0; i < 6; i++) {
-      const r = await kiosk.command('ticket.issue', { line: 'A' });
+      const r = await kiosk.request('ticket.issue', { line: 'A' });
       if (!r.ok) throw new Error(`ticket.issue: ${r.error.code}`);
       const number = (r.result as { ticket: { number: string } }).ticket.number;
       await Promise.all([unos.keypad.idle(), unos.led.idle(), unos.hall.idle()]);

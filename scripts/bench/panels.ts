@@ -87,10 +87,10 @@ export async function run(env: Env): Promise<Row[]> {
 
     const samples: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const issued = await kiosk.command('ticket.issue', { line: 'A' });
+      const issued = await kiosk.request('ticket.issue', { line: 'A' });
       if (!issued.ok) throw new Error(`issue failed: ${JSON.stringify(issued)}`);
       const start = nowMs();
-      const r = await keypad.command('window.next', {});
+      const r = await keypad.request('window.next', {});
       if (!r.ok || !r.result.ticket) throw new Error(`next failed: ${JSON.stringify(r)}`);
       const label = r.result.ticket;
       const deadline = Date.now() + 5000;

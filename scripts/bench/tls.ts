@@ -34,7 +34,7 @@ async function issueRounds(mode: Mode, secret: string, rounds: number): Promise<
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t0 = nowMs();
-    const r = await kiosk.command('ticket.issue', { line: 'A' });
+    const r = await kiosk.request('ticket.issue', { line: 'A' });
     if (!r.ok) throw new Error(`ticket.issue: ${JSON.stringify(r)}`);
     samples.push(nowMs() - t0);
   }
@@ -56,11 +56,11 @@ async function boardRounds(mode: Mode, creds: Map<string, string>, rounds: numbe
   });
   // Tickets for the window to call.
   const kiosk = await link(mode, 'kiosk-1', creds.get('kiosk-1')!, 'kiosk');
-  for (let i = 0; i < rounds; i++) await kiosk.command('ticket.issue', { line: 'A' });
+  for (let i = 0; i < rounds; i++) await kiosk.request('ticket.issue', { line: 'A' });
   await kiosk.close();
   for (let i = 0; i < rounds; i++) {
     const t0 = nowMs();
-    const r = await keypad.command('window.next', {});
+    const r = await keypad.request('window.next', {});
     if (!r.ok) break;
     sentAt.set((r.result as { ticket: string }).ticket, t0);
   }

@@ -34,7 +34,7 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
 test('every panel of every role runs under the CSP without a violation', { timeout: 300_000 }, async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  await kiosk.command('ticket.issue', { line: 'A' });
+  await kiosk.request('ticket.issue', { line: 'A' });
   const problems: string[] = [];
   for (const u of readStaffFile(hub.dataDir)!.users) {
     // Signed in through the form (its own context), then watched from a reload on.

@@ -111,7 +111,7 @@ test('every role signs in and sees its panels (screenshots)', async (t) => {
   const hub = await startTestHub(t);
   const users = readStaffFile(hub.dataDir)!.users;
   const kiosk = await hub.device('kiosk-1');
-  await kiosk.command('ticket.issue', { line: 'A' });
+  await kiosk.request('ticket.issue', { line: 'A' });
   await hub.device('led-1');
   for (const u of users) {
     const page = await signInPage(hub, u.username);
@@ -154,10 +154,10 @@ test('a call from the hardware keypad shows in the clerk\'s panel at once', asyn
   t.after(() => page.context().close());
   await page.getByTestId('current-ticket').getByText('لا يوجد رقم').waitFor();
   const kiosk = await hub.device('kiosk-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
   await page.locator('[data-waiting="A"]').getByText('1').waitFor();
   const keypad = await hub.device('keypad-2');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   await page.getByTestId('current-ticket').getByText('A001').waitFor();
   await page.locator('[data-status="serving"]').waitFor();
 });
@@ -165,7 +165,7 @@ test('a call from the hardware keypad shows in the clerk\'s panel at once', asyn
 test('the clerk transfers the citizen to another line and pauses the window by keyboard', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'D' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'D' })).ok, true);
   const page = await signInPage(hub, 'citizen_service'); // window 3 serves D and A
   t.after(() => page.context().close());
   await page.getByTestId('current-ticket').waitFor();

@@ -13,8 +13,8 @@ after(async () => { await browser?.close(); });
 test('a keypad call over MQTT appears on the TV page at once, with the banner and the last calls', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  for (let i = 0; i < 3; i++) assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
-  assert.equal((await kiosk.command('ticket.issue', { line: 'B' })).ok, true);
+  for (let i = 0; i < 3; i++) assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'B' })).ok, true);
 
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   t.after(() => page.close());
@@ -26,7 +26,7 @@ test('a keypad call over MQTT appears on the TV page at once, with the banner an
   assert.match(await page.locator('[data-line="A"]').innerText(), /3/);
 
   const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   await page.waitForFunction(() => document.querySelector('sh-tv')?.shadowRoot?.querySelector('[data-testid="tv-window-1"]')?.textContent?.trim() === 'A001');
   await page.getByTestId('tv-banner').waitFor();
   assert.match(await page.getByTestId('tv-banner').innerText(), /A001/);
@@ -36,7 +36,7 @@ test('a keypad call over MQTT appears on the TV page at once, with the banner an
   // A second call while the first is still announced waits its turn (no overlap): the
   // banner keeps the first until it finishes, then shows the second.
   const keypad4 = await hub.device('keypad-4');
-  assert.equal((await keypad4.command('window.next', {})).ok, true);
+  assert.equal((await keypad4.request('window.next', {})).ok, true);
   await page.waitForFunction(() => document.querySelector('sh-tv')?.shadowRoot?.querySelector('[data-testid="tv-window-4"]')?.textContent?.trim() === 'B001');
   assert.match(await page.getByTestId('tv-banner').innerText(), /A001/);
   await page.waitForFunction(() => /B001/.test(document.querySelector('sh-tv')?.shadowRoot?.querySelector('[data-testid="tv-banner"]')?.textContent ?? ''), null, { timeout: 10_000 });
@@ -55,9 +55,9 @@ test('a keypad call over MQTT appears on the TV page at once, with the banner an
 test('the TV page can show Arabic-Indic digits', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
   const keypad = await hub.device('keypad-2');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   t.after(() => page.close());
   await page.goto(`${hub.httpUrl}/tv?digits=arabic`);

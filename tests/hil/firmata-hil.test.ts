@@ -118,7 +118,7 @@ test('keypad Next on its Uno → the window board on its own Uno spells it; Reca
   });
   t.after(() => led.stop());
   const kiosk = await hub.device('kiosk-1');
-  for (let i = 0; i < 4; i++) assert.ok((await kiosk.command('ticket.issue', { line: 'A' })).ok);
+  for (let i = 0; i < 4; i++) assert.ok((await kiosk.request('ticket.issue', { line: 'A' })).ok);
 
   await until('keypad display shows four waiting', () => keyChip.text(0, 8) === '----   4' && keyChip.isOn(0));
   await press(keyUno, 2); // Next
@@ -188,18 +188,18 @@ test('hall board on a chain of MAX7219: a wrong port is reported and retried unt
   const kiosk = await hub.device('kiosk-1');
   const k1 = await hub.device('keypad-1');
   const k2 = await hub.device('keypad-2');
-  for (let i = 0; i < 4; i++) assert.ok((await kiosk.command('ticket.issue', { line: 'A' })).ok);
-  assert.ok((await k1.command('window.next', {})).ok);
-  assert.ok((await k2.command('window.next', {})).ok);
+  for (let i = 0; i < 4; i++) assert.ok((await kiosk.request('ticket.issue', { line: 'A' })).ok);
+  assert.ok((await k1.request('window.next', {})).ok);
+  assert.ok((await k2.request('window.next', {})).ok);
   const rows = () => [0, 1, 2].map((r) => chain.text(r, 8));
   await until('two calls on the hall board', () => JSON.stringify(rows()) === JSON.stringify(['A002   2', 'A001   1', '        ']));
-  assert.ok((await k1.command('window.next', {})).ok);
+  assert.ok((await k1.request('window.next', {})).ok);
   await until('the new call on top, the others shifted down', () => JSON.stringify(rows()) === JSON.stringify(['A003   1', 'A002   2', 'A001   1']));
   assert.ok([0, 1, 2].every((r) => chain.isOn(r)), 'every chip lit');
 
   // A new call starts an update; the cable goes while its bytes are on the wire.
   const before = b.binding.stats('/dev/ttyEMU-hall').written;
-  assert.ok((await k2.command('window.next', {})).ok);
+  assert.ok((await k2.request('window.next', {})).ok);
   await until('the update is on the wire', () => b.binding.stats('/dev/ttyEMU-hall').written > before + 30, 10_000);
   b.binding.unplug('/dev/ttyEMU-hall');
   await until('reported lost', () => watch.board('hall-1')?.code === 'PORT_LOST');

@@ -76,7 +76,7 @@ test('fault 7: a device flooding its health topic is rate-limited; the excess is
   for (let i = 0; i < N; i++) flooder.client.publish(topics.deviceHealth('led-3'), JSON.stringify({ ok: true, n: i }), { qos: 0 });
   // QoS 1 last message: once it is acknowledged, the broker has handled all before it.
   await flooder.client.publishAsync(topics.deviceHealth('led-3'), JSON.stringify({ ok: true, n: N }), { qos: 1 });
-  const served = await kiosk.command('ticket.issue', { line: 'A' });
+  const served = await kiosk.request('ticket.issue', { line: 'A' });
   assert.equal((served as Reply).ok, true, 'another device is served during the flood');
   await sleep(200);
   const seconds = (performance.now() - started) / 1000;

@@ -98,7 +98,7 @@ test('over MQTT: a display board sending {"type":"__proto__"} is answered UNKNOW
   const refusal = nextMessage<Reply>(led, topics.deviceReplies('led-1'));
   // Both in flight at once: the kiosk's command and the board's garbage share a batch.
   const [issued] = await Promise.all([
-    kiosk.command('ticket.issue', { line: 'A' }),
+    kiosk.request('ticket.issue', { line: 'A' }),
     led.publishAsync(topics.deviceCommands('led-1'), '{"type":"__proto__"}', { qos: 1 }),
     led.publishAsync(topics.deviceCommands('led-1'), '{"type":"__proto__"}', { qos: 1 }),
   ]);

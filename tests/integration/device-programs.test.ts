@@ -109,7 +109,7 @@ test('paper out turns the kiosk lamps off and its health to paper-out; a failed 
   const printed = new Promise<string>((r) => kiosk.events.once('printed', r));
   sim.press(0);
   assert.equal(await printed, 'A002');
-  const next = await keypad.link.command('window.next', {});
+  const next = await keypad.link.request('window.next', {});
   assert.ok(next.ok);
   assert.equal(next.result.ticket, 'A002', 'window.next skips the cancelled A001');
 });

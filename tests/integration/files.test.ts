@@ -142,10 +142,10 @@ test('a service without fees skips the treasury; the ticket stays out of the tre
 test('the treasury window over MQTT: a window with no file-linked ticket shows the ticket alone', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  const r = (await kiosk.command('ticket.issue', { line: 'B' })) as Reply;
+  const r = (await kiosk.request('ticket.issue', { line: 'B' })) as Reply;
   assert.equal(r.ok, true);
   const keypad = await hub.device('keypad-4');
-  assert.equal(((await keypad.command('window.next', {})) as Reply).ok, true);
+  assert.equal(((await keypad.request('window.next', {})) as Reply).ok, true);
   const revenue = await signIn(hub, 'revenue');
   const at = expectOk(await revenue.inject({ method: 'GET', url: '/api/files/at-window/4' }));
   assert.equal(at.ticket.label, 'B001');

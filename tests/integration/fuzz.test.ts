@@ -35,7 +35,7 @@ test('fuzzed MQTT commands and HTTP bodies: no crash, no 5xx, every command answ
   // Still whole: a valid command from a device works.
   const kiosk = await hub.device('kiosk-1');
   const before = fingerprint(hub.ctx.db);
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
   assert.notEqual(fingerprint(hub.ctx.db), before, 'the fingerprint sees an accepted change (so it would see a refused one)');
 });
 

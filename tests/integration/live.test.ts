@@ -53,7 +53,7 @@ async function openStream(t: TestContext, url: string, headers: Record<string, s
 test('the public queue stream: a snapshot, then a keypad call over MQTT arrives as one change', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
 
   const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
   assert.equal(stream.res.status, 200);
@@ -64,7 +64,7 @@ test('the public queue stream: a snapshot, then a keypad call over MQTT arrives 
   assert.equal(snap.data.lines.find((l: any) => l.line === 'A').waiting, 1);
 
   const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   const change = await stream.waitFor((f) => f.event === 'change' && f.data.announces.length > 0);
   assert.equal(change.data.windows[0].window, 1);
   assert.equal(change.data.windows[0].ticket, 'A001');

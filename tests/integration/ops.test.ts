@@ -66,9 +66,9 @@ test('/metrics counts commands by type and result, devices online, waiting, MQTT
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
   const keypad = await hub.device('keypad-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
-  assert.equal((await kiosk.command('ticket.issue', { line: 'Z' })).ok, false);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'Z' })).ok, false);
   const ac = new AbortController();
   t.after(() => ac.abort());
   const sse = await fetch(`${hub.httpUrl}/api/live/queue`, { signal: ac.signal });

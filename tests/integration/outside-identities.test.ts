@@ -63,8 +63,8 @@ test('an observer reads state, presence, announcements, alerts and the hub statu
   // Live: a call reaches the observer (window state and the announcement); the kiosk's command and the hub's reply do not.
   const kiosk = await hub.device('kiosk-1');
   const keypad = await hub.device('keypad-1');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   await rec.waitFor<WindowState>(topics.windowState(1), (s) => s.ticket === 'A001');
   await rec.waitFor<HallAnnounce>(topics.hallAnnounce(), (a) => a.ticket === 'A001');
   await rec.waitFor<{ online: boolean }>(topics.deviceStatus('kiosk-1'), (s) => s.online);
@@ -98,7 +98,7 @@ test('an outside identity cannot take over a device: the client id must be its o
   await assert.rejects(hub.rawClient({ clientId: 'kiosk-1', username: 'dashboard', password: secret }), /Not authorized|not authorized/i);
   await assert.rejects(hub.rawClient({ clientId: 'kiosk-1.x', username: 'dashboard', password: secret }), /Not authorized|not authorized/i);
   // The device's own connection is still up and working.
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
 });
 
 test('observers and bridges are never a device alert, take no enrollment code and accept no binding', async (t) => {

@@ -28,7 +28,7 @@ async function connect(url: string, o: mqtt.IClientOptions, t: { after(fn: () =>
 async function issue(hub: TestHub, n: number): Promise<void> {
   const kiosk = await hub.device('kiosk-1');
   for (let i = 0; i < n; i++) {
-    const r = await kiosk.command('ticket.issue', { line: 'A' });
+    const r = await kiosk.request('ticket.issue', { line: 'A' });
     assert.equal(r.ok, true, JSON.stringify(r));
   }
 }
@@ -37,7 +37,7 @@ test('a plain subscriber that connects after changes gets the current state, fla
   const hub = await startTestHub(t);
   await issue(hub, 3);
   const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   // Line state is published at most every 100 ms: let the trailing one go out.
   await new Promise((r) => setTimeout(r, 300));
 
@@ -59,8 +59,8 @@ test('a device that reconnects gets the state that changed while it was away', a
   await led.endAsync();
   await issue(hub, 2);
   const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   const again = await hub.rawClient({ clientId: 'led-1.r', username: 'led-1', password: hub.secretOf('led-1') });
   const rec = new Recorder(again);
   await again.subscribeAsync(topics.windowState(1), { qos: 1 });
@@ -79,7 +79,7 @@ test('live retained updates and unretained announcements keep their order: none 
   await sub.subscribeAsync([topics.windowState(1), topics.hallAnnounce()], { qos: 1 });
   await rec.waitFor<WindowState>(topics.windowState(1));
   const keypad = await hub.device('keypad-1');
-  for (let i = 0; i < 6; i++) assert.equal((await keypad.command('window.next', {})).ok, true);
+  for (let i = 0; i < 6; i++) assert.equal((await keypad.request('window.next', {})).ok, true);
   await rec.waitFor<WindowState>(topics.windowState(1), (s) => s.ticket === 'A006');
   const tickets = rec.seen.filter((s) => s.topic === topics.windowState(1)).map((s) => (s.payload as WindowState).ticket);
   assert.deepEqual(tickets.filter((x) => x !== null), ['A001', 'A002', 'A003', 'A004', 'A005', 'A006']);
@@ -113,7 +113,7 @@ test("Debian's mosquitto bridging the hub: the central copy follows every change
 
   await issue(hub, 4);
   const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.command('window.next', {})).ok, true);
+  assert.equal((await keypad.request('window.next', {})).ok, true);
   await rec.waitFor<LineState>(centralPrefix(center) + topics.lineState('A'), (s) => s.waiting === 3);
   await rec.waitFor<WindowState>(centralPrefix(center) + topics.windowState(1), (s) => s.ticket === 'A001');
 

@@ -23,12 +23,29 @@ function keypadProgram(env: Record<string, string>) {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Bounded: a program that does not end on SIGTERM within 15 s is killed and the test fails
+  // saying so (it never hangs the file). Ended already — by its code or by a signal — is ended.
   const stop = async () => {
-    if (child.exitCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 15_000)));
+    const end = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (end === 'late') {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`the keypad program did not exit within 15 s of SIGTERM (killed); it said:\n${out}`);
+    }
+    assert.equal(child.exitCode, 0, `the keypad program ends cleanly on SIGTERM (exit ${child.exitCode ?? child.signalCode}); it said:\n${out}`);
   };
-  return { out: () => out, stop };
+  /** waitUntil, failing with what the program said. */
+  const until = (what: string, check: () => boolean, ms: number) =>
+    waitUntil(what, check, ms).catch((err: Error) => {
+      throw new Error(`${err.message}; the keypad program said:\n${out}`);
+    });
+  return { out: () => out, stop, until };
 }
 
 const online = (hub: { ctx: { db: { prepare(s: string): { get(...a: unknown[]): unknown } } } }, id: string) =>
@@ -41,7 +58,7 @@ test('the keypad program refuses a hub whose certificate comes from another CA, 
 
   const wrong = keypadProgram({ ...common, SHUBBAK_CA_FILE: other.caFile });
   t.after(wrong.stop);
-  await waitUntil('the refusal on the console', () => /refused the hub's certificate/.test(wrong.out()), 60_000);
+  await wrong.until('the refusal on the console', () => /refused the hub's certificate/.test(wrong.out()), 60_000);
   assert.match(wrong.out(), /شهادة الخادم ليست صادرة من جهة شهادات المركز/);
   assert.match(wrong.out(), /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
   assert.equal(online(hub, 'keypad-1'), false, 'the hub never saw it connect');
@@ -49,7 +66,7 @@ test('the keypad program refuses a hub whose certificate comes from another CA, 
 
   const right = keypadProgram({ ...common, SHUBBAK_CA_FILE: hub.caFile });
   t.after(right.stop);
-  await waitUntil('keypad-1 online over TLS', () => online(hub, 'keypad-1'), 60_000);
+  await right.until('keypad-1 online over TLS', () => online(hub, 'keypad-1'), 60_000);
   assert.doesNotMatch(right.out(), /refused the hub's certificate/);
 });
 

@@ -108,7 +108,7 @@ test('bad input on the TLS and plain ports is refused quickly, counted, and harm
 
   // The connected device never noticed: still online, its commands still answered.
   assert.equal(kiosk.isOnline, true);
-  const r = await kiosk.command('ticket.issue', { line: 'A' });
+  const r = await kiosk.request('ticket.issue', { line: 'A' });
   assert.equal(r.ok, true, JSON.stringify(r));
 });
 
@@ -176,5 +176,5 @@ test('a running hub renews its certificate before expiry: new connections get th
   assert.notEqual(after, before);
   assert.ok(metric(await scrape(hub), 'shubbak_tls_cert_days_left') >= 390);
   assert.equal(kiosk.isOnline, true, 'the connected device kept its connection');
-  assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
 });
