@@ -5,8 +5,10 @@
 // raster row is 72 bytes = 6.25 ms at 115200 baud), so a job sends no blank raster rows
 // (ESC J feeds them) and crops every band to its inked bytes, centered by ESC a 1 in the
 // printing area GS W sets to the layout width. Command references: Epson ESC/POS
-// Application Programming Guide (ESC @, ESC a, ESC J, ESC 2/3, ESC d, GS !, GS V, GS W, GS v 0, DLE EOT).
+// Application Programming Guide (ESC @, ESC a, ESC J, ESC 2/3, ESC d, GS !, GS V, GS W, GS v 0,
+// GS ( k for QR codes, DLE EOT).
 import type { MonoImage, PrintDoc, PrinterStatus } from '../types.ts';
+import { QR_QUIET_MODULES } from '../ticket/qr.ts';
 
 const ESC = 0x1b;
 const GS = 0x1d;
@@ -61,6 +63,27 @@ export function feedDots(n: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let left = n; left > 0; left -= 255) out.push(Uint8Array.of(ESC, 0x4a, Math.min(255, left)));
   return out;
+}
+
+/** Largest module size GS ( k function 167 accepts, in dots. */
+export const MAX_QR_MODULE_DOTS = 16;
+
+/**
+ * A QR code the printer draws itself (GS ( k, cn 49): model 2 (fn 165), the module size
+ * (fn 167), error correction M (fn 169), the data into the symbol store (fn 180), print it
+ * (fn 181); centered by ESC a 1 like the rest, with a quiet zone of four modules fed above
+ * and below. About 25 bytes plus the data, where the same symbol as raster is ~6.5 KB.
+ */
+export function qrCode(data: string, moduleDots: number): Uint8Array[] {
+  const bytes = Buffer.from(data, 'utf8');
+  if (bytes.length === 0 || bytes.length > 7089) throw new RangeError(`QR data of ${bytes.length} bytes`);
+  const dots = Math.max(1, Math.min(MAX_QR_MODULE_DOTS, Math.round(moduleDots)));
+  const k = (fn: number, ...params: number[]) => Uint8Array.of(GS, 0x28, 0x6b, (params.length + 2) & 0xff, (params.length + 2) >> 8, 0x31, fn, ...params);
+  const store = new Uint8Array(8 + bytes.length);
+  store.set([GS, 0x28, 0x6b, (bytes.length + 3) & 0xff, (bytes.length + 3) >> 8, 0x31, 0x50, 0x30]);
+  store.set(bytes, 8);
+  const quiet = QR_QUIET_MODULES * dots;
+  return [...feedDots(quiet), k(0x41, 0x32, 0x00), k(0x43, dots), k(0x45, 0x31), store, k(0x51, 0x30), ...feedDots(quiet)];
 }
 
 /** Largest GS ! factor (1–8 by the standard). */
@@ -130,6 +153,7 @@ export function encodeDoc(doc: PrintDoc, bandRows = 64): Uint8Array[] {
   const out: Uint8Array[] = [INIT, printAreaWidth(doc.width), CENTER];
   for (const block of doc.blocks) {
     if (block.kind === 'raster') out.push(...compactRaster(block.image, bandRows));
+    else if (block.kind === 'qr') out.push(...qrCode(block.data, block.moduleDots));
     else out.push(textLine(block.text, block.scale));
   }
   out.push(feedLines(3), FEED_AND_CUT);

@@ -9,6 +9,7 @@ import type { MonoImage, PrinterStatus } from '../types.ts';
 import type { PrinterPort } from '../printer/port.ts';
 import { blankImage, blit, centeredLeft } from '../ticket/compose.ts';
 import { drawResidentText, FONT_A } from '../printer/resident-font.ts';
+import { qrSymbol } from '../ticket/qr.ts';
 
 /** ESC 2: about 1/6 inch at 203 dpi. */
 const DEFAULT_LINE_SPACING = 30;
@@ -58,6 +59,7 @@ export class SimPrinter {
   private textScale = { w: 1, h: 1 };
   private text = '';
   private rows: Uint8Array[] = [];
+  private qr = { moduleDots: 3, data: '' };
 
   /**
    * Attach to an open SerialPortMock (the sim's side of the cable), or pass null and wire it
@@ -156,6 +158,22 @@ export class SimPrinter {
     }
     if (c === 0x1d) {
       if (b.length < 3) return 0;
+      if (b[1] === 0x28 && b[2] === 0x6b) {
+        // GS ( k pL pH cn fn …: the QR code the printer draws itself (cn 49). Settings and the
+        // stored data are kept until printed (fn 181); other symbologies are ignored.
+        if (b.length < 5) return 0;
+        const size = 5 + (b[3] | (b[4] << 8));
+        if (b.length < size) return 0;
+        if (b[5] === 0x31) {
+          if (b[6] === 0x43) this.qr.moduleDots = b[7] || 3;
+          else if (b[6] === 0x50) this.qr.data = b.subarray(8, size).toString('utf8');
+          else if (b[6] === 0x51 && this.qr.data && this.printing) {
+            this.printLine(0);
+            this.place(qrSymbol(this.qr.data, this.qr.moduleDots));
+          }
+        }
+        return this.job(size);
+      }
       if (b[1] === 0x21) {
         // GS ! n: width factor in the high nibble, height in the low, each 0..7 = 1..8
         this.textScale = { w: ((b[2] >> 4) & 7) + 1, h: (b[2] & 7) + 1 };
@@ -206,6 +224,7 @@ export class SimPrinter {
     this.justify = 0;
     this.lineSpacing = DEFAULT_LINE_SPACING;
     this.textScale = { w: 1, h: 1 };
+    this.qr = { moduleDots: 3, data: '' };
   }
 
   private left(width: number): number {

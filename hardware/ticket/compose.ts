@@ -1,10 +1,11 @@
-// What a printer prints for a PrintDoc, as one 1-bit image: raster blocks and resident-font
-// text lines stacked top to bottom, each centered in the layout width as ESC a 1 centers
+// What a printer prints for a PrintDoc, as one 1-bit image: raster blocks, resident-font
+// text lines and QR codes the printer draws (with their quiet zone) stacked top to bottom, each centered in the layout width as ESC a 1 centers
 // them. The ticket preview (golden images, the simulator page) and the simulated printer's
 // decoding both use it, so "what the kiosk meant" and "what came out of the wire" are
 // compared pixel for pixel.
 import type { MonoImage, PrintDoc } from '../types.ts';
 import { drawResidentText, FONT_A } from '../printer/resident-font.ts';
+import { QR_QUIET_MODULES, qrSymbol } from './qr.ts';
 
 /** Left edge of a centered piece, in dots (ESC a 1). */
 export function centeredLeft(areaWidth: number, pieceWidth: number): number {
@@ -36,13 +37,20 @@ export function textBlockHeight(scale: number): number {
 }
 
 export function composeDoc(doc: PrintDoc): MonoImage {
-  const height = doc.blocks.reduce((n, b) => n + (b.kind === 'raster' ? b.image.height : textBlockHeight(b.scale)), 0);
+  const qrs = new Map(doc.blocks.flatMap((b) => (b.kind === 'qr' ? [[b, qrSymbol(b.data, b.moduleDots)] as const] : [])));
+  const blockHeight = (b: PrintDoc['blocks'][number]) =>
+    b.kind === 'raster' ? b.image.height : b.kind === 'qr' ? qrs.get(b)!.height + 2 * QR_QUIET_MODULES * b.moduleDots : textBlockHeight(b.scale);
+  const height = doc.blocks.reduce((n, b) => n + blockHeight(b), 0);
   const out = blankImage(doc.width, height);
   let y = 0;
   for (const b of doc.blocks) {
     if (b.kind === 'raster') {
       blit(out, b.image, centeredLeft(doc.width, b.image.width), y);
       y += b.image.height;
+    } else if (b.kind === 'qr') {
+      const symbol = qrs.get(b)!;
+      blit(out, symbol, centeredLeft(doc.width, symbol.width), y + QR_QUIET_MODULES * b.moduleDots);
+      y += blockHeight(b);
     } else {
       drawResidentText(out, b.text, centeredLeft(doc.width, b.text.length * FONT_A.width * b.scale), y, b.scale, b.scale);
       y += textBlockHeight(b.scale);

@@ -5,14 +5,15 @@
 // cannot shape or join it; the big number is Latin and goes as text in the printer's own
 // font, scaled (a few bytes instead of ~4.5 KB of raster: the job stays near 9 KB, under a
 // second on the wire at 115200 baud; the QR code of the ticket's live page, when the hub sends
-// a link, adds about 6.5 KB: near 1.2 s). Floyd–Steinberg dithering turns the gray
+// a link, is drawn by the printer from GS ( k: about 100 bytes and a line of caption). Floyd–Steinberg dithering turns the gray
 // anti-aliasing into dots. Same input, same fonts → same pixels (the golden test relies on it).
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { MonoImage, PaperWidth, PrintDoc, TicketContent } from '../types.ts';
 import { FAMILY_AR, FAMILY_LATIN, loadFonts } from './fonts.ts';
 import { composeDoc } from './compose.ts';
 import { aheadIn, countAr, NOUNS } from '@shubbak/protocol/arabic-plural';
-import QRCode from 'qrcode';
+import { qrModules } from './qr.ts';
+import { MAX_QR_MODULE_DOTS } from '../printer/escpos.ts';
 
 export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
 
@@ -131,15 +132,15 @@ export function renderTicket(content: TicketContent, paper: PaperWidth): { image
     p.text(content.lineName, 700, 34, 0.1);
     p.y += Math.round(12 * s);
   });
-  const bottom = part(1100, (p) => {
+  const bottom = part(600, (p) => {
     p.y = Math.round(6 * s);
     if (content.priority) p.badge('أولوية');
     p.text(aheadText(content.ahead), 700, 28, 0.1);
     p.text(waitText(content.estimatedWaitMin), 400, 26);
     p.rule();
-    // The ticket's live page on the phone (issue 14 item 1): a QR code of its public link.
+  });
+  const tail = part(500, (p) => {
     if (content.link) {
-      p.qr(content.link);
       p.text('امسح الرمز لمتابعة دورك على هاتفك', 400, 22);
       p.rule();
     }
@@ -149,14 +150,17 @@ export function renderTicket(content: TicketContent, paper: PaperWidth): { image
     p.y += Math.round(8 * s);
   });
   // The number: the one thing read from a distance, in the printer's font (Latin, left to right).
-  const doc: PrintDoc = {
-    width,
-    blocks: [
-      { kind: 'raster', image: top },
-      { kind: 'text', text: printableNumber(content.number), scale: NUMBER_SCALE[paper] },
-      { kind: 'raster', image: bottom },
-    ],
-  };
+  // The ticket's live page on the phone (issue 14 item 1): a QR code of its public link, drawn by
+  // the printer from GS ( k (hardware/ticket/qr.ts): about 6 dots a module on 80 mm (0.75 mm at
+  // 203 dpi), 4 on 58 mm — phones read it, and the job stays within its byte budget.
+  const blocks: PrintDoc['blocks'] = [
+    { kind: 'raster', image: top },
+    { kind: 'text', text: printableNumber(content.number), scale: NUMBER_SCALE[paper] },
+    { kind: 'raster', image: bottom },
+  ];
+  if (content.link) blocks.push({ kind: 'qr', data: content.link, moduleDots: Math.min(MAX_QR_MODULE_DOTS, Math.max(4, Math.floor((200 * s) / qrModules(content.link)))) });
+  blocks.push({ kind: 'raster', image: tail });
+  const doc: PrintDoc = { width, blocks };
   const image = composeDoc(doc);
   return { image, png: monoToPng(image), doc };
 }
@@ -197,22 +201,6 @@ class Painter {
     g.lineTo(this.width - this.margin, this.y);
     g.stroke();
     this.y += Math.round(8 * s);
-  }
-
-  /**
-   * A QR code, centered, in whole dots per module (exact black and white: dithering leaves it
-   * alone), with the four-module quiet zone the QR standard (ISO/IEC 18004) asks for around it.
-   */
-  qr(text: string): void {
-    const { g, s } = this;
-    const m = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
-    // 6 dots a module on 80 mm (0.75 mm at 203 dpi), 4 on 58 mm: phones read it, the job stays small.
-    const dot = Math.max(4, Math.floor((200 * s) / m.size));
-    const x0 = Math.round((this.width - m.size * dot) / 2);
-    const y0 = this.y + 4 * dot - Math.round(8 * s); // the rule above leaves 8 blank dots
-    for (let r = 0; r < m.size; r++)
-      for (let c = 0; c < m.size; c++) if (m.get(r, c)) g.fillRect(x0 + c * dot, y0 + r * dot, dot, dot);
-    this.y = y0 + m.size * dot + 3 * dot; // with the blank above the caption's letters, four modules
   }
 
   badge(label: string): void {
