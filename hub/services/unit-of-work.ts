@@ -36,8 +36,12 @@ export class ChangeSet {
   }
 }
 
+/** Runs inside the top-level transaction, after its work and before the commit (may write; throwing rolls back). */
+export type BeforeCommit = (changes: ChangeSet) => void;
+
 export class UnitOfWork {
   private readonly stack: ChangeSet[] = [];
+  private readonly beforeCommitHooks: BeforeCommit[] = [];
   private readonly bumpWindow;
   private readonly bumpLine;
   private readonly bumpHall;
@@ -57,10 +61,16 @@ export class UnitOfWork {
    */
   run<T>(fn: () => T): T {
     const changes = new ChangeSet();
+    const top = this.stack.length === 0;
     this.stack.push(changes);
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = this.db.transaction(() => {
+        const r = fn();
+        // Writes that follow from what this transaction changed, committed with it (the SMS outbox).
+        if (top && !changes.empty) for (const h of this.beforeCommitHooks) h(changes);
+        return r;
+      })();
     } finally {
       this.stack.pop();
     }
@@ -75,6 +85,15 @@ export class UnitOfWork {
       }
     }
     return result;
+  }
+
+  /** Add a hook run before each top-level commit that changed something. Returns its removal. */
+  beforeCommit(hook: BeforeCommit): () => void {
+    this.beforeCommitHooks.push(hook);
+    return () => {
+      const i = this.beforeCommitHooks.indexOf(hook);
+      if (i >= 0) this.beforeCommitHooks.splice(i, 1);
+    };
   }
 
   get inside(): boolean {
