@@ -110,9 +110,28 @@ export class SmppSender {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.pump();
+      const s = this.session;
+      if (s) this.guard(s, () => this.pump());
     }, Math.max(0, ms));
     this.timer.unref?.();
+  }
+
+  /**
+   * Socket callbacks run outside any request: an unexpected failure (the database full or
+   * locked…) is logged and the link made again, never thrown into the event loop (which
+   * would take the hub down). What was not recorded is retried: at least once, as above.
+   */
+  private guard(session: Session, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, 'SMS sender failed; the link is made again');
+      try {
+        this.drop(session, 'sender error');
+      } catch (err2) {
+        this.log.error({ err: err2 }, 'SMS sender could not recover');
+      }
+    }
   }
 
   private connect(): void {
@@ -139,7 +158,7 @@ export class SmppSender {
         this.schedule(Math.max(0, this.holdUntil - Date.now()));
       });
     });
-    session.on('deliver_sm', (pdu: PDU) => this.onDeliver(session, pdu));
+    session.on('deliver_sm', (pdu: PDU) => this.guard(session, () => this.onDeliver(session, pdu)));
     session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
     session.on('unbind', (pdu: PDU) => {
       session.send(pdu.response());
@@ -162,9 +181,15 @@ export class SmppSender {
     session.destroy();
     if (this.inFlight) {
       clearTimeout(this.inFlight.timer);
-      // Submitted but not acknowledged: the at-least-once window (see the header).
-      this.outbox.retryLater(this.inFlight.id, `link dropped before submit_sm_resp (${why})`);
+      const { id } = this.inFlight;
       this.inFlight = null;
+      // Submitted but not acknowledged: the at-least-once window (see the header). If even
+      // this cannot be written, the row stays queued and is offered again all the same.
+      try {
+        this.outbox.retryLater(id, `link dropped before submit_sm_resp (${why})`);
+      } catch (err) {
+        this.log.error({ err, id }, 'SMS retry not recorded');
+      }
     }
     if (wasBound) this.stats.drops++;
     if (this.stopped) return;
@@ -197,7 +222,7 @@ export class SmppSender {
       dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: row.mobile, // international, E.164
       esm_class: p.esmClass, data_coding: p.dataCoding, short_message: p.shortMessage,
       registered_delivery: 1, // a receipt on final outcome (§5.2.17)
-    }, (resp) => this.onSubmitResp(session, row.id, part, resp));
+    }, (resp) => this.guard(session, () => this.onSubmitResp(session, row.id, part, resp)));
     if (!written) this.drop(session, 'socket not writable');
     else this.stats.submits++;
   }
