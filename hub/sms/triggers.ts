@@ -73,9 +73,20 @@ export class SmsTriggers {
     };
   }
 
-  /** Hook the before-commit check into the unit of work. Returns its removal. */
-  install(): () => void {
-    return this.uow.beforeCommit((changes) => this.check(changes));
+  /**
+   * Hook the before-commit check into the unit of work. Returns its removal. The check runs
+   * in a savepoint of the committing transaction: should it fail, its own writes are rolled
+   * back and the cause (a call at a window, a file's move) still commits — an SMS never
+   * fails someone's call; the failure is logged.
+   */
+  install(onError: (err: unknown) => void = (err) => console.error('SMS triggers failed; the transaction goes on without its SMS', err)): () => void {
+    return this.uow.beforeCommit((changes) => {
+      try {
+        this.db.transaction(() => this.check(changes))();
+      } catch (err) {
+        onError(err);
+      }
+    });
   }
 
   private today(): string {

@@ -85,6 +85,34 @@ test('issue, N ahead (the center\'s setting), called once per call; a recall is 
   assert.ok(rows.every((r) => r.mobile === '201012345678' && r.state === 'queued'));
 });
 
+test('an SMS trigger that fails never fails the call that caused it', async (t) => {
+  const hub = await hubWithSmsc(t, null);
+  const reception = await signIn(hub, 'reception');
+  const manager = await signIn(hub, 'manager');
+  const mine = expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'D', mobile: '01012345678' } })).ticket;
+  const box = hub.ctx.sms.outbox;
+  const enqueue = box.enqueue;
+  box.enqueue = () => {
+    throw new Error('disk full (test)');
+  };
+  t.after(() => {
+    box.enqueue = enqueue;
+  });
+  const errors: unknown[] = [];
+  const origError = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a);
+  try {
+    const called = expectOk(await manager.inject({ method: 'POST', url: '/api/windows/3/next' }));
+    assert.equal(called.state.ticket, mine.number);
+  } finally {
+    console.error = origError;
+  }
+  assert.equal(errors.length, 1);
+  assert.deepEqual(outbox(hub).map((r) => r.kind), ['issued']);
+  // The subscription's own marks were rolled back with the failed check.
+  assert.equal((hub.ctx.db.prepare('SELECT called_visit FROM sms_subscriptions').get() as { called_visit: number | null }).called_visit, null);
+});
+
 test('a file registered with a mobile: SMS at registration and at the stages told, ready for delivery above all', async (t) => {
   const hub = await hubWithSmsc(t, null);
   const eng = hub.ctx.catalog.departmentByCode('ENG')!;
