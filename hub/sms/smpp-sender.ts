@@ -140,6 +140,8 @@ export class SmppSender {
     this.session = session;
     let bindTimer: NodeJS.Timeout | null = null;
     session.on('connect', () => {
+      // A link that died silently (a NAT forgetting it) is found by TCP keepalive, or at the latest by the next submit's timeout.
+      session.socket.setKeepAlive(true, 30_000);
       bindTimer = setTimeout(() => this.drop(session, 'no bind_resp'), this.config.smsResponseTimeoutMs);
       session.bind_transceiver({
         system_id: this.config.smsSystemId, password: this.config.smsPassword, system_type: this.config.smsSystemType, interface_version: 0x34,

@@ -95,9 +95,16 @@ test('an Arabic long message goes as UCS-2 parts behind a concatenation UDH and 
 });
 
 test('the link dropped mid-queue, after an answer and between a submit and its answer: after reconnecting nothing is lost and nothing acknowledged is sent twice', async (t) => {
-  // Submits: 1-3 short (drop after the 3rd's answer), 4 short, 5-7 the long message's parts
-  // (drop after part 2's answer, then before part 3's answer), then the rest.
-  const smsc = await startSmsc(t, { policy: (n) => (n === 3 || n === 6 ? 'drop_after_resp' : n === 7 ? 'drop_before_resp' : 'ok') });
+  // The SMSC drops the link after answering the 3rd submit, after answering the long
+  // message's part 2, and between its part 3 and the answer (each once). Which row goes
+  // when after a reconnect may vary; what must hold does not.
+  const dropped = new Set<string>();
+  const once = (key: string) => !dropped.has(key) && !!dropped.add(key);
+  const smsc = await startSmsc(t, {
+    policy: (n, r) => (n === 3 && once('3') ? 'drop_after_resp'
+      : r.concat?.seq === 2 && once('p2') ? 'drop_after_resp'
+      : r.concat?.seq === 3 && once('p3') ? 'drop_before_resp' : 'ok'),
+  });
   const hub = await hubWithSmsc(t, smsc);
   const texts = ['رسالة 1', 'رسالة 2', 'رسالة 3', 'رسالة 4', LONG_AR, 'رسالة 6', 'رسالة 7', 'رسالة 8'];
   const ids = enqueue(hub, texts.map((text, i) => ({ mobile: `2010123456${String(i).padStart(2, '0')}`, text })));
@@ -111,12 +118,15 @@ test('the link dropped mid-queue, after an answer and between a submit and its a
   // …and each acknowledged part accepted once: parts 1-2 of the long message were not resent after the drop.
   const keys = smsc.accepted().map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
   assert.equal(new Set(keys).size, keys.length);
-  // The one part written but never answered (submit 7) is the only one offered twice: the at-least-once window.
+  // The one part written but never answered (the long message's part 3) is the only one
+  // offered twice: the at-least-once window.
   const offered = smsc.received.map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
   const twice = offered.filter((k, i) => offered.indexOf(k) !== i);
-  assert.deepEqual(twice, [`${outbox(hub)[4].mobile}/3`]);
   const long = outbox(hub).find((r) => r.id === ids[4])!;
-  assert.equal(long.attempts, 1);
+  assert.deepEqual(twice, [`${long.mobile}/3`]);
+  // Retried for the unanswered part; once more if the next part was already written onto the
+  // link the SMSC had just closed (never received, so not a duplicate).
+  assert.ok(long.attempts === 1 || long.attempts === 2, `attempts ${long.attempts}`);
   assert.match(long.lastError ?? '', /^$/);
 });
 
