@@ -3,7 +3,9 @@
 // durable — are those changes handed on, once, to the commit feed (services/commit-feed.ts),
 // so no device or panel ever sees a state that a crash could still take back. The hand-over
 // cannot fail the write: the feed isolates its listeners, and the result of a committed
-// transaction is returned whatever happens after the commit.
+// transaction is returned whatever happens after the commit. Before-commit hooks (beforeCommit)
+// run inside the top-level transaction once its work is done, for writes that must commit
+// with it or not at all (the SMS outbox, hub/sms/triggers.ts).
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 
