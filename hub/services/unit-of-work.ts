@@ -38,7 +38,11 @@ export class ChangeSet {
   }
 }
 
-/** Runs inside the top-level transaction, after its work and before the commit (may write; throwing rolls back). */
+/**
+ * Runs inside the top-level transaction, after its work and before the commit, with all it
+ * changed (even nothing of the public state): what it writes commits or rolls back with the
+ * change; throwing rolls the whole transaction back.
+ */
 export type BeforeCommit = (changes: ChangeSet) => void;
 
 export class UnitOfWork {
@@ -70,7 +74,7 @@ export class UnitOfWork {
       result = this.db.transaction(() => {
         const r = fn();
         // Writes that follow from what this transaction changed, committed with it (the SMS outbox).
-        if (top && !changes.empty) for (const h of this.beforeCommitHooks) h(changes);
+        if (top) for (const h of this.beforeCommitHooks) h(changes);
         return r;
       })();
     } finally {
@@ -89,7 +93,7 @@ export class UnitOfWork {
     return result;
   }
 
-  /** Add a hook run before each top-level commit that changed something. Returns its removal. */
+  /** Add a hook run before each top-level commit (several may be added, run in order). Returns its removal. */
   beforeCommit(hook: BeforeCommit): () => void {
     this.beforeCommitHooks.push(hook);
     return () => {
