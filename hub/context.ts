@@ -122,7 +122,8 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const backups = new BackupService(db, clock, config);
   const metrics = new HubMetrics(db, clock);
   const smsOutbox = new SmsOutbox(db, uow, clock, config);
-  const smsTriggers = new SmsTriggers(db, uow, clock, config, smsOutbox);
+  // The texts carry the ticket's public page link (services/ticket-link.ts, issue 14 item 1).
+  const smsTriggers = new SmsTriggers(db, uow, clock, config, smsOutbox, (id) => ticketLinks.forTicket(id));
   smsTriggers.install();
   const sms = { outbox: smsOutbox, triggers: smsTriggers };
   return { sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };

@@ -40,6 +40,10 @@ test('a ticket issued with a mobile: bind_transceiver, submit_sm in UCS-2, messa
   assert.equal(got[0].text, row.text);
   assert.match(got[0].text, new RegExp(`تذكرتك رقم ${label}`));
   assert.match(got[0].text, /لا أحد أمامك/);
+  // The ticket's public page (issue 14 item 1), the same link the reception's reply carries.
+  const link = res.json().ticket.link;
+  assert.match(link, /\/t\/[A-Za-z0-9_-]{16,}$/);
+  assert.ok(got[0].text.endsWith(`تابع دورك: ${link}`), got[0].text);
   assert.ok(smsc.received.every((r) => r.dataCoding === 0x08 && r.source === 'Shubbak'));
   assert.deepEqual(row.messageIds, smsc.accepted().map((r) => r.messageId));
   assert.equal((hub.ctx.db.prepare('SELECT count(*) AS n FROM sms_parts WHERE receipt_state = ?').get('DELIVRD') as { n: number }).n, row.partsTotal);
