@@ -94,6 +94,29 @@ export type HubConfig = {
   tlsHandshakeTimeoutMs: number;
   /** The center's server certificate is renewed when fewer days than this are left. */
   tlsRenewDays: number;
+  /**
+   * SMS to citizens over SMPP 3.4 (issue 14 item 2; hub/sms/). smsEnabled is the kill switch
+   * of the installation (the administrator's runtime switch is PUT /api/sms/settings): off,
+   * nothing is submitted and messages wait in the outbox. smsHost null = no SMSC configured,
+   * no sender runs (messages wait too). The SMSC's address and credentials are the operator's.
+   */
+  smsEnabled: boolean;
+  smsHost: string | null;
+  smsPort: number;
+  smsSystemId: string;
+  smsPassword: string;
+  smsSystemType: string;
+  /** The sender shown on the phone (alphanumeric, at most 11 characters, as the operator registered it). */
+  smsSourceAddr: string;
+  /** Messages per mobile number per Cairo day; beyond, they are recorded as capped and not sent. */
+  smsDailyCap: number;
+  /** Backoff after throttling or a dropped link: base × 2^attempt, at most max. */
+  smsRetryBaseMs: number;
+  smsRetryMaxMs: number;
+  /** Submissions of one message before it is failed for good. */
+  smsMaxAttempts: number;
+  /** A submit_sm or bind without an answer in this long: the link is dropped and made again. */
+  smsResponseTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -190,6 +213,13 @@ function filePath(env: Env, name: string): string | null {
   return raw ? path.resolve(raw) : null;
 }
 
+/** An SMPP C-Octet String field (system_id, password…): printable ASCII, at most max (SMPP 3.4 §4.1). */
+function smppText(env: Env, name: string, def: string, max: number): string {
+  const raw = env[name] ?? def;
+  if (raw.length > max || !/^[\x20-\x7e]*$/.test(raw)) throw new ConfigError(`${name} must be at most ${max} printable ASCII characters (SMPP 3.4)`);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */
@@ -261,6 +291,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     tlsCaFile: filePath(env, 'SHUBBAK_TLS_CA_FILE'),
     tlsHandshakeTimeoutMs: int(env, 'SHUBBAK_TLS_HANDSHAKE_TIMEOUT_MS', 10_000, 100, 120_000),
     tlsRenewDays: int(env, 'SHUBBAK_TLS_RENEW_DAYS', 30, 1, 365),
+    smsEnabled: bool(env, 'SHUBBAK_SMS_ENABLED', true),
+    smsHost: env.SHUBBAK_SMS_HOST?.trim() || null,
+    smsPort: int(env, 'SHUBBAK_SMS_PORT', 2775, 1, 65535),
+    smsSystemId: smppText(env, 'SHUBBAK_SMS_SYSTEM_ID', '', 15),
+    smsPassword: smppText(env, 'SHUBBAK_SMS_PASSWORD', '', 8),
+    smsSystemType: smppText(env, 'SHUBBAK_SMS_SYSTEM_TYPE', '', 12),
+    smsSourceAddr: smppText(env, 'SHUBBAK_SMS_SOURCE_ADDR', 'Shubbak', 11),
+    smsDailyCap: int(env, 'SHUBBAK_SMS_DAILY_CAP', 10, 0, 1000),
+    smsRetryBaseMs: int(env, 'SHUBBAK_SMS_RETRY_BASE_MS', 2000, 10, 600_000),
+    smsRetryMaxMs: int(env, 'SHUBBAK_SMS_RETRY_MAX_MS', 300_000, 10, 3_600_000),
+    smsMaxAttempts: int(env, 'SHUBBAK_SMS_MAX_ATTEMPTS', 12, 1, 100),
+    smsResponseTimeoutMs: int(env, 'SHUBBAK_SMS_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
     ...overrides,
   });
 }

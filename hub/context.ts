@@ -29,6 +29,8 @@ import { AttachmentService } from './services/attachments.ts';
 import { PaymentService } from './services/payments.ts';
 import { EnrollmentService, type BrokerListeners } from './services/enrollment.ts';
 import { HubMetrics } from './ops/metrics.ts';
+import { SmsOutbox } from './sms/outbox.ts';
+import { SmsTriggers } from './sms/triggers.ts';
 
 export type HubEvents = {
   /** A device's presence or health changed (not a queue transaction). */
@@ -68,6 +70,8 @@ export type HubContext = {
   payments: PaymentService;
   enrollment: EnrollmentService;
   metrics: HubMetrics;
+  /** SMS to citizens (hub/sms/): the outbox and what queues into it; the SMPP sender is started by hub.ts. */
+  sms: { outbox: SmsOutbox; triggers: SmsTriggers };
 };
 
 /** What the hub knows only once it listens, read (never pushed) by the services that need it. */
@@ -117,5 +121,10 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const alerts = new AlertService(db, uow, clock, config);
   const backups = new BackupService(db, clock, config);
   const metrics = new HubMetrics(db, clock);
-  return { metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  const smsOutbox = new SmsOutbox(db, uow, clock, config);
+  // The texts carry the ticket's public page link (services/ticket-link.ts, issue 14 item 1).
+  const smsTriggers = new SmsTriggers(db, uow, clock, config, smsOutbox, (id) => ticketLinks.forTicket(id));
+  smsTriggers.install();
+  const sms = { outbox: smsOutbox, triggers: smsTriggers };
+  return { sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

@@ -18,6 +18,7 @@ import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts
 import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
 import { checkDataPermissions, createPrivateFile } from './db/permissions.ts';
 import { AlertWebhook } from './services/alert-webhook.ts';
+import { SmppSender } from './sms/smpp-sender.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
@@ -41,6 +42,8 @@ export type RunningHub = {
   };
   /** Credentials file written by the demo seed on this start, if any. */
   seededDevicesFile: string | null;
+  /** The SMPP sender (hub/sms/smpp-sender.ts), when an SMSC is configured. */
+  smsSender: SmppSender | null;
   /** Publish the clock now (devices re-read the hub's time; tests move a fake clock). */
   publishClock(): void;
   close(): Promise<void>;
@@ -207,10 +210,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // The reports' daily rollups: the closed days missing are made in the background, in
     // short slices (hub/services/reports/rollups.ts), on start and after midnight.
     const stopRollups = ctx.reports.schedule((err) => app.log.error({ err }, 'report rollups failed'));
+    // SMS over SMPP (hub/sms/): only with an SMSC configured; woken by every commit (new messages, the switch).
+    const smsSender = config.smsHost ? new SmppSender(ctx.sms.outbox, config, app.log.child({ part: 'sms' })) : null;
+    const offSms = smsSender ? ctx.commits.subscribe(() => smsSender.wake(), (err) => app.log.error({ err }, 'sms wake failed')) : () => {};
+    smsSender?.start();
 
     const b = broker;
     return {
-      ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, tls: tlsInfo, seededDevicesFile,
+      ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, tls: tlsInfo, seededDevicesFile, smsSender,
       publishClock: () => publisher.publishClock(),
       async close() {
         clearInterval(timer);
@@ -222,6 +229,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         webhook?.close();
         stopBackups();
         stopRollups();
+        offSms();
+        await smsSender?.stop();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         publisher.stop();
         // Offline, retained, before the broker drops its connections: observers and bridges get it live.

@@ -3,7 +3,9 @@
 // durable — are those changes handed on, once, to the commit feed (services/commit-feed.ts),
 // so no device or panel ever sees a state that a crash could still take back. The hand-over
 // cannot fail the write: the feed isolates its listeners, and the result of a committed
-// transaction is returned whatever happens after the commit.
+// transaction is returned whatever happens after the commit. Before-commit hooks (beforeCommit)
+// run inside the top-level transaction once its work is done, for writes that must commit
+// with it or not at all (the SMS outbox, hub/sms/triggers.ts).
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 
@@ -36,8 +38,16 @@ export class ChangeSet {
   }
 }
 
+/**
+ * Runs inside the top-level transaction, after its work and before the commit, with all it
+ * changed (even nothing of the public state): what it writes commits or rolls back with the
+ * change; throwing rolls the whole transaction back.
+ */
+export type BeforeCommit = (changes: ChangeSet) => void;
+
 export class UnitOfWork {
   private readonly stack: ChangeSet[] = [];
+  private readonly beforeCommitHooks: BeforeCommit[] = [];
   private readonly bumpWindow;
   private readonly bumpLine;
   private readonly bumpHall;
@@ -57,10 +67,16 @@ export class UnitOfWork {
    */
   run<T>(fn: () => T): T {
     const changes = new ChangeSet();
+    const top = this.stack.length === 0;
     this.stack.push(changes);
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = this.db.transaction(() => {
+        const r = fn();
+        // Writes that follow from what this transaction changed, committed with it (the SMS outbox).
+        if (top) for (const h of this.beforeCommitHooks) h(changes);
+        return r;
+      })();
     } finally {
       this.stack.pop();
     }
@@ -75,6 +91,15 @@ export class UnitOfWork {
       }
     }
     return result;
+  }
+
+  /** Add a hook run before each top-level commit (several may be added, run in order). Returns its removal. */
+  beforeCommit(hook: BeforeCommit): () => void {
+    this.beforeCommitHooks.push(hook);
+    return () => {
+      const i = this.beforeCommitHooks.indexOf(hook);
+      if (i >= 0) this.beforeCommitHooks.splice(i, 1);
+    };
   }
 
   get inside(): boolean {

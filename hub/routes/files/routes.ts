@@ -29,7 +29,7 @@ const Fees = Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLengt
   { additionalProperties: false }), { maxItems: 50, description: 'variable fee items as entered (fixed ones are taken from the schedule)' });
 
 export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { files, idempotency } = app.hub;
+  const { files, idempotency, sms } = app.hub;
   // A POST whose fields are all optional may come without a body: validate it as {}.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method === 'POST') req.body = {};
@@ -47,11 +47,17 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false }), { maxItems: 100 }),
         window: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 999 }), Type.Null()])),
         note: Note,
+        mobile: Type.Optional(Type.String({ maxLength: 20, description: 'the citizen agrees to SMS about this file\'s stages at this Egyptian mobile; a bad one is refused with INVALID_MOBILE and no file' })),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => reply.status(201).send(
     // A retried registration (same Idempotency-Key) returns the first file instead of opening a second.
-    idempotency.once(staffKey(req.user!), req.headers['idempotency-key'], { type: 'file.register', params: req.params, body: req.body }, () => files.register(req.body, req.user!))));
+    idempotency.once(staffKey(req.user!), req.headers['idempotency-key'], { type: 'file.register', params: req.params, body: req.body }, () => {
+      const { mobile, ...input } = req.body;
+      const file = files.register(input, req.user!);
+      if (mobile) sms.triggers.subscribeFile(file.id, mobile); // same transaction (hub/sms/triggers.ts)
+      return file;
+    })));
 
   app.get('/files', {
     config: { access: FILE_ROLES.read },

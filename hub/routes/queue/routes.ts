@@ -14,7 +14,7 @@ const WINDOW_CLERKS: Role[] = ['intake', 'revenue', 'cashier', 'delivery', 'citi
 const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 
 export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { queue, idempotency } = app.hub;
+  const { queue, idempotency, sms } = app.hub;
   const actor = (req: { user: StaffUser | null }) => staffKey(req.user!);
 
   app.get('/lines', {
@@ -52,9 +52,13 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['queue'], summary: 'Issue a ticket on a citizen\'s behalf', headers: IdempotencyHeaders, body: IssueTicketBody, response: { 200: IssueTicketReply } },
   }, async (req) => {
     const by = actor(req);
-    return idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => ({
-      ticket: queue.issue({ line: req.body.line, priority: req.body.priority, by }),
-    }));
+    const { mobile } = req.body;
+    return idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => {
+      const ticket = queue.issue({ line: req.body.line, priority: req.body.priority, by });
+      // Same transaction: the ticket and its SMS, or neither (hub/sms/triggers.ts).
+      if (mobile) sms.triggers.subscribeTicket(ticket, mobile);
+      return { ticket };
+    });
   });
 
   app.post('/tickets/:label/cancel', {

@@ -10,7 +10,10 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'repeat-safe: the same key returns the first answer' })),
 });
 
-export const IssueTicketBody = Type.Object({ line: LineLetter, priority: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export const IssueTicketBody = Type.Object({
+  line: LineLetter, priority: Type.Optional(Type.Boolean()),
+  mobile: Type.Optional(Type.String({ maxLength: 20, description: 'the citizen\'s Egyptian mobile for SMS (number, N ahead, called); a bad one is refused with INVALID_MOBILE and no ticket' })),
+}, { additionalProperties: false });
 export const IssueTicketReply = Type.Object({ ticket: IssuedTicket });
 export const CancelTicketParams = Type.Object({ label: Type.String({ pattern: '^[A-Z][0-9]{3,4}$' }) });
 export const CancelTicketBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
