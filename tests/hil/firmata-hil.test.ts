@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { looksLike, type KioskHardware } from '@shubbak/hardware';
 import { topics } from '@shubbak/protocol';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { TEST_CLIP_DIR } from '../helpers/clips.ts';
 import { FIRMATA_HEX, FIRMATA_HEX_BYTES, FIRMATA_HEX_SHA256, firmataImage, press, unoBench, until, type Bench } from '../helpers/uno.ts';
 import { startKiosk, type KioskHandle } from '../../kiosk/main.ts';
 import { loadKioskConfig } from '../../kiosk/config.ts';
@@ -29,7 +30,7 @@ const HANDSHAKE_MS = '120000';
 
 function env(hub: TestHub, id: string, port: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SHUBBAK_DEVICE_ID: id, SHUBBAK_IO: 'firmata', SHUBBAK_FIRMATA_PORT: port, SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf(id), SHUBBAK_AUDIO_DIR: path.join(hub.dataDir, 'audio'),
+    SHUBBAK_DEVICE_ID: id, SHUBBAK_IO: 'firmata', SHUBBAK_FIRMATA_PORT: port, SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf(id), SHUBBAK_AUDIO_DIR: TEST_CLIP_DIR,
     SHUBBAK_FIRMATA_HANDSHAKE_MS: HANDSHAKE_MS, SHUBBAK_FIRMATA_RETRY_MS: '100', ...extra,
   };
 }

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
 import { topics } from '@shubbak/protocol';
 import { startTestHub } from '../helpers/hub.ts';
+import { TEST_CLIP_DIR } from '../helpers/clips.ts';
 import { until } from '../helpers/uno.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -57,7 +58,7 @@ test('SHUBBAK_IO=firmata on a pty: past the port open into the Firmata handshake
     cwd: ROOT,
     env: {
       ...process.env, SHUBBAK_IO: 'firmata', SHUBBAK_FIRMATA_PORT: board, SHUBBAK_DEVICE_ID: 'led-1', SHUBBAK_DISPLAY_KIND: 'display',
-      SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf('led-1'), SHUBBAK_AUDIO_DIR: path.join(hub.dataDir, 'audio'), SHUBBAK_FIRMATA_HANDSHAKE_MS: '1500', SHUBBAK_FIRMATA_RETRY_MS: '300',
+      SHUBBAK_HUB_URL: hub.mqttUrl, SHUBBAK_DEVICE_SECRET: hub.secretOf('led-1'), SHUBBAK_AUDIO_DIR: TEST_CLIP_DIR, SHUBBAK_FIRMATA_HANDSHAKE_MS: '1500', SHUBBAK_FIRMATA_RETRY_MS: '300',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
