@@ -6,68 +6,59 @@
 // citizen at the clerk's window and closes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Reply, WindowState } from '@shubbak/protocol';
+import type { WindowState } from '@shubbak/protocol';
+import { refused } from '../helpers/replies.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
 
-type Ok = Extract<Reply, { ok: true }>;
-type Err = Extract<Reply, { ok: false }>;
-function ok(r: Reply): Ok['result'] {
-  assert.equal(r.ok, true, `expected ok, got ${JSON.stringify(r)}`);
-  return (r as Ok).result;
-}
-function err(r: Reply): Err['error'] {
-  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r)}`);
-  return (r as Err).error;
-}
 const visitsOf = (hub: TestHub) =>
   hub.ctx.db.prepare('SELECT t.label, v.status FROM visits v JOIN tickets t ON t.id = v.ticket_id ORDER BY v.id').all() as { label: string; status: string }[];
 
 test('MQTT: window.next on a paused window is WINDOW_PAUSED and calls nobody', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  ok(await kiosk.request('ticket.issue', { line: 'A' }));
+  (await kiosk.command('ticket.issue', { line: 'A' }));
   const keypad = await hub.device('keypad-2');
-  assert.equal((ok(await keypad.request('window.pause', {})) as WindowState).status, 'paused');
-  const refused = err(await keypad.request('window.next', {}));
-  assert.equal(refused.code, 'WINDOW_PAUSED');
-  assert.match(refused.message, /[\u0600-\u06FF]/, 'an Arabic message for the clerk');
+  assert.equal(((await keypad.command('window.pause', {})) as WindowState).status, 'paused');
+  const refusal = await refused(keypad.command('window.next', {}));
+  assert.equal(refusal.code, 'WINDOW_PAUSED');
+  assert.match(refusal.message, /[\u0600-\u06FF]/, 'an Arabic message for the clerk');
   assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'waiting' }], 'A001 still waits');
   assert.equal(hub.ctx.queue.windowState(2).status, 'paused');
   assert.equal(hub.ctx.queue.hallCalls().calls.length, 0, 'nobody was called to the board');
-  ok(await keypad.request('window.resume', {}));
-  assert.equal((ok(await keypad.request('window.next', {})) as WindowState).ticket, 'A001');
+  (await keypad.command('window.resume', {}));
+  assert.equal(((await keypad.command('window.next', {})) as WindowState).ticket, 'A001');
 });
 
 test('MQTT: pause with a citizen at the window is refused; finish, then pause', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  ok(await kiosk.request('ticket.issue', { line: 'A' }));
+  (await kiosk.command('ticket.issue', { line: 'A' }));
   const keypad = await hub.device('keypad-2');
-  ok(await keypad.request('window.next', {}));
-  assert.equal(err(await keypad.request('window.pause', {})).code, 'TICKET_AT_WINDOW');
+  (await keypad.command('window.next', {}));
+  assert.equal((await refused(keypad.command('window.pause', {}))).code, 'TICKET_AT_WINDOW');
   assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'called' }], 'the citizen is still at the window, not closed as served');
-  const finished = ok(await keypad.request('window.finish', {})) as WindowState;
+  const finished = (await keypad.command('window.finish', {})) as WindowState;
   assert.equal(finished.status, 'idle');
   assert.equal(finished.ticket, null);
   assert.deepEqual(visitsOf(hub), [{ label: 'A001', status: 'done' }]);
-  assert.equal(err(await keypad.request('window.finish', {})).code, 'NO_CURRENT_TICKET');
-  assert.equal((ok(await keypad.request('window.pause', {})) as WindowState).status, 'paused');
+  assert.equal((await refused(keypad.command('window.finish', {}))).code, 'NO_CURRENT_TICKET');
+  assert.equal(((await keypad.command('window.pause', {})) as WindowState).status, 'paused');
 });
 
 test('a requeued priority no-show goes behind everyone waiting at that moment', async (t) => {
   const hub = await startTestHub(t);
   const kiosk = await hub.device('kiosk-1');
-  ok(await kiosk.request('ticket.issue', { line: 'A', priority: true })); // A001, priority
-  ok(await kiosk.request('ticket.issue', { line: 'A' })); // A002
-  ok(await kiosk.request('ticket.issue', { line: 'A' })); // A003
+  (await kiosk.command('ticket.issue', { line: 'A', priority: true })); // A001, priority
+  (await kiosk.command('ticket.issue', { line: 'A' })); // A002
+  (await kiosk.command('ticket.issue', { line: 'A' })); // A003
   const keypad = await hub.device('keypad-2');
-  assert.equal((ok(await keypad.request('window.next', {})) as WindowState).ticket, 'A001');
-  ok(await keypad.request('window.noShow', {})); // sent to the back of the line
-  assert.equal((ok(await keypad.request('window.next', {})) as WindowState).ticket, 'A002', 'not A001 again at once');
-  assert.equal((ok(await keypad.request('window.next', {})) as WindowState).ticket, 'A003');
-  assert.equal((ok(await keypad.request('window.next', {})) as WindowState).ticket, 'A001', 'its turn comes after those who waited');
+  assert.equal(((await keypad.command('window.next', {})) as WindowState).ticket, 'A001');
+  (await keypad.command('window.noShow', {})); // sent to the back of the line
+  assert.equal(((await keypad.command('window.next', {})) as WindowState).ticket, 'A002', 'not A001 again at once');
+  assert.equal(((await keypad.command('window.next', {})) as WindowState).ticket, 'A003');
+  assert.equal(((await keypad.command('window.next', {})) as WindowState).ticket, 'A001', 'its turn comes after those who waited');
   // The waiting counts kept by triggers stay right through the requeue without priority.
   assert.deepEqual({ ...(hub.ctx.db.prepare("SELECT waiting, waiting_priority FROM lines WHERE letter = 'A'").get() as object) }, { waiting: 0, waiting_priority: 0 });
 });
