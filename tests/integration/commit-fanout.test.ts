@@ -7,28 +7,30 @@ import assert from 'node:assert/strict';
 import { topics, type Reply } from '@shubbak/protocol';
 import { CommandDispatcher } from '../../hub/broker/dispatch.ts';
 import { startTestHub } from '../helpers/hub.ts';
+import { serviceContext } from '../helpers/services.ts';
 
 type Sent = { deviceId: string; reply: Reply };
 
 test('a commit listener that throws does not change the reply of the batch that committed', async (t) => {
-  const hub = await startTestHub(t);
+  // Service level: the dispatcher over the context, no broker (its replies are collected).
+  const ctx = await serviceContext(t);
   const sent: Sent[] = [];
-  const d = new CommandDispatcher(hub.ctx, (deviceId, reply) => sent.push({ deviceId, reply }), { error: () => {} });
+  const d = new CommandDispatcher(ctx, (deviceId, reply) => sent.push({ deviceId, reply }), { error: () => {} });
   const failures: unknown[] = [];
-  hub.ctx.commits.subscribe(() => {
+  ctx.commits.subscribe(() => {
     throw new Error('a broken listener');
   }, (err) => failures.push(err));
-  const now = hub.ctx.clock();
+  const now = ctx.clock();
   d.submit('kiosk-1', Buffer.from(JSON.stringify({ id: 'fanout-issue-1', type: 'ticket.issue', line: 'A', at: now })));
   d.submit('kiosk-1', Buffer.from(JSON.stringify({ id: 'fanout-issue-2', type: 'ticket.issue', line: 'B', at: now })));
   d.flush();
   assert.deepEqual(sent.map((s) => [s.reply.id, s.reply.ok]), [['fanout-issue-1', true], ['fanout-issue-2', true]], JSON.stringify(sent));
-  assert.equal(hub.ctx.db.prepare('SELECT count(*) FROM tickets').pluck().get(), 2);
+  assert.equal(ctx.db.prepare('SELECT count(*) FROM tickets').pluck().get(), 2);
   // A repeat of the id gets the same (ok) answer from the command log, not a second ticket.
   d.submit('kiosk-1', Buffer.from(JSON.stringify({ id: 'fanout-issue-1', type: 'ticket.issue', line: 'A', at: now })));
   d.flush();
   assert.equal(sent[2].reply.ok, true);
-  assert.equal(hub.ctx.db.prepare('SELECT count(*) FROM tickets').pluck().get(), 2);
+  assert.equal(ctx.db.prepare('SELECT count(*) FROM tickets').pluck().get(), 2);
   assert.equal(failures.length, 1, 'one commit, its failure went to the listener\'s own error handler (the repeat commits nothing)');
 });
 
