@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub } from '../helpers/hub.ts';
+import { serviceContext } from '../helpers/services.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { get, signIn } from './reports-support.ts';
 import type { QueueStats } from '../../hub/services/reports/index.ts';
@@ -13,8 +14,8 @@ const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+02:00`);
 
 test('queue statistics: waits, service, walk, no-shows, hours, windows and clerks', async (t) => {
   const clock = new FakeClock(at('08:55'));
-  const hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10 } });
-  const q = hub.ctx.queue;
+  const ctx = await serviceContext(t, { clock: clock.now }); // service level: no broker, no HTTP
+  const q = ctx.queue;
   const step = (hhmm: string, fn: () => unknown) => {
     clock.set(at(hhmm));
     fn();
@@ -37,7 +38,7 @@ test('queue statistics: waits, service, walk, no-shows, hours, windows and clerk
   step('10:10', () => q.next(2, 'user:9')); // A003 done without "start": served 6 from the call
   clock.set(at('10:30'));
 
-  const r = hub.ctx.reports.queueStats({ from: DAY, to: DAY });
+  const r = ctx.reports.queueStats({ from: DAY, to: DAY });
   const A = r.lines.find((l) => l.line === 'A')!;
   const B = r.lines.find((l) => l.line === 'B')!;
   // Line A waits 5, 15, 4 → median 5; p90 at rank 0.9 × 2 = 1.8 → 5 + 0.8 × (15 − 5) = 13.
@@ -69,7 +70,7 @@ test('queue statistics: waits, service, walk, no-shows, hours, windows and clerk
   assert.deepEqual(r.daily, [{ day: DAY, tickets: 4, served: 3, medianWaitMin: 7 }]); // waits 4, 5, 9, 15 → (5 + 9) / 2
 
   // A day with nothing in it reads as empty, not as zeros that look like figures.
-  const empty = hub.ctx.reports.queueStats({ from: '2026-11-28', to: '2026-11-28' });
+  const empty = ctx.reports.queueStats({ from: '2026-11-28', to: '2026-11-28' });
   assert.equal(empty.totals.tickets, 0);
   assert.equal(empty.totals.wait.medianMin, null);
   assert.equal(empty.totals.noShowRate, null);
