@@ -3,7 +3,7 @@
 // message, and ws's default limit is 100 MiB: 8 connections that never sent CONNECT took
 // the hub from 150 to 642 MiB. The limit now sits in the WebSocket server itself, which
 // reads the announced length from the frame header and closes (1009) before buffering.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import crypto from 'node:crypto';
@@ -40,42 +40,44 @@ function frameHeader(length: number): Buffer {
   return h;
 }
 
-test('a WebSocket frame announcing 64 MiB is refused from its header, before the hub buffers it', async (t) => {
-  const hub = await startTestHub(t);
-  const sockets: net.Socket[] = [];
-  t.after(() => sockets.forEach((s) => s.destroy()));
-  const closed: Promise<number>[] = [];
-  for (let i = 0; i < 4; i++) {
-    const s = await upgrade(hub.httpPort);
-    sockets.push(s);
-    closed.push(new Promise((resolve) => {
-      const started = Date.now();
-      s.on('close', () => resolve(Date.now() - started));
-      s.on('error', () => {});
-      s.resume();
-    }));
-    s.write(frameHeader(64 * 1024 * 1024));
-    // 1 MiB of the announced 64 MiB: a server that buffers messages up to 100 MiB keeps waiting.
-    s.write(crypto.randomBytes(1024 * 1024));
-  }
-  const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000).unref());
-  for (const c of closed) {
-    const r = await Promise.race([c, timeout]);
-    assert.notEqual(r, 'open', 'the hub must close a connection whose frame announces more than its limit');
-  }
-});
+describe('MQTT over WebSocket before sign-in is bounded', () => {
+  test('a WebSocket frame announcing 64 MiB is refused from its header, before the hub buffers it', async (t) => {
+    const hub = await startTestHub(t);
+    const sockets: net.Socket[] = [];
+    t.after(() => sockets.forEach((s) => s.destroy()));
+    const closed: Promise<number>[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = await upgrade(hub.httpPort);
+      sockets.push(s);
+      closed.push(new Promise((resolve) => {
+        const started = Date.now();
+        s.on('close', () => resolve(Date.now() - started));
+        s.on('error', () => {});
+        s.resume();
+      }));
+      s.write(frameHeader(64 * 1024 * 1024));
+      // 1 MiB of the announced 64 MiB: a server that buffers messages up to 100 MiB keeps waiting.
+      s.write(crypto.randomBytes(1024 * 1024));
+    }
+    const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000).unref());
+    for (const c of closed) {
+      const r = await Promise.race([c, timeout]);
+      assert.notEqual(r, 'open', 'the hub must close a connection whose frame announces more than its limit');
+    }
+  });
 
-test('an upgrade to any other path is answered and closed, not left hanging', async (t) => {
-  const hub = await startTestHub(t);
-  await assert.rejects(upgrade(hub.httpPort, '/not-mqtt'), /HTTP\/1.1 404/);
-});
+  test('an upgrade to any other path is answered and closed, not left hanging', async (t) => {
+    const hub = await startTestHub(t);
+    await assert.rejects(upgrade(hub.httpPort, '/not-mqtt'), /HTTP\/1.1 404/);
+  });
 
-test('ordinary MQTT over WebSocket still works under the limit', async (t) => {
-  const hub = await startTestHub(t);
-  const { default: mqtt } = await import('mqtt');
-  const c = await mqtt.connectAsync(`ws://127.0.0.1:${hub.httpPort}/mqtt`, { clientId: 'kiosk-1.ws', username: 'kiosk-1', password: hub.secretOf('kiosk-1'), reconnectPeriod: 0 });
-  t.after(() => c.endAsync(true));
-  // A 4 KiB payload (the contract's maximum) passes.
-  await c.publishAsync('shubbak/v1/devices/kiosk-1/health', JSON.stringify({ printer: 'ok', pad: 'x'.repeat(3900) }), { qos: 1 });
-  assert.equal(c.connected, true);
+  test('ordinary MQTT over WebSocket still works under the limit', async (t) => {
+    const hub = await startTestHub(t);
+    const { default: mqtt } = await import('mqtt');
+    const c = await mqtt.connectAsync(`ws://127.0.0.1:${hub.httpPort}/mqtt`, { clientId: 'kiosk-1.ws', username: 'kiosk-1', password: hub.secretOf('kiosk-1'), reconnectPeriod: 0 });
+    t.after(() => c.endAsync(true));
+    // A 4 KiB payload (the contract's maximum) passes.
+    await c.publishAsync('shubbak/v1/devices/kiosk-1/health', JSON.stringify({ printer: 'ok', pad: 'x'.repeat(3900) }), { qos: 1 });
+    assert.equal(c.connected, true);
+  });
 });

@@ -2,7 +2,7 @@
 // node, no tsx, beside only the production packages (tests/helpers/built.ts). A build that
 // breaks — a dev dependency imported at run time, a file the hub reads that was not copied,
 // a main-check that starts the wrong program — fails here, not on a center's Pi.
-import { after, before, test } from 'node:test';
+import { describe, after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,102 +85,104 @@ async function press(hub: Hub, device: string, key: number): Promise<void> {
   assert.equal(res.status, 202, await res.text());
 }
 
-test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
-  t.after(stopAll);
-  const hub = await startBuiltHub({});
-  await hub.proc.waitFor(/simulated devices:/);
+describe('the built JavaScript runs as production runs it', () => {
+  test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
+    t.after(stopAll);
+    const hub = await startBuiltHub({});
+    await hub.proc.waitFor(/simulated devices:/);
 
-  const page = await fetch(`${hub.httpUrl}/`);
-  assert.equal(page.status, 200);
-  assert.match(await page.text(), /\/assets\/app\.js/);
-  const app = await fetch(`${hub.httpUrl}/assets/app.js`);
-  assert.equal(app.status, 200);
-  assert.deepEqual(Buffer.from(await app.arrayBuffer()), fs.readFileSync(path.join(tree.dist, 'web', 'app.js')), 'the prebuilt bundle from dist/web');
-  const css = await fetch(`${hub.httpUrl}/assets/styles.css`);
-  assert.equal(css.status, 200);
-  const font = (await css.text()).match(/fonts\/[^)"']+\.woff2/)?.[0];
-  assert.ok(font, 'the stylesheet names its fonts');
-  assert.equal((await fetch(`${hub.httpUrl}/assets/${font}`)).status, 200);
+    const page = await fetch(`${hub.httpUrl}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /\/assets\/app\.js/);
+    const app = await fetch(`${hub.httpUrl}/assets/app.js`);
+    assert.equal(app.status, 200);
+    assert.deepEqual(Buffer.from(await app.arrayBuffer()), fs.readFileSync(path.join(tree.dist, 'web', 'app.js')), 'the prebuilt bundle from dist/web');
+    const css = await fetch(`${hub.httpUrl}/assets/styles.css`);
+    assert.equal(css.status, 200);
+    const font = (await css.text()).match(/fonts\/[^)"']+\.woff2/)?.[0];
+    assert.ok(font, 'the stylesheet names its fonts');
+    assert.equal((await fetch(`${hub.httpUrl}/assets/${font}`)).status, 200);
 
-  const { client, rec } = await hubClient(hub);
-  await client.subscribeAsync(topics.windowState(1), { qos: 1 });
+    const { client, rec } = await hubClient(hub);
+    await client.subscribeAsync(topics.windowState(1), { qos: 1 });
 
-  // The kiosk (its ticket rendered by @napi-rs/canvas with the Cairo fonts from node_modules).
-  await waitForView(hub, (v) => v.id === 'kiosk-1' && (v.buttons as { lamp: string }[] | undefined)?.[0]?.lamp === 'on');
-  await waitForView(hub, (v) => v.id === 'keypad-1' && v.window === 1);
-  await press(hub, 'kiosk-1', 0);
-  const kiosk = await waitForView(hub, (v) => v.id === 'kiosk-1' && v.lastTicket !== null);
-  assert.match((kiosk.lastTicket as { png: string }).png, /^data:image\/png;base64,/);
+    // The kiosk (its ticket rendered by @napi-rs/canvas with the Cairo fonts from node_modules).
+    await waitForView(hub, (v) => v.id === 'kiosk-1' && (v.buttons as { lamp: string }[] | undefined)?.[0]?.lamp === 'on');
+    await waitForView(hub, (v) => v.id === 'keypad-1' && v.window === 1);
+    await press(hub, 'kiosk-1', 0);
+    const kiosk = await waitForView(hub, (v) => v.id === 'kiosk-1' && v.lastTicket !== null);
+    assert.match((kiosk.lastTicket as { png: string }).png, /^data:image\/png;base64,/);
 
-  // Next on the window 1 keypad → the hub calls A001 → the retained window state says so.
-  await press(hub, 'keypad-1', 0);
-  const state = await rec.waitFor<{ ticket: string | null; status: string }>(topics.windowState(1), (s) => s.ticket === 'A001', 30_000);
-  assert.equal(state.status, 'serving');
-  await waitForView(hub, (v) => v.id === 'led-1' && v.digits === 'A001');
+    // Next on the window 1 keypad → the hub calls A001 → the retained window state says so.
+    await press(hub, 'keypad-1', 0);
+    const state = await rec.waitFor<{ ticket: string | null; status: string }>(topics.windowState(1), (s) => s.ticket === 'A001', 30_000);
+    assert.equal(state.status, 'serving');
+    await waitForView(hub, (v) => v.id === 'led-1' && v.digits === 'A001');
 
-  assert.equal(await hub.proc.stop(), 0, hub.proc.output());
-  assert.doesNotMatch(hub.proc.output(), /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
-});
-
-test('the built keypad, window board and kiosk programs run on their own against the built hub', async (t) => {
-  t.after(stopAll);
-  const hub = await startBuiltHub({ SHUBBAK_SIMULATE: 'false' });
-  const { client, rec } = await hubClient(hub);
-  await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
-
-  const programs: { id: string; kind: string; file: string; env: Record<string, string> }[] = [
-    { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', env: {} },
-    { id: 'led-1', kind: 'display', file: 'display/main.js', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
-    { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', env: {} },
-  ];
-  const procs = programs.map((p) => {
-    const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
-      SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
-    }), tree.dir);
-    running.push(proc);
-    return proc;
+    assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+    assert.doesNotMatch(hub.proc.output(), /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
   });
-  for (const p of programs) {
-    const s = await rec.waitFor<{ online: boolean; kind?: string }>(topics.deviceStatus(p.id), (m) => m.online, 30_000);
-    assert.equal(s.kind, p.kind, `${p.id} says what it is`);
-  }
-  // The window board started as a window board, not as the hall's clip maker it carries.
-  await procs[1].waitFor(/\[led-1\] display board started/);
-  assert.doesNotMatch(procs[1].output(), /hall voice clips/);
 
-  // SIGTERM: each says goodbye (retained offline) and exits cleanly.
-  for (const [i, p] of programs.entries()) {
-    assert.equal(await procs[i].stop(), 0, procs[i].output());
-    await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => !m.online, 10_000);
-  }
-  assert.equal(await hub.proc.stop(), 0, hub.proc.output());
-});
+  test('the built keypad, window board and kiosk programs run on their own against the built hub', async (t) => {
+    t.after(stopAll);
+    const hub = await startBuiltHub({ SHUBBAK_SIMULATE: 'false' });
+    const { client, rec } = await hubClient(hub);
+    await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
 
-test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {
-  t.after(stopAll);
-  const hub = await startBuiltHub({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_LOG_LEVEL: 'info' });
-  assert.equal((await fetch(`${hub.httpUrl}/`)).status, 200);
-  assert.equal((await fetch(`${hub.httpUrl}/assets/app.js`)).status, 200);
-  assert.equal((await fetch(`${hub.httpUrl}/sim`)).status, 404);
-  assert.equal((await fetch(`${hub.httpUrl}/sim/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device":"keypad-1","key":0}' })).status, 404);
-  for (const f of ['devices.json', 'staff.json']) assert.equal(fs.existsSync(path.join(hub.dataDir, f)), false, `no ${f}`);
+    const programs: { id: string; kind: string; file: string; env: Record<string, string> }[] = [
+      { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', env: {} },
+      { id: 'led-1', kind: 'display', file: 'display/main.js', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
+      { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', env: {} },
+    ];
+    const procs = programs.map((p) => {
+      const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
+        SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
+      }), tree.dir);
+      running.push(proc);
+      return proc;
+    });
+    for (const p of programs) {
+      const s = await rec.waitFor<{ online: boolean; kind?: string }>(topics.deviceStatus(p.id), (m) => m.online, 30_000);
+      assert.equal(s.kind, p.kind, `${p.id} says what it is`);
+    }
+    // The window board started as a window board, not as the hall's clip maker it carries.
+    await procs[1].waitFor(/\[led-1\] display board started/);
+    assert.doesNotMatch(procs[1].output(), /hall voice clips/);
 
-  const file = path.join(hub.dataDir, 'first-admin-password');
-  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-  const password = fs.readFileSync(file, 'utf8').match(/^password=(.+)$/m)?.[1];
-  assert.ok(password);
-  const login = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-  assert.equal(login.status, 200);
-  assert.equal((await login.json() as { mustChangePassword: boolean }).mustChangePassword, true);
+    // SIGTERM: each says goodbye (retained offline) and exits cleanly.
+    for (const [i, p] of programs.entries()) {
+      assert.equal(await procs[i].stop(), 0, procs[i].output());
+      await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => !m.online, 10_000);
+    }
+    assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+  });
 
-  // The broker answers: the hub's identity connects, a stranger is refused.
-  await hubClient(hub);
-  await assert.rejects(mqtt.connectAsync(hub.mqttUrl, { clientId: 'keypad-1', username: 'keypad-1', password: 'guess', protocolVersion: 4, reconnectPeriod: 0 }), /Not authorized/i);
+  test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {
+    t.after(stopAll);
+    const hub = await startBuiltHub({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'test-center', SHUBBAK_LOG_LEVEL: 'info' });
+    assert.equal((await fetch(`${hub.httpUrl}/`)).status, 200);
+    assert.equal((await fetch(`${hub.httpUrl}/assets/app.js`)).status, 200);
+    assert.equal((await fetch(`${hub.httpUrl}/sim`)).status, 404);
+    assert.equal((await fetch(`${hub.httpUrl}/sim/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device":"keypad-1","key":0}' })).status, 404);
+    for (const f of ['devices.json', 'staff.json']) assert.equal(fs.existsSync(path.join(hub.dataDir, f)), false, `no ${f}`);
 
-  assert.equal(await hub.proc.stop(), 0);
-  const out = hub.proc.output();
-  assert.ok(!out.includes(password), 'the one-time password is not in the output (the journal)');
-  assert.ok(!out.includes(fs.readFileSync(path.join(hub.dataDir, 'hub.secret'), 'utf8').trim()), 'nor the hub secret');
-  assert.match(out, /mode:\s+production/);
-  assert.doesNotMatch(out, /demo|simulated devices/i);
+    const file = path.join(hub.dataDir, 'first-admin-password');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const password = fs.readFileSync(file, 'utf8').match(/^password=(.+)$/m)?.[1];
+    assert.ok(password);
+    const login = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    assert.equal(login.status, 200);
+    assert.equal((await login.json() as { mustChangePassword: boolean }).mustChangePassword, true);
+
+    // The broker answers: the hub's identity connects, a stranger is refused.
+    await hubClient(hub);
+    await assert.rejects(mqtt.connectAsync(hub.mqttUrl, { clientId: 'keypad-1', username: 'keypad-1', password: 'guess', protocolVersion: 4, reconnectPeriod: 0 }), /Not authorized/i);
+
+    assert.equal(await hub.proc.stop(), 0);
+    const out = hub.proc.output();
+    assert.ok(!out.includes(password), 'the one-time password is not in the output (the journal)');
+    assert.ok(!out.includes(fs.readFileSync(path.join(hub.dataDir, 'hub.secret'), 'utf8').trim()), 'nor the hub secret');
+    assert.match(out, /mode:\s+production/);
+    assert.doesNotMatch(out, /demo|simulated devices/i);
+  });
 });

@@ -5,7 +5,7 @@
 // fault needs — demo accounts in the database while staff.json is not there yet — or, if
 // that moment never comes, as soon as staff.json appears, and at fixed delays; every
 // restart must find accounts and credentials that match.
-import { test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,25 +65,27 @@ async function assertConsistent(t: TestContext, dataDir: string, label: string) 
   }
 }
 
-test('a first start killed while the demo staff is being created leaves accounts and staff.json that match', async (t) => {
-  // The fault's moment: demo accounts committed, their credentials file not yet written.
-  const dataDir = tempDataDir();
-  const staffFile = path.join(dataDir, 'staff.json');
-  let sawAccountsWithoutFile = false;
-  await killDuringFirstStart(dataDir, () => {
-    const file = fs.existsSync(staffFile);
-    if (file) return true;
-    if (demoUsers(dataDir).length > 0) return (sawAccountsWithoutFile = true);
-    return false;
-  }, 60_000);
-  t.diagnostic(`accounts seen without their file before the kill: ${sawAccountsWithoutFile}`);
-  await assertConsistent(t, dataDir, 'killed at the seed');
-});
-
-test('first starts killed at fixed moments always restart into a consistent demo center', async (t) => {
-  for (const ms of [300, 900, 1500, 2500]) {
+describe('a first start killed halfway', () => {
+  test('a first start killed while the demo staff is being created leaves accounts and staff.json that match', async (t) => {
+    // The fault's moment: demo accounts committed, their credentials file not yet written.
     const dataDir = tempDataDir();
-    await killDuringFirstStart(dataDir, () => false, ms);
-    await assertConsistent(t, dataDir, `killed after ${ms} ms`);
-  }
+    const staffFile = path.join(dataDir, 'staff.json');
+    let sawAccountsWithoutFile = false;
+    await killDuringFirstStart(dataDir, () => {
+      const file = fs.existsSync(staffFile);
+      if (file) return true;
+      if (demoUsers(dataDir).length > 0) return (sawAccountsWithoutFile = true);
+      return false;
+    }, 60_000);
+    t.diagnostic(`accounts seen without their file before the kill: ${sawAccountsWithoutFile}`);
+    await assertConsistent(t, dataDir, 'killed at the seed');
+  });
+
+  test('first starts killed at fixed moments always restart into a consistent demo center', async (t) => {
+    for (const ms of [300, 900, 1500, 2500]) {
+      const dataDir = tempDataDir();
+      await killDuringFirstStart(dataDir, () => false, ms);
+      await assertConsistent(t, dataDir, `killed after ${ms} ms`);
+    }
+  });
 });

@@ -4,48 +4,50 @@
 // the same key with a different request is refused: 422, code IDEMPOTENCY_KEY_REUSED, an
 // Arabic message, and nothing is done.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
 import { expectError, expectOk, service } from './files-support.ts';
 
-test('the same Idempotency-Key for a different order, route or user is refused with 422, and nothing is paid', async (t) => {
-  const hub = await startTestHub(t);
-  const revenue = await signIn(hub, 'revenue');
-  const cashier = await signIn(hub, 'cashier');
-  const rent = service(hub, 'HOUSING-RENT');
-  const order = async (piasters: number) => expectOk(await revenue.inject({
-    method: 'POST', url: '/api/revenue/orders',
-    payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: piasters }], payerName: 'مستأجر الوحدة' },
-  }), 201);
-  const o1 = await order(7_500);
-  const o2 = await order(9_000);
-  const key = { 'idempotency-key': 'cashier-key-0001' };
+describe('an Idempotency-Key is bound to its user, route and request', () => {
+  test('the same Idempotency-Key for a different order, route or user is refused with 422, and nothing is paid', async (t) => {
+    const hub = await startTestHub(t);
+    const revenue = await signIn(hub, 'revenue');
+    const cashier = await signIn(hub, 'cashier');
+    const rent = service(hub, 'HOUSING-RENT');
+    const order = async (piasters: number) => expectOk(await revenue.inject({
+      method: 'POST', url: '/api/revenue/orders',
+      payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: piasters }], payerName: 'مستأجر الوحدة' },
+    }), 201);
+    const o1 = await order(7_500);
+    const o2 = await order(9_000);
+    const key = { 'idempotency-key': 'cashier-key-0001' };
 
-  const r1 = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
-  // A true retry still gets the first answer.
-  const again = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
-  assert.equal(again.receipt.id, r1.receipt.id);
+    const r1 = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
+    // A true retry still gets the first answer.
+    const again = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
+    assert.equal(again.receipt.id, r1.receipt.id);
 
-  // Order 2 with order 1's key: refused, not "paid" with order 1's receipt.
-  const reused = expectError(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o2.id}/collect`, headers: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
-  assert.match(reused.message, /[\u0600-\u06FF]/, 'an Arabic message');
-  const receipts = hub.ctx.db.prepare('SELECT count(*) FROM receipts').pluck().get();
-  assert.equal(receipts, 1, 'no receipt for order 2');
-  const status2 = hub.ctx.db.prepare('SELECT status FROM payment_orders WHERE id = ?').pluck().get(o2.id);
-  assert.notEqual(status2, 'paid');
+    // Order 2 with order 1's key: refused, not "paid" with order 1's receipt.
+    const reused = expectError(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o2.id}/collect`, headers: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    assert.match(reused.message, /[\u0600-\u06FF]/, 'an Arabic message');
+    const receipts = hub.ctx.db.prepare('SELECT count(*) FROM receipts').pluck().get();
+    assert.equal(receipts, 1, 'no receipt for order 2');
+    const status2 = hub.ctx.db.prepare('SELECT status FROM payment_orders WHERE id = ?').pluck().get(o2.id);
+    assert.notEqual(status2, 'paid');
 
-  // The same body with a different body field is a different request too.
-  expectError(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key, payload: { window: 5 } }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    // The same body with a different body field is a different request too.
+    expectError(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key, payload: { window: 5 } }), 422, 'IDEMPOTENCY_KEY_REUSED');
 
-  // The same key on another route: 422, not a 500.
-  expectError(await cashier.inject({ method: 'POST', url: '/api/windows/5/pause', headers: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
-  assert.equal(hub.ctx.db.prepare('SELECT status FROM windows WHERE number = 5').pluck().get() !== 'paused', true, 'the pause did not run');
+    // The same key on another route: 422, not a 500.
+    expectError(await cashier.inject({ method: 'POST', url: '/api/windows/5/pause', headers: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal(hub.ctx.db.prepare('SELECT status FROM windows WHERE number = 5').pluck().get() !== 'paused', true, 'the pause did not run');
 
-  // Another user's key space is their own: the same key from the revenue clerk is a new request.
-  const o3 = expectOk(await revenue.inject({
-    method: 'POST', url: '/api/revenue/orders', headers: key,
-    payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: 1_000 }], payerName: 'مستأجر آخر' },
-  }), 201);
-  assert.ok(o3.id > o2.id);
+    // Another user's key space is their own: the same key from the revenue clerk is a new request.
+    const o3 = expectOk(await revenue.inject({
+      method: 'POST', url: '/api/revenue/orders', headers: key,
+      payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: 1_000 }], payerName: 'مستأجر آخر' },
+    }), 201);
+    assert.ok(o3.id > o2.id);
+  });
 });

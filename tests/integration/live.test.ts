@@ -1,5 +1,5 @@
 // The live feed (hub/live): a real hub, a real SSE client over HTTP, real MQTT devices.
-import { test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -50,82 +50,84 @@ async function openStream(t: TestContext, url: string, headers: Record<string, s
   };
 }
 
-test('the public queue stream: a snapshot, then a keypad call over MQTT arrives as one change', async (t) => {
-  const hub = await startTestHub(t);
-  const kiosk = await hub.device('kiosk-1');
-  assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
+describe('the live feed over SSE', () => {
+  test('the public queue stream: a snapshot, then a keypad call over MQTT arrives as one change', async (t) => {
+    const hub = await startTestHub(t);
+    const kiosk = await hub.device('kiosk-1');
+    assert.equal((await kiosk.request('ticket.issue', { line: 'A' })).ok, true);
 
-  const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
-  assert.equal(stream.res.status, 200);
-  assert.match(stream.res.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const snap = await stream.waitFor((f) => f.event === 'snapshot');
-  assert.equal(snap.data.windows.length, 6);
-  assert.deepEqual(snap.data.windows.find((w: any) => w.window === 1).lines, ['A']);
-  assert.equal(snap.data.lines.find((l: any) => l.line === 'A').waiting, 1);
+    const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
+    assert.equal(stream.res.status, 200);
+    assert.match(stream.res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const snap = await stream.waitFor((f) => f.event === 'snapshot');
+    assert.equal(snap.data.windows.length, 6);
+    assert.deepEqual(snap.data.windows.find((w: any) => w.window === 1).lines, ['A']);
+    assert.equal(snap.data.lines.find((l: any) => l.line === 'A').waiting, 1);
 
-  const keypad = await hub.device('keypad-1');
-  assert.equal((await keypad.request('window.next', {})).ok, true);
-  const change = await stream.waitFor((f) => f.event === 'change' && f.data.announces.length > 0);
-  assert.equal(change.data.windows[0].window, 1);
-  assert.equal(change.data.windows[0].ticket, 'A001');
-  assert.equal(change.data.windows[0].status, 'serving');
-  assert.equal(change.data.lines.find((l: any) => l.line === 'A').waiting, 0);
-  assert.deepEqual(change.data.hall.calls[0], { ticket: 'A001', window: 1, at: change.data.hall.calls[0].at });
-  assert.equal(change.data.announces[0].ticket, 'A001');
-  assert.equal(change.data.announces[0].recall, false);
-});
-
-test('a call made through the REST API is pushed to the stream too', async (t) => {
-  const hub = await startTestHub(t);
-  const reception = await signIn(hub, 'reception');
-  const intake = await signIn(hub, 'intake');
-  const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
-  await stream.waitFor((f) => f.event === 'snapshot');
-  const issued = await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A' } });
-  assert.equal(issued.statusCode, 200, issued.body);
-  const waiting = await stream.waitFor((f) => f.event === 'change' && f.data.lines.some((l: any) => l.line === 'A' && l.waiting === 1));
-  assert.equal(waiting.data.announces.length, 0);
-  const next = await intake.inject({ method: 'POST', url: '/api/windows/1/next' });
-  assert.equal(next.statusCode, 200, next.body);
-  const called = await stream.waitFor((f) => f.event === 'change' && f.data.windows.some((w: any) => w.window === 1 && w.ticket === 'A001'));
-  assert.equal(called.data.announces[0].window, 1);
-});
-
-test('the staff stream needs a session and carries device presence', async (t) => {
-  const hub = await startTestHub(t);
-  const anonymous = await fetch(`${hub.httpUrl}/api/live/staff`);
-  assert.equal(anonymous.status, 401);
-  assert.equal(((await anonymous.json()) as any).error.code, 'UNAUTHENTICATED');
-
-  const manager = await signIn(hub, 'manager');
-  const stream = await openStream(t, `${hub.httpUrl}/api/live/staff`, {
-    cookie: `${SESSION_COOKIE}=${manager.sessionToken}`, [CSRF_HEADER]: manager.csrfToken,
+    const keypad = await hub.device('keypad-1');
+    assert.equal((await keypad.request('window.next', {})).ok, true);
+    const change = await stream.waitFor((f) => f.event === 'change' && f.data.announces.length > 0);
+    assert.equal(change.data.windows[0].window, 1);
+    assert.equal(change.data.windows[0].ticket, 'A001');
+    assert.equal(change.data.windows[0].status, 'serving');
+    assert.equal(change.data.lines.find((l: any) => l.line === 'A').waiting, 0);
+    assert.deepEqual(change.data.hall.calls[0], { ticket: 'A001', window: 1, at: change.data.hall.calls[0].at });
+    assert.equal(change.data.announces[0].ticket, 'A001');
+    assert.equal(change.data.announces[0].recall, false);
   });
-  assert.equal(stream.res.status, 200);
-  await stream.waitFor((f) => f.event === 'hello');
-  await hub.device('led-3');
-  const seen = await stream.waitFor((f) => f.event === 'change' && f.data.devices.includes('led-3'));
-  assert.deepEqual(seen.data.topics, []);
-});
 
-test('back-office topics marked in a unit of work reach the staff stream after commit, not after a rollback', async (t) => {
-  const hub = await startTestHub(t);
-  const manager = await signIn(hub, 'manager');
-  const stream = await openStream(t, `${hub.httpUrl}/api/live/staff`, { cookie: `${SESSION_COOKIE}=${manager.sessionToken}` });
-  await stream.waitFor((f) => f.event === 'hello');
-  assert.throws(() => hub.ctx.uow.run(() => {
-    hub.ctx.uow.topic('payments');
-    throw new Error('rolled back');
-  }));
-  hub.ctx.uow.run(() => hub.ctx.uow.topic('files'));
-  const f = await stream.waitFor((x) => x.event === 'change' && x.data.topics.length > 0);
-  assert.deepEqual(f.data.topics, ['files']);
-  assert.equal(stream.frames.some((x) => x.data.topics?.includes('payments')), false);
-});
+  test('a call made through the REST API is pushed to the stream too', async (t) => {
+    const hub = await startTestHub(t);
+    const reception = await signIn(hub, 'reception');
+    const intake = await signIn(hub, 'intake');
+    const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
+    await stream.waitFor((f) => f.event === 'snapshot');
+    const issued = await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A' } });
+    assert.equal(issued.statusCode, 200, issued.body);
+    const waiting = await stream.waitFor((f) => f.event === 'change' && f.data.lines.some((l: any) => l.line === 'A' && l.waiting === 1));
+    assert.equal(waiting.data.announces.length, 0);
+    const next = await intake.inject({ method: 'POST', url: '/api/windows/1/next' });
+    assert.equal(next.statusCode, 200, next.body);
+    const called = await stream.waitFor((f) => f.event === 'change' && f.data.windows.some((w: any) => w.window === 1 && w.ticket === 'A001'));
+    assert.equal(called.data.announces[0].window, 1);
+  });
 
-test('open streams do not keep the hub from closing', async (t) => {
-  const hub = await startTestHub(t);
-  const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
-  await stream.waitFor((f) => f.event === 'snapshot');
-  await hub.close(); // resolves only if the SSE responses were ended
+  test('the staff stream needs a session and carries device presence', async (t) => {
+    const hub = await startTestHub(t);
+    const anonymous = await fetch(`${hub.httpUrl}/api/live/staff`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as any).error.code, 'UNAUTHENTICATED');
+
+    const manager = await signIn(hub, 'manager');
+    const stream = await openStream(t, `${hub.httpUrl}/api/live/staff`, {
+      cookie: `${SESSION_COOKIE}=${manager.sessionToken}`, [CSRF_HEADER]: manager.csrfToken,
+    });
+    assert.equal(stream.res.status, 200);
+    await stream.waitFor((f) => f.event === 'hello');
+    await hub.device('led-3');
+    const seen = await stream.waitFor((f) => f.event === 'change' && f.data.devices.includes('led-3'));
+    assert.deepEqual(seen.data.topics, []);
+  });
+
+  test('back-office topics marked in a unit of work reach the staff stream after commit, not after a rollback', async (t) => {
+    const hub = await startTestHub(t);
+    const manager = await signIn(hub, 'manager');
+    const stream = await openStream(t, `${hub.httpUrl}/api/live/staff`, { cookie: `${SESSION_COOKIE}=${manager.sessionToken}` });
+    await stream.waitFor((f) => f.event === 'hello');
+    assert.throws(() => hub.ctx.uow.run(() => {
+      hub.ctx.uow.topic('payments');
+      throw new Error('rolled back');
+    }));
+    hub.ctx.uow.run(() => hub.ctx.uow.topic('files'));
+    const f = await stream.waitFor((x) => x.event === 'change' && x.data.topics.length > 0);
+    assert.deepEqual(f.data.topics, ['files']);
+    assert.equal(stream.frames.some((x) => x.data.topics?.includes('payments')), false);
+  });
+
+  test('open streams do not keep the hub from closing', async (t) => {
+    const hub = await startTestHub(t);
+    const stream = await openStream(t, `${hub.httpUrl}/api/live/queue`);
+    await stream.waitFor((f) => f.event === 'snapshot');
+    await hub.close(); // resolves only if the SSE responses were ended
+  });
 });

@@ -2,7 +2,7 @@
 // Debian's nats-server as a three-node cluster with JetStream and MQTT listeners. A QoS 1
 // message acknowledged by one node is kept by the cluster: a persistent MQTT session gets it
 // from another node after the first was killed with -9.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { startNatsCluster } from '../../scripts/nats-cluster.ts';
@@ -15,33 +15,35 @@ function connect(url: string, clientId: string, clean: boolean): Promise<mqtt.Mq
   });
 }
 
-test('three NATS nodes with JetStream: what one node acknowledged survives its kill -9', async (t) => {
-  const cluster = await startNatsCluster();
-  t.after(() => cluster.stop());
-  await cluster.ready();
-  const [n1, n2, n3] = cluster.mqttUrls;
-  // A durable subscriber (clean=false) subscribes once through node 2, then goes away.
-  const sub = await connect(n2, 'central-view', false);
-  await sub.subscribeAsync('centers/giza-dokki/events', { qos: 1 });
-  await sub.endAsync();
-  // The center publishes five events through node 1; each PUBACK means the cluster has it.
-  const pub = await connect(n1, 'hub-giza-dokki', true);
-  for (let seq = 1; seq <= 5; seq++) await pub.publishAsync('centers/giza-dokki/events', JSON.stringify({ center: 'giza-dokki', seq }), { qos: 1 });
-  await pub.endAsync();
-  await cluster.kill(0, 'SIGKILL');
-  await cluster.ready();
-  // The subscriber comes back through node 3 and gets all five, in order. Until the
-  // session's and the messages' streams have elected new leaders (~10 s) node 3 holds the
-  // CONNECT unanswered: the client retries, as a central consumer would.
-  const got: number[] = [];
-  const again = mqtt.connect(n3, { clientId: 'central-view', clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 4000 });
-  t.after(() => again.endAsync(true));
-  again.on('error', () => {}); // connack timeouts while the streams fail over
-  again.on('message', (_t, p) => got.push((JSON.parse(p.toString()) as { seq: number }).seq));
-  const end = Date.now() + 45_000;
-  while (got.length < 5 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(got, [1, 2, 3, 4, 5], cluster.log(1).slice(-2000));
-  // The killed node comes back on its store and rejoins.
-  await cluster.start(0);
-  await cluster.ready();
+describe("the central tier's NATS cluster", () => {
+  test('three NATS nodes with JetStream: what one node acknowledged survives its kill -9', async (t) => {
+    const cluster = await startNatsCluster();
+    t.after(() => cluster.stop());
+    await cluster.ready();
+    const [n1, n2, n3] = cluster.mqttUrls;
+    // A durable subscriber (clean=false) subscribes once through node 2, then goes away.
+    const sub = await connect(n2, 'central-view', false);
+    await sub.subscribeAsync('centers/giza-dokki/events', { qos: 1 });
+    await sub.endAsync();
+    // The center publishes five events through node 1; each PUBACK means the cluster has it.
+    const pub = await connect(n1, 'hub-giza-dokki', true);
+    for (let seq = 1; seq <= 5; seq++) await pub.publishAsync('centers/giza-dokki/events', JSON.stringify({ center: 'giza-dokki', seq }), { qos: 1 });
+    await pub.endAsync();
+    await cluster.kill(0, 'SIGKILL');
+    await cluster.ready();
+    // The subscriber comes back through node 3 and gets all five, in order. Until the
+    // session's and the messages' streams have elected new leaders (~10 s) node 3 holds the
+    // CONNECT unanswered: the client retries, as a central consumer would.
+    const got: number[] = [];
+    const again = mqtt.connect(n3, { clientId: 'central-view', clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 4000 });
+    t.after(() => again.endAsync(true));
+    again.on('error', () => {}); // connack timeouts while the streams fail over
+    again.on('message', (_t, p) => got.push((JSON.parse(p.toString()) as { seq: number }).seq));
+    const end = Date.now() + 45_000;
+    while (got.length < 5 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(got, [1, 2, 3, 4, 5], cluster.log(1).slice(-2000));
+    // The killed node comes back on its store and rejoins.
+    await cluster.start(0);
+    await cluster.ready();
+  });
 });

@@ -1,6 +1,6 @@
 // Collections over hand-built receipts: per cashier day and per fee item (voided
 // receipts excluded), voids listed with their reasons, and the supervisor's scope.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HubContext } from '../../hub/context.ts';
 import { startTestHub } from '../helpers/hub.ts';
@@ -34,24 +34,26 @@ function handBuiltReceipts(ctx: HubContext): void {
 
 const at = (iso: string) => new FakeClock(Date.parse(iso)).now;
 
-test('money: collections per day and fee item, voids with reasons (service level)', async (t) => {
-  const ctx = await serviceContext(t, { clock: at('2026-11-29T10:00:00+02:00') });
-  handBuiltReceipts(ctx);
-  const m = ctx.reports.money({ from: '2026-11-01', to: '2026-11-30' }, null);
-  // 22 Nov: 26 050 + 1 000 = 27 050; 23 Nov: 1 090 (the voided 90 does not count).
-  assert.deepEqual(m.daily, [{ day: '2026-11-22', receipts: 2, amountPiasters: 27050 }, { day: '2026-11-23', receipts: 1, amountPiasters: 1090 }]);
-  assert.deepEqual(m.totals, { amountPiasters: 28140, receipts: 3, voids: 1, voidedPiasters: 90 });
-  assert.deepEqual(m.feeItems.map((f) => [f.feeCode, f.count, f.amountPiasters]), [['REVIEW', 1, 25050], ['FORM', 3, 3000], ['STAMP', 1, 90]]);
-  assert.deepEqual(m.voids.map((v) => [v.number, v.reason, v.amountPiasters]), [['2026/000004', 'خطأ في اسم المواطن', 90]]);
-});
+describe('the money report', () => {
+  test('money: collections per day and fee item, voids with reasons (service level)', async (t) => {
+    const ctx = await serviceContext(t, { clock: at('2026-11-29T10:00:00+02:00') });
+    handBuiltReceipts(ctx);
+    const m = ctx.reports.money({ from: '2026-11-01', to: '2026-11-30' }, null);
+    // 22 Nov: 26 050 + 1 000 = 27 050; 23 Nov: 1 090 (the voided 90 does not count).
+    assert.deepEqual(m.daily, [{ day: '2026-11-22', receipts: 2, amountPiasters: 27050 }, { day: '2026-11-23', receipts: 1, amountPiasters: 1090 }]);
+    assert.deepEqual(m.totals, { amountPiasters: 28140, receipts: 3, voids: 1, voidedPiasters: 90 });
+    assert.deepEqual(m.feeItems.map((f) => [f.feeCode, f.count, f.amountPiasters]), [['REVIEW', 1, 25050], ['FORM', 3, 3000], ['STAMP', 1, 90]]);
+    assert.deepEqual(m.voids.map((v) => [v.number, v.reason, v.amountPiasters]), [['2026/000004', 'خطأ في اسم المواطن', 90]]);
+  });
 
-test('money over HTTP: a supervisor sees only their departments, and the CSV of voids', async (t) => {
-  const hub = await startTestHub(t, { clock: at('2026-11-29T10:00:00+02:00'), config: { passwordCost: 10 } });
-  handBuiltReceipts(hub.ctx);
-  const [, d2] = hub.ctx.db.prepare('SELECT id FROM departments ORDER BY id LIMIT 2').pluck().all() as number[];
-  const sup = await signIn(hub, 'super4', 'supervisor', [d2]);
-  const scoped = (await get(hub, sup, '/api/reports/money?from=2026-11-01&to=2026-11-30')).json();
-  assert.deepEqual(scoped.totals, { amountPiasters: 1090, receipts: 1, voids: 1, voidedPiasters: 90 });
-  const csv = await get(hub, sup, '/api/reports/money?from=2026-11-01&to=2026-11-30&format=csv&table=voids');
-  assert.match(csv.body, /2026\/000004,2026-11-23,90,خطأ في اسم المواطن/);
+  test('money over HTTP: a supervisor sees only their departments, and the CSV of voids', async (t) => {
+    const hub = await startTestHub(t, { clock: at('2026-11-29T10:00:00+02:00'), config: { passwordCost: 10 } });
+    handBuiltReceipts(hub.ctx);
+    const [, d2] = hub.ctx.db.prepare('SELECT id FROM departments ORDER BY id LIMIT 2').pluck().all() as number[];
+    const sup = await signIn(hub, 'super4', 'supervisor', [d2]);
+    const scoped = (await get(hub, sup, '/api/reports/money?from=2026-11-01&to=2026-11-30')).json();
+    assert.deepEqual(scoped.totals, { amountPiasters: 1090, receipts: 1, voids: 1, voidedPiasters: 90 });
+    const csv = await get(hub, sup, '/api/reports/money?from=2026-11-01&to=2026-11-30&format=csv&table=voids');
+    assert.match(csv.body, /2026\/000004,2026-11-23,90,خطأ في اسم المواطن/);
+  });
 });

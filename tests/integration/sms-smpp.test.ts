@@ -2,7 +2,7 @@
 // (tests/integration/sms-support.ts): bind as transceiver, submit_sm, delivery receipts
 // stored, throttling answered for a while, an Arabic long message reassembled from its UDH
 // parts, the link dropped mid-queue (nothing lost, nothing sent twice), a restart.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn } from '../helpers/staff.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor, SYSTEM_ID, PASSWORD } from './sms-support.ts';
@@ -20,132 +20,134 @@ function enqueue(hub: TestHub, msgs: { mobile: string; text: string }[]): number
 const LONG_AR = 'السيد المواطن، نحيطكم علمًا بأن طلبكم الخاص بترخيص البناء قد تمت مراجعته فنيًا واعتماده من مدير المركز، '
   + 'وأُحيل إلى الإدارة الهندسية للبت فيه. سيصلكم إشعار آخر عندما يصبح جاهزًا للتسليم بشباك تسليم المعاملات. 🙏 شكرًا لانتظاركم.';
 
-test('a ticket issued with a mobile: bind_transceiver, submit_sm in UCS-2, message_id and the DELIVRD receipt stored on the row', async (t) => {
-  const smsc = await startSmsc(t);
-  const hub = await hubWithSmsc(t, smsc);
-  const reception = await signIn(hub, 'reception');
-  const res = await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A', mobile: '٠١٠١٢٣٤٥٦٧٨' } });
-  assert.equal(res.statusCode, 200, res.body);
-  const label = res.json().ticket.number;
-  await waitFor('the receipt', () => outbox(hub)[0]?.receiptState === 'DELIVRD');
+describe('SMS over SMPP 3.4', () => {
+  test('a ticket issued with a mobile: bind_transceiver, submit_sm in UCS-2, message_id and the DELIVRD receipt stored on the row', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc);
+    const reception = await signIn(hub, 'reception');
+    const res = await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A', mobile: '٠١٠١٢٣٤٥٦٧٨' } });
+    assert.equal(res.statusCode, 200, res.body);
+    const label = res.json().ticket.number;
+    await waitFor('the receipt', () => outbox(hub)[0]?.receiptState === 'DELIVRD');
 
-  assert.deepEqual(smsc.binds, [{ systemId: SYSTEM_ID, password: PASSWORD, ok: true }]);
-  const [row] = outbox(hub);
-  assert.equal(row.state, 'submitted');
-  assert.equal(row.mobile, '201012345678');
-  assert.equal(row.kind, 'issued');
-  const got = smsc.messages();
-  assert.equal(got.length, 1);
-  assert.equal(got[0].dest, '201012345678');
-  assert.equal(got[0].text, row.text);
-  assert.match(got[0].text, new RegExp(`تذكرتك رقم ${label}`));
-  assert.match(got[0].text, /لا أحد أمامك/);
-  // The ticket's public page (issue 14 item 1), the same link the reception's reply carries.
-  const link = res.json().ticket.link;
-  assert.match(link, /\/t\/[A-Za-z0-9_-]{16,}$/);
-  assert.ok(got[0].text.endsWith(`تابع دورك: ${link}`), got[0].text);
-  assert.ok(smsc.received.every((r) => r.dataCoding === 0x08 && r.source === 'Shubbak'));
-  assert.deepEqual(row.messageIds, smsc.accepted().map((r) => r.messageId));
-  assert.equal((hub.ctx.db.prepare('SELECT count(*) AS n FROM sms_parts WHERE receipt_state = ?').get('DELIVRD') as { n: number }).n, row.partsTotal);
-});
-
-test('a wrong password: the bind is refused, nothing is marked sent, and the sender keeps trying', async (t) => {
-  const smsc = await startSmsc(t);
-  const hub = await hubWithSmsc(t, smsc, { smsPassword: 'wrong' });
-  enqueue(hub, [{ mobile: '201012345678', text: 'اختبار' }]);
-  await waitFor('two refused binds', () => smsc.binds.length >= 2);
-  assert.ok(smsc.binds.every((b) => !b.ok));
-  assert.equal(smsc.received.length, 0);
-  assert.equal(outbox(hub)[0].state, 'queued');
-});
-
-test('ESME_RMSGQFUL then ESME_RTHROTTLED for a while: the message waits with a growing backoff, is submitted once accepted, and delivered', async (t) => {
-  const arrivals: number[] = [];
-  const smsc = await startSmsc(t, { policy: (n) => (arrivals.push(Date.now()), n === 1 ? 'queue_full' : n <= 4 ? 'throttle' : 'ok') });
-  const hub = await hubWithSmsc(t, smsc);
-  const [id] = enqueue(hub, [{ mobile: '201112345678', text: 'ملفك رقم F-2026-000001-00: جاهز للتسليم.' }]);
-  await waitFor('delivery after the throttling', () => outbox(hub)[0].receiptState === 'DELIVRD');
-  const row = outbox(hub)[0];
-  assert.equal(row.id, id);
-  assert.equal(row.state, 'submitted');
-  assert.equal(row.attempts, 4, 'four refusals counted');
-  assert.equal(smsc.received.length, 5, 'the same message offered five times');
-  assert.equal(smsc.accepted().length, 1, 'accepted once');
-  assert.equal(new Set(smsc.received.map((r) => r.text)).size, 1);
-  // Exponential: each wait at least base × 2^(k-1) (50, 100, 200, 400 ms; lower bounds only).
-  const waits = arrivals.slice(1).map((a, i) => a - arrivals[i]);
-  [50, 100, 200, 400].forEach((min, i) => assert.ok(waits[i] >= min - 5, `wait ${i + 1} was ${waits[i]} ms, backoff ${min}`));
-});
-
-test('an Arabic long message goes as UCS-2 parts behind a concatenation UDH and is reassembled on the SMSC side equal to the original', async (t) => {
-  const smsc = await startSmsc(t);
-  const hub = await hubWithSmsc(t, smsc);
-  assert.ok(LONG_AR.length > 2 * CONCAT_PART_CHARS);
-  enqueue(hub, [{ mobile: '201512345678', text: LONG_AR }, { mobile: '201512345678', text: LONG_AR + ' (نسخة ثانية)' }]);
-  await waitFor('both submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
-  const rows = outbox(hub);
-  const parts = smsc.accepted();
-  assert.equal(parts.length, rows[0].partsTotal + rows[1].partsTotal);
-  assert.ok(rows[0].partsTotal >= 3);
-  for (const p of parts) {
-    assert.equal(p.dataCoding, 0x08);
-    assert.equal(p.esmClass & 0x40, 0x40, 'UDHI set');
-    assert.ok(p.concat && p.text.length <= CONCAT_PART_CHARS);
-  }
-  assert.notEqual(parts[0].concat!.ref, parts.at(-1)!.concat!.ref, 'two messages, two references');
-  const texts = smsc.messages().map((m) => m.text).sort();
-  assert.deepEqual(texts, [LONG_AR, LONG_AR + ' (نسخة ثانية)'].sort());
-  assert.equal(rows[0].messageIds.length, rows[0].partsTotal);
-});
-
-test('the link dropped mid-queue, after an answer and between a submit and its answer: after reconnecting nothing is lost and nothing acknowledged is sent twice', async (t) => {
-  // The SMSC drops the link after answering the 3rd submit, after answering the long
-  // message's part 2, and between its part 3 and the answer (each once). Which row goes
-  // when after a reconnect may vary; what must hold does not.
-  const dropped = new Set<string>();
-  const once = (key: string) => !dropped.has(key) && !!dropped.add(key);
-  const smsc = await startSmsc(t, {
-    policy: (n, r) => (n === 3 && once('3') ? 'drop_after_resp'
-      : r.concat?.seq === 2 && once('p2') ? 'drop_after_resp'
-      : r.concat?.seq === 3 && once('p3') ? 'drop_before_resp' : 'ok'),
+    assert.deepEqual(smsc.binds, [{ systemId: SYSTEM_ID, password: PASSWORD, ok: true }]);
+    const [row] = outbox(hub);
+    assert.equal(row.state, 'submitted');
+    assert.equal(row.mobile, '201012345678');
+    assert.equal(row.kind, 'issued');
+    const got = smsc.messages();
+    assert.equal(got.length, 1);
+    assert.equal(got[0].dest, '201012345678');
+    assert.equal(got[0].text, row.text);
+    assert.match(got[0].text, new RegExp(`تذكرتك رقم ${label}`));
+    assert.match(got[0].text, /لا أحد أمامك/);
+    // The ticket's public page (issue 14 item 1), the same link the reception's reply carries.
+    const link = res.json().ticket.link;
+    assert.match(link, /\/t\/[A-Za-z0-9_-]{16,}$/);
+    assert.ok(got[0].text.endsWith(`تابع دورك: ${link}`), got[0].text);
+    assert.ok(smsc.received.every((r) => r.dataCoding === 0x08 && r.source === 'Shubbak'));
+    assert.deepEqual(row.messageIds, smsc.accepted().map((r) => r.messageId));
+    assert.equal((hub.ctx.db.prepare('SELECT count(*) AS n FROM sms_parts WHERE receipt_state = ?').get('DELIVRD') as { n: number }).n, row.partsTotal);
   });
-  const hub = await hubWithSmsc(t, smsc);
-  const texts = ['رسالة 1', 'رسالة 2', 'رسالة 3', 'رسالة 4', LONG_AR, 'رسالة 6', 'رسالة 7', 'رسالة 8'];
-  const ids = enqueue(hub, texts.map((text, i) => ({ mobile: `2010123456${String(i).padStart(2, '0')}`, text })));
-  await waitFor('every message submitted', () => outbox(hub).every((r) => r.state === 'submitted'), 20_000);
 
-  assert.ok(smsc.binds.length >= 4, `rebound after each drop (${smsc.binds.length} binds)`);
-  // Per row on the SMSC side: each whole message exactly once…
-  const got = smsc.messages();
-  assert.deepEqual(got.map((m) => m.text).sort(), [...texts].sort());
-  for (const row of outbox(hub)) assert.equal(got.filter((m) => m.dest === row.mobile).length, 1, `row ${row.id} once`);
-  // …and each acknowledged part accepted once: parts 1-2 of the long message were not resent after the drop.
-  const keys = smsc.accepted().map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
-  assert.equal(new Set(keys).size, keys.length);
-  // The one part written but never answered (the long message's part 3) is the only one
-  // offered twice: the at-least-once window.
-  const offered = smsc.received.map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
-  const twice = offered.filter((k, i) => offered.indexOf(k) !== i);
-  const long = outbox(hub).find((r) => r.id === ids[4])!;
-  assert.deepEqual(twice, [`${long.mobile}/3`]);
-  // Retried for the unanswered part; once more if the next part was already written onto the
-  // link the SMSC had just closed (never received, so not a duplicate).
-  assert.ok(long.attempts === 1 || long.attempts === 2, `attempts ${long.attempts}`);
-  assert.match(long.lastError ?? '', /^$/);
-});
+  test('a wrong password: the bind is refused, nothing is marked sent, and the sender keeps trying', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc, { smsPassword: 'wrong' });
+    enqueue(hub, [{ mobile: '201012345678', text: 'اختبار' }]);
+    await waitFor('two refused binds', () => smsc.binds.length >= 2);
+    assert.ok(smsc.binds.every((b) => !b.ok));
+    assert.equal(smsc.received.length, 0);
+    assert.equal(outbox(hub)[0].state, 'queued');
+  });
 
-test('the outbox survives a restart: messages queued while no SMSC was reachable go out from the next start', async (t) => {
-  const first = await hubWithSmsc(t, null);
-  const reception = await signIn(first, 'reception');
-  for (const m of ['01012345678', '01112345678']) {
-    assert.equal((await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'B', mobile: m } })).statusCode, 200);
-  }
-  assert.deepEqual(outbox(first).map((r) => r.state), ['queued', 'queued']);
-  const dataDir = first.dataDir;
-  await first.close();
+  test('ESME_RMSGQFUL then ESME_RTHROTTLED for a while: the message waits with a growing backoff, is submitted once accepted, and delivered', async (t) => {
+    const arrivals: number[] = [];
+    const smsc = await startSmsc(t, { policy: (n) => (arrivals.push(Date.now()), n === 1 ? 'queue_full' : n <= 4 ? 'throttle' : 'ok') });
+    const hub = await hubWithSmsc(t, smsc);
+    const [id] = enqueue(hub, [{ mobile: '201112345678', text: 'ملفك رقم F-2026-000001-00: جاهز للتسليم.' }]);
+    await waitFor('delivery after the throttling', () => outbox(hub)[0].receiptState === 'DELIVRD');
+    const row = outbox(hub)[0];
+    assert.equal(row.id, id);
+    assert.equal(row.state, 'submitted');
+    assert.equal(row.attempts, 4, 'four refusals counted');
+    assert.equal(smsc.received.length, 5, 'the same message offered five times');
+    assert.equal(smsc.accepted().length, 1, 'accepted once');
+    assert.equal(new Set(smsc.received.map((r) => r.text)).size, 1);
+    // Exponential: each wait at least base × 2^(k-1) (50, 100, 200, 400 ms; lower bounds only).
+    const waits = arrivals.slice(1).map((a, i) => a - arrivals[i]);
+    [50, 100, 200, 400].forEach((min, i) => assert.ok(waits[i] >= min - 5, `wait ${i + 1} was ${waits[i]} ms, backoff ${min}`));
+  });
 
-  const smsc = await startSmsc(t);
-  const second = await hubWithSmsc(t, smsc, {}, dataDir);
-  await waitFor('both submitted after the restart', () => outbox(second).every((r) => r.state === 'submitted'));
-  assert.deepEqual(smsc.messages().map((m) => m.dest).sort(), ['201012345678', '201112345678']);
+  test('an Arabic long message goes as UCS-2 parts behind a concatenation UDH and is reassembled on the SMSC side equal to the original', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc);
+    assert.ok(LONG_AR.length > 2 * CONCAT_PART_CHARS);
+    enqueue(hub, [{ mobile: '201512345678', text: LONG_AR }, { mobile: '201512345678', text: LONG_AR + ' (نسخة ثانية)' }]);
+    await waitFor('both submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+    const rows = outbox(hub);
+    const parts = smsc.accepted();
+    assert.equal(parts.length, rows[0].partsTotal + rows[1].partsTotal);
+    assert.ok(rows[0].partsTotal >= 3);
+    for (const p of parts) {
+      assert.equal(p.dataCoding, 0x08);
+      assert.equal(p.esmClass & 0x40, 0x40, 'UDHI set');
+      assert.ok(p.concat && p.text.length <= CONCAT_PART_CHARS);
+    }
+    assert.notEqual(parts[0].concat!.ref, parts.at(-1)!.concat!.ref, 'two messages, two references');
+    const texts = smsc.messages().map((m) => m.text).sort();
+    assert.deepEqual(texts, [LONG_AR, LONG_AR + ' (نسخة ثانية)'].sort());
+    assert.equal(rows[0].messageIds.length, rows[0].partsTotal);
+  });
+
+  test('the link dropped mid-queue, after an answer and between a submit and its answer: after reconnecting nothing is lost and nothing acknowledged is sent twice', async (t) => {
+    // The SMSC drops the link after answering the 3rd submit, after answering the long
+    // message's part 2, and between its part 3 and the answer (each once). Which row goes
+    // when after a reconnect may vary; what must hold does not.
+    const dropped = new Set<string>();
+    const once = (key: string) => !dropped.has(key) && !!dropped.add(key);
+    const smsc = await startSmsc(t, {
+      policy: (n, r) => (n === 3 && once('3') ? 'drop_after_resp'
+        : r.concat?.seq === 2 && once('p2') ? 'drop_after_resp'
+        : r.concat?.seq === 3 && once('p3') ? 'drop_before_resp' : 'ok'),
+    });
+    const hub = await hubWithSmsc(t, smsc);
+    const texts = ['رسالة 1', 'رسالة 2', 'رسالة 3', 'رسالة 4', LONG_AR, 'رسالة 6', 'رسالة 7', 'رسالة 8'];
+    const ids = enqueue(hub, texts.map((text, i) => ({ mobile: `2010123456${String(i).padStart(2, '0')}`, text })));
+    await waitFor('every message submitted', () => outbox(hub).every((r) => r.state === 'submitted'), 20_000);
+
+    assert.ok(smsc.binds.length >= 4, `rebound after each drop (${smsc.binds.length} binds)`);
+    // Per row on the SMSC side: each whole message exactly once…
+    const got = smsc.messages();
+    assert.deepEqual(got.map((m) => m.text).sort(), [...texts].sort());
+    for (const row of outbox(hub)) assert.equal(got.filter((m) => m.dest === row.mobile).length, 1, `row ${row.id} once`);
+    // …and each acknowledged part accepted once: parts 1-2 of the long message were not resent after the drop.
+    const keys = smsc.accepted().map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
+    assert.equal(new Set(keys).size, keys.length);
+    // The one part written but never answered (the long message's part 3) is the only one
+    // offered twice: the at-least-once window.
+    const offered = smsc.received.map((r) => `${r.dest}/${r.concat?.seq ?? 0}`);
+    const twice = offered.filter((k, i) => offered.indexOf(k) !== i);
+    const long = outbox(hub).find((r) => r.id === ids[4])!;
+    assert.deepEqual(twice, [`${long.mobile}/3`]);
+    // Retried for the unanswered part; once more if the next part was already written onto the
+    // link the SMSC had just closed (never received, so not a duplicate).
+    assert.ok(long.attempts === 1 || long.attempts === 2, `attempts ${long.attempts}`);
+    assert.match(long.lastError ?? '', /^$/);
+  });
+
+  test('the outbox survives a restart: messages queued while no SMSC was reachable go out from the next start', async (t) => {
+    const first = await hubWithSmsc(t, null);
+    const reception = await signIn(first, 'reception');
+    for (const m of ['01012345678', '01112345678']) {
+      assert.equal((await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'B', mobile: m } })).statusCode, 200);
+    }
+    assert.deepEqual(outbox(first).map((r) => r.state), ['queued', 'queued']);
+    const dataDir = first.dataDir;
+    await first.close();
+
+    const smsc = await startSmsc(t);
+    const second = await hubWithSmsc(t, smsc, {}, dataDir);
+    await waitFor('both submitted after the restart', () => outbox(second).every((r) => r.state === 'submitted'));
+    assert.deepEqual(smsc.messages().map((m) => m.dest).sort(), ['201012345678', '201112345678']);
+  });
 });

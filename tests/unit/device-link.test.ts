@@ -3,7 +3,7 @@
 // topic as the test says — or stays silent. command() resolves with the command's typed
 // result or rejects with a LinkError, whatever went wrong: the hub's refusal, a reply that
 // does not fit, no reply in time, the link going down, the link being closed.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Aedes } from 'aedes';
@@ -55,51 +55,53 @@ function settled<T>(p: Promise<T>, ms = 2000): Promise<{ value?: T; error?: unkn
 
 const STATE: WindowState = { window: 1, label: 'شباك 1', status: 'serving', ticket: 'A001', line: 'A', calledAt: 1_700_000_000_000, seq: 3 };
 
-test('command() resolves with the typed result of its schema', async (t) => {
-  const hub = await fakeHub(t, (c) => ({ id: c.id, ok: true, result: STATE, at: Date.now() }));
-  const l = await link(t, hub.url);
-  const state: WindowState = await l.command('window.next', {});
-  assert.deepEqual(state, STATE);
-});
+describe("the device link's one failure path", () => {
+  test('command() resolves with the typed result of its schema', async (t) => {
+    const hub = await fakeHub(t, (c) => ({ id: c.id, ok: true, result: STATE, at: Date.now() }));
+    const l = await link(t, hub.url);
+    const state: WindowState = await l.command('window.next', {});
+    assert.deepEqual(state, STATE);
+  });
 
-test("the hub's refusal rejects with a LinkError carrying its code and message", async (t) => {
-  const hub = await fakeHub(t, (c) => ({ id: c.id, ok: false, error: { code: 'QUEUE_EMPTY', message: 'لا يوجد مواطنون في الانتظار' }, at: Date.now() }));
-  const l = await link(t, hub.url);
-  await assert.rejects(l.command('window.next', {}), (e: unknown) => e instanceof LinkError && e.code === 'QUEUE_EMPTY' && e.message === 'لا يوجد مواطنون في الانتظار');
-  // request() is the level below: the whole Reply, the refusal included.
-  const r = await l.request('window.next', {});
-  assert.equal(r.ok, false);
-});
+  test("the hub's refusal rejects with a LinkError carrying its code and message", async (t) => {
+    const hub = await fakeHub(t, (c) => ({ id: c.id, ok: false, error: { code: 'QUEUE_EMPTY', message: 'لا يوجد مواطنون في الانتظار' }, at: Date.now() }));
+    const l = await link(t, hub.url);
+    await assert.rejects(l.command('window.next', {}), (e: unknown) => e instanceof LinkError && e.code === 'QUEUE_EMPTY' && e.message === 'لا يوجد مواطنون في الانتظار');
+    // request() is the level below: the whole Reply, the refusal included.
+    const r = await l.request('window.next', {});
+    assert.equal(r.ok, false);
+  });
 
-test('a result that does not fit its schema rejects BAD_REPLY (no cast lets it through)', async (t) => {
-  const hub = await fakeHub(t, (c) => ({ id: c.id, ok: true, result: { ticket: 42 }, at: Date.now() }));
-  const l = await link(t, hub.url);
-  await assert.rejects(l.command('window.next', {}), (e: unknown) => e instanceof LinkError && e.code === 'BAD_REPLY');
-});
+  test('a result that does not fit its schema rejects BAD_REPLY (no cast lets it through)', async (t) => {
+    const hub = await fakeHub(t, (c) => ({ id: c.id, ok: true, result: { ticket: 42 }, at: Date.now() }));
+    const l = await link(t, hub.url);
+    await assert.rejects(l.command('window.next', {}), (e: unknown) => e instanceof LinkError && e.code === 'BAD_REPLY');
+  });
 
-test('no reply in time and the link going down fail the same way: a rejected LinkError', async (t) => {
-  const hub = await fakeHub(t, () => null);
-  const l = await link(t, hub.url, { replyTimeoutMs: 300 });
-  const timedOut = await settled(l.command('window.next', {}));
-  assert.ok(timedOut.error instanceof LinkError && timedOut.error.code === 'TIMEOUT', `timeout: ${JSON.stringify(timedOut)}`);
+  test('no reply in time and the link going down fail the same way: a rejected LinkError', async (t) => {
+    const hub = await fakeHub(t, () => null);
+    const l = await link(t, hub.url, { replyTimeoutMs: 300 });
+    const timedOut = await settled(l.command('window.next', {}));
+    assert.ok(timedOut.error instanceof LinkError && timedOut.error.code === 'TIMEOUT', `timeout: ${JSON.stringify(timedOut)}`);
 
-  const l2 = await link(t, hub.url, { deviceId: 'keypad-2', replyTimeoutMs: 30_000 });
-  const waiting = l2.command('window.next', {});
-  await new Promise((r) => setTimeout(r, 100));
-  hub.dropClients();
-  const dropped = await settled(waiting);
-  assert.ok(dropped.error instanceof LinkError && dropped.error.code === 'OFFLINE', `disconnect: ${JSON.stringify(dropped)}`);
-});
+    const l2 = await link(t, hub.url, { deviceId: 'keypad-2', replyTimeoutMs: 30_000 });
+    const waiting = l2.command('window.next', {});
+    await new Promise((r) => setTimeout(r, 100));
+    hub.dropClients();
+    const dropped = await settled(waiting);
+    assert.ok(dropped.error instanceof LinkError && dropped.error.code === 'OFFLINE', `disconnect: ${JSON.stringify(dropped)}`);
+  });
 
-test('close() settles every call still waiting', async (t) => {
-  const hub = await fakeHub(t, () => null);
-  const l = await link(t, hub.url, { replyTimeoutMs: 30_000 });
-  const waiting: Promise<unknown>[] = [l.command('window.next', {}), l.request('window.recall', {})];
-  const outcomes = waiting.map((w) => settled(w, 3000));
-  await new Promise((r) => setTimeout(r, 100));
-  await l.close();
-  for (const o of outcomes) {
-    const s = await o;
-    assert.ok(s.error instanceof LinkError && s.error.code === 'OFFLINE', `after close: ${JSON.stringify(s)}`);
-  }
+  test('close() settles every call still waiting', async (t) => {
+    const hub = await fakeHub(t, () => null);
+    const l = await link(t, hub.url, { replyTimeoutMs: 30_000 });
+    const waiting: Promise<unknown>[] = [l.command('window.next', {}), l.request('window.recall', {})];
+    const outcomes = waiting.map((w) => settled(w, 3000));
+    await new Promise((r) => setTimeout(r, 100));
+    await l.close();
+    for (const o of outcomes) {
+      const s = await o;
+      assert.ok(s.error instanceof LinkError && s.error.code === 'OFFLINE', `after close: ${JSON.stringify(s)}`);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // Device program settings (shared protocol/device-env.ts + each program's pins): bad
 // values stop the program at start with the setting's name.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,53 +12,55 @@ import { loadDisplayConfig } from '../../display/config.ts';
 
 const base = { SHUBBAK_DEVICE_SECRET: 's3cret', SHUBBAK_HUB_URL: 'mqtt://10.0.0.2:1883' };
 
-test('defaults for a Pi and values from the environment', () => {
-  const k = loadKioskConfig({ ...base });
-  assert.equal(k.env.deviceId, 'kiosk-1');
-  assert.equal(k.env.io, 'firmata', 'the default is the Arduino with StandardFirmata (any Pi, the Pi 5 included)');
-  assert.deepEqual(k.buttonPins, [2, 3, 4, 5]);
-  const r = loadKioskConfig({ ...base, SHUBBAK_IO: 'raspi' });
-  assert.deepEqual(r.buttonPins, ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19']);
-  assert.equal(k.paper, '80mm');
-  const f = loadKioskConfig({ ...base, SHUBBAK_IO: 'firmata', SHUBBAK_BUTTON_PINS: '2,3', SHUBBAK_LAMP_PINS: '8,9', SHUBBAK_PAPER: '58mm' });
-  assert.deepEqual(f.buttonPins, [2, 3]);
-  assert.equal(f.paper, '58mm');
-  assert.equal(loadDisplayConfig({ ...base, SHUBBAK_DEVICE_ID: 'hall-1' }).kind, 'hall');
-  assert.equal(loadDisplayConfig({ ...base, SHUBBAK_DEVICE_ID: 'led-2' }).kind, 'display');
-  assert.equal(loadKeypadConfig({ ...base, SHUBBAK_IO: 'sim' }).keyPins.length, 5);
-});
+describe('device program settings', () => {
+  test('defaults for a Pi and values from the environment', () => {
+    const k = loadKioskConfig({ ...base });
+    assert.equal(k.env.deviceId, 'kiosk-1');
+    assert.equal(k.env.io, 'firmata', 'the default is the Arduino with StandardFirmata (any Pi, the Pi 5 included)');
+    assert.deepEqual(k.buttonPins, [2, 3, 4, 5]);
+    const r = loadKioskConfig({ ...base, SHUBBAK_IO: 'raspi' });
+    assert.deepEqual(r.buttonPins, ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19']);
+    assert.equal(k.paper, '80mm');
+    const f = loadKioskConfig({ ...base, SHUBBAK_IO: 'firmata', SHUBBAK_BUTTON_PINS: '2,3', SHUBBAK_LAMP_PINS: '8,9', SHUBBAK_PAPER: '58mm' });
+    assert.deepEqual(f.buttonPins, [2, 3]);
+    assert.equal(f.paper, '58mm');
+    assert.equal(loadDisplayConfig({ ...base, SHUBBAK_DEVICE_ID: 'hall-1' }).kind, 'hall');
+    assert.equal(loadDisplayConfig({ ...base, SHUBBAK_DEVICE_ID: 'led-2' }).kind, 'display');
+    assert.equal(loadKeypadConfig({ ...base, SHUBBAK_IO: 'sim' }).keyPins.length, 5);
+  });
 
-test('the secret and hub URL can come from the demo devices.json or a config file', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-devenv-'));
-  try {
-    const devices = path.join(dir, 'devices.json');
-    fs.writeFileSync(devices, JSON.stringify({ mqttUrl: 'mqtt://127.0.0.1:1999', devices: [{ id: 'keypad-2', secret: 'from-file' }] }));
-    const k = loadKeypadConfig({ SHUBBAK_DEVICE_ID: 'keypad-2', SHUBBAK_DEVICES_FILE: devices });
-    assert.equal(k.env.secret, 'from-file');
-    assert.equal(k.env.hubUrl, 'mqtt://127.0.0.1:1999');
-    const cfgFile = path.join(dir, 'kiosk.json');
-    fs.writeFileSync(cfgFile, JSON.stringify({ SHUBBAK_DEVICE_ID: 'kiosk-7', SHUBBAK_DEVICE_SECRET: 'x', SHUBBAK_PRINTER_BAUD: 115200 }));
-    const c = loadKioskConfig({ SHUBBAK_DEVICE_CONFIG: cfgFile, SHUBBAK_DEVICE_ID: 'kiosk-8' });
-    assert.equal(c.env.deviceId, 'kiosk-8', 'the environment wins over the file');
-    assert.equal(c.printerBaud, 115200);
-    assert.throws(() => loadKeypadConfig({ SHUBBAK_DEVICE_ID: 'keypad-9', SHUBBAK_DEVICES_FILE: devices }), /has no device keypad-9/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  test('the secret and hub URL can come from the demo devices.json or a config file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-devenv-'));
+    try {
+      const devices = path.join(dir, 'devices.json');
+      fs.writeFileSync(devices, JSON.stringify({ mqttUrl: 'mqtt://127.0.0.1:1999', devices: [{ id: 'keypad-2', secret: 'from-file' }] }));
+      const k = loadKeypadConfig({ SHUBBAK_DEVICE_ID: 'keypad-2', SHUBBAK_DEVICES_FILE: devices });
+      assert.equal(k.env.secret, 'from-file');
+      assert.equal(k.env.hubUrl, 'mqtt://127.0.0.1:1999');
+      const cfgFile = path.join(dir, 'kiosk.json');
+      fs.writeFileSync(cfgFile, JSON.stringify({ SHUBBAK_DEVICE_ID: 'kiosk-7', SHUBBAK_DEVICE_SECRET: 'x', SHUBBAK_PRINTER_BAUD: 115200 }));
+      const c = loadKioskConfig({ SHUBBAK_DEVICE_CONFIG: cfgFile, SHUBBAK_DEVICE_ID: 'kiosk-8' });
+      assert.equal(c.env.deviceId, 'kiosk-8', 'the environment wins over the file');
+      assert.equal(c.printerBaud, 115200);
+      assert.throws(() => loadKeypadConfig({ SHUBBAK_DEVICE_ID: 'keypad-9', SHUBBAK_DEVICES_FILE: devices }), /has no device keypad-9/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-test('bad settings are refused with the name of the setting', () => {
-  const cases: [Record<string, string>, RegExp][] = [
-    [{ SHUBBAK_DEVICE_ID: 'Kiosk 1' }, /SHUBBAK_DEVICE_ID/],
-    [{ SHUBBAK_IO: 'gpio' }, /SHUBBAK_IO/],
-    [{ SHUBBAK_HUB_URL: 'http://hub' }, /SHUBBAK_HUB_URL/],
-    [{ SHUBBAK_PAPER: 'A4' }, /SHUBBAK_PAPER/],
-    [{ SHUBBAK_BUTTON_PINS: '2,x' }, /SHUBBAK_BUTTON_PINS/],
-    [{ SHUBBAK_BUTTON_PINS: '2,3', SHUBBAK_LAMP_PINS: '8' }, /SHUBBAK_LAMP_PINS/],
-    [{ SHUBBAK_PRINTER_BAUD: '12' }, /SHUBBAK_PRINTER_BAUD/],
-    [{ SHUBBAK_DEVICE_CONFIG: '/nonexistent/x.json' }, /SHUBBAK_DEVICE_CONFIG/],
-  ];
-  for (const [env, re] of cases) assert.throws(() => loadKioskConfig({ ...base, ...env }), (e: Error) => e instanceof DeviceConfigError && re.test(e.message), JSON.stringify(env));
-  assert.throws(() => loadKioskConfig({ SHUBBAK_HUB_URL: 'mqtt://h:1' }), /secret is missing/);
-  assert.throws(() => loadDisplayConfig({ ...base, SHUBBAK_DISPLAY_KIND: 'tv' }), /SHUBBAK_DISPLAY_KIND/);
+  test('bad settings are refused with the name of the setting', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ SHUBBAK_DEVICE_ID: 'Kiosk 1' }, /SHUBBAK_DEVICE_ID/],
+      [{ SHUBBAK_IO: 'gpio' }, /SHUBBAK_IO/],
+      [{ SHUBBAK_HUB_URL: 'http://hub' }, /SHUBBAK_HUB_URL/],
+      [{ SHUBBAK_PAPER: 'A4' }, /SHUBBAK_PAPER/],
+      [{ SHUBBAK_BUTTON_PINS: '2,x' }, /SHUBBAK_BUTTON_PINS/],
+      [{ SHUBBAK_BUTTON_PINS: '2,3', SHUBBAK_LAMP_PINS: '8' }, /SHUBBAK_LAMP_PINS/],
+      [{ SHUBBAK_PRINTER_BAUD: '12' }, /SHUBBAK_PRINTER_BAUD/],
+      [{ SHUBBAK_DEVICE_CONFIG: '/nonexistent/x.json' }, /SHUBBAK_DEVICE_CONFIG/],
+    ];
+    for (const [env, re] of cases) assert.throws(() => loadKioskConfig({ ...base, ...env }), (e: Error) => e instanceof DeviceConfigError && re.test(e.message), JSON.stringify(env));
+    assert.throws(() => loadKioskConfig({ SHUBBAK_HUB_URL: 'mqtt://h:1' }), /secret is missing/);
+    assert.throws(() => loadDisplayConfig({ ...base, SHUBBAK_DISPLAY_KIND: 'tv' }), /SHUBBAK_DISPLAY_KIND/);
+  });
 });
