@@ -1,12 +1,12 @@
 // The ticket renderer against committed golden images (tests/fixtures/ticket-*.png, checked
 // by eye: Arabic joined and right-to-left, the number and digits left-to-right).
 // Regenerate after an intended layout change: UPDATE_FIXTURES=1 node --import tsx --test tests/unit/hardware-ticket.test.ts
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { PAPER_DOTS, formatCairoTime, renderTicket, type MonoImage, type PaperWidth, type TicketContent } from '@shubbak/hardware';
+import { PAPER_DOTS, formatCairoTime, renderTicket, type MonoImage, type PaperWidth, type PrintDoc, type TicketContent } from '@shubbak/hardware';
 
 export const GOLDEN_TICKET: TicketContent = {
   center: 'المركز التكنولوجي لخدمة المواطنين — حي شرق مدينة نصر',
@@ -60,6 +60,22 @@ for (const paper of ['80mm', '58mm'] as const) {
   });
 }
 
+
+/** Sends a job through the serial printer adapter to the simulated printer on a mock port; what it printed. */
+async function printOnSimPrinter(t: TestContext, path: string, doc: PrintDoc) {
+  const { SerialPortMock } = await import('serialport');
+  const { openPrinterPort, SerialTicketPrinter, SimPrinter } = await import('@shubbak/hardware');
+  SerialPortMock.binding.createPort(path);
+  t.after(() => SerialPortMock.binding.reset());
+  const port = await openPrinterPort(path, 115200, 'mock');
+  const device = new SimPrinter(port);
+  const printer = new SerialTicketPrinter(port, { pollMs: 0, replyTimeoutMs: 200 });
+  t.after(() => printer.close());
+  await printer.print(doc);
+  const printed = device.lastTicket();
+  assert.ok(printed, 'the printer printed a ticket');
+  return printed;
+}
 describe('the printed ticket against its golden images', () => {
   test('rendering is deterministic', () => {
     const a = renderTicket(GOLDEN_TICKET, '58mm').image;
@@ -105,23 +121,13 @@ describe('the printed ticket against its golden images', () => {
   // 115200 baud: 10 bits a byte) and the printer lays it out as exactly the golden image.
   for (const [paper, budget] of [['80mm', 11 * 1024], ['58mm', 6 * 1024]] as const) {
     test(`the ${paper} golden ticket job is within ${budget} bytes and decodes to the golden image`, async (t) => {
-      const { SerialPortMock } = await import('serialport');
-      const { openPrinterPort, SerialTicketPrinter, SimPrinter, escpos, monoToPng } = await import('@shubbak/hardware');
+      const { escpos, monoToPng } = await import('@shubbak/hardware');
       const { doc, image } = renderTicket(GOLDEN_TICKET, paper);
       const bytes = escpos.jobBytes(escpos.encodeDoc(doc));
       assert.ok(bytes <= budget, `${bytes} bytes > ${budget}`);
       assert.ok((bytes * 10) / 115200 < 1, 'under a second at 115200 baud');
 
-      const path = `/dev/golden-printer-${paper}`;
-      SerialPortMock.binding.createPort(path);
-      t.after(() => SerialPortMock.binding.reset());
-      const port = await openPrinterPort(path, 115200, 'mock');
-      const device = new SimPrinter(port);
-      const printer = new SerialTicketPrinter(port, { pollMs: 0, replyTimeoutMs: 200 });
-      t.after(() => printer.close());
-      await printer.print(doc);
-      const printed = device.lastTicket();
-      assert.ok(printed);
+      const printed = await printOnSimPrinter(t, `/dev/golden-printer-${paper}`, doc);
       assert.equal(printed.bytes, bytes, 'the printer received the whole job');
       assert.equal(printed.image.width, PAPER_DOTS[paper]);
       assert.equal(printed.image.height, image.height);
@@ -139,24 +145,14 @@ describe('the printed ticket against its golden images', () => {
   // is the rendered ticket dot for dot; zbarimg reads the link back from it.
   for (const [paper, budget] of [['80mm', 11 * 1024], ['58mm', 6 * 1024]] as const) {
     test(`the ${paper} ticket with its live-page QR code is within ${budget} bytes, and the code reads back`, async (t) => {
-      const { SerialPortMock } = await import('serialport');
-      const { openPrinterPort, SerialTicketPrinter, SimPrinter, escpos, monoToPng } = await import('@shubbak/hardware');
+      const { escpos, monoToPng } = await import('@shubbak/hardware');
       const link = 'https://center.example.gov.eg/t/Qm9vZ2xlLXJhbmRvbS10b2s';
       const { doc, image } = renderTicket({ ...GOLDEN_TICKET, link }, paper);
       assert.ok(doc.blocks.some((b) => b.kind === 'qr'), 'the code goes as a printer QR command');
       const bytes = escpos.jobBytes(escpos.encodeDoc(doc));
       assert.ok(bytes <= budget, `${bytes} bytes > ${budget}`);
 
-      const path = `/dev/qr-printer-${paper}`;
-      SerialPortMock.binding.createPort(path);
-      t.after(() => SerialPortMock.binding.reset());
-      const port = await openPrinterPort(path, 115200, 'mock');
-      const device = new SimPrinter(port);
-      const printer = new SerialTicketPrinter(port, { pollMs: 0, replyTimeoutMs: 200 });
-      t.after(() => printer.close());
-      await printer.print(doc);
-      const printed = device.lastTicket();
-      assert.ok(printed);
+      const printed = await printOnSimPrinter(t, `/dev/qr-printer-${paper}`, doc);
       assert.equal(printed.bytes, bytes);
       assert.deepEqual(Buffer.from(printed.image.data), Buffer.from(image.data), 'decoded job = rendered ticket');
       mkdirSync('artifacts/screenshots', { recursive: true });
