@@ -26,6 +26,12 @@ export type HubConfig = {
    * governorate tells its centers apart by it; the demo defaults to 'demo-center'.
    */
   centerId: string;
+  /**
+   * SHUBBAK_CENTRAL_NATS: the governorate's central tier, nats:// URLs of its NATS nodes
+   * separated by commas (issue 13, item 3; hub/federation/): the outbox is forwarded to its
+   * JetStream stream. null = this center stands alone (no outbox).
+   */
+  centralNats: string[] | null;
   timezone: string;
   /** Commands older than this (by the hub's clock) are refused as STALE. */
   commandTtlMs: number;
@@ -220,6 +226,23 @@ function smppText(env: Env, name: string, def: string, max: number): string {
   return raw;
 }
 
+/** A comma list of nats:// URLs; none = null. */
+function natsUrls(env: Env, name: string): string[] | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const parts = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of parts) {
+    let u: URL | null = null;
+    try {
+      u = new URL(p);
+    } catch {
+      u = null;
+    }
+    if (!u || u.protocol !== 'nats:' || !u.hostname) throw new ConfigError(`${name} must be nats://host:port URLs separated by commas, got "${p}"`);
+  }
+  return parts;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */
@@ -255,6 +278,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     mqttPort: int(env, 'SHUBBAK_MQTT_PORT', 1883, 0, 65535),
     centerName,
     centerId: env.SHUBBAK_CENTER_ID?.trim() || (demo ? 'demo-center' : ''),
+    centralNats: natsUrls(env, 'SHUBBAK_CENTRAL_NATS'),
     timezone: timezone(env, 'SHUBBAK_TZ', 'Africa/Cairo'),
     commandTtlMs: int(env, 'SHUBBAK_COMMAND_TTL_MS', 10_000, 1000, 600_000),
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),

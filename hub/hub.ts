@@ -13,6 +13,8 @@ import { buildApp, type AppOptions } from './app.ts';
 import { createBroker, type HubBroker } from './broker/broker.ts';
 import { StatePublisher } from './broker/publisher.ts';
 import { publishHubStatus } from './broker/hub-status.ts';
+import { Outbox } from './federation/outbox.ts';
+import type { Forwarder } from './federation/forwarder.ts';
 import { seedDemo } from './db/seed.ts';
 import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts';
 import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
@@ -46,6 +48,8 @@ export type RunningHub = {
   smsSender: SmppSender | null;
   /** Publish the clock now (devices re-read the hub's time; tests move a fake clock). */
   publishClock(): void;
+  /** The outbox's forwarder to the central tier (SHUBBAK_CENTRAL_NATS), or null. */
+  central: Forwarder | null;
   close(): Promise<void>;
 };
 
@@ -163,6 +167,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     await publisher.start();
     // The hub's own presence, once its state is out (issue 13; hub/broker/hub-status.ts).
     await publishHubStatus(broker, config.centerId, clock, true);
+    // The governorate's central tier, when there is one: the outbox is written in each
+    // command's own transaction and forwarded beside the queue to its JetStream stream
+    // (hub/federation/). Loaded only then: a center on its own does not carry the nats
+    // client in its heap (issue 10).
+    const outbox = config.centralNats ? new Outbox(ctx.db, clock, ctx.queue) : null;
+    const forwarder = outbox ? new (await import('./federation/forwarder.ts')).Forwarder(outbox, config.centerId, config.centralNats!, app.log) : null;
+    const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
+    forwarder?.start();
 
     // Housekeeping: forget command ids after 48 h; close yesterday's queue at midnight.
     let day = localDay(clock(), config.timezone);
@@ -174,6 +186,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
           ctx.queue.expirePastDays();
         }
         broker!.dispatcher.prune();
+        outbox?.prune();
       } catch (err) {
         app.log.error({ err }, 'housekeeping failed');
       }
@@ -219,6 +232,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     return {
       ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, tls: tlsInfo, seededDevicesFile, smsSender,
       publishClock: () => publisher.publishClock(),
+      central: forwarder,
       async close() {
         clearInterval(timer);
         clearInterval(alertSweep);
@@ -232,6 +246,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         offSms();
         await smsSender?.stop();
         ctx.bus.off('deviceSeen', onDeviceSeen);
+        offOutbox();
+        await forwarder?.stop();
         publisher.stop();
         // Offline, retained, before the broker drops its connections: observers and bridges get it live.
         await publishHubStatus(b, config.centerId, clock, false).catch((err) => app.log.warn({ err }, 'hub offline status not published'));

@@ -7,6 +7,8 @@
 // Each node: client port (NATS), cluster port (routes to the other two), MQTT port (QoS 1
 // publishes are kept in JetStream, replicated across the cluster), monitoring port (/jsz,
 // /routez). A node can be killed (-9) and started again on the same ports and store.
+// centerStream() makes the stream the hubs' outboxes feed (CENTER_EVENTS, three replicas,
+// file storage, duplicate window: hub/federation/central-stream.ts); the CLI makes it too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,6 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
+import { ensureCenterStream } from '../hub/federation/central-stream.ts';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -22,6 +26,10 @@ export type NatsCluster = {
   nodes: NatsNode[];
   /** mqtt://127.0.0.1:<port> of each node, for an MQTT client's server list. */
   mqttUrls: string[];
+  /** nats://127.0.0.1:<port> of each node (SHUBBAK_CENTRAL_NATS). */
+  natsUrls: string[];
+  /** Create (or update) the CENTER_EVENTS stream, retrying while the cluster settles. */
+  centerStream(timeoutMs?: number): Promise<void>;
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
   start(i: number): Promise<void>;
   /** Resolves when every node is up, routed to the other two, and JetStream has a leader. */
@@ -102,10 +110,30 @@ export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCl
       await sleep(200);
     }
   };
+  const natsUrls = nodes.map((n) => `nats://127.0.0.1:${n.client}`);
+  const centerStream = async (timeoutMs = 30_000) => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const nc = await connect({ servers: natsUrls, timeout: 3000 });
+        try {
+          await ensureCenterStream(await nc.jetstreamManager({ timeout: 5000 }), 3);
+          return;
+        } finally {
+          await nc.close();
+        }
+      } catch (err) {
+        if (Date.now() > end) throw new Error(`the CENTER_EVENTS stream was not made in ${timeoutMs} ms: ${(err as Error).message}`);
+        await sleep(500);
+      }
+    }
+  };
   for (let i = 0; i < 3; i++) await start(i);
   return {
     nodes,
     mqttUrls: nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`),
+    natsUrls,
+    centerStream,
     kill,
     start,
     ready,
@@ -120,6 +148,7 @@ export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCl
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const c = await startNatsCluster();
   await c.ready();
+  await c.centerStream();
   for (const n of c.nodes) console.log(`${n.name}: nats://127.0.0.1:${n.client}  mqtt://127.0.0.1:${n.mqtt}  http://127.0.0.1:${n.monitor}/jsz`);
   const stop = () => void c.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

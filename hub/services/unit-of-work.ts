@@ -5,7 +5,8 @@
 // cannot fail the write: the feed isolates its listeners, and the result of a committed
 // transaction is returned whatever happens after the commit. Before-commit hooks (beforeCommit)
 // run inside the top-level transaction once its work is done, for writes that must commit
-// with it or not at all (the SMS outbox, hub/sms/triggers.ts).
+// with it or not at all (the SMS outbox, hub/sms/triggers.ts; the central outbox,
+// hub/federation/outbox.ts).
 import type { HallAnnounce } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 
@@ -73,7 +74,7 @@ export class UnitOfWork {
     try {
       result = this.db.transaction(() => {
         const r = fn();
-        // Writes that follow from what this transaction changed, committed with it (the SMS outbox).
+        // Writes that follow from what this transaction changed, committed with it (the SMS outbox, the central outbox).
         if (top) for (const h of this.beforeCommitHooks) h(changes);
         return r;
       })();

@@ -1,0 +1,151 @@
+// Sends the outbox to the governorate's central tier (issue 13, item 3): a JetStream publish
+// per row to the NATS cluster (SHUBBAK_CENTRAL_NATS; scripts/nats-cluster.ts in tests), on
+// centers.<center>.<kind>, with the message id `<center>:<seq>`, strictly in seq order, one
+// at a time. A row is marked sent only on the stream's PubAck — the CENTER_EVENTS stream
+// (central-stream.ts, three replicas) has stored it — or on its answer that it already has
+// that id (a resend after a hub died between the PubAck and the mark: stored once). Any
+// other outcome (no stream, no quorum, a timeout, the link down) leaves the row unsent, to
+// go again: at least once, in order, deduplicated centrally.
+//
+// Runs beside the queue, never in a command's way: the rows are already committed by the
+// command's own transaction; here only async I/O and one small UPDATE per row, so a slow or
+// absent central tier only makes the outbox longer. Loaded (with the nats client) only when
+// a central tier is configured.
+import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import type { Logger } from '../broker/broker.ts';
+import type { Outbox, OutboxRow } from './outbox.ts';
+import { CENTER_STREAM, centerSubject, centralMsgId } from './central-stream.ts';
+
+/** What the stream holds for one outbox row. */
+export type CentralEvent = { center: string; seq: number; kind: OutboxRow['kind']; topic: string; at: number; payload: unknown };
+
+/** A publish not acknowledged in this time goes again (after RETRY_MS). */
+const ACK_TIMEOUT_MS = 5000;
+const RETRY_MS = 1000;
+
+export class Forwarder {
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  /** Rows the stream stored since start. */
+  forwarded = 0;
+  /** Rows the stream already had (a resend): marked sent, stored once. */
+  duplicates = 0;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly centerId: string,
+    private readonly urls: string[],
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.outbox.onRecorded = () => this.drain();
+    this.running = this.connectLoop();
+  }
+
+  /** Connect (again and again while the tier is away); the client then reconnects by itself. */
+  private async connectLoop(): Promise<void> {
+    while (!this.stopped) {
+      let nc: NatsConnection;
+      try {
+        nc = await connect({
+          servers: this.urls, name: `hub-${this.centerId}`, timeout: 3000,
+          maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, pingInterval: 5000, maxPingOut: 2,
+        });
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'central tier: not reachable; the outbox waits');
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, RETRY_MS).unref();
+        });
+        continue;
+      }
+      if (this.stopped) {
+        await nc.close();
+        return;
+      }
+      this.nc = nc;
+      this.js = nc.jetstream({ timeout: ACK_TIMEOUT_MS });
+      void (async () => {
+        for await (const s of nc.status()) {
+          if (s.type === 'reconnect') this.drain();
+          else if (s.type === 'disconnect') this.log.warn({ server: s.data }, 'central tier: link lost; the outbox waits');
+        }
+      })().catch(() => {});
+      this.drain();
+      await nc.closed();
+      return;
+    }
+  }
+
+  /** Send every unsent row in order; a call while draining runs one more pass after it. */
+  drain(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.pass()
+      .catch((err) => this.log.error({ err }, 'central tier: forwarding failed'))
+      .finally(() => {
+        this.draining = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.drain();
+        }
+      });
+  }
+
+  private later(): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.drain();
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      const js = this.js;
+      if (!js || this.stopped || this.nc?.isClosed()) return;
+      const rows = this.outbox.unsent();
+      if (!rows.length) return;
+      for (const r of rows) {
+        if (this.stopped) return;
+        const ev: CentralEvent = { center: this.centerId, seq: r.seq, kind: r.kind, topic: r.topic, at: r.at, payload: JSON.parse(r.payload) };
+        let duplicate: boolean;
+        try {
+          const ack = await js.publish(centerSubject(this.centerId, r.kind), JSON.stringify(ev), {
+            msgID: centralMsgId(this.centerId, r.seq), expect: { streamName: CENTER_STREAM }, timeout: ACK_TIMEOUT_MS,
+          });
+          duplicate = ack.duplicate;
+        } catch (err) {
+          if (!this.stopped) this.log.warn({ err: (err as Error).message, seq: r.seq }, 'central tier: not stored; will send again');
+          this.later();
+          return;
+        }
+        if (this.stopped) return; // the hub is closing: the row goes again (deduplicated) next start
+        this.outbox.markSent(r.seq);
+        if (duplicate) this.duplicates++;
+        else this.forwarded++;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.outbox.onRecorded = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.wake?.();
+    await this.nc?.close().catch(() => {});
+    await this.draining;
+    await this.running;
+  }
+}

@@ -1,0 +1,218 @@
+// The outbox to the central tier (issue 13, item 3): each command's changes and domain
+// events are written to the outbox in its own transaction and forwarded, in the center's
+// sequence, to the CENTER_EVENTS JetStream stream of a three-node NATS cluster (Debian's
+// nats-server, scripts/nats-cluster.ts, three replicas); a row is marked sent only on the
+// stream's PubAck. Here, against the real cluster:
+// 1. link down: commands are answered, rows accumulate; link up: all arrive in order; a
+//    resend of rows the stream already stored is deduplicated (the stream holds each seq once);
+// 2. the hub (its own process) killed -9 while forwarding a backlog: nothing committed is lost;
+// 3. a NATS node killed -9 while forwarding and while commands go on: nothing lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { connect } from 'nats';
+import { startNatsCluster, type NatsCluster } from '../../scripts/nats-cluster.ts';
+import { startTestHub, tempDataDir, type TestHub } from '../helpers/hub.ts';
+import type { CentralEvent } from '../../hub/federation/forwarder.ts';
+import { CENTER_STREAM } from '../../hub/federation/central-stream.ts';
+
+/**
+ * A central tier that is not there: port 1 on loopback, where nothing listens. Not a port
+ * the kernel just gave back: in the ephemeral range a client retrying every second can
+ * connect to itself (TCP self-connect), which is a different fault.
+ */
+const NOWHERE = 'nats://127.0.0.1:1';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CENTER = 'demo-center';
+const CITIZEN = { nationalId: '29001011234567', name: 'محمود عبد الرحمن علي', mobile: '01012345678' };
+
+const count = (db: Database.Database, where = '1') => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE ${where}`).get() as { n: number }).n;
+const pending = (hub: TestHub) => count(hub.ctx.db as unknown as Database.Database, 'sent_at IS NULL');
+const total = (hub: TestHub) => count(hub.ctx.db as unknown as Database.Database);
+
+async function cluster(t: import('node:test').TestContext): Promise<NatsCluster> {
+  const c = await startNatsCluster();
+  t.after(() => c.stop());
+  await c.ready();
+  await c.centerStream();
+  return c;
+}
+
+/** Everything the stream holds, in the stream's order (read through any live node). */
+async function streamEvents(urls: string[]): Promise<{ subject: string; msgId: string | undefined; ev: CentralEvent }[]> {
+  const nc = await connect({ servers: urls, timeout: 5000 });
+  try {
+    const jsm = await nc.jetstreamManager({ timeout: 10_000 });
+    const info = await jsm.streams.info(CENTER_STREAM);
+    const out: { subject: string; msgId: string | undefined; ev: CentralEvent }[] = [];
+    if (!info.state.messages) return out;
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage(CENTER_STREAM, { seq });
+      out.push({ subject: m.subject, msgId: m.header?.get('Nats-Msg-Id'), ev: JSON.parse(new TextDecoder().decode(m.data)) as CentralEvent });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function streamCount(urls: string[]): Promise<number> {
+  const nc = await connect({ servers: urls, timeout: 3000 });
+  try {
+    return (await (await nc.jetstreamManager({ timeout: 5000 })).streams.info(CENTER_STREAM)).state.messages;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The stream holds this center's seqs 1..n, each exactly once, in order, with its message id. */
+async function assertExactlyOnce(urls: string[], n: number): Promise<CentralEvent[]> {
+  const held = await streamEvents(urls);
+  assert.deepEqual(held.map((h) => h.ev.seq), Array.from({ length: n }, (_, i) => i + 1), 'the center\'s sequence, complete, once each, in order');
+  for (const h of held) {
+    assert.equal(h.ev.center, CENTER);
+    assert.equal(h.subject, `centers.${CENTER}.${h.ev.kind}`);
+    assert.equal(h.msgId, `${CENTER}:${h.ev.seq}`);
+  }
+  return held.map((h) => h.ev);
+}
+
+async function queueWork(hub: TestHub, tickets: number, calls: number): Promise<void> {
+  const kiosk = await hub.device('kiosk-1');
+  for (let i = 0; i < tickets; i++) assert.equal((await kiosk.command('ticket.issue', { line: 'A' })).ok, true);
+  const keypad = await hub.device('keypad-1');
+  for (let i = 0; i < calls; i++) assert.equal((await keypad.command('window.next', {})).ok, true);
+}
+
+/** A backlog committed straight through the services (hundreds of rows, quickly). */
+function backlog(hub: TestHub, tickets: number): void {
+  for (let i = 0; i < tickets; i++) hub.ctx.queue.issue({ line: i % 2 ? 'B' : 'A', by: 'device:kiosk-1' });
+}
+
+test('link down: commands answered, rows wait; link up: every row stored in order; a resend is stored once', { timeout: 180_000 }, async (t) => {
+  const c = await cluster(t);
+  const dataDir = tempDataDir();
+
+  // 1. The central tier is unreachable: the center works as ever, the rows wait.
+  const nowhere = NOWHERE;
+  const offline = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+  await queueWork(offline, 3, 2);
+  assert.equal((await (await offline.device('keypad-1')).command('window.finish', {})).ok, true);
+  const eng = offline.ctx.catalog.departmentByCode('ENG')!;
+  offline.ctx.complaints.register({ citizen: CITIZEN, departmentId: eng.id, subject: 'إنارة الشارع', body: 'أعمدة الإنارة لا تعمل' }, 'user:1');
+  const waiting = pending(offline);
+  assert.equal(total(offline), waiting, 'nothing is marked sent without the stream');
+  const rows = offline.ctx.db.prepare('SELECT kind, topic FROM outbox ORDER BY seq').all() as { kind: string; topic: string }[];
+  const events = rows.filter((r) => r.kind === 'event').map((r) => r.topic);
+  assert.deepEqual(events.filter((e) => e.startsWith('ticket.')), ['ticket.issued', 'ticket.issued', 'ticket.issued', 'ticket.called', 'ticket.done', 'ticket.called', 'ticket.done']);
+  assert.ok(events.includes('complaint.register'), events.join());
+  assert.ok(rows.some((r) => r.kind === 'state' && r.topic.endsWith('/windows/1/state')));
+  assert.equal(offline.central!.forwarded, 0);
+  await offline.close();
+
+  // 2. The link is up: every row is stored, in the center's sequence, exactly once.
+  const online = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  await queueWork(online, 1, 1);
+  await until('the outbox to drain', () => pending(online) === 0, 30_000);
+  const n = total(online);
+  const held = await assertExactlyOnce(c.natsUrls, n);
+  assert.equal(online.central!.forwarded, n);
+  assert.deepEqual(held.filter((e) => e.topic === 'ticket.called').map((e) => (e.payload as { ticket: string }).ticket), ['A001', 'A002', 'A003']);
+  // Nothing personal leaves the center: no name, national id, phone or complaint text.
+  const wire = JSON.stringify(held);
+  for (const s of [CITIZEN.name, CITIZEN.nationalId, CITIZEN.mobile, 'أعمدة الإنارة']) assert.ok(!wire.includes(s), s);
+  await online.close();
+
+  // 3. The hub died after the stream's PubAck and before marking its last rows sent (the
+  // state a kill -9 between the two leaves): on the next start they go again, and the stream
+  // drops them as duplicates of the ids it holds.
+  const db = new Database(path.join(dataDir, 'shubbak.db'));
+  db.prepare('UPDATE outbox SET sent_at = NULL WHERE seq > ?').run(n - 5);
+  db.close();
+  const again = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  await until('the resent rows to be acknowledged', () => pending(again) === 0, 30_000);
+  assert.equal(again.central!.duplicates, 5, 'the stream answered "duplicate" for each resent row');
+  assert.equal(again.central!.forwarded, 0);
+  await assertExactlyOnce(c.natsUrls, n);
+});
+
+test('the hub killed -9 while forwarding a backlog loses nothing committed', { timeout: 180_000 }, async (t) => {
+  const c = await cluster(t);
+  const dataDir = tempDataDir();
+  // A backlog committed while the central tier was away.
+  const nowhere = NOWHERE;
+  const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+  backlog(first, 600);
+  const n = total(first);
+  assert.ok(n >= 1200, String(n));
+  await first.close();
+
+  // The real hub in its own process forwards it; killed -9 midway.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env, SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
+      SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'silent', SHUBBAK_PASSWORD_COST: '10', SHUBBAK_CENTRAL_NATS: c.natsUrls.join(','),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  await until('the hub to start forwarding', async () => {
+    if (child.exitCode !== null) throw new Error(`the hub exited: ${out}`);
+    return (await streamCount(c.natsUrls)) >= 100;
+  }, 60_000);
+  child.kill('SIGKILL');
+  await exited;
+  const db = new Database(path.join(dataDir, 'shubbak.db'), { readonly: true });
+  const left = count(db, 'sent_at IS NULL');
+  const sent = count(db, 'sent_at IS NOT NULL');
+  assert.equal(count(db), n, 'every committed row is still there');
+  db.close();
+  assert.ok(left > 0 && sent > 0, `killed mid-forward (sent ${sent}, left ${left})`);
+
+  // The next start sends the rest; the stream holds each seq exactly once.
+  const next = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  await until('the outbox to drain', () => pending(next) === 0, 90_000);
+  assert.ok(next.central!.duplicates <= 1, 'at most the row in flight at the kill went twice');
+  await assertExactlyOnce(c.natsUrls, n);
+});
+
+test('a NATS node killed -9 while forwarding: commands go on, nothing is lost', { timeout: 240_000 }, async (t) => {
+  const c = await cluster(t);
+  const dataDir = tempDataDir();
+  const nowhere = NOWHERE;
+  const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+  backlog(first, 400);
+  await first.close();
+
+  const hub = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  await until('forwarding to start', async () => (await streamCount(c.natsUrls)) >= 50, 60_000);
+  await c.kill(0, 'SIGKILL');
+  // The center keeps working while the cluster fails over.
+  await queueWork(hub, 5, 3);
+  await until('the outbox to drain with two nodes', () => pending(hub) === 0, 120_000);
+  await assertExactlyOnce([c.natsUrls[1], c.natsUrls[2]], total(hub));
+  // The node comes back on its store and has caught up: the stream still holds each seq once.
+  await c.start(0);
+  await c.ready();
+  await queueWork(hub, 1, 0);
+  await until('the outbox to drain with three nodes', () => pending(hub) === 0, 60_000);
+  await assertExactlyOnce(c.natsUrls, total(hub));
+});
