@@ -59,6 +59,10 @@ export async function startTestHub(
       const kind = (creds?.devices.find((x) => x.id === id)?.kind ?? 'kiosk') as DeviceKind;
       const link = new DeviceLink({ url: hub.mqttUrl, deviceId: id, secret: secretOf(id), kind, minReconnectMs: 100, maxReconnectMs: 500, ...o });
       closers.push(() => link.close());
+      // A link error (a reset socket) is reported and the link reconnects on its own, as the
+      // device programs log it (hardware/device-runner.ts); an EventEmitter 'error' with no
+      // listener would end the whole test process instead.
+      link.on('error', (err: Error) => console.error(`${id} link: ${err.message}`));
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${id} did not get the hub clock`)), 5000);
         link.once('clock', () => {
