@@ -44,8 +44,10 @@ export class Forwarder {
     private readonly log: Logger,
   ) {}
 
+  private unwatch: () => void = () => {};
+
   start(): void {
-    this.outbox.onRecorded = () => this.drain();
+    this.unwatch = this.outbox.watch(() => this.drain());
     this.running = this.connectLoop();
   }
 
@@ -141,7 +143,7 @@ export class Forwarder {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.outbox.onRecorded = null;
+    this.unwatch();
     if (this.retry) clearTimeout(this.retry);
     this.wake?.();
     await this.nc?.close().catch(() => {});

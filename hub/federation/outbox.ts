@@ -55,7 +55,7 @@ type AuditRow = { id: number; at: number; actor: string; action: string; entity:
 export class Outbox {
   private readonly q;
   /** Told (after the current transaction) that rows were written: the forwarder drains. */
-  onRecorded: (() => void) | null = null;
+  private readonly watchers = new Set<() => void>();
   private nudged = false;
 
   constructor(
@@ -125,13 +125,19 @@ export class Outbox {
     }
     // After this transaction (better-sqlite3 commits synchronously), the forwarder drains;
     // had it rolled back, it finds nothing new.
-    if (n && !this.nudged && this.onRecorded) {
+    if (n && !this.nudged && this.watchers.size) {
       this.nudged = true;
       setImmediate(() => {
         this.nudged = false;
-        this.onRecorded?.();
+        for (const w of this.watchers) w();
       });
     }
+  }
+
+  /** Be told after each transaction that wrote rows (the forwarder drains). Returns the removal. */
+  watch(fn: () => void): () => void {
+    this.watchers.add(fn);
+    return () => void this.watchers.delete(fn);
   }
 
   unsent(limit = 200): OutboxRow[] {
