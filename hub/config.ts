@@ -32,6 +32,14 @@ export type HubConfig = {
    * JetStream stream. null = this center stands alone (no outbox).
    */
   centralNats: string[] | null;
+  /**
+   * The center's own account on the central tier (SHUBBAK_CENTRAL_NATS_USER, default
+   * center-<centerId>; SHUBBAK_CENTRAL_NATS_PASSWORD): the governorate gives each center a
+   * user that may publish only its own subjects (centers.<centerId>.>), so no center can
+   * write as another. Required when SHUBBAK_CENTRAL_NATS is set in production.
+   */
+  centralNatsUser: string | null;
+  centralNatsPassword: string | null;
   timezone: string;
   /** Commands older than this (by the hub's clock) are refused as STALE. */
   commandTtlMs: number;
@@ -253,7 +261,9 @@ export function checkMode(config: HubConfig): HubConfig {
     if (config.seedDemo) throw new ConfigError('SHUBBAK_SEED_DEMO cannot be on with SHUBBAK_MODE=production (no demo data or demo staff on a real center)');
     if (!config.centerId) throw new ConfigError('SHUBBAK_CENTER_ID must be set with SHUBBAK_MODE=production: the center\'s stable id, e.g. giza-dokki (a-z, 0-9, dash; at most 40)');
     if (!config.tls) throw new ConfigError('SHUBBAK_TLS cannot be off with SHUBBAK_MODE=production (device secrets and staff passwords would cross the LAN in clear)');
+    if (config.centralNats && !config.centralNatsPassword) throw new ConfigError('SHUBBAK_CENTRAL_NATS_PASSWORD must be set with SHUBBAK_CENTRAL_NATS in production: the center\'s own account on the central tier');
   }
+  if (config.centralNatsPassword && !config.centralNats) throw new ConfigError('SHUBBAK_CENTRAL_NATS_PASSWORD is set but SHUBBAK_CENTRAL_NATS is not');
   if (config.centerId && !CENTER_ID.test(config.centerId)) {
     throw new ConfigError(`SHUBBAK_CENTER_ID must be a-z, 0-9 and dashes (at most 40, not starting with a dash), got "${config.centerId}"`);
   }
@@ -279,6 +289,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     centerName,
     centerId: env.SHUBBAK_CENTER_ID?.trim() || (demo ? 'demo-center' : ''),
     centralNats: natsUrls(env, 'SHUBBAK_CENTRAL_NATS'),
+    centralNatsUser: env.SHUBBAK_CENTRAL_NATS_USER?.trim() || null,
+    centralNatsPassword: env.SHUBBAK_CENTRAL_NATS_PASSWORD || null,
     timezone: timezone(env, 'SHUBBAK_TZ', 'Africa/Cairo'),
     commandTtlMs: int(env, 'SHUBBAK_COMMAND_TTL_MS', 10_000, 1000, 600_000),
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),

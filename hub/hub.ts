@@ -172,7 +172,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // (hub/federation/). Loaded only then: a center on its own does not carry the nats
     // client in its heap (issue 10).
     const outbox = config.centralNats ? new Outbox(ctx.db, clock, ctx.queue) : null;
-    const forwarder = outbox ? new (await import('./federation/forwarder.ts')).Forwarder(outbox, config.centerId, config.centralNats!, app.log) : null;
+    const forwarder = outbox ? new (await import('./federation/forwarder.ts')).Forwarder(outbox, config.centerId, config.centralNats!, app.log,
+      config.centralNatsPassword ? { user: config.centralNatsUser ?? `center-${config.centerId}`, pass: config.centralNatsPassword } : null) : null;
     const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
     forwarder?.start();
 

@@ -10,6 +10,7 @@
 // centerStream() makes the stream the hubs' outboxes feed (CENTER_EVENTS, three replicas,
 // file storage, duplicate window: hub/federation/central-stream.ts); the CLI makes it too.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,8 +23,13 @@ import { ensureCenterStream } from '../hub/federation/central-stream.ts';
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
 export type NatsNode = { name: string; client: number; cluster: number; mqtt: number; monitor: number; store: string };
+export type NatsAccount = { user: string; pass: string };
 export type NatsCluster = {
   nodes: NatsNode[];
+  /** The governorate's operator account (everything: streams, reads). */
+  admin: NatsAccount;
+  /** A center's own account: it may publish on centers.<id>.> and receive its acks, nothing else. */
+  center(id: string): NatsAccount;
   /** mqtt://127.0.0.1:<port> of each node, for an MQTT client's server list. */
   mqttUrls: string[];
   /** nats://127.0.0.1:<port> of each node (SHUBBAK_CENTRAL_NATS). */
@@ -46,8 +52,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function config(n: NatsNode, all: NatsNode[]): string {
+/**
+ * Who may do what on the tier (nats-server authorization, one global account so JetStream
+ * needs no account setup): the operator may do all; each center publishes only its own
+ * subjects (centers.<id>.>) and subscribes only to inboxes, where its PubAcks come back.
+ */
+function authorization(admin: NatsAccount, centers: Map<string, NatsAccount>): string {
+  const users = [`    { user: "${admin.user}", password: "${admin.pass}" }`];
+  for (const [id, a] of centers) {
+    users.push(`    { user: "${a.user}", password: "${a.pass}", permissions: { publish: { allow: ["centers.${id}.>"] }, subscribe: { allow: ["_INBOX.>"] } } }`);
+  }
+  return `authorization {\n  users: [\n${users.join('\n')}\n  ]\n}\n`;
+}
+
+function config(n: NatsNode, all: NatsNode[], auth: string): string {
   return `server_name: ${n.name}
+${auth}
 listen: 127.0.0.1:${n.client}
 http: 127.0.0.1:${n.monitor}
 jetstream { store_dir: "${n.store}" }
@@ -60,8 +80,13 @@ mqtt { listen: 127.0.0.1:${n.mqtt}, stream_replicas: 3 }
 `;
 }
 
-export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCluster> {
+export async function startNatsCluster(o: { dir?: string; centers?: string[] } = {}): Promise<NatsCluster> {
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-nats-'));
+  const secret = () => randomBytes(18).toString('base64url');
+  const admin: NatsAccount = { user: 'governorate', pass: secret() };
+  const centers = new Map<string, NatsAccount>();
+  for (const id of o.centers ?? ['demo-center']) centers.set(id, { user: `center-${id}`, pass: secret() });
+  const auth = authorization(admin, centers);
   const nodes: NatsNode[] = [];
   for (let i = 1; i <= 3; i++) {
     nodes.push({ name: `central-${i}`, client: await freePort(), cluster: await freePort(), mqtt: await freePort(), monitor: await freePort(), store: path.join(dir, `n${i}`) });
@@ -72,7 +97,7 @@ export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCl
     const n = nodes[i];
     fs.mkdirSync(n.store, { recursive: true });
     const file = path.join(dir, `${n.name}.conf`);
-    fs.writeFileSync(file, config(n, nodes));
+    fs.writeFileSync(file, config(n, nodes, auth), { mode: 0o600 });
     const p = spawn(NATS_SERVER, ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout!.on('data', (d: Buffer) => (logs[i] += d.toString()));
     p.stderr!.on('data', (d: Buffer) => (logs[i] += d.toString()));
@@ -115,7 +140,7 @@ export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCl
     const end = Date.now() + timeoutMs;
     for (;;) {
       try {
-        const nc = await connect({ servers: natsUrls, timeout: 3000 });
+        const nc = await connect({ servers: natsUrls, timeout: 3000, ...admin });
         try {
           await ensureCenterStream(await nc.jetstreamManager({ timeout: 5000 }), 3);
           return;
@@ -131,6 +156,12 @@ export async function startNatsCluster(o: { dir?: string } = {}): Promise<NatsCl
   for (let i = 0; i < 3; i++) await start(i);
   return {
     nodes,
+    admin,
+    center(id) {
+      const a = centers.get(id);
+      if (!a) throw new Error(`no account for center ${id} (startNatsCluster({ centers }))`);
+      return a;
+    },
     mqttUrls: nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`),
     natsUrls,
     centerStream,
@@ -150,6 +181,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   await c.ready();
   await c.centerStream();
   for (const n of c.nodes) console.log(`${n.name}: nats://127.0.0.1:${n.client}  mqtt://127.0.0.1:${n.mqtt}  http://127.0.0.1:${n.monitor}/jsz`);
+  console.log(`operator: ${c.admin.user} / ${c.admin.pass}`);
+  console.log(`demo-center: SHUBBAK_CENTRAL_NATS_USER=${c.center('demo-center').user} SHUBBAK_CENTRAL_NATS_PASSWORD=${c.center('demo-center').pass}`);
   const stop = () => void c.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -42,6 +42,8 @@ export class Forwarder {
     private readonly centerId: string,
     private readonly urls: string[],
     private readonly log: Logger,
+    /** The center's own account (publish on centers.<centerId>.> only); none = an open tier (tests of old setups). */
+    private readonly account: { user: string; pass: string } | null = null,
   ) {}
 
   private unwatch: () => void = () => {};
@@ -57,7 +59,7 @@ export class Forwarder {
       let nc: NatsConnection;
       try {
         nc = await connect({
-          servers: this.urls, name: `hub-${this.centerId}`, timeout: 3000,
+          servers: this.urls, name: `hub-${this.centerId}`, timeout: 3000, ...(this.account ?? {}),
           maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, pingInterval: 5000, maxPingOut: 2,
         });
       } catch (err) {

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { connect } from 'nats';
-import { startNatsCluster, type NatsCluster } from '../../scripts/nats-cluster.ts';
+import { startNatsCluster, type NatsAccount, type NatsCluster } from '../../scripts/nats-cluster.ts';
 import { startTestHub, tempDataDir, type TestHub } from '../helpers/hub.ts';
 import type { CentralEvent } from '../../hub/federation/forwarder.ts';
 import { CENTER_STREAM } from '../../hub/federation/central-stream.ts';
@@ -33,8 +33,11 @@ const count = (db: Database.Database, where = '1') => (db.prepare(`SELECT count(
 const pending = (hub: TestHub) => count(hub.ctx.db as unknown as Database.Database, 'sent_at IS NULL');
 const total = (hub: TestHub) => count(hub.ctx.db as unknown as Database.Database);
 
+/** The hub's config for its own account on the tier. */
+const account = (c: NatsCluster) => ({ centralNatsUser: c.center(CENTER).user, centralNatsPassword: c.center(CENTER).pass });
+
 async function cluster(t: import('node:test').TestContext): Promise<NatsCluster> {
-  const c = await startNatsCluster();
+  const c = await startNatsCluster({ centers: [CENTER, 'other-center'] });
   t.after(() => c.stop());
   await c.ready();
   await c.centerStream();
@@ -42,8 +45,8 @@ async function cluster(t: import('node:test').TestContext): Promise<NatsCluster>
 }
 
 /** Everything the stream holds, in the stream's order (read through any live node). */
-async function streamEvents(urls: string[]): Promise<{ subject: string; msgId: string | undefined; ev: CentralEvent }[]> {
-  const nc = await connect({ servers: urls, timeout: 5000 });
+async function streamEvents(urls: string[], who: NatsAccount): Promise<{ subject: string; msgId: string | undefined; ev: CentralEvent }[]> {
+  const nc = await connect({ servers: urls, timeout: 5000, ...who });
   try {
     const jsm = await nc.jetstreamManager({ timeout: 10_000 });
     const info = await jsm.streams.info(CENTER_STREAM);
@@ -59,12 +62,25 @@ async function streamEvents(urls: string[]): Promise<{ subject: string; msgId: s
   }
 }
 
-async function streamCount(urls: string[]): Promise<number> {
-  const nc = await connect({ servers: urls, timeout: 3000 });
+async function streamCount(urls: string[], who: NatsAccount): Promise<number> {
+  const nc = await connect({ servers: urls, timeout: 3000, ...who });
   try {
     return (await (await nc.jetstreamManager({ timeout: 5000 })).streams.info(CENTER_STREAM)).state.messages;
   } finally {
     await nc.close();
+  }
+}
+
+/** The stream's reads during a fail-over time out until the stream has a new leader: retried, as a central reader would. */
+async function retried<T>(read: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (Date.now() > end || (err as { code?: string }).code !== 'TIMEOUT') throw err;
+      await sleep(250);
+    }
   }
 }
 
@@ -77,8 +93,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
 }
 
 /** The stream holds this center's seqs 1..n, each exactly once, in order, with its message id. */
-async function assertExactlyOnce(urls: string[], n: number): Promise<CentralEvent[]> {
-  const held = await streamEvents(urls);
+async function assertExactlyOnce(urls: string[], n: number, who: NatsAccount): Promise<CentralEvent[]> {
+  const held = await retried(() => streamEvents(urls, who));
   assert.deepEqual(held.map((h) => h.ev.seq), Array.from({ length: n }, (_, i) => i + 1), 'the center\'s sequence, complete, once each, in order');
   for (const h of held) {
     assert.equal(h.ev.center, CENTER);
@@ -122,11 +138,11 @@ test('link down: commands answered, rows wait; link up: every row stored in orde
   await offline.close();
 
   // 2. The link is up: every row is stored, in the center's sequence, exactly once.
-  const online = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  const online = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
   await queueWork(online, 1, 1);
   await until('the outbox to drain', () => pending(online) === 0, 30_000);
   const n = total(online);
-  const held = await assertExactlyOnce(c.natsUrls, n);
+  const held = await assertExactlyOnce(c.natsUrls, n, c.admin);
   assert.equal(online.central!.forwarded, n);
   assert.deepEqual(held.filter((e) => e.topic === 'ticket.called').map((e) => (e.payload as { ticket: string }).ticket), ['A001', 'A002', 'A003']);
   // Nothing personal leaves the center: no name, national id, phone or complaint text.
@@ -140,11 +156,11 @@ test('link down: commands answered, rows wait; link up: every row stored in orde
   const db = new Database(path.join(dataDir, 'shubbak.db'));
   db.prepare('UPDATE outbox SET sent_at = NULL WHERE seq > ?').run(n - 5);
   db.close();
-  const again = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  const again = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
   await until('the resent rows to be acknowledged', () => pending(again) === 0, 30_000);
   assert.equal(again.central!.duplicates, 5, 'the stream answered "duplicate" for each resent row');
   assert.equal(again.central!.forwarded, 0);
-  await assertExactlyOnce(c.natsUrls, n);
+  await assertExactlyOnce(c.natsUrls, n, c.admin);
 });
 
 test('the hub killed -9 while forwarding a backlog loses nothing committed', { timeout: 180_000 }, async (t) => {
@@ -163,7 +179,7 @@ test('the hub killed -9 while forwarding a backlog loses nothing committed', { t
     cwd: ROOT,
     env: {
       ...process.env, SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
-      SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'silent', SHUBBAK_PASSWORD_COST: '10', SHUBBAK_CENTRAL_NATS: c.natsUrls.join(','),
+      SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'silent', SHUBBAK_PASSWORD_COST: '10', SHUBBAK_CENTRAL_NATS: c.natsUrls.join(','), SHUBBAK_CENTRAL_NATS_USER: c.center(CENTER).user, SHUBBAK_CENTRAL_NATS_PASSWORD: c.center(CENTER).pass,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -176,7 +192,7 @@ test('the hub killed -9 while forwarding a backlog loses nothing committed', { t
   });
   await until('the hub to start forwarding', async () => {
     if (child.exitCode !== null) throw new Error(`the hub exited: ${out}`);
-    return (await streamCount(c.natsUrls)) >= 100;
+    return (await retried(() => streamCount(c.natsUrls, c.admin))) >= 100;
   }, 60_000);
   child.kill('SIGKILL');
   await exited;
@@ -188,10 +204,10 @@ test('the hub killed -9 while forwarding a backlog loses nothing committed', { t
   assert.ok(left > 0 && sent > 0, `killed mid-forward (sent ${sent}, left ${left})`);
 
   // The next start sends the rest; the stream holds each seq exactly once.
-  const next = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
+  const next = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
   await until('the outbox to drain', () => pending(next) === 0, 90_000);
   assert.ok(next.central!.duplicates <= 1, 'at most the row in flight at the kill went twice');
-  await assertExactlyOnce(c.natsUrls, n);
+  await assertExactlyOnce(c.natsUrls, n, c.admin);
 });
 
 test('a NATS node killed -9 while forwarding: commands go on, nothing is lost', { timeout: 240_000 }, async (t) => {
@@ -202,17 +218,36 @@ test('a NATS node killed -9 while forwarding: commands go on, nothing is lost', 
   backlog(first, 400);
   await first.close();
 
-  const hub = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls } });
-  await until('forwarding to start', async () => (await streamCount(c.natsUrls)) >= 50, 60_000);
+  const hub = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
+  await until('forwarding to start', async () => (await retried(() => streamCount(c.natsUrls, c.admin))) >= 50, 60_000);
   await c.kill(0, 'SIGKILL');
   // The center keeps working while the cluster fails over.
   await queueWork(hub, 5, 3);
   await until('the outbox to drain with two nodes', () => pending(hub) === 0, 120_000);
-  await assertExactlyOnce([c.natsUrls[1], c.natsUrls[2]], total(hub));
+  await assertExactlyOnce([c.natsUrls[1], c.natsUrls[2]], total(hub), c.admin);
   // The node comes back on its store and has caught up: the stream still holds each seq once.
   await c.start(0);
   await c.ready();
   await queueWork(hub, 1, 0);
   await until('the outbox to drain with three nodes', () => pending(hub) === 0, 60_000);
-  await assertExactlyOnce(c.natsUrls, total(hub));
+  await assertExactlyOnce(c.natsUrls, total(hub), c.admin);
+});
+
+test("each center writes only as itself: another center's account, or a wrong password, stores nothing", { timeout: 120_000 }, async (t) => {
+  const c = await cluster(t);
+  // Another center's account cannot publish on this center's subjects.
+  const nc = await connect({ servers: c.natsUrls, timeout: 5000, ...c.center('other-center') });
+  t.after(() => nc.close());
+  const js = nc.jetstream({ timeout: 2000 });
+  await assert.rejects(js.publish(`centers.${CENTER}.event`, new TextEncoder().encode('{"seq":1}'), { msgID: `${CENTER}:1` }));
+  // Its own subjects it may.
+  assert.equal((await js.publish('centers.other-center.event', new TextEncoder().encode('{"seq":1}'), { msgID: 'other-center:1' })).duplicate, false);
+  // A hub with a wrong password keeps its rows and sends nothing.
+  const hub = await startTestHub(t, { dataDir: tempDataDir(), config: { centralNats: c.natsUrls, centralNatsUser: c.center(CENTER).user, centralNatsPassword: 'wrong' } });
+  await queueWork(hub, 2, 1);
+  await sleep(1500);
+  assert.ok(total(hub) > 0);
+  assert.equal(pending(hub), total(hub), 'nothing marked sent');
+  assert.equal(hub.central!.forwarded, 0);
+  assert.equal(await streamCount(c.natsUrls, c.admin), 1, 'only the other center\'s own message is stored');
 });

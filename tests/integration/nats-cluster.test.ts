@@ -5,10 +5,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { startNatsCluster } from '../../scripts/nats-cluster.ts';
+import { startNatsCluster, type NatsAccount } from '../../scripts/nats-cluster.ts';
 
-function connect(url: string, clientId: string, clean: boolean): Promise<mqtt.MqttClient> {
-  const c = mqtt.connect(url, { clientId, clean, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+function connect(url: string, clientId: string, clean: boolean, who: NatsAccount): Promise<mqtt.MqttClient> {
+  const c = mqtt.connect(url, { clientId, clean, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, username: who.user, password: who.pass });
   return new Promise((resolve, reject) => {
     c.once('connect', () => resolve(c));
     c.once('error', reject);
@@ -22,11 +22,11 @@ describe("the central tier's NATS cluster", () => {
     await cluster.ready();
     const [n1, n2, n3] = cluster.mqttUrls;
     // A durable subscriber (clean=false) subscribes once through node 2, then goes away.
-    const sub = await connect(n2, 'central-view', false);
+    const sub = await connect(n2, 'central-view', false, cluster.admin);
     await sub.subscribeAsync('centers/giza-dokki/events', { qos: 1 });
     await sub.endAsync();
     // The center publishes five events through node 1; each PUBACK means the cluster has it.
-    const pub = await connect(n1, 'hub-giza-dokki', true);
+    const pub = await connect(n1, 'hub-giza-dokki', true, cluster.admin);
     for (let seq = 1; seq <= 5; seq++) await pub.publishAsync('centers/giza-dokki/events', JSON.stringify({ center: 'giza-dokki', seq }), { qos: 1 });
     await pub.endAsync();
     await cluster.kill(0, 'SIGKILL');
@@ -35,7 +35,7 @@ describe("the central tier's NATS cluster", () => {
     // session's and the messages' streams have elected new leaders (~10 s) node 3 holds the
     // CONNECT unanswered: the client retries, as a central consumer would.
     const got: number[] = [];
-    const again = mqtt.connect(n3, { clientId: 'central-view', clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 4000 });
+    const again = mqtt.connect(n3, { clientId: 'central-view', clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 4000, username: cluster.admin.user, password: cluster.admin.pass });
     t.after(() => again.endAsync(true));
     again.on('error', () => {}); // connack timeouts while the streams fail over
     again.on('message', (_t, p) => got.push((JSON.parse(p.toString()) as { seq: number }).seq));
@@ -45,5 +45,12 @@ describe("the central tier's NATS cluster", () => {
     // The killed node comes back on its store and rejoins.
     await cluster.start(0);
     await cluster.ready();
+  });
+
+  test('a client without the tier\'s credentials is refused', async (t) => {
+    const cluster = await startNatsCluster();
+    t.after(() => cluster.stop());
+    await cluster.ready();
+    await assert.rejects(connect(cluster.mqttUrls[0], 'intruder', true, { user: 'governorate', pass: 'guessed' }));
   });
 });
