@@ -278,8 +278,13 @@ static void send_pin_state(uint8_t pin) {
 static volatile uint8_t *cs_port, *clk_port, *din_port;
 static uint8_t cs_bit, clk_bit, din_bit;
 
-static void bus_pin(volatile uint8_t **port, uint8_t *bit, uint8_t pin) {
-  set_mode(pin, MODE_OUTPUT);
+/* A bus line driven at `level` (CS high, CLK low), without a dip if it was an output already. */
+static void bus_pin(volatile uint8_t **port, uint8_t *bit, uint8_t pin, uint8_t level) {
+  if (pin_mode[pin] != MODE_OUTPUT) {
+    write_pin(pin, level);
+    *ddr_reg(pin) |= pin_bit(pin);
+    pin_mode[pin] = MODE_OUTPUT;
+  }
   *port = port_reg(pin);
   *bit = pin_bit(pin);
 }
@@ -322,10 +327,9 @@ static void max7219_write(const uint8_t *m, uint16_t n) {
       return;
     }
   }
-  bus_pin(&cs_port, &cs_bit, cs);
-  write_pin(cs, 1);
-  bus_pin(&clk_port, &clk_bit, clk);
-  bus_pin(&din_port, &din_bit, din);
+  bus_pin(&cs_port, &cs_bit, cs, 1);
+  bus_pin(&clk_port, &clk_bit, clk, 0);
+  bus_pin(&din_port, &din_bit, din, 0);
   uint16_t words[MAX_CHIPS];
   uint16_t used = 0;
   for (uint16_t i = 4; i < n; i += 3) {
