@@ -93,6 +93,7 @@ export class Max7219Digits implements DigitsDisplay {
     if (this.closed) return;
     this.stopBlink();
     this.writeCodes(digitCodes('', this.width));
+    this.bus.flushQueued(); // the blank goes out before the caller closes the board
     this.closed = true;
   }
 

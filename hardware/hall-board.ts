@@ -76,6 +76,7 @@ export class Max7219HallBoard implements HallBoard {
 
   close(): void {
     this.clear();
+    this.bus.flushQueued(); // the blank rows go out before the caller closes the board
     this.closed = true;
   }
 

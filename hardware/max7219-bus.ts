@@ -91,6 +91,11 @@ export class Max7219Bus {
     this.frame(Array.from({ length: chips }, () => (register << 8) | (value & 0xff)));
   }
 
+  /** Sends what waits for the end of this turn now (before the board is closed). */
+  flushQueued(): void {
+    this.sendSysex();
+  }
+
   /** Frames waiting for the end of this turn of the event loop, by chain length. */
   private queued: { chips: number; frames: number[][] } | null = null;
 

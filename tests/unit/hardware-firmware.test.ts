@@ -68,6 +68,11 @@ describe('ShubbakFirmata build and the MAX7219 bus that uses it', () => {
     assert.deepEqual(sent, [[MAX7219_SYSEX, 10, 13, 11, 2, 0, 0x0c, 1, 1, 0x0c, 1, 0, 0x11, 0x7f, 1, 0x12, 0x00]]);
     assert.ok(sent[0].every((b) => b >= 0 && b <= 0x7f), 'every data byte is 7-bit');
     assert.deepEqual(portWrites, [], 'no bit-banging');
+    bus.frame([0x0c00, 0x0c00]);
+    bus.flushQueued(); // a driver closing: sent now, before the board is closed
+    assert.equal(sent.length, 2);
+    await Promise.resolve();
+    assert.equal(sent.length, 2, 'and not again at the end of the turn');
   });
 
   test('a long update is cut between frames so each sysex fits the firmware\'s buffer', async () => {
