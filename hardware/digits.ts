@@ -60,6 +60,11 @@ export class Max7219Digits implements DigitsDisplay {
     bus.all(1, MAX7219.shutdown, this.lit ? 1 : 0);
   }
 
+  /** How the bus reaches the chips: the ShubbakFirmata sysex, or bit-banged (max7219-bus.ts). */
+  get busMode(): 'sysex' | 'port' | 'pins' {
+    return this.bus.mode;
+  }
+
   get blinking(): boolean {
     return this.blinkTimer !== null;
   }
@@ -88,6 +93,7 @@ export class Max7219Digits implements DigitsDisplay {
     if (this.closed) return;
     this.stopBlink();
     this.writeCodes(digitCodes('', this.width));
+    this.bus.flushQueued(); // the blank goes out before the caller closes the board
     this.closed = true;
   }
 

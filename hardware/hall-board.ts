@@ -57,6 +57,11 @@ export class Max7219HallBoard implements HallBoard {
     this.bus.all(n, MAX7219.shutdown, 1);
   }
 
+  /** How the bus reaches the chips: the ShubbakFirmata sysex, or bit-banged (max7219-bus.ts). */
+  get busMode(): 'sysex' | 'port' | 'pins' {
+    return this.bus.mode;
+  }
+
   show(rows: readonly { ticket: string; window: number }[]): void {
     if (this.closed) return;
     const wanted = Array.from({ length: this.rows }, (_, r) => digitCodes(rows[r] ? hallRowText(rows[r]) : '', HALL_ROW_WIDTH));
@@ -71,6 +76,7 @@ export class Max7219HallBoard implements HallBoard {
 
   close(): void {
     this.clear();
+    this.bus.flushQueued(); // the blank rows go out before the caller closes the board
     this.closed = true;
   }
 

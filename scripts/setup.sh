@@ -9,13 +9,15 @@
 # tools (the installer test: scripts/package.ts compiles better-sqlite3 for the packaged
 # Node 24 with node-gyp and the hub's sd-notify relay; systemd-analyze checks the units),
 # zbar-tools (zbarimg reads back the QR code printed on the kiosk ticket, tests/integration/ticket-link.test.ts),
+# gcc-avr, avr-libc and binutils-avr (ShubbakFirmata, hardware/firmware/: `npm run firmware`, and the
+# test that the committed .hex is what its source compiles to),
 # then the npm packages from the lock file. Packaging for arm64 also needs
 # gcc-aarch64-linux-gnu and g++-aarch64-linux-gnu (not needed by the tests; see docs/install.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # g++, make and python3: node-gyp, for better-sqlite3 (npm ci, and the Node 24 run, scripts/node24.sh).
-debs=(chromium mosquitto-clients libnss3-tools openssl espeak-ng sox alsa-utils socat g++ make python3 systemd zbar-tools)
+debs=(chromium mosquitto-clients libnss3-tools openssl espeak-ng sox alsa-utils socat g++ make python3 systemd zbar-tools gcc-avr avr-libc binutils-avr)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,8 @@
 // (pressed = LOW), lamps and MAX7219 DIN/CLK/CS as outputs.
 //
 // Time is the CPU's cycle count, never the wall clock. A board runs only while it has
-// work — bytes on its serial line, a pin that changed, its boot — and a shared scheduler
+// work — bytes on its serial line, a pin that changed (an input pressed, or an output the
+// firmware drives), its boot — and a shared scheduler
 // runs the boards in bounded chunks, yielding to the event loop in between, so a hub in
 // the same process is never starved. Idle time is not emulated (StandardFirmata does
 // nothing on its own but poll), which keeps a test's cost to the bytes it exchanges.
@@ -402,6 +403,9 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; boot
     }
     if (old === level) return;
     this.pinLevels.set(pin, level);
+    // An output changing is the firmware at work (ShubbakFirmata shifting a long MAX7219
+    // update out by itself): the board keeps running until it has been quiet for a while.
+    this.demand(SETTLE_CYCLES);
     const cycles = this.cycles;
     for (const l of this.pinListeners) l(pin, level, cycles);
   }

@@ -1,6 +1,7 @@
 // Hardware in the loop for the device programs: emulated Arduino Unos running the real
 // StandardFirmata image (from the avrgirl-arduino dev dependency, checked by size and
-// SHA-256 so another image fails the tests), on serial lines of one emulated binding, with
+// SHA-256 so another image fails the tests) or the project's own ShubbakFirmata
+// (hardware/firmware/, checked against its build record), on serial lines of one emulated binding, with
 // the harness's hands on the header pins: press a button (pin to GND), read a lamp, read
 // a MAX7219 chain back from DIN/CLK/CS. Press timing follows the emulated board (the press
 // reaches the firmware and the firmware has reported it before the button is let go),
@@ -10,6 +11,7 @@ import { EmulatedUno } from '../../hardware/sim/uno.ts';
 import { firmataHexPath, standardFirmataImage } from '../../hardware/sim/standard-firmata.ts';
 import { createUnoBinding, type UnoBinding } from '../../hardware/sim/uno-binding.ts';
 import { Max7219Decoder } from '../../hardware/sim/max7219.ts';
+import { shubbakFirmataImage } from '../../hardware/sim/shubbak-firmata.ts';
 
 export { FIRMATA_HEX_BYTES, FIRMATA_HEX_SHA256 } from '../../hardware/sim/standard-firmata.ts';
 export const FIRMATA_HEX = firmataHexPath();
@@ -27,13 +29,17 @@ export type Bench = {
   close(): void;
 };
 
-export function unoBench(): Bench {
+/** Which firmware the bench's Unos run. */
+export type Firmware = 'standard' | 'shubbak';
+
+export function unoBench(firmware: Firmware = 'standard'): Bench {
+  const image = firmware === 'shubbak' ? shubbakFirmataImage : firmataImage;
   const binding = createUnoBinding();
   const unos: EmulatedUno[] = [];
   return {
     binding,
     board(p) {
-      const uno = new EmulatedUno(firmataImage());
+      const uno = new EmulatedUno(image());
       binding.attach(p, uno);
       unos.push(uno);
       return uno;

@@ -119,6 +119,9 @@ describe('every device program on emulated StandardFirmata boards', () => {
       config: loadDisplayConfig(env(hub, 'led-1', '/dev/ttyEMU-led', { SHUBBAK_DISPLAY_KIND: 'display' })), link: LINK, log: quiet(logs), hardware: { board: { binding: b.binding } },
     });
     t.after(() => led.stop());
+    // StandardFirmata has no MAX7219 command: the drivers fall back to bit-banging port messages.
+    assert.equal((led.io.digits as unknown as { busMode: string }).busMode, 'port');
+    assert.equal((keypad.io.digits as unknown as { busMode: string }).busMode, 'port');
     const kiosk = await hub.device('kiosk-1');
     for (let i = 0; i < 4; i++) assert.ok((await kiosk.request('ticket.issue', { line: 'A' })).ok);
 
