@@ -23,15 +23,8 @@ export class SseChannel {
 
   /** Take over the reply as an event stream; `first` is sent before any broadcast. */
   open(req: FastifyRequest, reply: FastifyReply, first: { event: string; data: unknown }): void {
+    if (this.closed) return refuseStopping(reply);
     reply.hijack();
-    if (this.closed) {
-      // The hub is stopping: an EventSource that reconnected on a kept-alive socket after
-      // close() ended its stream must not get a new one, or the HTTP server waits for it
-      // forever. 503 + connection: close; the browser tries again when the hub is back.
-      reply.raw.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', connection: 'close' });
-      reply.raw.end('hub stopping');
-      return;
-    }
     req.socket.setNoDelay(true);
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -66,6 +59,17 @@ export class SseChannel {
       else c.raw.write(text);
     }
   }
+}
+
+/**
+ * The hub is stopping: an EventSource that reconnected on a kept-alive socket after the
+ * feed's close() ended its stream must not get a new one, or the HTTP server waits for it
+ * forever. 503 + connection: close; the browser tries again when the hub is back.
+ */
+export function refuseStopping(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', connection: 'close' });
+  reply.raw.end('hub stopping');
 }
 
 export function frame(event: string, data: unknown): string {

@@ -6,13 +6,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommitProjection } from '../services/commit-feed.ts';
 import type { TicketPageService, TicketPageView } from '../services/ticket-page.ts';
-import { SseChannel } from './sse.ts';
+import { SseChannel, refuseStopping } from './sse.ts';
 
 /** Streams one token may hold at once (a phone, its reconnects, a second tab): no more. */
 export const STREAMS_PER_TICKET = 8;
 
 export class TicketFeed {
   private readonly channels = new Map<string, { channel: SseChannel; last: string }>();
+  private closed = false;
 
   constructor(private readonly pages: TicketPageService) {}
 
@@ -25,6 +26,11 @@ export class TicketFeed {
 
   /** False when this token already has its share of streams. */
   open(token: string, view: TicketPageView, req: FastifyRequest, reply: FastifyReply): boolean {
+    // After close() a reconnecting phone must not get a fresh channel nothing will end.
+    if (this.closed) {
+      refuseStopping(reply);
+      return true;
+    }
     let c = this.channels.get(token);
     if (c && c.channel.size >= STREAMS_PER_TICKET) return false;
     if (!c) this.channels.set(token, (c = { channel: new SseChannel(), last: JSON.stringify(view) }));
@@ -56,6 +62,7 @@ export class TicketFeed {
   }
 
   close(): void {
+    this.closed = true;
     for (const c of this.channels.values()) c.channel.close();
     this.channels.clear();
   }

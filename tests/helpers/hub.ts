@@ -28,6 +28,9 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-test-'));
 }
 
+/** How long a test hub may take to stop before the test fails (it takes well under 1 s). */
+const STOP_LIMIT_MS = 30_000;
+
 export async function startTestHub(
   t: TestContext,
   opts: { clock?: Clock; dataDir?: string; config?: Partial<HubConfig>; logger?: StartOptions['logger'] } = {},
@@ -42,7 +45,17 @@ export async function startTestHub(
     if (closed) return;
     closed = true;
     for (const c of closers.reverse()) await c().catch(() => {});
-    await hub.close();
+    // A stop that waits on a connection nothing will end (a live stream reopened after the
+    // feeds closed) hung CI for its whole 90 minutes: here it fails the test instead.
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the hub did not stop within ${STOP_LIMIT_MS / 1000} s: a connection or stream was left open`)), STOP_LIMIT_MS);
+    });
+    try {
+      await Promise.race([hub.close(), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
   t.after(close);
   const secretOf = (id: string) => {
