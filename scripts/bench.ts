@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -345,7 +345,13 @@ async function main() {
   const prep = prepare(dataDir);
   // The per-device command limit (100/s by default) is a policy for real devices; the
   // benchmark drives one kiosk as fast as round trips allow, so it is switched off here.
-  const hub = await startHubProcess(ROOT, dataDir, { SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0' }, target);
+  // The built hub runs as its unit runs it (hub/hub.service): the ExecStart's node flags (unless
+  // --node-flags gives others) and the allocator settings of its Environment= lines.
+  const hubUnit = 'hub/hub.service';
+  const hubFlags = target.built && !NODE_FLAGS.length ? unitNodeFlags(hubUnit, ROOT) : [];
+  const hubMalloc = target.built ? unitMallocEnv(hubUnit, ROOT) : {};
+  if (target.built) console.log(`the hub: node ${[...(NODE_FLAGS.length ? NODE_FLAGS : hubFlags), 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
+  const hub = await startHubProcess(ROOT, dataDir, { SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0', ...hubMalloc }, target, hubFlags);
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
