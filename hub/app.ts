@@ -3,8 +3,6 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HubContext } from './context.ts';
@@ -38,6 +36,7 @@ import { smsRoutes } from './sms/routes.ts';
 import { webRoutes } from './routes/web/routes.ts';
 import { opsRoutes } from './routes/ops/routes.ts';
 import { logSerializers } from './http/log-redaction.ts';
+import { apiDocs } from './http/api-docs.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,16 +122,9 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: ctx.config.tls ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
   });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Shubbak hub API', version: '1.0.0', description: 'Queue and case API of a Technological Center for Citizen Services' },
-    },
-  });
-  // validatorUrl null: the docs page would otherwise load a badge from validator.swagger.io.
-  // Swagger UI injects <style> elements at run time: the docs pages alone allow inline styles.
-  await app.register(swaggerUi, {
-    routePrefix: '/docs', uiConfig: { validatorUrl: null },
-    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  // OpenAPI and Swagger UI at /docs, loaded at the first request there (hub/http/api-docs.ts).
+  await app.register(apiDocs, {
+    info: { title: 'Shubbak hub API', version: '1.0.0', description: 'Queue and case API of a Technological Center for Citizen Services' },
   });
 
   // The hub's plugins

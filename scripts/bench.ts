@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -25,7 +25,7 @@ const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.repl
 const ROUNDS = Number(args.get('rounds') ?? 2000);
 const LOAD_CLIENTS = Number(args.get('clients') ?? 200);
 const LOAD_SECONDS = Number(args.get('seconds') ?? 8);
-const ONLY = args.get('only'); // e.g. --only=spine
+const ONLY = args.get('only'); // e.g. --only=spine, --only=memory (the hub's (d)/(e) alone), --only=devices
 // The built JavaScript is measured (npm run build first); --tsx measures the sources under tsx,
 // --no-build measures the dist/ that is there.
 const TSX = args.has('tsx');
@@ -277,8 +277,19 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   if (loadedError) console.log(`      NOT met: under the background load the hub fell behind — ${loadedError}`);
   if (lc.n < nextUnderLoad.calls) console.log(`      note: the board saw ${lc.n} of ${nextUnderLoad.calls} calls under load`);
 
-  // (d) sustained throughput: LOAD_CLIENTS kiosks in two processes, 4 commands in flight each.
-  // (e) the hub's memory: idle with every device connected, peak under the load, after it.
+  const sustained = await throughputAndMemory(mqttUrl, hubPid, prep, target);
+  console.log(`\n  Peer reference (FQM on this kind of machine): a ticket in 4 ms, ~230 tickets/s, a call on its display 0–4 s later by polling.`);
+  console.log(`  Shubbak here: a ticket in ${fmt(b.p50)} ms p50 (${fmt(4 / b.p50, 1)}× faster), ${fmt(sustained, 0)} tickets/s (${fmt(sustained / 230, 1)}×), a call on the board in ${fmt(c.p99)} ms p99.`);
+  return { baseline: { p50: mine.p50, p99: mine.p99 }, hubUrl };
+}
+
+/**
+ * (d) sustained throughput: LOAD_CLIENTS kiosks in two processes, 4 commands in flight each.
+ * (e) the hub's memory: idle with every device connected, peak under the load, after it.
+ * Part of the spine; alone with --only=memory (the hub fresh, no latency blocks before it).
+ */
+async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: ReturnType<typeof prepare>, target: Target): Promise<number> {
+  const step = (what: string) => process.stderr.write(`  … ${what}\n`);
   const load = loadWorkers(mqttUrl, prep, {});
   await load.ready;
   step('sustained throughput and memory');
@@ -297,9 +308,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   report(`(e) ${hub} resident memory, peak under the ${LOAD_CLIENTS}-device load`, peakRss, 'MB', goal(peakRss, HUB_PEAK_GOAL_MB));
   report(`(e) ${hub} resident memory, after the load (${LOAD_CLIENTS} still connected)`, afterRss, 'MB', goal(afterRss, HUB_IDLE_GOAL_MB));
   report(`(e) ${hub} resident memory, idle / FQM's whole server idle (${FQM_IDLE_MB} MB)`, idleRss / FQM_IDLE_MB, 'x');
-  console.log(`\n  Peer reference (FQM on this kind of machine): a ticket in 4 ms, ~230 tickets/s, a call on its display 0–4 s later by polling.`);
-  console.log(`  Shubbak here: a ticket in ${fmt(b.p50)} ms p50 (${fmt(4 / b.p50, 1)}× faster), ${fmt(done / elapsed, 0)} tickets/s (${fmt(done / elapsed / 230, 1)}×), a call on the board in ${fmt(c.p99)} ms p99.`);
-  return { baseline: { p50: mine.p50, p99: mine.p99 }, hubUrl };
+  return done / elapsed;
 }
 
 /** Sections contributed by each area: scripts/bench/<name>.ts exporting run(env). */
@@ -336,12 +345,21 @@ async function main() {
   const prep = prepare(dataDir);
   // The per-device command limit (100/s by default) is a policy for real devices; the
   // benchmark drives one kiosk as fast as round trips allow, so it is switched off here.
-  const hub = await startHubProcess(ROOT, dataDir, { SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0' }, target);
+  // The built hub runs as its unit runs it (hub/hub.service): the ExecStart's node flags (unless
+  // --node-flags gives others) and the allocator settings of its Environment= lines.
+  const hubUnit = 'hub/hub.service';
+  const hubFlags = target.built && !NODE_FLAGS.length ? unitNodeFlags(hubUnit, ROOT) : [];
+  const hubMalloc = target.built ? unitMallocEnv(hubUnit, ROOT) : {};
+  if (target.built) console.log(`the hub: node ${[...(NODE_FLAGS.length ? NODE_FLAGS : hubFlags), 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
+  const hub = await startHubProcess(ROOT, dataDir, { SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0', ...hubMalloc }, target, hubFlags);
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
     if (!ONLY || ONLY === 'spine') baseline = (await spine(hub.httpUrl, hub.mqttUrl, hub.child.pid!, prep, target)).baseline;
-    else {
+    else if (ONLY === 'memory') {
+      console.log(`\nThe hub's memory (the spine's (d) and (e) alone, on a fresh hub; started at ${fmt(rssMb(hub.child.pid!))} MB)`);
+      await throughputAndMemory(hub.mqttUrl, hub.child.pid!, prep, target);
+    } else {
       const bare = await blockWorker({ mode: 'bare', url: hub.mqttUrl, requester: { id: 'hub', secret: prep.hubSecret }, echo: { id: 'hub', secret: prep.hubSecret } });
       baseline = summary(await bare.block(500));
       await bare.stop();

@@ -166,11 +166,14 @@ export async function build(outdir: string): Promise<BuildResult> {
       format: 'esm',
       target: 'node20.19',
       sourcemap: 'linked',
-      // The hub: stack traces name our files and functions; the code is small enough
-      // unminified. A self-contained device program is minified (whitespace and syntax, names
-      // kept readable enough with the source map beside it): its source text is heap.
-      minifyWhitespace: p.self,
-      minifySyntax: p.self,
+      // Every program is minified in whitespace and syntax (names kept: stack traces still name
+      // our functions; the source map beside says where): its source text stays in the heap.
+      // The hub's source carried our comments, Arabic among them, and one non-ASCII character
+      // makes V8 hold the whole file as two-byte text: 1.9 MB of heap for 1 MB of code, 1 MB
+      // once minified (issue 10: memory; bench --only=memory). Bundling the hub's packages too
+      // was measured and left: loaded eagerly in one file they cost more than from node_modules.
+      minifyWhitespace: true,
+      minifySyntax: true,
       legalComments: 'none',
       define: { SHUBBAK_BUNDLE_ENTRY: JSON.stringify(p.name) },
       // CommonJS code we bundle (a nested package) may require() node's own modules.

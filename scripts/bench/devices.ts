@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { goal, summary, type Row, type Target } from './lib.ts';
+import { goal, summary, unitNodeFlags, type Row, type Target } from './lib.ts';
 import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
 import type { KioskHandle } from '../../kiosk/main.ts';
 import type { KeypadHandle } from '../../counter-keypad/main.ts';
@@ -26,12 +26,7 @@ const DEVICE_GOALS: [id: string, program: string, goalMb: number, unit: string][
   ['led-1', 'display', 60, 'display/display.service'], ['hall-1', 'display', 60, 'display/hall.service'],
 ];
 
-/** The node flags in a unit's ExecStart (`…/node --flag … dist/…`). */
-export function unitNodeFlags(unitFile: string): string[] {
-  const m = /^ExecStart=\S*node((?:\s+--\S+)*)\s+dist\//m.exec(fs.readFileSync(path.join(ROOT, unitFile), 'utf8'));
-  if (!m) throw new Error(`${unitFile}: no ExecStart=…node … dist/… line`);
-  return m[1].trim().split(/\s+/).filter(Boolean);
-}
+export { unitNodeFlags } from './lib.ts';
 const ROUNDS = 30;
 
 export async function run(env: Env): Promise<Row[]> {
@@ -106,7 +101,7 @@ export async function run(env: Env): Promise<Row[]> {
   for (const [id, program, goalMb, unit] of DEVICE_GOALS) {
     const entry = t.built ? path.join(t.dist, program, 'main.js') : path.join(ROOT, program, 'main.ts');
     // --node-flags=… replaces the unit's flags (to compare); otherwise the unit's own.
-    const flags = t.nodeFlags.length ? t.nodeFlags : unitNodeFlags(unit);
+    const flags = t.nodeFlags.length ? t.nodeFlags : unitNodeFlags(unit, ROOT);
     const how = t.built ? `built${flags.length ? ' ' + flags.join(' ') : ''}` : 'under tsx';
     const m = await memoryOf(entry, id, env, flags);
     add(`resident memory of ${id}'s program (${how}, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));

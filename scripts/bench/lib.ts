@@ -110,6 +110,26 @@ export async function startHubProcess(root: string, dataDir: string, env: Record
   };
 }
 
+/** The node flags in a unit's ExecStart (`…/node --flag … dist/…`): the built programs run with them, as installed. */
+export function unitNodeFlags(unitFile: string, root: string): string[] {
+  const m = /^ExecStart=\S*node((?:\s+--\S+)*)\s+dist\//m.exec(fs.readFileSync(path.join(root, unitFile), 'utf8'));
+  if (!m) throw new Error(`${unitFile}: no ExecStart=…node … dist/… line`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
+
+/** The allocator's settings in a unit's Environment= lines (MALLOC_ARENA_MAX=2 …), as installed. */
+export function unitMallocEnv(unitFile: string, root: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of fs.readFileSync(path.join(root, unitFile), 'utf8').split('\n')) {
+    if (!line.startsWith('Environment=')) continue;
+    for (const kv of line.slice('Environment='.length).split(/\s+/)) {
+      const [k, v] = kv.split('=');
+      if (k.startsWith('MALLOC_') && v !== undefined) env[k] = v;
+    }
+  }
+  return env;
+}
+
 /** "goal ≤ N MB: ratio r (met|NOT met)". */
 export function goal(value: number, limit: number): string {
   return `goal ≤ ${limit} MB: ratio ${fmt(value / limit)} ${value <= limit ? '(met)' : '(NOT met)'}`;

@@ -6,9 +6,15 @@
 // specification's examples (services/service, service_requests/request, errors/error,
 // attributes/attribute, values/value, endpoints/endpoint, formats/format), UTF-8 with the
 // XML declaration as the spec's "Encoding" section asks.
-import { create } from 'xmlbuilder2';
+// xmlbuilder2 and the DOM under it (@oozcitak/*: ~130 modules, ~1 MB of source held in the
+// heap) load at the first XML answer, not at the hub's start: most centers never get an
+// Open311 XML request (issue 10: memory; measured with `npm run bench -- --only=memory`).
+import { createRequire } from 'node:module';
 
-type XMLBuilder = ReturnType<typeof create>;
+type XmlBuilder2 = typeof import('xmlbuilder2');
+type XMLBuilder = ReturnType<XmlBuilder2['create']>;
+let xmlbuilder2: XmlBuilder2 | null = null;
+const xml = (): XmlBuilder2 => (xmlbuilder2 ??= createRequire(import.meta.url)('xmlbuilder2') as XmlBuilder2);
 export type Format = 'xml' | 'json';
 
 export const CONTENT_TYPE: Record<Format, string> = {
@@ -63,7 +69,7 @@ function put(parent: XMLBuilder, name: string, v: Value): void {
 
 /** An XML document with `root` holding `value` (a list's items under ITEM names). */
 export function toXml(root: string, value: Value): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = xml().create({ version: '1.0', encoding: 'UTF-8' });
   put(doc, root, value);
   return doc.end({ prettyPrint: false });
 }
