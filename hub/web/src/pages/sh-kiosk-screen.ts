@@ -138,6 +138,7 @@ export class ShKioskScreen extends LitElement {
   private done(): void {
     if (this.back) clearTimeout(this.back);
     this.back = null;
+    this.step = 'loading';
     this.ticket = null;
     this.chosen = null;
     this.mobile = '';
@@ -179,7 +180,8 @@ export class ShKioskScreen extends LitElement {
             <button ?disabled=${this.busy} @click=${() => this.done()}>رجوع</button>
           </div>`;
       case 'ticket': {
-        const t = this.ticket!;
+        const t = this.ticket;
+        if (!t) return null;
         return html`<div class="ticket" data-testid="kiosk-ticket">
             <p>رقم تذكرتك</p>
             <p class="label" data-testid="kiosk-ticket-number">${t.number}</p>
