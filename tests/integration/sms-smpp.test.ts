@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { signIn } from '../helpers/staff.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor, SYSTEM_ID, PASSWORD } from './sms-support.ts';
 import type { TestHub } from '../helpers/hub.ts';
-import { CONCAT_PART_CHARS } from '../../hub/sms/encoding.ts';
+import { CONCAT_PART_CHARS, GSM_CONCAT_SEPTETS, GSM_SINGLE_SEPTETS, encodeParts, gsm7Septets, partCount, splitGsm7 } from '../../hub/sms/encoding.ts';
 
 /** Queue messages the way the triggers do: inside a transaction (one that changes something, so the sender is woken). */
 function enqueue(hub: TestHub, msgs: { mobile: string; text: string }[]): number[] {
@@ -97,6 +97,53 @@ describe('SMS over SMPP 3.4', () => {
     const texts = smsc.messages().map((m) => m.text).sort();
     assert.deepEqual(texts, [LONG_AR, LONG_AR + ' (نسخة ثانية)'].sort());
     assert.equal(rows[0].messageIds.length, rows[0].partsTotal);
+  });
+
+  test('a text in the GSM 03.38 alphabet goes as GSM 7-bit (data_coding 0): 160 septets in one part, a longer one in parts of at most 153, reassembled on the SMSC side; Arabic stays UCS-2', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc);
+    // Exactly 160 septets: one part.
+    const one = 'Your ticket A012 at the Technological Center: 4 people ahead. Track it at https://hub.example/t/pScn7Zyd0KbjETUxrHs68g @ window 3 - thanks!'.padEnd(GSM_SINGLE_SEPTETS, '.');
+    assert.equal(gsm7Septets(one)!.length, 160);
+    // Long, with extension characters (two septets each: ESC + code) and Latin letters of the table.
+    const long = 'Dear citizen, your file F-2026-000123-45 {building permit} is ready: fee 150 € [paid]. '
+      + 'Bring your national ID ~ the receipt | Ä Ö Ñ Ü é è à Ç £ ¥ § ¿ ¡ _ ^ \\ and come to the delivery window. '
+      + 'Opening hours: Sunday to Thursday, 9:00 to 15:00. This message was sent by the center\'s queue system; please do not reply to it.';
+    assert.ok(gsm7Septets(long)!.length > 2 * GSM_CONCAT_SEPTETS);
+    const mixed = 'Ticket A012 — تذكرتك';
+    enqueue(hub, [{ mobile: '201012345670', text: one }, { mobile: '201012345671', text: long }, { mobile: '201012345672', text: mixed }]);
+    await waitFor('all submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+    const byDest = (d: string) => smsc.accepted().filter((r) => r.dest === d);
+    const [single] = byDest('201012345670');
+    assert.equal(single.dataCoding, 0x00);
+    assert.equal(single.concat, null);
+    assert.equal(single.text, one);
+    const parts = byDest('201012345671');
+    assert.equal(parts.length, outbox(hub)[1].partsTotal);
+    assert.ok(parts.length >= 3);
+    for (const p of parts) {
+      assert.equal(p.dataCoding, 0x00, 'GSM 7-bit');
+      assert.equal(p.esmClass & 0x40, 0x40, 'UDHI set');
+      assert.ok(gsm7Septets(p.text)!.length <= GSM_CONCAT_SEPTETS, `part ${p.concat!.seq}: ${gsm7Septets(p.text)!.length} septets`);
+    }
+    assert.equal(smsc.messages().find((m) => m.dest === '201012345671')!.text, long, 'reassembled by the SMSC\'s own GSM decoder');
+    // One character outside the alphabet (the dash, the Arabic): the whole text is UCS-2.
+    assert.deepEqual(byDest('201012345672').map((r) => [r.dataCoding, r.text]), [[0x08, mixed]]);
+  });
+
+  test('GSM 7-bit parts never split an escape pair (ESC + its character)', () => {
+    // 152 plain septets, then '€' (ESC 0x65): the pair would straddle 153 → it starts part 2.
+    const text = 'x'.repeat(152) + '€' + 'y'.repeat(100);
+    const parts = splitGsm7(gsm7Septets(text)!);
+    assert.deepEqual(parts.map((p) => p.length), [152, 102]);
+    assert.equal(parts[1][0], 0x1b);
+    assert.equal(partCount(text), 2);
+    assert.equal(partCount('x'.repeat(160)), 1);
+    assert.equal(partCount('x'.repeat(159) + '€'), 2, '161 septets');
+    assert.equal(partCount('ب'.repeat(70)), 1);
+    assert.equal(partCount('ب'.repeat(71)), 2);
+    const [p] = encodeParts('@A€', 0);
+    assert.deepEqual([...p.shortMessage], [0x00, 0x41, 0x1b, 0x65]);
   });
 
   test('the link dropped mid-queue, after an answer and between a submit and its answer: after reconnecting nothing is lost and nothing acknowledged is sent twice', async (t) => {
