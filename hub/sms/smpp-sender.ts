@@ -20,8 +20,13 @@
 //    ESME_RX_T_APPN) put the message back with an exponential backoff and hold the whole link
 //    for that long (the SMSC asked us to slow down); a dropped link is rebound with the same
 //    backoff. Other errors (a refused destination…) fail the message for good.
+// A link that stops answering (the SMSC hung, a NAT or firewall silently dropped the TCP
+// connection) is found by our own enquire_link (SMPP 3.4 §4.11) every smsEnquireLinkMs while
+// bound: no enquire_link_resp within smsResponseTimeoutMs and the link is closed and rebound,
+// exactly like a drop (a part in flight is offered again, acknowledged parts never are).
 // While the kill switch is off (SHUBBAK_SMS_ENABLED=false or the administrator's pause)
 // nothing is submitted; the link may stay bound for receipts of earlier messages.
+// The link's state and counters (state(), stats) are read by /metrics (hub/ops).
 import smpp, { type PDU, type Session } from 'smpp';
 import type { HubConfig } from '../config.ts';
 import { backoffMs, type SmsOutbox } from './outbox.ts';
@@ -41,7 +46,8 @@ function statusName(code: number): string {
   return Object.entries(smpp.errors).find(([, v]) => v === code)?.[0] ?? `0x${code.toString(16)}`;
 }
 
-export type SenderStats = { binds: number; drops: number; submits: number; receipts: number };
+export type SenderStats = { binds: number; drops: number; submits: number; receipts: number; enquireLinks: number };
+export type LinkState = { bound: boolean; lastError: string | null; lastErrorAt: number | null };
 
 export class SmppSender {
   private session: Session | null = null;
@@ -51,7 +57,9 @@ export class SmppSender {
   private timer: NodeJS.Timeout | null = null;
   private holdUntil = 0;
   private reconnects = 0;
-  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, receipts: 0 };
+  private enquire: { every: NodeJS.Timeout; waiting: NodeJS.Timeout | null } | null = null;
+  private lastError: { why: string; at: number } | null = null;
+  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, receipts: 0, enquireLinks: 0 };
 
   constructor(
     private readonly outbox: SmsOutbox,
@@ -70,6 +78,7 @@ export class SmppSender {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimer();
+    this.stopEnquireLink();
     if (this.inFlight) clearTimeout(this.inFlight.timer);
     const s = this.session;
     this.session = null;
@@ -98,6 +107,36 @@ export class SmppSender {
 
   get isBound(): boolean {
     return this.bound;
+  }
+
+  /** Bound or not, and why the link last went down (for /metrics). */
+  state(): LinkState {
+    return { bound: this.bound, lastError: this.lastError?.why ?? null, lastErrorAt: this.lastError?.at ?? null };
+  }
+
+  /** While bound: an enquire_link every smsEnquireLinkMs; no answer in time → the link is dropped. */
+  private startEnquireLink(session: Session): void {
+    this.stopEnquireLink();
+    const every = setInterval(() => {
+      if (this.session !== session || !this.enquire || this.enquire.waiting) return;
+      const waiting = setTimeout(() => this.drop(session, 'no enquire_link_resp'), this.config.smsResponseTimeoutMs);
+      waiting.unref?.();
+      this.enquire.waiting = waiting;
+      this.stats.enquireLinks++;
+      session.enquire_link({}, () => {
+        clearTimeout(waiting);
+        if (this.enquire?.waiting === waiting) this.enquire.waiting = null;
+      });
+    }, this.config.smsEnquireLinkMs);
+    every.unref?.();
+    this.enquire = { every, waiting: null };
+  }
+
+  private stopEnquireLink(): void {
+    if (!this.enquire) return;
+    clearInterval(this.enquire.every);
+    if (this.enquire.waiting) clearTimeout(this.enquire.waiting);
+    this.enquire = null;
   }
 
   private clearTimer(): void {
@@ -156,6 +195,7 @@ export class SmppSender {
         this.bound = true;
         this.reconnects = 0;
         this.stats.binds++;
+        this.startEnquireLink(session);
         this.log.info({ host: this.config.smsHost, port: this.config.smsPort }, 'SMSC bound (transceiver)');
         this.schedule(Math.max(0, this.holdUntil - Date.now()));
       });
@@ -180,6 +220,8 @@ export class SmppSender {
     const wasBound = this.bound;
     this.bound = false;
     this.clearTimer();
+    this.stopEnquireLink();
+    this.lastError = { why, at: Date.now() };
     session.destroy();
     if (this.inFlight) {
       clearTimeout(this.inFlight.timer);

@@ -182,6 +182,39 @@ describe('SMS over SMPP 3.4', () => {
     assert.match(long.lastError ?? '', /^$/);
   });
 
+  test('an SMSC that stops answering (the TCP link still open) is found by our enquire_link, closed and rebound; nothing queued is lost or sent twice', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc, { smsEnquireLinkMs: 200, smsResponseTimeoutMs: 400 });
+    enqueue(hub, [{ mobile: '201012345601', text: 'before 1' }, { mobile: '201012345602', text: 'before 2' }]);
+    await waitFor('the first two submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+    await waitFor('an enquire_link answered', () => smsc.enquireLinks >= 1);
+    assert.equal(smsc.binds.length, 1);
+    assert.equal(hub.smsSender!.state().bound, true);
+
+    // Idle and silent: only our enquire_link can notice.
+    smsc.silence();
+    await waitFor('a second bind after the silent idle link was dropped', () => smsc.binds.length >= 2, 10_000);
+    assert.equal(hub.smsSender!.state().lastError, 'no enquire_link_resp');
+    // Silent again, now with messages queued: the one written onto it goes unanswered (the at-least-once window), the rest wait.
+    await waitFor('bound again', () => hub.smsSender!.state().bound);
+    smsc.silence();
+    enqueue(hub, [{ mobile: '201012345603', text: 'during 3' }, { mobile: '201012345604', text: 'during 4' }]);
+    await waitFor('a third bind', () => smsc.binds.length >= 3, 10_000);
+    await waitFor('everything submitted on the new link', () => outbox(hub).every((r) => r.state === 'submitted'), 10_000);
+    enqueue(hub, [{ mobile: '201012345605', text: 'after 5' }]);
+    await waitFor('the last one submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+
+    const got = smsc.messages().map((m) => m.text).sort();
+    assert.deepEqual(got, ['after 5', 'before 1', 'before 2', 'during 3', 'during 4'], 'each message accepted exactly once');
+    const accepted = smsc.accepted().map((r) => r.dest);
+    assert.equal(new Set(accepted).size, accepted.length, 'nothing acknowledged was sent again');
+    // What the silent SMSC never answered is at most the one submit in flight (window size 1).
+    assert.ok(smsc.received.filter((r) => r.messageId === null).length <= 1);
+    const state = hub.smsSender!.state();
+    assert.equal(state.bound, true);
+    assert.match(state.lastError ?? '', /no (enquire_link_resp|submit_sm_resp)/);
+  });
+
   test('the outbox survives a restart: messages queued while no SMSC was reachable go out from the next start', async (t) => {
     const first = await hubWithSmsc(t, null);
     const reception = await signIn(first, 'reception');
