@@ -226,6 +226,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // SMS over SMPP (hub/sms/): only with an SMSC configured; woken by every commit (new messages, the switch).
     const smsSender = config.smsHost ? new SmppSender(ctx.sms.outbox, config, app.log.child({ part: 'sms' })) : null;
     const offSms = smsSender ? ctx.commits.subscribe(() => smsSender.wake(), (err) => app.log.error({ err }, 'sms wake failed')) : () => {};
+    ctx.metrics.bindSms(smsSender);
     smsSender?.start();
 
     const b = broker;

@@ -46,7 +46,11 @@ function statusName(code: number): string {
   return Object.entries(smpp.errors).find(([, v]) => v === code)?.[0] ?? `0x${code.toString(16)}`;
 }
 
-export type SenderStats = { binds: number; drops: number; submits: number; receipts: number; enquireLinks: number };
+/** Since start: binds, links lost, submit_sm written / acknowledged (parts), messages put back or refused for good, receipts by stat. */
+export type SenderStats = {
+  binds: number; drops: number; submits: number; accepted: number; retried: number; refused: number; receipts: number; enquireLinks: number;
+  receiptsByStat: Record<string, number>;
+};
 export type LinkState = { bound: boolean; lastError: string | null; lastErrorAt: number | null };
 
 export class SmppSender {
@@ -59,7 +63,7 @@ export class SmppSender {
   private reconnects = 0;
   private enquire: { every: NodeJS.Timeout; waiting: NodeJS.Timeout | null } | null = null;
   private lastError: { why: string; at: number } | null = null;
-  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, receipts: 0, enquireLinks: 0 };
+  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, accepted: 0, retried: 0, refused: 0, receipts: 0, enquireLinks: 0, receiptsByStat: {} };
 
   constructor(
     private readonly outbox: SmsOutbox,
@@ -278,15 +282,18 @@ export class SmppSender {
     const status = resp.command_status;
     if (status === 0) {
       this.outbox.partSubmitted(id, part, String(resp.message_id ?? ''));
+      this.stats.accepted++;
       this.schedule(0);
     } else if (RETRYABLE.has(status)) {
       const delay = this.outbox.retryLater(id, statusName(status));
+      this.stats.retried++;
       // Throttling is the SMSC's, not the message's: hold the whole link.
       if (THROTTLE.has(status)) this.holdUntil = Date.now() + delay;
       this.log.warn({ id, status: statusName(status), retryInMs: delay }, 'SMS put back');
       this.schedule(THROTTLE.has(status) ? delay : 0);
     } else {
       this.outbox.failed(id, statusName(status));
+      this.stats.refused++;
       this.log.warn({ id, status: statusName(status) }, 'SMS refused by the SMSC');
       this.schedule(0);
     }
@@ -304,6 +311,7 @@ export class SmppSender {
       return;
     }
     this.stats.receipts++;
+    this.stats.receiptsByStat[stat] = (this.stats.receiptsByStat[stat] ?? 0) + 1;
     if (this.outbox.receipt(messageId, stat) === null) this.log.warn({ messageId }, 'receipt for an unknown message');
   }
 }

@@ -9,6 +9,14 @@ import { hubWithSmsc, outbox, startSmsc, waitFor, SYSTEM_ID, PASSWORD } from './
 import type { TestHub } from '../helpers/hub.ts';
 import { CONCAT_PART_CHARS, GSM_CONCAT_SEPTETS, GSM_SINGLE_SEPTETS, encodeParts, gsm7Septets, partCount, splitGsm7 } from '../../hub/sms/encoding.ts';
 
+/** One series of the hub's /metrics (Prometheus text), or undefined. */
+async function metric(hub: TestHub, series: string): Promise<number | undefined> {
+  const res = await hub.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(res.statusCode, 200);
+  const line = res.body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 /** Queue messages the way the triggers do: inside a transaction (one that changes something, so the sender is woken). */
 function enqueue(hub: TestHub, msgs: { mobile: string; text: string }[]): number[] {
   return hub.ctx.uow.run(() => {
@@ -58,6 +66,11 @@ describe('SMS over SMPP 3.4', () => {
     assert.ok(smsc.binds.every((b) => !b.ok));
     assert.equal(smsc.received.length, 0);
     assert.equal(outbox(hub)[0].state, 'queued');
+    // /metrics: the link is down, why, and one message waits.
+    assert.equal(await metric(hub, 'shubbak_sms_link_up'), 0);
+    assert.equal(await metric(hub, 'shubbak_sms_queue_depth'), 1);
+    assert.ok((await metric(hub, 'shubbak_sms_link_last_error_timestamp_seconds{reason="bind refused: ESME_RBINDFAIL"}'))! > 0);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="accepted"}'), 0);
   });
 
   test('ESME_RMSGQFUL then ESME_RTHROTTLED for a while: the message waits with a growing backoff, is submitted once accepted, and delivered', async (t) => {
@@ -213,6 +226,15 @@ describe('SMS over SMPP 3.4', () => {
     const state = hub.smsSender!.state();
     assert.equal(state.bound, true);
     assert.match(state.lastError ?? '', /no (enquire_link_resp|submit_sm_resp)/);
+    // /metrics: bound again, the queue empty, the counters since start.
+    await waitFor('every receipt', () => smsc.accepted().length === 5 && outbox(hub).every((r) => r.receiptState === 'DELIVRD'));
+    assert.equal(await metric(hub, 'shubbak_sms_link_up'), 1);
+    assert.equal(await metric(hub, 'shubbak_sms_queue_depth'), 0);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="accepted"}'), 5);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="binds"}'), smsc.binds.length);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="drops"}'), 2);
+    assert.ok((await metric(hub, 'shubbak_sms_total{what="enquire_links"}'))! >= 2);
+    assert.equal(await metric(hub, 'shubbak_sms_receipts_total{stat="DELIVRD"}'), 5);
   });
 
   test('the outbox survives a restart: messages queued while no SMSC was reachable go out from the next start', async (t) => {
