@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import type { HubConfig } from '../../hub/config.ts';
+import type { Clock } from '../../hub/domain/time.ts';
 
 export type Received = {
   seq: number; dest: string; source: string; esmClass: number; dataCoding: number; text: string;
@@ -154,9 +155,9 @@ export async function waitFor(what: string, pred: () => boolean, timeoutMs = 10_
 }
 
 /** A test hub whose SMS sender talks to the test SMSC, with short retry times. */
-export async function hubWithSmsc(t: TestContext, smsc: TestSmsc | null, config: Partial<HubConfig> = {}, dataDir?: string): Promise<TestHub> {
+export async function hubWithSmsc(t: TestContext, smsc: TestSmsc | null, config: Partial<HubConfig> = {}, dataDir?: string, clock?: Clock): Promise<TestHub> {
   return startTestHub(t, {
-    dataDir,
+    dataDir, clock,
     config: {
       smsHost: smsc ? '127.0.0.1' : null, smsPort: smsc?.port ?? 2775, smsSystemId: SYSTEM_ID, smsPassword: PASSWORD,
       smsRetryBaseMs: 50, smsRetryMaxMs: 400, smsResponseTimeoutMs: 2000, smsEnquireLinkMs: 60_000, ...config,
