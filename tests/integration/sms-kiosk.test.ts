@@ -69,7 +69,7 @@ describe('a mobile number at the kiosk', () => {
     assert.equal(view.deviceId, 'kiosk-1');
     assert.deepEqual(view.lines.map((l: { line: string }) => l.line), hub.ctx.devices.configOf('kiosk-1')!.kind === 'kiosk'
       ? (hub.ctx.devices.configOf('kiosk-1') as { buttons: { key: number; line: string }[] }).buttons.sort((a, b) => a.key - b.key).map((b) => b.line) : []);
-    assert.ok(view.lines.every((l: { name: string }) => /[\u0600-\u06FF]/.test(l.name)));
+    assert.ok(view.lines.every((l: { name: string }) => /[\u0600-\u06FF]/.test(l.name)), 'Arabic service names');
 
     const tickets = count(hub, 'tickets');
     const bad = expectError(await inject(cookie, { method: 'POST', url: '/api/kiosk-screen/tickets', payload: { line: 'A', mobile: '0131234' } }), 400, 'INVALID_MOBILE');

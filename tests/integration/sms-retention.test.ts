@@ -54,7 +54,7 @@ describe('mobile numbers are not kept forever', () => {
     // The ticket subscriptions (their days are over) are erased; the open file's is kept for its next stage.
     const s = subs(again);
     assert.deepEqual(s.map((x) => [x.ticket_id !== null ? 'ticket' : 'file', x.mobile]), [['ticket', ''], ['file', '201112345678'], ['ticket', '']]);
-    assert.ok(s.filter((x) => x.mobile === '').every((x) => x.erased_at === clock.now()));
+    assert.ok(s.filter((x) => x.mobile === '').every((x) => x.erased_at === clock.now()), 'erased_at is the time of the erasure');
     // Idempotent: a second run finds nothing more.
     assert.deepEqual(again.ctx.sms.retention.run(), { messages: 0, subscriptions: 0 });
     // The report's counts still see three messages, two delivered.
