@@ -33,6 +33,7 @@ import { inspectionRoutes } from './routes/inspections/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { smsRoutes } from './sms/routes.ts';
+import { kioskScreenRoutes } from './routes/kiosk-screen/routes.ts';
 import { webRoutes } from './routes/web/routes.ts';
 import { opsRoutes } from './routes/ops/routes.ts';
 import { logSerializers } from './http/log-redaction.ts';
@@ -155,6 +156,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(liveRoutes, { prefix: '/api' });
   await app.register(ticketPageRoutes);
   await app.register(smsRoutes, { prefix: '/api' });
+  await app.register(kioskScreenRoutes);
   await app.register(webRoutes);
   await app.register(opsRoutes);
   // The device simulator's page (/sim), before listen; the simulator attaches its devices later.

@@ -129,8 +129,12 @@ export type HubConfig = {
   smsRetryMaxMs: number;
   /** Submissions of one message before it is failed for good. */
   smsMaxAttempts: number;
-  /** A submit_sm or bind without an answer in this long: the link is dropped and made again. */
+  /** A submit_sm, bind or enquire_link without an answer in this long: the link is dropped and made again. */
   smsResponseTimeoutMs: number;
+  /** enquire_link from our side this often while bound (SMPP 3.4 §4.11): a link that stopped answering is found within this + the response timeout. */
+  smsEnquireLinkMs: number;
+  /** Mobile numbers are erased from the SMS tables this many days after their message's (subscription's) last event (hub/sms/retention.ts). */
+  smsRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -339,6 +343,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     smsRetryMaxMs: int(env, 'SHUBBAK_SMS_RETRY_MAX_MS', 300_000, 10, 3_600_000),
     smsMaxAttempts: int(env, 'SHUBBAK_SMS_MAX_ATTEMPTS', 12, 1, 100),
     smsResponseTimeoutMs: int(env, 'SHUBBAK_SMS_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
+    smsEnquireLinkMs: int(env, 'SHUBBAK_SMS_ENQUIRE_LINK_MS', 30_000, 100, 3_600_000),
+    smsRetentionDays: int(env, 'SHUBBAK_SMS_RETENTION_DAYS', 30, 1, 3650),
     ...overrides,
   });
 }

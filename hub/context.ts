@@ -31,6 +31,8 @@ import { EnrollmentService, type BrokerListeners } from './services/enrollment.t
 import { HubMetrics } from './ops/metrics.ts';
 import { SmsOutbox } from './sms/outbox.ts';
 import { SmsTriggers } from './sms/triggers.ts';
+import { SmsRetention } from './sms/retention.ts';
+import { KioskScreens } from './services/kiosk-screens.ts';
 
 export type HubEvents = {
   /** A device's presence or health changed (not a queue transaction). */
@@ -71,7 +73,9 @@ export type HubContext = {
   enrollment: EnrollmentService;
   metrics: HubMetrics;
   /** SMS to citizens (hub/sms/): the outbox and what queues into it; the SMPP sender is started by hub.ts. */
-  sms: { outbox: SmsOutbox; triggers: SmsTriggers };
+  sms: { outbox: SmsOutbox; triggers: SmsTriggers; retention: SmsRetention };
+  /** A kiosk's touch screen paired with its kiosk (issue 14 item 2; services/kiosk-screens.ts). */
+  kioskScreens: KioskScreens;
 };
 
 /** What the hub knows only once it listens, read (never pushed) by the services that need it. */
@@ -125,6 +129,7 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   // The texts carry the ticket's public page link (services/ticket-link.ts, issue 14 item 1).
   const smsTriggers = new SmsTriggers(db, uow, clock, config, smsOutbox, (id) => ticketLinks.forTicket(id));
   smsTriggers.install();
-  const sms = { outbox: smsOutbox, triggers: smsTriggers };
-  return { sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  const sms = { outbox: smsOutbox, triggers: smsTriggers, retention: new SmsRetention(db, clock, config) };
+  const kioskScreens = new KioskScreens(db, uow, clock, devices, queue, smsTriggers);
+  return { kioskScreens, sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

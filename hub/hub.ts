@@ -227,7 +227,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // SMS over SMPP (hub/sms/): only with an SMSC configured; woken by every commit (new messages, the switch).
     const smsSender = config.smsHost ? new SmppSender(ctx.sms.outbox, config, app.log.child({ part: 'sms' })) : null;
     const offSms = smsSender ? ctx.commits.subscribe(() => smsSender.wake(), (err) => app.log.error({ err }, 'sms wake failed')) : () => {};
+    ctx.metrics.bindSms(smsSender);
     smsSender?.start();
+    // Mobile numbers past SHUBBAK_SMS_RETENTION_DAYS are erased at start and then daily (hub/sms/retention.ts).
+    const stopSmsRetention = ctx.sms.retention.schedule((err) => app.log.error({ err }, 'SMS number retention failed'));
 
     const b = broker;
     return {
@@ -245,6 +248,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         stopBackups();
         stopRollups();
         offSms();
+        stopSmsRetention();
         await smsSender?.stop();
         ctx.bus.off('deviceSeen', onDeviceSeen);
         offOutbox();

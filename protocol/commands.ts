@@ -18,6 +18,8 @@ export const TicketIssue = Type.Object({
   type: Type.Literal('ticket.issue'),
   line: Line,
   priority: Type.Optional(Type.Boolean()),
+  /** The citizen's mobile for SMS (issue 14 item 2), typed at a kiosk with a screen; a bad one → INVALID_MOBILE, no ticket. */
+  mobile: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
 });
 export const TicketCancel = Type.Object({
   ...Envelope,
@@ -116,6 +118,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'TICKET_AT_WINDOW',
+  'INVALID_MOBILE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -135,6 +138,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ar: string; en: string }> = {
   NOT_FOUND: { ar: 'غير موجود', en: 'Not found' },
   CONFLICT: { ar: 'لا يمكن تنفيذ هذا الإجراء في الحالة الحالية', en: 'Not possible in the current state' },
   TICKET_AT_WINDOW: { ar: 'يوجد مواطن على الشباك؛ أنهِ خدمته أولاً ثم أوقف الشباك', en: 'A citizen is at the window: finish first, then pause' },
+  INVALID_MOBILE: { ar: 'رقم المحمول غير صحيح: اكتب رقمًا مصريًا من 11 رقمًا يبدأ بـ 010 أو 011 أو 012 أو 015', en: 'Not an Egyptian mobile number: 01[0125] + 8 digits' },
 };
 
 export const ReplyError = Type.Object({

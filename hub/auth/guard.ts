@@ -7,7 +7,10 @@
 // - a user who must change their password may only reach the routes that let them do so;
 // - a 'monitoring' route (/metrics) answers only the addresses on SHUBBAK_METRICS_ALLOW;
 // - an 'open311_key' route needs a live Open311 api_key (issue 14 item 4) in the body's or
-//   the query's api_key, checked once the body is parsed; request.open311Key is its holder.
+//   the query's api_key, checked once the body is parsed; request.open311Key is its holder;
+// - a 'kiosk_screen' route needs the kiosk-screen session cookie of a screen paired with a
+//   kiosk (hub/services/kiosk-screens.ts; httpOnly, SameSite=Strict, so no other site can
+//   send it); request.kioskDevice is that kiosk. A staff session does not open it.
 // It also records every route's access as it is registered: the role × route matrix
 // (docs/roles.md, tests/integration/roles-matrix.test.ts) is read from there.
 import { timingSafeEqual } from 'node:crypto';
@@ -21,6 +24,7 @@ import type { RouteAccess } from './roles.ts';
 export const SESSION_COOKIE = 'shubbak_session';
 export const CSRF_COOKIE = 'shubbak_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+export const KIOSK_SCREEN_COOKIE = 'shubbak_kiosk_screen';
 
 /** Routes a user who must change their password can still reach. */
 const PASSWORD_CHANGE_ROUTES = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout']);
@@ -38,6 +42,8 @@ declare module 'fastify' {
     session: { token: string; csrfToken: string; mustChangePassword: boolean } | null;
     /** On an 'open311_key' route: the application whose api_key came with the request. */
     open311Key: { id: number; label: string } | null;
+    /** On a 'kiosk_screen' route: the kiosk device the paired screen acts as. */
+    kioskDevice: string | null;
   }
 }
 
@@ -98,6 +104,7 @@ async function guard(app: FastifyInstance): Promise<void> {
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
   app.decorateRequest('open311Key', null);
+  app.decorateRequest('kioskDevice', null);
 
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
@@ -110,6 +117,14 @@ async function guard(app: FastifyInstance): Promise<void> {
     }
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public' || access === 'open311_key') return;
+    if (access === 'kiosk_screen') {
+      const token = req.cookies[KIOSK_SCREEN_COOKIE];
+      req.kioskDevice = token ? app.hub.kioskScreens.session(token) : null;
+      if (!req.kioskDevice) {
+        throw new ApiError(401, 'KIOSK_SCREEN_UNPAIRED', 'هذه الشاشة غير مربوطة بكشك؛ يربطها الفني برقم الكشك ورمزه السري', undefined, 'This screen is not paired with a kiosk');
+      }
+      return;
+    }
     if (access === 'monitoring') {
       if (!monitoringAllowed(req.socket.remoteAddress)) {
         throw new ApiError(403, 'FORBIDDEN', 'غير مسموح بقراءة المقاييس من هذا العنوان', undefined, 'This address may not read the metrics (SHUBBAK_METRICS_ALLOW)');

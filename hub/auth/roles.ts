@@ -38,9 +38,11 @@ export const ROLE_NAMES: Record<Role, { ar: string; en: string }> = {
  *   default) — a Prometheus server scrapes without a staff session;
  * - 'open311_key': an application holding a live Open311 api_key the administrator issued
  *   (sent as the api_key field or query parameter; GeoReport v2 "POST Service Request");
+ * - 'kiosk_screen': a kiosk's touch screen paired with its kiosk device (the kiosk-screen
+ *   session cookie, hub/services/kiosk-screens.ts); request.kioskDevice is that kiosk;
  * - a list of roles: a signed-in staff user holding one of them.
  */
-export type RouteAccess = 'public' | 'monitoring' | 'open311_key' | readonly Role[];
+export type RouteAccess = 'public' | 'monitoring' | 'open311_key' | 'kiosk_screen' | readonly Role[];
 
 /** The signed-in staff member, as every route sees it on request.user. */
 export type StaffUser = {

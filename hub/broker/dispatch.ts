@@ -127,7 +127,7 @@ export class CommandDispatcher {
         } catch (err) {
           // A refusal outside the device contract's codes cannot be a device's answer: INTERNAL, like any fault.
           if (!(err instanceof DomainError) || !isContractCode(err.code)) throw err; // → isolated(): INTERNAL, this command only
-          reply = errorReply(id, err.code, now, undefined, err.message);
+          reply = errorReply(id, err.code, now, err.details, err.message);
         }
       }
     }
@@ -147,7 +147,13 @@ export class CommandDispatcher {
       switch (cmd.type) {
         case 'ticket.issue':
           if (!config.buttons.some((b) => b.line === cmd.line)) throw new DomainError('FORBIDDEN', 'هذه الخدمة ليست على أزرار هذا الكشك');
-          return { ticket: queue.issue({ line: cmd.line, priority: cmd.priority, by }) };
+        {
+          const ticket = queue.issue({ line: cmd.line, priority: cmd.priority, by });
+          // A mobile typed at the kiosk's screen: checked and queued in this command's savepoint,
+          // exactly as at reception (hub/sms/triggers.ts); a bad one → INVALID_MOBILE, no ticket.
+          if (cmd.mobile !== undefined) this.ctx.sms.triggers.subscribeTicket(ticket, cmd.mobile);
+          return { ticket };
+        }
         case 'ticket.cancel':
           return { ticket: queue.cancel({ number: cmd.number, reason: cmd.reason, by, onlyIssuedBy: by }) };
       }

@@ -9,7 +9,7 @@ import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode } from '@shubbak/protocol';
 /** The hub's codes beyond the device contract: each names one refusal the panels can tell apart. */
 export const HUB_ERROR_CODES = [
   // the input itself
-  'VALIDATION', 'CHECKLIST_INCOMPLETE', 'EMPTY_FILE', 'INVALID_INQUIRY', 'INVALID_MOBILE', 'INVALID_NATIONAL_ID', 'NOTHING_TO_PAY', 'REASON_REQUIRED',
+  'VALIDATION', 'CHECKLIST_INCOMPLETE', 'EMPTY_FILE', 'INVALID_INQUIRY', 'INVALID_NATIONAL_ID', 'NOTHING_TO_PAY', 'REASON_REQUIRED',
   'SERVICE_INACTIVE', 'TOO_LARGE', 'UNSUPPORTED_TYPE',
   // who asks
   'INVALID_CREDENTIALS', 'OUT_OF_SCOPE', 'NOT_YOUR_WINDOW', 'SAME_PERSON',

@@ -11,6 +11,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
 
+/** What the SMS sender tells the metrics (hub/sms/smpp-sender.ts; bound when an SMSC is configured). */
+export type SmsProbe = {
+  state(): { bound: boolean; lastError: string | null; lastErrorAt: number | null };
+  readonly stats: { binds: number; drops: number; submits: number; accepted: number; retried: number; refused: number; enquireLinks: number; receiptsByStat: Record<string, number> };
+};
+
 /** What the broker tells the metrics (bound once the broker exists). */
 export type BrokerProbe = {
   clients(): number;
@@ -30,6 +36,7 @@ export class HubMetrics {
   readonly tlsRefused: Counter<'listener' | 'reason'>;
   private tlsNotAfter: (() => number | null) | null = null;
   private broker: BrokerProbe | null = null;
+  private sms: SmsProbe | null = null;
   private readonly sse = new Map<string, () => number>();
   private readonly loop: IntervalHistogram;
 
@@ -143,6 +150,53 @@ export class HubMetrics {
       },
     });
 
+    // SMS (issue 14 item 2): the SMSC link, the outbox, and what the sender counted since start.
+    // The outbox's waiting rows are counted through its partial index (state = 'queued').
+    const smsQueued = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sms_outbox WHERE state = 'queued'");
+    new Gauge({
+      name: 'shubbak_sms_queue_depth', help: 'SMS waiting in the outbox to be submitted (including those waiting for a retry or for the kill switch)', registers: [r],
+      collect() {
+        this.set(smsQueued.get()!.n);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_sms_link_up', help: 'The SMPP link to the SMSC: 1 bound, 0 not bound (absent when no SMSC is configured)', registers: [r],
+      collect() {
+        if (self.sms) this.set(self.sms.state().bound ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_sms_link_last_error_timestamp_seconds', help: 'When the SMPP link last went down; the reason is the label', labelNames: ['reason'], registers: [r],
+      collect() {
+        this.reset();
+        const s = self.sms?.state();
+        if (s?.lastError && s.lastErrorAt !== null) this.set({ reason: s.lastError.slice(0, 120) }, s.lastErrorAt / 1000);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_sms_total',
+      help: 'Since start: binds, links lost (drops), enquire_link sent, submit_sm written (submitted) and acknowledged (accepted parts), messages put back (retried) and refused for good (failed)',
+      labelNames: ['what'], registers: [r],
+      collect() {
+        const st = self.sms?.stats;
+        if (!st) return;
+        this.set({ what: 'binds' }, st.binds);
+        this.set({ what: 'drops' }, st.drops);
+        this.set({ what: 'enquire_links' }, st.enquireLinks);
+        this.set({ what: 'submitted' }, st.submits);
+        this.set({ what: 'accepted' }, st.accepted);
+        this.set({ what: 'retried' }, st.retried);
+        this.set({ what: 'failed' }, st.refused);
+      },
+    });
+    new Gauge({
+      name: 'shubbak_sms_receipts_total', help: 'Since start: delivery receipts received, by stat (DELIVRD, UNDELIV, EXPIRED, …)', labelNames: ['stat'], registers: [r],
+      collect() {
+        this.reset();
+        for (const [stat, n] of Object.entries(self.sms?.stats.receiptsByStat ?? {})) this.set({ stat }, n);
+      },
+    });
+
     // Event-loop lag: percentiles of the delay since the previous scrape.
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
@@ -164,6 +218,10 @@ export class HubMetrics {
         this.set(process.memoryUsage.rss());
       },
     });
+  }
+
+  bindSms(probe: SmsProbe | null): void {
+    this.sms = probe;
   }
 
   bindBroker(probe: BrokerProbe): void {

@@ -4,10 +4,12 @@
 // (NTRA numbering plan); anything else is refused with the stable code INVALID_MOBILE and
 // an Arabic message, before anything is written. The digit rules themselves live in
 // hub/domain/national-id.ts (normalizeMobile), shared with the citizen register.
+import { ERROR_MESSAGES } from '@shubbak/protocol';
 import { DomainError } from '../domain/errors.ts';
 import { normalizeMobile } from '../domain/national-id.ts';
 
-export const BAD_MOBILE_AR = 'رقم المحمول غير صحيح: اكتب رقمًا مصريًا من 11 رقمًا يبدأ بـ 010 أو 011 أو 012 أو 015';
+/** The refusal's words, the same over HTTP and in a kiosk's MQTT reply (protocol/commands.ts). */
+export const BAD_MOBILE_AR = ERROR_MESSAGES.INVALID_MOBILE.ar;
 
 /** 201XXXXXXXXX, or null when the input is not an Egyptian mobile number. */
 export function internationalMobile(input: string): string | null {
@@ -18,6 +20,6 @@ export function internationalMobile(input: string): string | null {
 /** The international form, or a DomainError INVALID_MOBILE naming the field. */
 export function parseSmsMobile(input: string, path = '/mobile'): string {
   const m = internationalMobile(input);
-  if (!m) throw new DomainError('INVALID_MOBILE', BAD_MOBILE_AR, { en: 'Not an Egyptian mobile number: 01[0125] + 8 digits', details: [{ path, message: BAD_MOBILE_AR }] });
+  if (!m) throw new DomainError('INVALID_MOBILE', BAD_MOBILE_AR, { en: ERROR_MESSAGES.INVALID_MOBILE.en, details: [{ path, message: BAD_MOBILE_AR }] });
   return m;
 }

@@ -20,8 +20,13 @@
 //    ESME_RX_T_APPN) put the message back with an exponential backoff and hold the whole link
 //    for that long (the SMSC asked us to slow down); a dropped link is rebound with the same
 //    backoff. Other errors (a refused destination…) fail the message for good.
+// A link that stops answering (the SMSC hung, a NAT or firewall silently dropped the TCP
+// connection) is found by our own enquire_link (SMPP 3.4 §4.11) every smsEnquireLinkMs while
+// bound: no enquire_link_resp within smsResponseTimeoutMs and the link is closed and rebound,
+// exactly like a drop (a part in flight is offered again, acknowledged parts never are).
 // While the kill switch is off (SHUBBAK_SMS_ENABLED=false or the administrator's pause)
 // nothing is submitted; the link may stay bound for receipts of earlier messages.
+// The link's state and counters (state(), stats) are read by /metrics (hub/ops).
 import smpp, { type PDU, type Session } from 'smpp';
 import type { HubConfig } from '../config.ts';
 import { backoffMs, type SmsOutbox } from './outbox.ts';
@@ -41,7 +46,12 @@ function statusName(code: number): string {
   return Object.entries(smpp.errors).find(([, v]) => v === code)?.[0] ?? `0x${code.toString(16)}`;
 }
 
-export type SenderStats = { binds: number; drops: number; submits: number; receipts: number };
+/** Since start: binds, links lost, submit_sm written / acknowledged (parts), messages put back or refused for good, receipts by stat. */
+export type SenderStats = {
+  binds: number; drops: number; submits: number; accepted: number; retried: number; refused: number; receipts: number; enquireLinks: number;
+  receiptsByStat: Record<string, number>;
+};
+export type LinkState = { bound: boolean; lastError: string | null; lastErrorAt: number | null };
 
 export class SmppSender {
   private session: Session | null = null;
@@ -51,7 +61,9 @@ export class SmppSender {
   private timer: NodeJS.Timeout | null = null;
   private holdUntil = 0;
   private reconnects = 0;
-  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, receipts: 0 };
+  private enquire: { every: NodeJS.Timeout; waiting: NodeJS.Timeout | null } | null = null;
+  private lastError: { why: string; at: number } | null = null;
+  readonly stats: SenderStats = { binds: 0, drops: 0, submits: 0, accepted: 0, retried: 0, refused: 0, receipts: 0, enquireLinks: 0, receiptsByStat: {} };
 
   constructor(
     private readonly outbox: SmsOutbox,
@@ -70,6 +82,7 @@ export class SmppSender {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimer();
+    this.stopEnquireLink();
     if (this.inFlight) clearTimeout(this.inFlight.timer);
     const s = this.session;
     this.session = null;
@@ -98,6 +111,36 @@ export class SmppSender {
 
   get isBound(): boolean {
     return this.bound;
+  }
+
+  /** Bound or not, and why the link last went down (for /metrics). */
+  state(): LinkState {
+    return { bound: this.bound, lastError: this.lastError?.why ?? null, lastErrorAt: this.lastError?.at ?? null };
+  }
+
+  /** While bound: an enquire_link every smsEnquireLinkMs; no answer in time → the link is dropped. */
+  private startEnquireLink(session: Session): void {
+    this.stopEnquireLink();
+    const every = setInterval(() => {
+      if (this.session !== session || !this.enquire || this.enquire.waiting) return;
+      const waiting = setTimeout(() => this.drop(session, 'no enquire_link_resp'), this.config.smsResponseTimeoutMs);
+      waiting.unref?.();
+      this.enquire.waiting = waiting;
+      this.stats.enquireLinks++;
+      session.enquire_link({}, () => {
+        clearTimeout(waiting);
+        if (this.enquire?.waiting === waiting) this.enquire.waiting = null;
+      });
+    }, this.config.smsEnquireLinkMs);
+    every.unref?.();
+    this.enquire = { every, waiting: null };
+  }
+
+  private stopEnquireLink(): void {
+    if (!this.enquire) return;
+    clearInterval(this.enquire.every);
+    if (this.enquire.waiting) clearTimeout(this.enquire.waiting);
+    this.enquire = null;
   }
 
   private clearTimer(): void {
@@ -156,6 +199,7 @@ export class SmppSender {
         this.bound = true;
         this.reconnects = 0;
         this.stats.binds++;
+        this.startEnquireLink(session);
         this.log.info({ host: this.config.smsHost, port: this.config.smsPort }, 'SMSC bound (transceiver)');
         this.schedule(Math.max(0, this.holdUntil - Date.now()));
       });
@@ -180,6 +224,8 @@ export class SmppSender {
     const wasBound = this.bound;
     this.bound = false;
     this.clearTimer();
+    this.stopEnquireLink();
+    this.lastError = { why, at: Date.now() };
     session.destroy();
     if (this.inFlight) {
       clearTimeout(this.inFlight.timer);
@@ -236,15 +282,18 @@ export class SmppSender {
     const status = resp.command_status;
     if (status === 0) {
       this.outbox.partSubmitted(id, part, String(resp.message_id ?? ''));
+      this.stats.accepted++;
       this.schedule(0);
     } else if (RETRYABLE.has(status)) {
       const delay = this.outbox.retryLater(id, statusName(status));
+      this.stats.retried++;
       // Throttling is the SMSC's, not the message's: hold the whole link.
       if (THROTTLE.has(status)) this.holdUntil = Date.now() + delay;
       this.log.warn({ id, status: statusName(status), retryInMs: delay }, 'SMS put back');
       this.schedule(THROTTLE.has(status) ? delay : 0);
     } else {
       this.outbox.failed(id, statusName(status));
+      this.stats.refused++;
       this.log.warn({ id, status: statusName(status) }, 'SMS refused by the SMSC');
       this.schedule(0);
     }
@@ -262,6 +311,7 @@ export class SmppSender {
       return;
     }
     this.stats.receipts++;
+    this.stats.receiptsByStat[stat] = (this.stats.receiptsByStat[stat] ?? 0) + 1;
     if (this.outbox.receipt(messageId, stat) === null) this.log.warn({ messageId }, 'receipt for an unknown message');
   }
 }

@@ -307,8 +307,8 @@ export async function fuzzHttp(target: FuzzTarget, count: number, seed: number, 
       const route = p.replace(/\{(\w+)\}/g, ':$1');
       const access = target.accessTable.find((e) => e.url === route && e.method === method.toUpperCase())?.access;
       if (access === undefined || access === 'monitoring') continue;
-      // An api_key route is tried without a key (its refusal is a 403).
-      ops.push({ method: method.toUpperCase(), path: p, op, role: access === 'public' || access === 'open311_key' ? null : access[0] });
+      // An api_key route is tried without a key (its refusal is a 403), a kiosk-screen route without a pairing (401).
+      ops.push({ method: method.toUpperCase(), path: p, op, role: access === 'public' || access === 'open311_key' || access === 'kiosk_screen' ? null : access[0] });
     }
   }
   const sessions = new Map<Role, { cookie: string; csrf: string }>();

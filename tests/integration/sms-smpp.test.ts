@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { signIn } from '../helpers/staff.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor, SYSTEM_ID, PASSWORD } from './sms-support.ts';
 import type { TestHub } from '../helpers/hub.ts';
-import { CONCAT_PART_CHARS } from '../../hub/sms/encoding.ts';
+import { CONCAT_PART_CHARS, GSM_CONCAT_SEPTETS, GSM_SINGLE_SEPTETS, encodeParts, gsm7Septets, partCount, splitGsm7 } from '../../hub/sms/encoding.ts';
+
+/** One series of the hub's /metrics (Prometheus text), or undefined. */
+async function metric(hub: TestHub, series: string): Promise<number | undefined> {
+  const res = await hub.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(res.statusCode, 200);
+  const line = res.body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
 
 /** Queue messages the way the triggers do: inside a transaction (one that changes something, so the sender is woken). */
 function enqueue(hub: TestHub, msgs: { mobile: string; text: string }[]): number[] {
@@ -58,6 +66,11 @@ describe('SMS over SMPP 3.4', () => {
     assert.ok(smsc.binds.every((b) => !b.ok));
     assert.equal(smsc.received.length, 0);
     assert.equal(outbox(hub)[0].state, 'queued');
+    // /metrics: the link is down, why, and one message waits.
+    assert.equal(await metric(hub, 'shubbak_sms_link_up'), 0);
+    assert.equal(await metric(hub, 'shubbak_sms_queue_depth'), 1);
+    assert.ok((await metric(hub, 'shubbak_sms_link_last_error_timestamp_seconds{reason="bind refused: ESME_RBINDFAIL"}') ?? 0) > 0, 'the last error with its reason');
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="accepted"}'), 0);
   });
 
   test('ESME_RMSGQFUL then ESME_RTHROTTLED for a while: the message waits with a growing backoff, is submitted once accepted, and delivered', async (t) => {
@@ -99,6 +112,53 @@ describe('SMS over SMPP 3.4', () => {
     assert.equal(rows[0].messageIds.length, rows[0].partsTotal);
   });
 
+  test('a text in the GSM 03.38 alphabet goes as GSM 7-bit (data_coding 0): 160 septets in one part, a longer one in parts of at most 153, reassembled on the SMSC side; Arabic stays UCS-2', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc);
+    // Exactly 160 septets: one part.
+    const one = 'Your ticket A012 at the Technological Center: 4 people ahead. Track it at https://hub.example/t/pScn7Zyd0KbjETUxrHs68g @ window 3 - thanks!'.padEnd(GSM_SINGLE_SEPTETS, '.');
+    assert.equal(gsm7Septets(one)!.length, 160);
+    // Long, with extension characters (two septets each: ESC + code) and Latin letters of the table.
+    const long = 'Dear citizen, your file F-2026-000123-45 {building permit} is ready: fee 150 € [paid]. '
+      + 'Bring your national ID ~ the receipt | Ä Ö Ñ Ü é è à Ç £ ¥ § ¿ ¡ _ ^ \\ and come to the delivery window. '
+      + 'Opening hours: Sunday to Thursday, 9:00 to 15:00. This message was sent by the center\'s queue system; please do not reply to it.';
+    assert.ok(gsm7Septets(long)!.length > 2 * GSM_CONCAT_SEPTETS, 'three parts at least');
+    const mixed = 'Ticket A012 — تذكرتك';
+    enqueue(hub, [{ mobile: '201012345670', text: one }, { mobile: '201012345671', text: long }, { mobile: '201012345672', text: mixed }]);
+    await waitFor('all submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+    const byDest = (d: string) => smsc.accepted().filter((r) => r.dest === d);
+    const [single] = byDest('201012345670');
+    assert.equal(single.dataCoding, 0x00);
+    assert.equal(single.concat, null);
+    assert.equal(single.text, one);
+    const parts = byDest('201012345671');
+    assert.equal(parts.length, outbox(hub)[1].partsTotal);
+    assert.ok(parts.length >= 3, `${parts.length} parts`);
+    for (const p of parts) {
+      assert.equal(p.dataCoding, 0x00, 'GSM 7-bit');
+      assert.equal(p.esmClass & 0x40, 0x40, 'UDHI set');
+      assert.ok(gsm7Septets(p.text)!.length <= GSM_CONCAT_SEPTETS, `part ${p.concat!.seq}: ${gsm7Septets(p.text)!.length} septets`);
+    }
+    assert.equal(smsc.messages().find((m) => m.dest === '201012345671')!.text, long, 'reassembled by the SMSC\'s own GSM decoder');
+    // One character outside the alphabet (the dash, the Arabic): the whole text is UCS-2.
+    assert.deepEqual(byDest('201012345672').map((r) => [r.dataCoding, r.text]), [[0x08, mixed]]);
+  });
+
+  test('GSM 7-bit parts never split an escape pair (ESC + its character)', () => {
+    // 152 plain septets, then '€' (ESC 0x65): the pair would straddle 153 → it starts part 2.
+    const text = 'x'.repeat(152) + '€' + 'y'.repeat(100);
+    const parts = splitGsm7(gsm7Septets(text)!);
+    assert.deepEqual(parts.map((p) => p.length), [152, 102]);
+    assert.equal(parts[1][0], 0x1b);
+    assert.equal(partCount(text), 2);
+    assert.equal(partCount('x'.repeat(160)), 1);
+    assert.equal(partCount('x'.repeat(159) + '€'), 2, '161 septets');
+    assert.equal(partCount('ب'.repeat(70)), 1);
+    assert.equal(partCount('ب'.repeat(71)), 2);
+    const [p] = encodeParts('@A€', 0);
+    assert.deepEqual([...p.shortMessage], [0x00, 0x41, 0x1b, 0x65]);
+  });
+
   test('the link dropped mid-queue, after an answer and between a submit and its answer: after reconnecting nothing is lost and nothing acknowledged is sent twice', async (t) => {
     // The SMSC drops the link after answering the 3rd submit, after answering the long
     // message's part 2, and between its part 3 and the answer (each once). Which row goes
@@ -133,6 +193,48 @@ describe('SMS over SMPP 3.4', () => {
     // link the SMSC had just closed (never received, so not a duplicate).
     assert.ok(long.attempts === 1 || long.attempts === 2, `attempts ${long.attempts}`);
     assert.match(long.lastError ?? '', /^$/);
+  });
+
+  test('an SMSC that stops answering (the TCP link still open) is found by our enquire_link, closed and rebound; nothing queued is lost or sent twice', async (t) => {
+    const smsc = await startSmsc(t);
+    const hub = await hubWithSmsc(t, smsc, { smsEnquireLinkMs: 200, smsResponseTimeoutMs: 400 });
+    enqueue(hub, [{ mobile: '201012345601', text: 'before 1' }, { mobile: '201012345602', text: 'before 2' }]);
+    await waitFor('the first two submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+    await waitFor('an enquire_link answered', () => smsc.enquireLinks >= 1);
+    assert.equal(smsc.binds.length, 1);
+    assert.equal(hub.smsSender!.state().bound, true);
+
+    // Idle and silent: only our enquire_link can notice.
+    smsc.silence();
+    await waitFor('a second bind after the silent idle link was dropped', () => smsc.binds.length >= 2, 10_000);
+    assert.equal(hub.smsSender!.state().lastError, 'no enquire_link_resp');
+    // Silent again, now with messages queued: the one written onto it goes unanswered (the at-least-once window), the rest wait.
+    await waitFor('bound again', () => hub.smsSender!.state().bound);
+    smsc.silence();
+    enqueue(hub, [{ mobile: '201012345603', text: 'during 3' }, { mobile: '201012345604', text: 'during 4' }]);
+    await waitFor('a third bind', () => smsc.binds.length >= 3, 10_000);
+    await waitFor('everything submitted on the new link', () => outbox(hub).every((r) => r.state === 'submitted'), 10_000);
+    enqueue(hub, [{ mobile: '201012345605', text: 'after 5' }]);
+    await waitFor('the last one submitted', () => outbox(hub).every((r) => r.state === 'submitted'));
+
+    const got = smsc.messages().map((m) => m.text).sort();
+    assert.deepEqual(got, ['after 5', 'before 1', 'before 2', 'during 3', 'during 4'], 'each message accepted exactly once');
+    const accepted = smsc.accepted().map((r) => r.dest);
+    assert.equal(new Set(accepted).size, accepted.length, 'nothing acknowledged was sent again');
+    // What the silent SMSC never answered is at most the one submit in flight (window size 1).
+    assert.ok(smsc.received.filter((r) => r.messageId === null).length <= 1, 'at most the one submit in flight went unanswered');
+    const state = hub.smsSender!.state();
+    assert.equal(state.bound, true);
+    assert.match(state.lastError ?? '', /no (enquire_link_resp|submit_sm_resp)/);
+    // /metrics: bound again, the queue empty, the counters since start.
+    await waitFor('every receipt', () => smsc.accepted().length === 5 && outbox(hub).every((r) => r.receiptState === 'DELIVRD'));
+    assert.equal(await metric(hub, 'shubbak_sms_link_up'), 1);
+    assert.equal(await metric(hub, 'shubbak_sms_queue_depth'), 0);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="accepted"}'), 5);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="binds"}'), smsc.binds.length);
+    assert.equal(await metric(hub, 'shubbak_sms_total{what="drops"}'), 2);
+    assert.ok((await metric(hub, 'shubbak_sms_total{what="enquire_links"}') ?? 0) >= 2, 'enquire_links counted');
+    assert.equal(await metric(hub, 'shubbak_sms_receipts_total{stat="DELIVRD"}'), 5);
   });
 
   test('the outbox survives a restart: messages queued while no SMSC was reachable go out from the next start', async (t) => {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import type { HubConfig } from '../../hub/config.ts';
+import type { Clock } from '../../hub/domain/time.ts';
 
 export type Received = {
   seq: number; dest: string; source: string; esmClass: number; dataCoding: number; text: string;
@@ -27,6 +28,10 @@ export type TestSmsc = {
   accepted(): Received[];
   policy: Policy;
   receipts: boolean;
+  /** enquire_link PDUs received from the hub. */
+  enquireLinks: number;
+  /** From now on the sessions open at this moment answer nothing (TCP stays open: a hung SMSC, a silent NAT); new sessions are served. */
+  silence(): void;
   /** The whole texts of the accepted messages (long ones reassembled from their UDH parts), per destination. */
   messages(): { dest: string; text: string; parts: number }[];
   close(): Promise<void>;
@@ -41,8 +46,12 @@ export async function startSmsc(t: TestContext, opts: { policy?: Policy; receipt
   let n = 0;
   let ids = 0;
   const sessions = new Set<Session>();
+  const silent = new WeakSet<Session>();
   const smsc: TestSmsc = {
-    port: 0, received, binds, policy: opts.policy ?? (() => 'ok'), receipts: opts.receipts ?? true,
+    port: 0, received, binds, policy: opts.policy ?? (() => 'ok'), receipts: opts.receipts ?? true, enquireLinks: 0,
+    silence() {
+      for (const s of sessions) silent.add(s);
+    },
     accepted: () => received.filter((r) => r.messageId !== null),
     messages() {
       const out: { dest: string; text: string; parts: number }[] = [];
@@ -76,12 +85,20 @@ export async function startSmsc(t: TestContext, opts: { policy?: Policy; receipt
       binds.push({ systemId: pdu.system_id, password: pdu.password, ok });
       session.send(pdu.response({ command_status: ok ? 0 : smpp.ESME_RBINDFAIL, system_id: 'test-smsc' }));
     });
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      smsc.enquireLinks++;
+      if (!silent.has(session)) session.send(pdu.response());
+    });
     session.on('unbind', (pdu: PDU) => {
+      if (silent.has(session)) return;
       session.send(pdu.response());
       session.close();
     });
     session.on('submit_sm', (pdu: PDU) => {
+      if (silent.has(session)) {
+        received.push({ seq: 0, dest: pdu.destination_addr, source: pdu.source_addr, esmClass: pdu.esm_class, dataCoding: pdu.data_coding, text: '(unanswered)', concat: null, messageId: null });
+        return;
+      }
       n += 1;
       const sm = pdu.short_message as { udh?: Buffer[]; message: string | Buffer };
       // The package's decoder has read the UDH off and the UCS-2 (data_coding 8) octets as text.
@@ -138,12 +155,12 @@ export async function waitFor(what: string, pred: () => boolean, timeoutMs = 10_
 }
 
 /** A test hub whose SMS sender talks to the test SMSC, with short retry times. */
-export async function hubWithSmsc(t: TestContext, smsc: TestSmsc | null, config: Partial<HubConfig> = {}, dataDir?: string): Promise<TestHub> {
+export async function hubWithSmsc(t: TestContext, smsc: TestSmsc | null, config: Partial<HubConfig> = {}, dataDir?: string, clock?: Clock): Promise<TestHub> {
   return startTestHub(t, {
-    dataDir,
+    dataDir, clock,
     config: {
       smsHost: smsc ? '127.0.0.1' : null, smsPort: smsc?.port ?? 2775, smsSystemId: SYSTEM_ID, smsPassword: PASSWORD,
-      smsRetryBaseMs: 50, smsRetryMaxMs: 400, smsResponseTimeoutMs: 2000, ...config,
+      smsRetryBaseMs: 50, smsRetryMaxMs: 400, smsResponseTimeoutMs: 2000, smsEnquireLinkMs: 60_000, ...config,
     },
   });
 }

@@ -9,6 +9,8 @@ const PAGES = {
   '/': { page: 'app', title: 'شبّاك — لوحات الموظفين' },
   '/tv': { page: 'tv', title: 'شبّاك — شاشة صالة الانتظار' },
   '/status': { page: 'status', title: 'شبّاك — الاستعلام عن طلب' },
+  // A kiosk's touch screen (hub/routes/kiosk-screen): the shell only; its data needs the pairing.
+  '/kiosk-screen': { page: 'kiosk', title: 'شبّاك — احجز دورك' },
 } as const;
 
 function escapeHtml(s: string): string {

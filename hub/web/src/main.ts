@@ -9,6 +9,11 @@ if (page === 'tv') {
   setLang('ar', false);
   await import('./pages/sh-tv.ts');
   document.body.append(document.createElement('sh-tv'));
+} else if (page === 'kiosk') {
+  // A kiosk's touch screen: Arabic, whatever a browser last chose.
+  setLang('ar', false);
+  await import('./pages/sh-kiosk-screen.ts');
+  document.body.append(document.createElement('sh-kiosk-screen'));
 } else if (page === 'status') {
   await import('./pages/sh-status.ts');
   document.body.append(document.createElement('sh-status'));
