@@ -30,6 +30,7 @@ import { paymentRoutes } from './routes/payments/routes.ts';
 import { revenueRoutes } from './routes/revenue/routes.ts';
 import { ticketPageRoutes } from './routes/public/ticket-page.ts';
 import { publicRoutes } from './routes/public/routes.ts';
+import { appointmentRoutes } from './routes/public/appointments.ts';
 import { publicRateLimit } from './routes/public/rate-limit.ts';
 import { inspectionRoutes } from './routes/inspections/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
@@ -158,6 +159,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(paymentRoutes, { prefix: '/api' });
   await app.register(revenueRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
+  await app.register(appointmentRoutes, { prefix: '/api' });
   await app.register(open311KeyRoutes, { prefix: '/api' });
   await app.register(open311Routes, { prefix: '/open311' });
   await app.register(liveRoutes, { prefix: '/api' });

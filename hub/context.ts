@@ -31,6 +31,7 @@ import { EnrollmentService, type BrokerListeners } from './services/enrollment.t
 import { HubMetrics } from './ops/metrics.ts';
 import { SmsOutbox } from './sms/outbox.ts';
 import { SmsTriggers } from './sms/triggers.ts';
+import { AppointmentService } from './services/appointments.ts';
 
 export type HubEvents = {
   /** A device's presence or health changed (not a queue transaction). */
@@ -72,6 +73,8 @@ export type HubContext = {
   metrics: HubMetrics;
   /** SMS to citizens (hub/sms/): the outbox and what queues into it; the SMPP sender is started by hub.ts. */
   sms: { outbox: SmsOutbox; triggers: SmsTriggers };
+  /** Booked appointments merged into the queue (issue 14 item 3). */
+  appointments: AppointmentService;
 };
 
 /** What the hub knows only once it listens, read (never pushed) by the services that need it. */
@@ -126,5 +129,6 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   const smsTriggers = new SmsTriggers(db, uow, clock, config, smsOutbox, (id) => ticketLinks.forTicket(id));
   smsTriggers.install();
   const sms = { outbox: smsOutbox, triggers: smsTriggers };
-  return { sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  const appointments = new AppointmentService(db, uow, clock, config, queue, smsOutbox);
+  return { appointments, sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

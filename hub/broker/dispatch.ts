@@ -150,6 +150,8 @@ export class CommandDispatcher {
           return { ticket: queue.issue({ line: cmd.line, priority: cmd.priority, by }) };
         case 'ticket.cancel':
           return { ticket: queue.cancel({ number: cmd.number, reason: cmd.reason, by, onlyIssuedBy: by }) };
+        case 'booking.checkIn': // "لدي حجز" + the code on the keypad (issue 14 item 3)
+          return { ticket: this.ctx.appointments.checkIn(cmd.code, by).ticket };
       }
     }
     if (config.kind === 'keypad') {
