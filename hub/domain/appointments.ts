@@ -156,9 +156,9 @@ export function arrivalDecision(now: number, slotAt: number, rules: Pick<Appoint
 }
 
 /** The refusal of an early arrival: when to come back, in Cairo time (stable code BOOKING_TOO_EARLY). */
-export function tooEarly(comeFrom: number, slotHm: string, day: string, timeZone: string): DomainError {
+export function tooEarly(now: number, comeFrom: number, slotHm: string, day: string, timeZone: string): DomainError {
   const p = localParts(comeFrom, timeZone);
-  const today = localDay(comeFrom, timeZone) === day;
+  const today = localDay(now, timeZone) === day;
   const at = hm(p.hour * 60 + p.minute);
   return new DomainError('BOOKING_TOO_EARLY',
     `موعدك ${today ? '' : `يوم ${day} `}الساعة ${slotHm}؛ تفضل بالحضور من الساعة ${at}`,

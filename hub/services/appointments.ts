@@ -69,9 +69,9 @@ export class AppointmentService {
         VALUES (@code, @line, @day, @hm, @at, @endAt, @nationalId, @mobile, @now)`),
       byCode: db.prepare<[string], BookingRow>('SELECT * FROM appointments WHERE code = ?'),
       cancel: db.prepare(`UPDATE appointments SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'booked'`),
-      checkIn: db.prepare(`UPDATE appointments SET status = 'checked_in', late = ?, ticket_id = ?, checked_in_at = ? WHERE id = ? AND status = 'booked'`),
+      checkIn: db.prepare(`UPDATE appointments SET status = 'checked_in', late = ?, ticket_id = ?, checked_in_at = ? WHERE id = ?`),
       ticketOf: db.prepare<[string, string], { id: number }>('SELECT id FROM tickets WHERE day = ? AND label = ?'),
-      ticketLabel: db.prepare<[number], { label: string }>('SELECT label FROM tickets WHERE id = ?'),
+      ticket: db.prepare<[number], { label: string; cancelled_at: number | null }>('SELECT label, cancelled_at FROM tickets WHERE id = ?'),
     };
   }
 
@@ -229,16 +229,18 @@ export class AppointmentService {
     return this.uow.run(() => {
       const b = this.byCode(rawCode);
       if (b.status === 'cancelled') throw new DomainError('BOOKING_CANCELLED', 'هذا الحجز ملغى');
-      if (b.status === 'checked_in') {
-        const label = b.ticket_id === null ? '' : this.q.ticketLabel.get(b.ticket_id)?.label ?? '';
-        throw new DomainError('ALREADY_CHECKED_IN', `تم استخدام هذا الحجز من قبل${label ? `: تذكرتك ${label}` : ''}`);
+      // Checked in already: refused with the ticket it gave — unless the kiosk could not print that
+      // ticket and took its number back (kiosk/logic.ts, "no print, no ticket"): then again.
+      const given = b.ticket_id === null ? undefined : this.q.ticket.get(b.ticket_id);
+      if (b.status === 'checked_in' && given?.cancelled_at == null) {
+        throw new DomainError('ALREADY_CHECKED_IN', `تم استخدام هذا الحجز من قبل${given ? `: تذكرتك ${given.label}` : ''}`);
       }
       const now = this.clock();
       const today = localDay(now, this.config.timezone);
       if (b.day < today) throw new DomainError('BOOKING_EXPIRED', `انتهى موعد هذا الحجز (${b.day} الساعة ${b.slot_hm})`);
       const rules = this.rules();
       const arrival = arrivalDecision(now, b.slot_at, rules);
-      if (arrival.kind === 'early') throw tooEarly(arrival.comeFrom, b.slot_hm, b.day, this.config.timezone);
+      if (arrival.kind === 'early') throw tooEarly(now, arrival.comeFrom, b.slot_hm, b.day, this.config.timezone);
       const late = arrival.kind === 'late';
       const ticket = this.queue.issue({ line: b.line, by });
       const ticketId = this.q.ticketOf.get(today, ticket.number)!.id;
