@@ -30,7 +30,7 @@ import { paymentRoutes } from './routes/payments/routes.ts';
 import { revenueRoutes } from './routes/revenue/routes.ts';
 import { ticketPageRoutes } from './routes/public/ticket-page.ts';
 import { publicRoutes } from './routes/public/routes.ts';
-import { appointmentRoutes } from './routes/public/appointments.ts';
+import { appointmentRoutes, bookingPageRoutes } from './routes/public/appointments.ts';
 import { publicRateLimit } from './routes/public/rate-limit.ts';
 import { inspectionRoutes } from './routes/inspections/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
@@ -164,6 +164,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(open311Routes, { prefix: '/open311' });
   await app.register(liveRoutes, { prefix: '/api' });
   await app.register(ticketPageRoutes);
+  await app.register(bookingPageRoutes);
   await app.register(smsRoutes, { prefix: '/api' });
   await app.register(webRoutes);
   await app.register(opsRoutes);

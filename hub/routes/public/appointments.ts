@@ -1,4 +1,5 @@
 // Booked appointments over HTTP (issue 14 item 3; service: hub/services/appointments.ts):
+//   GET  /book                                   the booking page (Arabic, RTL; script: hub/web/src/pages/booking-page.ts)
 //   GET  /api/public/appointments/lines          lines a citizen may book (public)
 //   GET  /api/public/appointments/slots          a line's free slots on a day (public)
 //   POST /api/public/appointments                book: national ID + mobile → code, SMS (public, rate-limited)
@@ -27,6 +28,55 @@ const Rules = Type.Object({
   earlyMin: Type.Integer({ minimum: 0, maximum: 240 }), lateMin: Type.Integer({ minimum: 0, maximum: 240 }),
   daysAhead: Type.Integer({ minimum: 0, maximum: 90 }),
 });
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The booking page's HTML: the forms; the script fills the lines and slots (no inline script: CSP). */
+export function bookingPageHtml(centerName: string, timezone: string): string {
+  return `<!doctype html>
+<html lang="ar" dir="rtl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>حجز موعد — ${esc(centerName)}</title>
+<meta name="shubbak-timezone" content="${esc(timezone)}">
+<link rel="stylesheet" href="/assets/ticket.css">
+<script type="module" src="/assets/book.js"></script>
+</head>
+<body><main class="book">
+<p class="center">${esc(centerName)}</p>
+<h1>حجز موعد</h1>
+<form id="book">
+<label>الخدمة <select id="line" name="line" required></select></label>
+<label>اليوم <input id="day" name="day" type="date" required></label>
+<label>الموعد <select id="time" name="time" required></select></label>
+<label>الرقم القومي <input name="nationalId" inputmode="numeric" maxlength="14" autocomplete="off" required></label>
+<label>رقم المحمول <input name="mobile" type="tel" inputmode="tel" maxlength="14" placeholder="01012345678" required></label>
+<button class="go">احجز</button>
+<p id="book-msg" class="msg" role="status"></p>
+<div id="done" hidden><p>رقم الحجز</p><p id="code" class="code" data-testid="booking-code"></p><p>اضغط «لدي حجز» في جهاز التذاكر بالمركز واكتب هذا الرقم، أو اعرضه على الاستقبال.</p></div>
+</form>
+<h2>إلغاء حجز</h2>
+<form id="cancel">
+<label>رقم الحجز <input name="code" inputmode="numeric" maxlength="8" required></label>
+<label>الرقم القومي <input name="nationalId" inputmode="numeric" maxlength="14" required></label>
+<button class="go">ألغِ الحجز</button>
+<p id="cancel-msg" class="msg" role="status"></p>
+</form>
+<p class="foot">الجمعة والسبت والعطلات الرسمية: لا توجد مواعيد.</p>
+</main></body>
+</html>
+`;
+}
+
+/** GET /book, outside the /api prefix. */
+export const bookingPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const page = bookingPageHtml(app.hub.config.centerName, app.hub.config.timezone);
+  app.get('/book', {
+    config: { access: 'public' },
+    schema: { hide: true },
+  }, async (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(page));
+};
 
 export const appointmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { appointments, idempotency } = app.hub;
