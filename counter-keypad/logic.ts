@@ -18,7 +18,7 @@ export const KEY_COUNT = 5;
 /** Width of the keypad's MAX7219 digits: ticket left, waiting count right. */
 export const KEYPAD_DIGITS = 8;
 
-export type KeypadCommand = { type: Exclude<CommandType, 'ticket.issue' | 'ticket.cancel'>; toLine?: string };
+export type KeypadCommand = { type: Exclude<CommandType, 'ticket.issue' | 'ticket.cancel' | 'booking.checkIn'>; toLine?: string };
 
 export type KeypadState = {
   online: boolean;

@@ -124,6 +124,8 @@ export type HubConfig = {
   smsSourceAddr: string;
   /** Messages per mobile number per Cairo day; beyond, they are recorded as capped and not sent. */
   smsDailyCap: number;
+  /** Public booking requests (book, cancel) per address per minute (issue 14 item 3). */
+  bookingsPerMinute: number;
   /** Backoff after throttling or a dropped link: base × 2^attempt, at most max. */
   smsRetryBaseMs: number;
   smsRetryMaxMs: number;
@@ -339,6 +341,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     smsSystemType: smppText(env, 'SHUBBAK_SMS_SYSTEM_TYPE', '', 12),
     smsSourceAddr: smppText(env, 'SHUBBAK_SMS_SOURCE_ADDR', 'Shubbak', 11),
     smsDailyCap: int(env, 'SHUBBAK_SMS_DAILY_CAP', 10, 0, 1000),
+    bookingsPerMinute: int(env, 'SHUBBAK_BOOKINGS_PER_MINUTE', 10, 1, 100_000),
     smsRetryBaseMs: int(env, 'SHUBBAK_SMS_RETRY_BASE_MS', 2000, 10, 600_000),
     smsRetryMaxMs: int(env, 'SHUBBAK_SMS_RETRY_MAX_MS', 300_000, 10, 3_600_000),
     smsMaxAttempts: int(env, 'SHUBBAK_SMS_MAX_ATTEMPTS', 12, 1, 100),

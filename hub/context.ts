@@ -33,6 +33,7 @@ import { SmsOutbox } from './sms/outbox.ts';
 import { SmsTriggers } from './sms/triggers.ts';
 import { SmsRetention } from './sms/retention.ts';
 import { KioskScreens } from './services/kiosk-screens.ts';
+import { AppointmentService } from './services/appointments.ts';
 
 export type HubEvents = {
   /** A device's presence or health changed (not a queue transaction). */
@@ -76,6 +77,8 @@ export type HubContext = {
   sms: { outbox: SmsOutbox; triggers: SmsTriggers; retention: SmsRetention };
   /** A kiosk's touch screen paired with its kiosk (issue 14 item 2; services/kiosk-screens.ts). */
   kioskScreens: KioskScreens;
+  /** Booked appointments merged into the queue (issue 14 item 3). */
+  appointments: AppointmentService;
 };
 
 /** What the hub knows only once it listens, read (never pushed) by the services that need it. */
@@ -131,5 +134,6 @@ export function createContext(config: HubConfig, clock: Clock, runtime: HubRunti
   smsTriggers.install();
   const sms = { outbox: smsOutbox, triggers: smsTriggers, retention: new SmsRetention(db, clock, config) };
   const kioskScreens = new KioskScreens(db, uow, clock, devices, queue, smsTriggers);
-  return { kioskScreens, sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
+  const appointments = new AppointmentService(db, uow, clock, config, queue, smsOutbox);
+  return { appointments, kioskScreens, sms, metrics, config, clock, db, uow, commits, bus, queue, ticketLinks, ticketPages, devices, idempotency, audit, staff, catalog, citizens, publicStatus, complaints, open311Keys, meetings, inspections, files, attachments, payments, enrollment, reports, alerts, backups };
 }

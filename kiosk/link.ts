@@ -40,6 +40,17 @@ export async function issueTicket(link: DeviceLink, line: string): Promise<Kiosk
   }
 }
 
+/** "لدي حجز": the typed booking code → the booked ticket (or the hub's refusal: too early, not found…). */
+export async function checkInBooking(link: DeviceLink, code: string): Promise<KioskEvent> {
+  try {
+    const { ticket } = await link.command('booking.checkIn', { code });
+    return { type: 'issued', ticket };
+  } catch (err) {
+    if (err instanceof LinkError) return { type: 'issueFailed', code: err.code, message: err.message };
+    throw err;
+  }
+}
+
 /** Tell the hub a printed ticket never came out. Resolves with the error code, or null when done. */
 export async function cancelTicket(link: DeviceLink, number: string): Promise<string | null> {
   try {

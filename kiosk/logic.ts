@@ -4,7 +4,11 @@
 import type { IssuedTicket, KioskConfig, PrinterState } from '@shubbak/protocol';
 import type { LampState, TicketContent } from '@shubbak/hardware/types.ts';
 
-export type KioskPhase = 'provisioning' | 'ready' | 'requesting' | 'printing';
+// 'entering': the citizen pressed "لدي حجز" and types their booking code on the keypad (issue 14 item 3).
+export type KioskPhase = 'provisioning' | 'ready' | 'entering' | 'requesting' | 'printing';
+
+/** A booking code: 8 digits, the last a check digit the hub verifies (hub/domain/appointments.ts). */
+export const BOOKING_CODE_LENGTH = 8;
 
 export type Notice = { ar: string; en: string };
 
@@ -22,6 +26,8 @@ export type KioskState = {
   /** The last lamp states sent, so only changes go out. */
   lamps: Readonly<Record<number, LampState>>;
   notice: Notice | null;
+  /** The booking code typed so far (phase 'entering'). */
+  code: string;
 };
 
 export type KioskEvent =
@@ -31,6 +37,12 @@ export type KioskEvent =
   | { type: 'lineState'; line: string; open: boolean }
   | { type: 'printer'; status: PrinterState }
   | { type: 'press'; key: number }
+  /** The "لدي حجز" button, then the keypad: a digit, erase the last, confirm, or leave (or the adapter's idle timeout). */
+  | { type: 'booking' }
+  | { type: 'digit'; digit: number }
+  | { type: 'erase' }
+  | { type: 'confirm' }
+  | { type: 'leave' }
   | { type: 'issued'; ticket: IssuedTicket }
   | { type: 'issueFailed'; code: string; message: string }
   | { type: 'printed' }
@@ -39,6 +51,7 @@ export type KioskEvent =
 export type KioskEffect =
   | { type: 'lamps'; lamps: { key: number; state: LampState }[] }
   | { type: 'issue'; line: string }
+  | { type: 'checkIn'; code: string }
   | { type: 'print'; content: TicketContent }
   | { type: 'cancel'; number: string }
   | { type: 'health'; printer: PrinterState }
@@ -54,6 +67,7 @@ export const initialKioskState: KioskState = {
   printing: null,
   lamps: {},
   notice: null,
+  code: '',
 };
 
 /** Paper low still prints; only out of paper or a silent printer stops the kiosk. */
@@ -67,6 +81,8 @@ export const NOTICES = {
   busy: { ar: 'جاري طباعة تذكرة، انتظر لحظة', en: 'A ticket is being printed' },
   printFailed: { ar: 'تعذرت طباعة التذكرة وأُلغي رقمها، برجاء المحاولة مرة أخرى', en: 'Printing failed; the number was cancelled' },
   take: { ar: 'تفضل بأخذ التذكرة', en: 'Please take your ticket' },
+  typeCode: { ar: 'اكتب رقم الحجز المرسل إليك في الرسالة (8 أرقام) ثم اضغط تأكيد', en: 'Type your 8-digit booking code, then confirm' },
+  shortCode: { ar: 'رقم الحجز 8 أرقام، أكمل كتابته', en: 'A booking code has 8 digits' },
 } satisfies Record<string, Notice>;
 
 /** What every lamp should show in this state. */
@@ -74,7 +90,8 @@ export function lampsFor(s: KioskState): Record<number, LampState> {
   const out: Record<number, LampState> = {};
   for (const b of s.config?.buttons ?? []) {
     const usable = s.online && canPrint(s.printer) && s.openLines[b.line] === true;
-    if (s.phase === 'requesting' || s.phase === 'printing') out[b.key] = b.line === s.busyLine && usable ? 'blink' : 'off';
+    if (s.phase === 'entering') out[b.key] = 'off'; // the line buttons wait while a code is typed
+    else if (s.phase === 'requesting' || s.phase === 'printing') out[b.key] = b.line === s.busyLine && usable ? 'blink' : 'off';
     else out[b.key] = s.phase === 'ready' && usable ? 'on' : 'off';
   }
   return out;
@@ -134,6 +151,45 @@ export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
       }
       break;
     }
+    case 'booking':
+      if (s.phase === 'provisioning') notice(NOTICES.provisioning);
+      else if (s.phase !== 'ready') notice(NOTICES.busy);
+      else if (!s.online) notice(NOTICES.offline);
+      else if (!canPrint(s.printer)) notice(NOTICES.noPaper);
+      else {
+        s.phase = 'entering';
+        s.code = '';
+        notice(NOTICES.typeCode);
+      }
+      break;
+    case 'digit':
+      if (s.phase === 'entering' && Number.isInteger(ev.digit) && ev.digit >= 0 && ev.digit <= 9 && s.code.length < BOOKING_CODE_LENGTH) {
+        s.code += String(ev.digit);
+      }
+      break;
+    case 'erase':
+      if (s.phase === 'entering') s.code = s.code.slice(0, -1);
+      break;
+    case 'leave':
+      if (s.phase === 'entering') {
+        s.phase = 'ready';
+        s.code = '';
+        s.notice = null;
+      }
+      break;
+    case 'confirm':
+      if (s.phase !== 'entering') break;
+      if (s.code.length !== BOOKING_CODE_LENGTH) notice(NOTICES.shortCode);
+      else if (!s.online) notice(NOTICES.offline);
+      else if (!canPrint(s.printer)) notice(NOTICES.noPaper);
+      else {
+        s.phase = 'requesting';
+        s.busyLine = null;
+        s.notice = null;
+        effects.push({ type: 'checkIn', code: s.code });
+        s.code = '';
+      }
+      break;
     case 'issued': {
       if (s.phase !== 'requesting' || !s.config) break;
       s.phase = 'printing';
@@ -148,7 +204,8 @@ export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
           ahead: t.ahead,
           estimatedWaitMin: t.estimatedWaitMin,
           issuedAt: t.issuedAt,
-          footer: s.config.footer,
+          // A booked ticket says its slot (it is called then, ahead of walk-ins).
+          footer: t.bookedSlot ? `حجز الساعة ${t.bookedSlot}${s.config.footer ? ` — ${s.config.footer}` : ''}` : s.config.footer,
           ...(t.priority ? { priority: true } : {}),
           ...(t.link ? { link: t.link } : {}),
         },

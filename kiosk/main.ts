@@ -12,7 +12,7 @@ import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
 import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
-import { cancelTicket, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
+import { cancelTicket, checkInBooking, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
 import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';
 import { isProgramEntry } from '@shubbak/protocol/entry';
 
@@ -119,6 +119,9 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
                 timings.issued = performance.now();
                 dispatch(ev);
               }, fail);
+              return;
+            case 'checkIn':
+              void checkInBooking(link, e.code).then(dispatch, fail);
               return;
             case 'print':
               void print(e.content);

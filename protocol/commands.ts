@@ -27,6 +27,12 @@ export const TicketCancel = Type.Object({
   number: Type.String({ pattern: '^[A-Z][0-9]{3,4}$' }),
   reason: Type.Literal('print-failed'),
 });
+/** A booked citizen types their booking code on the kiosk ("لدي حجز", issue 14 item 3): a ticket for the booked line. */
+export const BookingCheckIn = Type.Object({
+  ...Envelope,
+  type: Type.Literal('booking.checkIn'),
+  code: Type.String({ pattern: '^[0-9]{8}$' }),
+});
 const windowCommand = <T extends string>(type: T) => Type.Object({ ...Envelope, type: Type.Literal(type) });
 export const WindowNext = windowCommand('window.next');
 export const WindowRecall = windowCommand('window.recall');
@@ -45,6 +51,7 @@ export const WindowTransfer = Type.Object({
 export const CommandSchemas = {
   'ticket.issue': TicketIssue,
   'ticket.cancel': TicketCancel,
+  'booking.checkIn': BookingCheckIn,
   'window.next': WindowNext,
   'window.recall': WindowRecall,
   'window.noShow': WindowNoShow,
@@ -61,7 +68,7 @@ export const COMMAND_TYPES = Object.keys(CommandSchemas) as CommandType[];
 
 /** Which kind of device may send which command. */
 export const COMMANDS_BY_KIND: Record<string, readonly CommandType[]> = {
-  kiosk: ['ticket.issue', 'ticket.cancel'],
+  kiosk: ['ticket.issue', 'ticket.cancel', 'booking.checkIn'],
   keypad: ['window.next', 'window.recall', 'window.noShow', 'window.transfer', 'window.pause', 'window.resume', 'window.finish'],
   display: [],
   hall: [],
@@ -77,6 +84,8 @@ export const IssuedTicket = Type.Object({
   priority: Type.Optional(Type.Boolean()),
   /** The ticket's live page on the phone (/t/<token>, issue 14 item 1): printed as a QR code. */
   link: Type.Optional(Type.String({ maxLength: 300 })),
+  /** A booked ticket: its slot, 'HH:MM' Cairo time (printed; called at that time ahead of walk-ins). */
+  bookedSlot: Type.Optional(Type.String({ pattern: '^[0-2][0-9]:[0-5][0-9]$' })),
 });
 export type IssuedTicket = Type.Static<typeof IssuedTicket>;
 
@@ -92,6 +101,7 @@ export type WindowCommandResult = Type.Static<typeof WindowState>;
 export const CommandResults = {
   'ticket.issue': TicketIssueResult,
   'ticket.cancel': TicketCancelResult,
+  'booking.checkIn': TicketIssueResult,
   'window.next': WindowState,
   'window.recall': WindowState,
   'window.noShow': WindowState,
@@ -119,6 +129,12 @@ export const ERROR_CODES = [
   'CONFLICT',
   'TICKET_AT_WINDOW',
   'INVALID_MOBILE',
+  // A booked citizen checking in at the kiosk (issue 14 item 3, booking.checkIn):
+  'BOOKING_NOT_FOUND',
+  'BOOKING_TOO_EARLY',
+  'BOOKING_EXPIRED',
+  'BOOKING_CANCELLED',
+  'ALREADY_CHECKED_IN',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -139,6 +155,11 @@ export const ERROR_MESSAGES: Record<ErrorCode, { ar: string; en: string }> = {
   CONFLICT: { ar: 'لا يمكن تنفيذ هذا الإجراء في الحالة الحالية', en: 'Not possible in the current state' },
   TICKET_AT_WINDOW: { ar: 'يوجد مواطن على الشباك؛ أنهِ خدمته أولاً ثم أوقف الشباك', en: 'A citizen is at the window: finish first, then pause' },
   INVALID_MOBILE: { ar: 'رقم المحمول غير صحيح: اكتب رقمًا مصريًا من 11 رقمًا يبدأ بـ 010 أو 011 أو 012 أو 015', en: 'Not an Egyptian mobile number: 01[0125] + 8 digits' },
+  BOOKING_NOT_FOUND: { ar: 'لا يوجد حجز بهذا الرقم، تأكد من الرقم', en: 'No booking with this code' },
+  BOOKING_TOO_EARLY: { ar: 'لم يحن موعد حجزك بعد', en: 'Too early for this booking' },
+  BOOKING_EXPIRED: { ar: 'انتهى موعد هذا الحجز', en: 'This booking\'s day is over' },
+  BOOKING_CANCELLED: { ar: 'هذا الحجز ملغى', en: 'This booking was cancelled' },
+  ALREADY_CHECKED_IN: { ar: 'تم استخدام هذا الحجز من قبل', en: 'This booking was already checked in' },
 };
 
 export const ReplyError = Type.Object({

@@ -156,6 +156,8 @@ export class CommandDispatcher {
         }
         case 'ticket.cancel':
           return { ticket: queue.cancel({ number: cmd.number, reason: cmd.reason, by, onlyIssuedBy: by }) };
+        case 'booking.checkIn': // "لدي حجز" + the code on the keypad (issue 14 item 3)
+          return { ticket: this.ctx.appointments.checkIn(cmd.code, by).ticket };
       }
     }
     if (config.kind === 'keypad') {

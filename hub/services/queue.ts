@@ -31,6 +31,16 @@ type VisitRow = {
 };
 
 
+/**
+ * The waiting booked ticket whose slot has started, on a line the window serves: checked in
+ * on time (not late), still in its booked line, never sent back by a no-show; the earliest
+ * slot first. Prepared in next() itself (microseconds), so the booking rule stays in that one place.
+ */
+const BOOKED_DUE = `SELECT v.*, t.label, t.day FROM visits v JOIN tickets t ON t.id = v.ticket_id
+  JOIN appointments b ON b.ticket_id = t.id AND b.line = v.line AND b.status = 'checked_in' AND b.late = 0
+  WHERE v.status = 'waiting' AND t.day = ? AND v.no_shows = 0 AND v.line IN (SELECT line FROM window_lines WHERE window = ?) AND b.slot_at <= ?
+  ORDER BY b.slot_at, v.queued_at, v.id LIMIT 1`;
+
 export type NextResult = { state: WindowState; empty: boolean };
 
 /** How many finished visits make "recent" for the average service time. */
@@ -224,7 +234,10 @@ export class QueueService {
       this.finishCurrent(w, 'done', now, by);
       // The next citizen: the best of the heads of the lines this window serves.
       const heads = this.q.windowLines.all(n).map((l) => this.q.headOfLine.get(l.line, day)).filter((h) => h !== undefined);
-      const v = chooseNext(heads.map((h) => ({ ...h, priority: h.priority === 1, queuedAt: h.queued_at })));
+      // …unless a booked ticket's slot time has come: it goes first (issue 14 item 3; the
+      // rule and the arrival window are in domain/appointments.ts, the check-in in services/appointments.ts).
+      const v = this.db.prepare<[string, number, number], VisitRow>(BOOKED_DUE).get(day, n, now)
+        ?? chooseNext(heads.map((h) => ({ ...h, priority: h.priority === 1, queuedAt: h.queued_at })));
       if (!v) {
         this.setWindow(n, 'idle', null, now, by);
         return { state: this.windowState(n), empty: true };

@@ -5,7 +5,7 @@
 import { aheadIn } from '@shubbak/protocol/arabic-plural';
 import { STATUS_WORDS, type FileStatus } from '../domain/file-workflow.ts';
 
-export type SmsKind = 'issued' | 'ahead' | 'called' | 'file_stage';
+export type SmsKind = 'issued' | 'ahead' | 'called' | 'file_stage' | 'booking';
 
 const linkLine = (link: string | null | undefined) => (link ? `\nتابع دورك: ${link}` : '');
 
@@ -32,4 +32,9 @@ export const SMS_FILE_STAGES: readonly FileStatus[] = ['registered', 'returned',
 export function fileStageText(a: { inquiry: string; status: FileStatus }): string {
   if (a.status === 'ready') return `ملفك رقم ${a.inquiry} جاهز للتسليم. توجه إلى شباك تسليم المعاملات بالمركز ومعك بطاقة الرقم القومي.`;
   return `ملفك رقم ${a.inquiry}: ${STATUS_WORDS[a.status].ar}.`;
+}
+
+/** A booking made on the public site (issue 14 item 3): the code to type at the kiosk or show at reception. */
+export function bookingText(a: { center: string; code: string; lineName: string; day: string; hm: string; fromHm: string }): string {
+  return `${a.center}\nتم حجز موعدك: ${a.lineName} يوم ${a.day} الساعة ${a.hm}.\nرقم الحجز ${a.code}: اضغط «لدي حجز» في جهاز التذاكر واكتبه، أو اعرضه على الاستقبال، من الساعة ${a.fromHm}.`;
 }

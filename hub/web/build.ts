@@ -15,8 +15,9 @@ export const WEB_SRC = path.join(here, 'src');
 export async function buildWeb(opts: { outdir?: string; minify?: boolean } = {}): Promise<WebBundle> {
   const outdir = opts.outdir ?? path.join(here, 'dist');
   const result = await esbuild.build({
-    // `ticket`: the phone's live ticket page (/t/<token>), its own tiny bundle (ticket.js + ticket.css).
-    entryPoints: { app: path.join(WEB_SRC, 'main.ts'), styles: path.join(WEB_SRC, 'styles', 'page.css'), ticket: path.join(WEB_SRC, 'pages', 'ticket-page.ts') },
+    // `ticket`: the phone's live ticket page (/t/<token>), its own tiny bundle (ticket.js + ticket.css);
+    // `book`: the public booking page (/book, issue 14 item 3), styled by ticket.css too.
+    entryPoints: { app: path.join(WEB_SRC, 'main.ts'), styles: path.join(WEB_SRC, 'styles', 'page.css'), ticket: path.join(WEB_SRC, 'pages', 'ticket-page.ts'), book: path.join(WEB_SRC, 'pages', 'booking-page.ts') },
     bundle: true,
     format: 'esm',
     target: ['chrome100', 'firefox100', 'safari15'],

@@ -14,7 +14,7 @@ import { deviceHealthReport, type DeviceHealthReport } from './device-health.ts'
 import { ExecutionQueries, ExecutionTally, executionFacts, type ExecutionFacts, type ExecutionReport } from './execution.ts';
 import { MoneyQueries, MoneyTally, moneyFacts, type MoneyFacts, type MoneyReport } from './money.ts';
 import { periodBounds, type Period, type Scope } from './period.ts';
-import { QueueQueries, QueueTally, queueFacts, type QueueFacts, type QueueStats } from './queue-stats.ts';
+import { appointmentFigures, QueueQueries, QueueTally, queueFacts, type QueueFacts, type QueueStats } from './queue-stats.ts';
 import { DayRollups, type FactSource } from './rollups.ts';
 
 export type { ComplaintDeptRow, ComplaintsReport } from './complaints.ts';
@@ -54,7 +54,7 @@ export class ReportService {
     const bounds = periodBounds(p, this.config.timezone);
     const tally = new QueueTally();
     this.rollups.collect(this.queueSource((f) => tally.add(f)), p, o.direct);
-    return tally.report(this.queueQ, p, bounds, this.clock());
+    return { ...tally.report(this.queueQ, p, bounds, this.clock()), appointments: appointmentFigures(this.db, bounds, this.clock()) };
   }
 
   execution(p: Period, scope: Scope, o: ReportOptions = {}): ExecutionReport {

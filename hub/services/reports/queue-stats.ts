@@ -6,6 +6,7 @@
 // A closed day's facts are kept (rollups.ts); only today and days not closed yet are read.
 import type { Db } from '../../db/connection.ts';
 import { staffKey } from '../../domain/actor.ts';
+import { isNoShow } from '../../domain/appointments.ts';
 import { minutes, percentileOfHistogram, share, summarizeHistogram, topBy } from '../../domain/stats.ts';
 import { addBuckets, DayOf, dayCount, HourOfDay, inMinutes, rate, round1, type MinSummary, type Period } from './period.ts';
 
@@ -28,7 +29,37 @@ export type QueueStats = {
   windows: QueueWindowStats[];
   clerks: QueueClerkStats[];
   daily: { day: string; tickets: number; served: number; medianWaitMin: number | null }[];
+  /** Booked appointments whose slot starts in the period (issue 14 item 3): see appointmentFigures. */
+  appointments: AppointmentFigures;
 };
+
+export type AppointmentFigures = { booked: number; checkedIn: number; late: number; cancelled: number; noShows: number };
+
+/**
+ * The bookings whose slot starts in [from, to): booked (not cancelled), checked in (of which
+ * late: an ordinary ticket), cancelled, and no-shows — never checked in by the slot's end +
+ * the center's late_min, as of `now` (domain/appointments.ts isNoShow). Read straight from
+ * the bookings (a few a day), not through the day rollups: a booking turns into a no-show
+ * only as time passes.
+ */
+export function appointmentFigures(db: Db, [from, to]: [number, number], now: number): AppointmentFigures {
+  const lateMin = db.prepare<[], { late_min: number }>('SELECT late_min FROM appointment_settings WHERE id = 1').get()?.late_min ?? 0;
+  const rows = db.prepare<[number, number], { status: string; late: number; slot_end_at: number }>(
+    'SELECT status, late, slot_end_at FROM appointments WHERE slot_at >= ? AND slot_at < ?').all(from, to);
+  const out: AppointmentFigures = { booked: 0, checkedIn: 0, late: 0, cancelled: 0, noShows: 0 };
+  for (const r of rows) {
+    if (r.status === 'cancelled') {
+      out.cancelled++;
+      continue;
+    }
+    out.booked++;
+    if (r.status === 'checked_in') {
+      out.checkedIn++;
+      if (r.late) out.late++;
+    } else if (isNoShow({ status: r.status, slotEndAt: r.slot_end_at }, now, lateMin)) out.noShows++;
+  }
+  return out;
+}
 
 /** SQL: the visit ended at a window after a call (served), as opposed to a no-show or a cancel. */
 const SERVED = `(status IN ('done', 'transferred', 'parked') AND ended_at IS NOT NULL AND called_at IS NOT NULL)`;
@@ -240,7 +271,7 @@ export class QueueTally {
   }
 
   /** The report; the windows' current stretches (not in the log yet) are added up to `now`. */
-  report(q: QueueQueries, p: Period, bounds: [number, number], now: number): QueueStats {
+  report(q: QueueQueries, p: Period, bounds: [number, number], now: number): Omit<QueueStats, 'appointments'> {
     const [start, end] = bounds;
     const days = dayCount(p);
     for (const w of q.windowsNow.all()) {

@@ -71,6 +71,11 @@ export const ar = {
   issuedTicket: 'تذكرتك',
   keepTicket: 'احتفظ بالتذكرة حتى يُنادى رقمك',
   scanTicket: 'امسح الرمز لمتابعة دورك على هاتفك',
+  bookingCheckIn: 'لدي حجز',
+  bookingCode: 'رقم الحجز (اكتبه أو امسحه من رسالة المواطن)',
+  checkIn: 'تسجيل الحضور',
+  bookedSlot: 'حجز الساعة',
+  lateBooking: 'وصل بعد موعده: تذكرة عادية',
   print: 'طباعة',
 } as const;
 export type Dict = Record<keyof typeof ar, string>;

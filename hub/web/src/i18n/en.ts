@@ -73,5 +73,10 @@ export const en: Dict = {
   issuedTicket: 'Your ticket',
   keepTicket: 'Keep this ticket until your number is called',
   scanTicket: 'Scan the code to follow your turn on your phone',
+  bookingCheckIn: 'Booked appointment',
+  bookingCode: 'Booking code (typed or scanned from the citizen\'s message)',
+  checkIn: 'Check in',
+  bookedSlot: 'Booked for',
+  lateBooking: 'Arrived after the slot: an ordinary ticket',
   print: 'Print',
 };

@@ -1,5 +1,7 @@
 // Reception (الاستقبال والاستعلام): issue a ticket on a citizen's behalf — printable from
-// the browser on 80 mm paper when the kiosk is down — with each line's live waiting count.
+// the browser on 80 mm paper when the kiosk is down — with each line's live waiting count;
+// and check a booked citizen in by their booking code (typed, or scanned: a scanner types it
+// and Enter), which gives the booked ticket (issue 14 item 3, POST /api/appointments/check-in).
 import { LitElement, css, html } from 'lit';
 import type { IssuedTicket } from '@shubbak/protocol';
 import { api } from '../api.ts';
@@ -10,7 +12,8 @@ import { showError } from '../components/sh-toast.ts';
 import '../components/sh-qr.ts';
 
 export class ShReception extends LitElement {
-  static override properties = { issued: { state: true }, priority: { state: true }, busy: { state: true } };
+  static override properties = { issued: { state: true }, priority: { state: true }, busy: { state: true }, late: { state: true } };
+  declare late: boolean;
   declare issued: IssuedTicket | null;
   declare priority: boolean;
   declare busy: boolean;
@@ -32,6 +35,7 @@ export class ShReception extends LitElement {
     this.issued = null;
     this.priority = false;
     this.busy = false;
+    this.late = false;
     new LangController(this);
   }
 
@@ -40,7 +44,25 @@ export class ShReception extends LitElement {
     try {
       const r = await api<{ ticket: IssuedTicket }>('POST', '/api/tickets', { line, priority: this.priority });
       this.issued = r.ticket;
+      this.late = false;
       this.priority = false;
+    } catch (err) {
+      showError(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async checkIn(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const input = form.querySelector('input')!;
+    this.busy = true;
+    try {
+      const r = await api<{ ticket: IssuedTicket; late: boolean }>('POST', '/api/appointments/check-in', { code: input.value.trim() });
+      this.issued = r.ticket;
+      this.late = r.late;
+      input.value = '';
     } catch (err) {
       showError(err);
     } finally {
@@ -63,12 +85,20 @@ export class ShReception extends LitElement {
             </button>`)}
         </div>
       </section>
+      <section class="card no-print">
+        <h2>${t('bookingCheckIn')}</h2>
+        <form @submit=${(e: Event) => this.checkIn(e)}>
+          <label>${t('bookingCode')} <input name="code" data-testid="booking-code" inputmode="numeric" autocomplete="off" maxlength="20" required></label>
+          <button class="primary" ?disabled=${this.busy}>${t('checkIn')}</button>
+        </form>
+      </section>
       ${i ? html`
         <section class="card print-area">
           <div class="ticket" data-testid="issued-ticket">
             <div>${centerName}</div>
             <div>${i.lineName}</div>
             <div class="num">${i.number}</div>
+            ${i.bookedSlot ? html`<div data-testid="booked-slot"><b>${t('bookedSlot')} ${i.bookedSlot}</b></div>` : this.late ? html`<div class="muted">${t('lateBooking')}</div>` : null}
             <div>${ahead(i.ahead)} · ${t('estWait')} ${count(i.estimatedWaitMin, 'minute')}</div>
             <div class="muted">${fmtTime(i.issuedAt)}</div>
             ${i.link ? html`<div data-testid="ticket-qr"><sh-qr .text=${i.link}></sh-qr><div class="muted">${t('scanTicket')}</div></div>` : null}

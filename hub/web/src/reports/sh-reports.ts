@@ -188,6 +188,7 @@ export class ShReports extends LitElement {
           <div class="kpi">${r('medianService')}<b>${measure(q.totals.service.medianMin, 'minute')}</b></div>
           <div class="kpi">${r('medianWalk')}<b>${measure(q.totals.walk.medianMin, 'minute')}</b></div>
           <div class="kpi">${r('noShowRate')}<b>${num(q.totals.noShowRate, '%')}</b></div>
+          ${q.appointments?.booked ? html`<div class="kpi" data-testid="report-bookings">${r('bookings')}<b>${q.appointments.booked} (${q.appointments.checkedIn} / ${q.appointments.noShows})</b></div>` : null}
         </div>
         <div class="split">
           <div><h3>${r('perHour')}</h3>
