@@ -2,10 +2,11 @@
 // the execution report — received 1, decided 1, in time 1, one stay in each stage — even
 // though dispatch, decide and mark-ready each carry a note for the citizen. The notes
 // still reach the status page, one per change. A database written before the fix (its
-// same-status duplicate events) is counted right too.
+// same-status duplicate events) is counted right too (service level: rows and a report).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub } from '../helpers/hub.ts';
+import { serviceContext } from '../helpers/services.ts';
 import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { CITIZEN, expectOk } from './files-support.ts';
@@ -63,10 +64,10 @@ describe('one file counts once in every report', () => {
     assert.deepEqual(pub.publicNotes.map((n) => n.textAr), [`موعد البت المتوقع: ${f.dueDay}`, 'تمت الموافقة على المعاينة', 'المعاملة جاهزة للتسليم']);
   });
 
-  test('history written before the fix: same-status duplicates are not counted', async (t) => {
+  test('history written before the fix: same-status duplicates are not counted (service level)', async (t) => {
     const clock = new FakeClock(Date.parse('2026-03-01T08:00:00Z'));
-    const hub = await startTestHub(t, { clock: clock.now });
-    const db = hub.ctx.db;
+    const ctx = await serviceContext(t, { clock: clock.now }); // rows and a report: no broker, no HTTP
+    const db = ctx.db;
     const svc = db.prepare('SELECT id, department_id FROM services ORDER BY id LIMIT 1').get() as { id: number; department_id: number };
     const citizen = Number(db.prepare(
       `INSERT INTO citizens (national_id, name, birth_date, governorate_code, gender, created_at, updated_at)
@@ -83,7 +84,7 @@ describe('one file counts once in every report', () => {
     ev.run(id, at(2), 'test', 'representative', 'decide', 'decided', 'decided', 'قرار', 1);
     ev.run(id, at(4), 'test', 'representative', 'mark_ready', 'decided', 'ready', null, 0);
     ev.run(id, at(4), 'test', 'representative', 'mark_ready', 'ready', 'ready', 'المعاملة جاهزة للتسليم', 1);
-    const r = hub.ctx.reports.execution({ from: '2026-03-01', to: '2026-03-01' }, null);
+    const r = ctx.reports.execution({ from: '2026-03-01', to: '2026-03-01' }, null);
     assert.equal(r.totals.decided, 1);
     assert.equal(r.totals.decidedInTime, 1);
     assert.deepEqual(Object.fromEntries(r.stages.map((s) => [s.stage, s.n])), { registered: 1, with_department: 1, decided: 1 });
