@@ -15,13 +15,14 @@ import { formatInquiry } from '../../hub/domain/inquiry-number.ts';
 import { listBackupFiles } from '../../hub/services/backup.ts';
 import { STATUS_LOOKUPS_GLOBAL_PER_MINUTE, STATUS_LOOKUPS_PER_INQUIRY_PER_HOUR } from '../../hub/routes/public/rate-limit.ts';
 import { expectError, expectOk, fileInReview, multipart, PDF } from './files-support.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 describe('smaller faults', () => {
   test('backups taken in the same second are separate files, listed newest first, with no .partial left', async (t) => {
     const clock = new FakeClock(Date.parse('2026-11-29T10:00:00+02:00'));
     const hub = await startTestHub(t, { clock: clock.now });
     const a = await hub.ctx.backups.backup('manual');
-    hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+    hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') });
     const b = await hub.ctx.backups.backup('manual');
     const c = await hub.ctx.backups.backup('manual');
     assert.equal(a.error, null);
