@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectError, expectOk } from '../integration/files-support.ts';
+import { expectError, expectOk, type LineListReply } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 import { SYSTEM } from '../../hub/domain/actor.ts';
 
@@ -107,7 +107,7 @@ describe('the administrator sets up a center (Chromium)', () => {
     assert.match(e.message, /وقت البدء/);
     assert.equal(hub.ctx.queue.lines().some((l) => l.letter === 'E'), false, 'nothing changed');
     expectOk(await admin.inject({ method: 'PUT', url: '/api/lines/E', payload: body }));
-    const lines = expectOk(await admin.inject({ method: 'GET', url: '/api/lines' }));
+    const lines = expectOk<LineListReply>(await admin.inject({ method: 'GET', url: '/api/lines' }));
     assert.ok(lines.some((l: { letter: string; priorityFirst: boolean }) => l.letter === 'E' && l.priorityFirst));
   });
 });

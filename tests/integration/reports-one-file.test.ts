@@ -9,7 +9,7 @@ import { startTestHub } from '../helpers/hub.ts';
 import { serviceContext } from '../helpers/services.ts';
 import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
-import { CITIZEN, expectOk } from './files-support.ts';
+import { CITIZEN, expectOk, type FileReply } from './files-support.ts';
 
 describe('one file counts once in every report', () => {
   test('one file to delivery: every figure of the execution report is one', async (t) => {
@@ -26,23 +26,23 @@ describe('one file counts once in every report', () => {
     const rep = { inject: async (o: object) => (await signIn(hub, 'representative')).inject(o as never) };
     const manager = { inject: async (o: object) => (await signIn(hub, 'manager')).inject(o as never) };
     const delivery = { inject: async (o: object) => (await signIn(hub, 'delivery')).inject(o as never) };
-    let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: {
+    let f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: {
       serviceId: free.id, citizen: CITIZEN, checklist: [{ position: free.checklist[0].position, present: true }], window: null,
     } }), 201);
     step();
-    f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+    f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
     step();
-    f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
+    f = expectOk<FileReply>(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted', publicNote: 'تمت الموافقة على المعاينة' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted', publicNote: 'تمت الموافقة على المعاينة' } }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
     step();
-    f = expectOk(await delivery.inject({ method: 'POST', url: `/api/files/${f.id}/deliver`, payload: { toName: CITIZEN.name, idDocument: 'بطاقة رقم قومي' } }));
+    f = expectOk<FileReply>(await delivery.inject({ method: 'POST', url: `/api/files/${f.id}/deliver`, payload: { toName: CITIZEN.name, idDocument: 'بطاقة رقم قومي' } }));
     assert.equal(f.status, 'delivered');
 
     // One event per stage change.
