@@ -17,7 +17,7 @@ import {
 } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
 import { DomainError, isContractCode } from '../domain/errors.ts';
-import { actorKey, deviceActor } from '../domain/actor.ts';
+import { deviceActor } from '../domain/actor.ts';
 
 export type ReplySink = (deviceId: string, reply: Reply) => void;
 
@@ -141,7 +141,7 @@ export class CommandDispatcher {
     if (!kind || !COMMANDS_BY_KIND[kind]?.includes(cmd.type)) throw new DomainError('FORBIDDEN', `${ERROR_MESSAGES.FORBIDDEN.ar}: ${cmd.type}`);
     const config = devices.configOf(deviceId);
     if (!config) throw new DomainError('NOT_PROVISIONED');
-    const by = actorKey(deviceActor(deviceId));
+    const by = deviceActor(deviceId);
 
     if (config.kind === 'kiosk') {
       switch (cmd.type) {

@@ -4,6 +4,7 @@
 // not legal advice: an installation replaces them with its own council's schedule
 // (admin → catalog) before going live.
 import type { HubContext } from '../context.ts';
+import { actorKey, SYSTEM } from '../domain/actor.ts';
 
 export type SeedFee =
   | { code: string; ar: string; en: string; kind: 'fixed'; amount: number }
@@ -173,11 +174,11 @@ export function seedDemoCatalog(ctx: HubContext): boolean {
         fees: s.fees.map((f) => f.kind === 'fixed'
           ? { code: f.code, labelAr: f.ar, labelEn: f.en, kind: 'fixed' as const, amountPiasters: f.amount }
           : { code: f.code, labelAr: f.ar, labelEn: f.en, kind: 'variable' as const, minPiasters: f.min, maxPiasters: f.max }),
-      }, 'system', { demo: true });
+      }, actorKey(SYSTEM), { demo: true });
     }
     const hol = db.prepare('INSERT OR IGNORE INTO holidays (day, name_ar) VALUES (?, ?)');
     for (const h of DEMO_HOLIDAYS) hol.run(h.day, h.ar);
-    ctx.audit.append({ actor: 'system', action: 'catalog.seed_demo', entity: 'catalog', entityId: 'demo', after: { departments: DEMO_DEPARTMENTS.length, services: DEMO_SERVICES.length } });
+    ctx.audit.append({ actor: actorKey(SYSTEM), action: 'catalog.seed_demo', entity: 'catalog', entityId: 'demo', after: { departments: DEMO_DEPARTMENTS.length, services: DEMO_SERVICES.length } });
   });
   return true;
 }

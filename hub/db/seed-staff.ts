@@ -8,6 +8,7 @@ import type { HubContext } from '../context.ts';
 import type { Role } from '../auth/roles.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { writePrivateFileAtomic } from './permissions.ts';
+import { actorKey, SYSTEM } from '../domain/actor.ts';
 
 export type StaffCredentials = { username: string; password: string; role: Role; name: string; departments: string[]; window: number | null };
 export type StaffFile = { note: string; users: StaffCredentials[] };
@@ -65,7 +66,7 @@ export function insertDemoStaff(ctx: HubContext, prepared: PreparedStaff[]): str
       const window = u.window !== null && windows.has(u.window) ? u.window : null;
       ctx.staff.insertHashed(
         { username: u.username, name: u.name, role: u.role, departmentIds: departments.map((c) => deptIds.get(c)!), window },
-        u.hash, 'system', { mustChange: false, demo: true },
+        u.hash, actorKey(SYSTEM), { mustChange: false, demo: true },
       );
       return { username: u.username, password: u.password, role: u.role, name: u.name, departments, window };
     });

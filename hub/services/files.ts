@@ -8,7 +8,7 @@
 import { assertOwnWindow } from '../auth/windows.ts';
 import type { StaffUser } from '../auth/roles.ts';
 import type { Db } from '../db/connection.ts';
-import { staffKey, actorKey, SYSTEM } from '../domain/actor.ts';
+import { staffKey, staffActor, actorKey, SYSTEM } from '../domain/actor.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
 import { deskActionOpen, fileActions, type FileViewAction } from '../domain/file-actions.ts';
 import {
@@ -244,7 +244,7 @@ export class FileService {
       const f = this.move(id, 'forward', { user }, o);
       if (f.ticketId !== null) {
         const w = this.repo.windowServing(f.ticketId);
-        if (w !== null) this.queue.park(w, staffKey(user));
+        if (w !== null) this.queue.park(w, staffActor(user));
       }
       return this.get(id, user);
     });
@@ -284,7 +284,7 @@ export class FileService {
       // Only today's ticket: a citizen whose review took till another day takes a new number.
       if (f.status === 'awaiting_payment' && f.ticketId !== null && this.repo.lastVisitStatus(f.ticketId) === 'parked'
         && this.repo.ticketDay(f.ticketId) === localDay(this.clock(), this.timeZone)) {
-        this.queue.unpark(f.ticketId, this.queue.lineFor('treasury'), staffKey(user));
+        this.queue.unpark(f.ticketId, this.queue.lineFor('treasury'), staffActor(user));
       }
       return this.get(id, user);
     });
@@ -338,7 +338,7 @@ export class FileService {
       if (!deskActionOpen('delivery_ticket', f.status)) {
         throw new DomainError('INVALID_TRANSITION', `الملف ليس جاهزاً للتسليم (${STATUS_WORDS[f.status].ar})`, { en: 'The file is not ready for delivery' });
       }
-      const issued = this.queue.issue({ line: this.queue.lineFor('delivery'), by: staffKey(user) });
+      const issued = this.queue.issue({ line: this.queue.lineFor('delivery'), by: staffActor(user) });
       const ticketId = this.repo.latestTicket(issued.number, issued.line);
       this.repo.linkTicket(id, ticketId);
       this.audit.append({ actor: staffKey(user), action: 'file.delivery_ticket', entity: 'file', entityId: id, after: { ticketId, label: issued.number } });

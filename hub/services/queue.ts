@@ -3,7 +3,7 @@
 import type { HallCall, HallCalls, IssuedTicket, LineState, WindowState, WindowStatus } from '@shubbak/protocol';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
-import { actorKey, SYSTEM, type ActorKey } from '../domain/actor.ts';
+import { actorKey, SYSTEM, type Actor } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import { LINE_PURPOSE_WORDS, type LinePurpose } from '../domain/line-purposes.ts';
 import {
@@ -169,7 +169,7 @@ export class QueueService {
 
   // ── commands ──────────────────────────────────────────────────────────────
 
-  issue(args: { line: string; priority?: boolean; by: ActorKey }): IssuedTicket {
+  issue(args: { line: string; priority?: boolean; by: Actor }): IssuedTicket {
     return this.uow.run(() => {
       const now = this.clock();
       const day = this.dayOf(now);
@@ -188,9 +188,9 @@ export class QueueService {
       const priority = args.priority && line.priority_first ? 1 : 0;
       // The ticket's live page on the phone (issue 14 item 1): its token is born with it.
       const token = newPublicToken();
-      const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, args.by, token).lastInsertRowid);
+      const ticketId = Number(this.q.insertTicket.run(day, line.letter, number, label, priority, now, actorKey(args.by), token).lastInsertRowid);
       const visitId = Number(this.q.insertVisit.run(ticketId, line.letter, priority, now).lastInsertRowid);
-      this.q.event.run(visitId, now, 'issued', null, args.by);
+      this.q.event.run(visitId, now, 'issued', null, actorKey(args.by));
       this.uow.line(line.letter);
       const ticket: IssuedTicket = {
         number: label,
@@ -207,25 +207,25 @@ export class QueueService {
   }
 
   /** "No print, no ticket": a kiosk takes back a number it could not print, if still waiting. */
-  cancel(args: { number: string; reason: string; by: ActorKey; onlyIssuedBy?: ActorKey }): { number: string; status: 'cancelled' } {
+  cancel(args: { number: string; reason: string; by: Actor; onlyIssuedBy?: Actor }): { number: string; status: 'cancelled' } {
     return this.uow.run(() => {
       const now = this.clock();
       const t = this.q.ticketByLabel.get(this.today(now), args.number);
       if (!t) throw new DomainError('NOT_FOUND', `لا توجد تذكرة ${args.number} اليوم`);
-      if (args.onlyIssuedBy && t.issued_by !== args.onlyIssuedBy) throw new DomainError('FORBIDDEN', 'هذه التذكرة لم تصدر من هذا الجهاز');
+      if (args.onlyIssuedBy && t.issued_by !== actorKey(args.onlyIssuedBy)) throw new DomainError('FORBIDDEN', 'هذه التذكرة لم تصدر من هذا الجهاز');
       const visit = this.q.currentVisitOfTicket.get(t.id)!;
       if (t.cancelled_at !== null) return { number: args.number, status: 'cancelled' as const };
       if (visit.status !== 'waiting') throw new DomainError('CONFLICT', 'لا يمكن إلغاء تذكرة تم نداؤها');
       this.q.endVisit.run('cancelled', now, visit.id);
       this.q.cancelTicket.run(now, args.reason, t.id);
-      this.q.event.run(visit.id, now, 'cancelled', null, args.by);
+      this.q.event.run(visit.id, now, 'cancelled', null, actorKey(args.by));
       this.uow.line(visit.line);
       return { number: args.number, status: 'cancelled' as const };
     });
   }
 
   /** Finish the current ticket (if any) and call the next one for this window. */
-  next(n: number, by: ActorKey): NextResult {
+  next(n: number, by: Actor): NextResult {
     return this.uow.run(() => {
       const now = this.clock();
       const day = this.dayOf(now);
@@ -242,8 +242,8 @@ export class QueueService {
         this.setWindow(n, 'idle', null, now, by);
         return { state: this.windowState(n), empty: true };
       }
-      this.q.callVisit.run(now, now, n, by, v.id);
-      this.q.event.run(v.id, now, 'called', n, by);
+      this.q.callVisit.run(now, now, n, actorKey(by), v.id);
+      this.q.event.run(v.id, now, 'called', n, actorKey(by));
       this.setWindow(n, 'serving', v.id, now, by);
       this.uow.line(v.line);
       this.call(v.label, n, now, false, day);
@@ -251,30 +251,30 @@ export class QueueService {
     });
   }
 
-  recall(n: number, by: ActorKey): WindowState {
+  recall(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       assertCanRecall(v.recalls, this.config.recallLimit);
       this.q.recallVisit.run(now, v.id);
-      this.q.event.run(v.id, now, 'recalled', n, by);
+      this.q.event.run(v.id, now, 'recalled', n, actorKey(by));
       this.uow.window(n);
       this.call(v.label, n, now, true, this.today(now));
       return this.windowState(n);
     });
   }
 
-  noShow(n: number, by: ActorKey): WindowState {
+  noShow(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       if (noShowOutcome(v.no_shows, this.config.noShowRequeueLimit) === 'requeue') {
         const place = requeuedPlace(now);
         this.q.requeueVisit.run(place.queuedAt, place.priority ? 1 : 0, v.id);
-        this.q.event.run(v.id, now, 'requeued', n, by);
+        this.q.event.run(v.id, now, 'requeued', n, actorKey(by));
       } else {
         this.q.dropVisit.run(now, v.id);
-        this.q.event.run(v.id, now, 'no_show', n, by);
+        this.q.event.run(v.id, now, 'no_show', n, actorKey(by));
       }
       this.uow.line(v.line);
       this.setWindow(n, 'idle', null, now, by);
@@ -283,14 +283,14 @@ export class QueueService {
   }
 
   /** Send the current citizen to another line with the same number (e.g. intake → treasury). */
-  transfer(n: number, toLine: string, by: ActorKey): WindowState {
+  transfer(n: number, toLine: string, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       const target = this.lineRow(toLine);
       if (target.letter === v.line) throw new DomainError('CONFLICT', 'التذكرة في هذه الخدمة بالفعل');
       this.q.endVisit.run('transferred', now, v.id);
-      this.q.event.run(v.id, now, 'transferred', n, by);
+      this.q.event.run(v.id, now, 'transferred', n, actorKey(by));
       this.enqueue(v.ticket_id, target.letter, v.priority === 1, now, by);
       this.uow.line(v.line);
       this.setWindow(n, 'idle', null, now, by);
@@ -299,13 +299,13 @@ export class QueueService {
   }
 
   /** The clerk started serving the called citizen (walk-to-window time ends here). */
-  start(n: number, by: ActorKey): WindowState {
+  start(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       if (v.status === 'called') {
         this.q.startVisit.run(now, v.id);
-        this.q.event.run(v.id, now, 'started', n, by);
+        this.q.event.run(v.id, now, 'started', n, actorKey(by));
         this.uow.window(n);
       }
       return this.windowState(n);
@@ -313,7 +313,7 @@ export class QueueService {
   }
 
   /** The citizen at the window is served and gone; the window is idle (PROTOCOL.md, window.finish). */
-  finish(n: number, by: ActorKey): WindowState {
+  finish(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -325,7 +325,7 @@ export class QueueService {
   }
 
   /** Refused while a citizen is at the window: Finish first (pausing never ends a service). */
-  pause(n: number, by: ActorKey): WindowState {
+  pause(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -341,10 +341,10 @@ export class QueueService {
    * service time ends when the clerk left, not at the next day's cleanup), and the window
    * closes. Only the window this clerk holds; nothing when someone else took it over.
    */
-  clerkLeft(n: number, by: ActorKey): WindowState | null {
+  clerkLeft(n: number, by: Actor): WindowState | null {
     return this.uow.run(() => {
       const w = this.q.window.get(n);
-      if (!w || w.clerk !== by) return null;
+      if (!w || w.clerk !== actorKey(by)) return null;
       const now = this.clock();
       this.finishCurrent(w, 'done', now, by);
       if (w.status !== 'closed' || w.current_visit !== null) this.setWindow(n, 'closed', null, now, by);
@@ -352,7 +352,7 @@ export class QueueService {
     });
   }
 
-  resume(n: number, by: ActorKey): WindowState {
+  resume(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -362,7 +362,7 @@ export class QueueService {
   }
 
   /** Close a window (no clerk): its current ticket is finished and it leaves the estimates. */
-  close(n: number, by: ActorKey): WindowState {
+  close(n: number, by: Actor): WindowState {
     return this.uow.run(() => {
       const now = this.clock();
       const w = this.windowRow(n);
@@ -376,19 +376,19 @@ export class QueueService {
    * The citizen leaves the window while the file goes elsewhere (intake → representative):
    * the visit ends as parked; unpark() later puts the same ticket in a line.
    */
-  park(n: number, by: ActorKey): { ticketId: number; label: string; state: WindowState } {
+  park(n: number, by: Actor): { ticketId: number; label: string; state: WindowState } {
     return this.uow.run(() => {
       const now = this.clock();
       const v = this.currentVisit(this.windowRow(n));
       this.q.endVisit.run('parked', now, v.id);
-      this.q.event.run(v.id, now, 'parked', n, by);
+      this.q.event.run(v.id, now, 'parked', n, actorKey(by));
       this.setWindow(n, 'idle', null, now, by);
       this.uow.line(v.line);
       return { ticketId: v.ticket_id, label: v.label, state: this.windowState(n) };
     });
   }
 
-  unpark(ticketId: number, toLine: string, by: ActorKey): { label: string; line: string } {
+  unpark(ticketId: number, toLine: string, by: Actor): { label: string; line: string } {
     return this.uow.run(() => {
       const now = this.clock();
       const last = this.q.currentVisitOfTicket.get(ticketId);
@@ -436,7 +436,7 @@ export class QueueService {
       const day = this.today(now);
       this.lastWriteDay = day;
       const stale = this.q.windowsWithOldVisits.all(day);
-      for (const { number } of stale) this.setWindow(number, 'idle', null, now, actorKey(SYSTEM));
+      for (const { number } of stale) this.setWindow(number, 'idle', null, now, SYSTEM);
       const changed = this.q.expireOld.run(now, day).changes;
       if (changed) for (const l of this.q.lines.all()) this.uow.line(l.letter);
       return changed;
@@ -457,25 +457,25 @@ export class QueueService {
     return v && isAtWindow(v.status) ? v : null;
   }
 
-  private finishCurrent(w: WindowRow, status: 'done', now: number, by: ActorKey): void {
+  private finishCurrent(w: WindowRow, status: 'done', now: number, by: Actor): void {
     if (w.current_visit === null) return;
     const v = this.q.visit.get(w.current_visit);
     if (v && isAtWindow(v.status)) {
       this.q.endVisit.run(status, now, v.id);
-      this.q.event.run(v.id, now, status, w.number, by);
+      this.q.event.run(v.id, now, status, w.number, actorKey(by));
       this.uow.line(v.line); // the line's recent service time moved
     }
   }
 
-  private enqueue(ticketId: number, line: string, priority: boolean, now: number, by: ActorKey): number {
+  private enqueue(ticketId: number, line: string, priority: boolean, now: number, by: Actor): number {
     const id = Number(this.q.insertVisit.run(ticketId, line, priority ? 1 : 0, now).lastInsertRowid);
-    this.q.event.run(id, now, 'queued', null, by);
+    this.q.event.run(id, now, 'queued', null, actorKey(by));
     this.uow.line(line);
     return id;
   }
 
-  private setWindow(n: number, status: WindowStatus, visit: number | null, now: number, by: ActorKey): void {
-    this.q.setWindow.run(status, visit, now, by.startsWith('user:') ? by : null, n);
+  private setWindow(n: number, status: WindowStatus, visit: number | null, now: number, by: Actor): void {
+    this.q.setWindow.run(status, visit, now, by.kind === 'staff' ? actorKey(by) : null, n); // a window's clerk is a person
     this.uow.window(n);
     // Open windows enter the wait estimate of every line they serve.
     for (const { line } of this.q.windowLines.all(n)) this.uow.line(line);

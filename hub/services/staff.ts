@@ -11,7 +11,7 @@ import { decoyHash, generatePassword, hashPassword, passwordProblem, verifyPassw
 import { ROLES, type Role, type StaffUser } from '../auth/roles.ts';
 import type { AuditLog } from './audit.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
-import { actorKey, staffKey } from '../domain/actor.ts';
+import { actorKey, staffKey, SYSTEM } from '../domain/actor.ts';
 
 /** A session ends this long after sign-in whatever happens (a working day and a half). */
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
@@ -307,7 +307,7 @@ export class StaffService {
   /** First start: an administrator with a one-time password, when there is no user at all. */
   async ensureFirstAdmin(): Promise<{ username: string; password: string } | null> {
     if (this.count() > 0) return null;
-    const { password } = await this.create({ username: 'admin', name: 'مدير النظام', role: 'admin' }, 'system');
+    const { password } = await this.create({ username: 'admin', name: 'مدير النظام', role: 'admin' }, actorKey(SYSTEM));
     return { username: 'admin', password };
   }
 }

@@ -9,9 +9,9 @@ const Settings = Type.Object({
   paused: Type.Boolean({ description: 'kill switch: true = nothing is submitted; messages wait (queue messages expire at the end of their day)' }),
   aheadAlert: Type.Integer({ minimum: 0, maximum: 50, description: 'SMS when this many people or fewer are ahead (0 = never)' }),
 });
-const SettingsView = Type.Object({ ...Settings.properties, enabledByConfig: Type.Boolean(), sending: Type.Boolean() });
+export const SettingsView = Type.Object({ ...Settings.properties, enabledByConfig: Type.Boolean(), sending: Type.Boolean() });
 
-const OutboxItem = Type.Object({
+export const OutboxItem = Type.Object({
   id: Type.Integer(), mobile: Type.String(), kind: Type.String(), text: Type.String(), state: Type.String(), attempts: Type.Integer(),
   partsTotal: Type.Integer(), partsDone: Type.Integer(), lastError: Type.Union([Type.String(), Type.Null()]),
   receiptState: Type.Union([Type.String(), Type.Null()]), ticketId: Type.Union([Type.Integer(), Type.Null()]), fileId: Type.Union([Type.Integer(), Type.Null()]),

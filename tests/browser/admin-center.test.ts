@@ -9,8 +9,9 @@ import type { Browser } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectError, expectOk } from '../integration/files-support.ts';
+import { expectError, expectOk, type LineListReply } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
+import { SYSTEM } from '../../hub/domain/actor.ts';
 
 let browser: Browser;
 before(async () => { browser = await launchChromium(); });
@@ -45,9 +46,9 @@ describe('the administrator sets up a center (Chromium)', () => {
     const e = hub.ctx.queue.lines().find((l) => l.letter === 'E')!;
     assert.deepEqual([e.nameAr, e.priorityFirst, e.openFrom, e.openUntil], ['الشؤون الاجتماعية', false, '11:00', '14:00']);
     // 10:30: before its hours, the kiosk is refused; at 11:00 a "priority" ticket is issued in plain order.
-    assert.throws(() => hub.ctx.queue.issue({ line: 'E', by: 'test' }), (err: { code?: string }) => err.code === 'LINE_CLOSED');
+    assert.throws(() => hub.ctx.queue.issue({ line: 'E', by: SYSTEM }), (err: { code?: string }) => err.code === 'LINE_CLOSED');
     clock.set(clock.ms + 30 * 60_000);
-    assert.equal(hub.ctx.queue.issue({ line: 'E', priority: true, by: 'test' }).priority, undefined);
+    assert.equal(hub.ctx.queue.issue({ line: 'E', priority: true, by: SYSTEM }).priority, undefined);
 
     // A new window 7 serving E with keypad-6, taken from window 6.
     const newWindow = page.locator('form[data-window-form="new"]');
@@ -106,7 +107,7 @@ describe('the administrator sets up a center (Chromium)', () => {
     assert.match(e.message, /وقت البدء/);
     assert.equal(hub.ctx.queue.lines().some((l) => l.letter === 'E'), false, 'nothing changed');
     expectOk(await admin.inject({ method: 'PUT', url: '/api/lines/E', payload: body }));
-    const lines = expectOk(await admin.inject({ method: 'GET', url: '/api/lines' }));
+    const lines = expectOk<LineListReply>(await admin.inject({ method: 'GET', url: '/api/lines' }));
     assert.ok(lines.some((l: { letter: string; priorityFirst: boolean }) => l.letter === 'E' && l.priorityFirst));
   });
 });

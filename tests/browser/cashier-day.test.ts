@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
+import { SYSTEM } from '../../hub/domain/actor.ts';
 
 let browser: Browser;
 before(async () => { browser = await launchChromium(); });
@@ -82,7 +83,7 @@ describe("the cashier's day: receipts, close and voids (Chromium)", () => {
 
   test('intake: a double click on "register" makes one file and shows it, no TICKET_HAS_FILE', async (t) => {
     const hub = await startTestHub(t);
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
     const svc = hub.ctx.catalog.serviceByCode('CERT-DATA')!;
     const page = await signInPage(browser, hub, 'intake');
     t.after(() => page.context().close());

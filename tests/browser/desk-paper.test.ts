@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectOk, fileInReview, readyFile, service } from '../integration/files-support.ts';
+import { CITIZEN, expectOk, fileInReview, readyFile, service, type FileReply } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 
 let browser: Browser;
@@ -26,7 +26,7 @@ describe('the paper the desks print (Chromium)', () => {
     const svc = service(hub, 'SHOP-LIC'); // its site data certificate may come later
     const missing = svc.checklist.find((c) => !c.required)!;
     const intakeApi = await signIn(hub, 'intake');
-    const f = expectOk(await intakeApi.inject({ method: 'POST', url: '/api/files', payload: {
+    const f = expectOk<FileReply>(await intakeApi.inject({ method: 'POST', url: '/api/files', payload: {
       serviceId: svc.id, citizen: CITIZEN, window: null,
       checklist: svc.checklist.map((c) => ({ position: c.position, present: c.position !== missing.position })),
     } }), 201);
@@ -77,7 +77,7 @@ describe('the paper the desks print (Chromium)', () => {
     const hub = await startTestHub(t);
     const ready = await readyFile(hub);
     const managerApi = await signIn(hub, 'manager');
-    const listed: string[] = expectOk(await managerApi.inject({ method: 'GET', url: `/api/files/${ready.id}` })).actions;
+    const listed: string[] = expectOk<FileReply>(await managerApi.inject({ method: 'GET', url: `/api/files/${ready.id}` })).actions;
     // The manager may deliver, issue the delivery ticket (FILE_ROLES.deliveryTicket) and attach documents to a ready file.
     assert.deepEqual(listed, ['deliver', 'delivery_ticket', 'upload']);
 

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectOk, fileAtDepartment, fileInReview, service } from '../integration/files-support.ts';
+import { CITIZEN, expectOk, fileAtDepartment, fileInReview, service, type ComplaintReply, type FileReply, type OrderReply } from '../integration/files-support.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
 
 let browser: Browser;
@@ -24,14 +24,14 @@ async function returnedFile(hub: TestHub, reason: string) {
   const intake = await signIn(hub, 'intake');
   const rep = await signIn(hub, 'representative');
   const f = await fileInReview(hub, intake);
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/return`, payload: { version: f.version, reason } }));
+  return expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/return`, payload: { version: f.version, reason } }));
 }
 
 /** A file of a fee-free service walked to the department and refused there. */
 async function refusedByDepartment(hub: TestHub, reason: string) {
   const rep = await signIn(hub, 'representative');
   const f = await fileAtDepartment(hub);
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'refused', reason } }));
+  return expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'refused', reason } }));
 }
 
 async function lookUp(page: Page, inquiry: string, nid4: string): Promise<void> {
@@ -107,8 +107,8 @@ describe('panels readable for the people who use them, and the live floor (Chrom
     const g = await fileInReview(hub, await signIn(hub, 'intake'));
     const rep = await signIn(hub, 'representative');
     const permit = service(hub, 'BLD-PERMIT').fees.find((x) => x.kind === 'variable')!;
-    const reviewed = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${g.id}/review`, payload: { version: g.version, fees: [{ code: permit.code, amountPiasters: 12_500 }], signature: 'م. خالد' } }));
-    const order = expectOk(await (await signIn(hub, 'revenue')).inject({ method: 'POST', url: `/api/files/${reviewed.id}/payment-order` }), 201);
+    const reviewed = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${g.id}/review`, payload: { version: g.version, fees: [{ code: permit.code, amountPiasters: 12_500 }], signature: 'م. خالد' } }));
+    const order = expectOk<OrderReply>(await (await signIn(hub, 'revenue')).inject({ method: 'POST', url: `/api/files/${reviewed.id}/payment-order` }), 201);
     assert.equal(order.fileInquiry, reviewed.inquiryDisplay);
 
     // The status page shows the printed form whatever was typed.
@@ -132,7 +132,7 @@ describe('panels readable for the people who use them, and the live floor (Chrom
     // A complaint's slip and list use the printed form too.
     const cs = await signIn(hub, 'citizen_service');
     const eng = hub.ctx.catalog.departmentByCode('ENG')!;
-    const c = expectOk(await cs.inject({ method: 'POST', url: '/api/complaints', payload: { citizen: CITIZEN, departmentId: eng.id, subject: 'إنارة الشارع', body: 'أعمدة الإنارة مطفأة منذ أسبوع' } }), 201);
+    const c = expectOk<ComplaintReply>(await cs.inject({ method: 'POST', url: '/api/complaints', payload: { citizen: CITIZEN, departmentId: eng.id, subject: 'إنارة الشارع', body: 'أعمدة الإنارة مطفأة منذ أسبوع' } }), 201);
     const window = await signInPage(browser, hub, 'citizen_service');
     t.after(() => window.context().close());
     await window.getByRole('tab', { name: 'الشكاوى' }).click();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { launchChromium, signInPage, watchPageErrors } from './chromium.ts';
+import { SYSTEM } from '../../hub/domain/actor.ts';
 
 let browser: Browser;
 before(async () => { browser = await launchChromium(); });
@@ -17,7 +18,7 @@ const visits = (hub: TestHub) =>
 describe("the window clerk's console through a day (Chromium)", () => {
   test('P, N, P on the console: the paused window calls nobody and loses nobody', async (t) => {
     const hub = await startTestHub(t);
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
     const page = await signInPage(browser, hub, 'citizen_service'); // window 3 serves D and A
     t.after(() => page.context().close());
     const errors = watchPageErrors(page);
@@ -37,8 +38,8 @@ describe("the window clerk's console through a day (Chromium)", () => {
 
   test('Pause with a citizen at the window is refused; Finish (button, then F) ends the service', async (t) => {
     const hub = await startTestHub(t);
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
     const page = await signInPage(browser, hub, 'citizen_service');
     t.after(() => page.context().close());
     const errors = watchPageErrors(page);

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { MAX_ATTACHMENT_BYTES, safeName, sniffMime } from '../../hub/services/attachments.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectError, expectOk, fileInReview, JPEG, multipart, PDF, PNG } from './files-support.ts';
+import { expectError, expectOk, fileInReview, JPEG, multipart, PDF, PNG, type AttachmentReply, type FileReply } from './files-support.ts';
 
 function blobs(hub: TestHub): string[] {
   const root = path.join(hub.dataDir, 'attachments');
@@ -39,14 +39,14 @@ describe('attachments: type by content, size, names, scope', () => {
     const file = await fileInReview(hub, intake);
     const url = `/api/files/${file.id}/attachments`;
 
-    const pdf = expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: '../../../../etc/passwd.pdf', contentType: 'text/plain', bytes: PDF }, { label: 'سند الملكية' }) }), 201);
+    const pdf = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url, ...multipart({ filename: '../../../../etc/passwd.pdf', contentType: 'text/plain', bytes: PDF }, { label: 'سند الملكية' }) }), 201);
     assert.equal(pdf.mime, 'application/pdf', 'judged by content, not the declared text/plain');
     assert.equal(pdf.name, 'passwd.pdf');
     assert.equal(pdf.label, 'سند الملكية');
     assert.equal(pdf.sha256, createHash('sha256').update(PDF).digest('hex'));
-    const png = expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'scan.pdf', contentType: 'application/pdf', bytes: PNG }) }), 201);
+    const png = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'scan.pdf', contentType: 'application/pdf', bytes: PNG }) }), 201);
     assert.equal(png.mime, 'image/png');
-    const jpg = expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'صورة البطاقة.jpg', contentType: 'image/jpeg', bytes: JPEG }) }), 201);
+    const jpg = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'صورة البطاقة.jpg', contentType: 'image/jpeg', bytes: JPEG }) }), 201);
     assert.equal(jpg.name, 'صورة البطاقة.jpg');
     // The same document twice: two records, one copy on disk.
     expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'again.pdf', contentType: 'application/pdf', bytes: PDF }) }), 201);
@@ -79,7 +79,7 @@ describe('attachments: type by content, size, names, scope', () => {
     assert.equal((await hub.app.inject({ method: 'GET', url: `/attachments/${pdf.sha256.slice(0, 2)}/${pdf.sha256}` })).statusCode, 404);
     expectError(await intake.inject({ method: 'GET', url: `/api/files/${file.id}/attachments/..%2F..%2Fshubbak.db` }), 400);
 
-    const detail = expectOk(await intake.inject({ method: 'GET', url: `/api/files/${file.id}` }));
+    const detail = expectOk<FileReply>(await intake.inject({ method: 'GET', url: `/api/files/${file.id}` }));
     assert.equal(detail.attachments.length, 4);
     assert.deepEqual(hub.ctx.audit.history('file', file.id).filter((a) => a.action === 'file.attach').length, 4);
   });
@@ -104,7 +104,7 @@ describe('attachments: type by content, size, names, scope', () => {
     assert.match(e2.message, /ميجابايت/);
     // Exactly at the limit is fine.
     const atLimit = Buffer.concat([PDF, Buffer.alloc(MAX_ATTACHMENT_BYTES - PDF.length, 0x20)]);
-    const ok = expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'limit.pdf', contentType: 'application/pdf', bytes: atLimit }) }), 201);
+    const ok = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'limit.pdf', contentType: 'application/pdf', bytes: atLimit }) }), 201);
     assert.equal(ok.size, MAX_ATTACHMENT_BYTES);
 
     // Not multipart, or no file part, or two files.

@@ -14,6 +14,7 @@ import { get, post, signIn } from './reports-support.ts';
 import { listBackupFiles, rowCounts } from '../../hub/services/backup.ts';
 import { verifyAuditTable } from '../../hub/services/audit.ts';
 import { displayInquiry, formatInquiry } from '../../hub/domain/inquiry-number.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -39,7 +40,7 @@ describe('the weekly backup', () => {
     let hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10 } });
     const dataDir = hub.dataDir;
     const manager = await signIn(hub, 'manager1', 'manager'); // also writes audit events
-    for (let i = 0; i < 20; i++) hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+    for (let i = 0; i < 20; i++) hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') });
     // A file registered this week, for the printed register beside the copy.
     const db = hub.ctx.db;
     const citizen = db.prepare(`INSERT INTO citizens (national_id, name, birth_date, governorate_code, gender, created_at, updated_at)
@@ -72,7 +73,7 @@ describe('the weekly backup', () => {
     assert.equal((await get(hub, sup, '/api/reports/backups')).statusCode, 403);
 
     // Work goes on after the backup: these tickets are not in the copy.
-    for (let i = 0; i < 5; i++) hub.ctx.queue.issue({ line: 'B', priority: false, by: 'device:kiosk-1' });
+    for (let i = 0; i < 5; i++) hub.ctx.queue.issue({ line: 'B', priority: false, by: deviceActor('kiosk-1') });
 
     const refused = await cli(dataDir, 'restore', b.file);
     assert.equal(refused.code, 1);
@@ -150,7 +151,7 @@ describe('the weekly backup', () => {
   test('a damaged backup file is refused and the database is left alone', async (t) => {
     const hub = await startTestHub(t);
     const dataDir = hub.dataDir;
-    hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+    hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') });
     await hub.close();
     const bad = path.join(dataDir, 'backups', 'shubbak-2026-01-01T000000Z.db');
     fs.mkdirSync(path.dirname(bad), { recursive: true });

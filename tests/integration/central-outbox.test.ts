@@ -18,6 +18,7 @@ import { startNatsCluster, type NatsAccount, type NatsCluster } from '../../scri
 import { startTestHub, tempDataDir, type TestHub } from '../helpers/hub.ts';
 import type { CentralEvent } from '../../hub/federation/forwarder.ts';
 import { CENTER_STREAM } from '../../hub/federation/central-stream.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 /**
  * A central tier that is not there: port 1 on loopback, where nothing listens. Not a port
@@ -113,7 +114,7 @@ async function queueWork(hub: TestHub, tickets: number, calls: number): Promise<
 
 /** A backlog committed straight through the services (hundreds of rows, quickly). */
 function backlog(hub: TestHub, tickets: number): void {
-  for (let i = 0; i < tickets; i++) hub.ctx.queue.issue({ line: i % 2 ? 'B' : 'A', by: 'device:kiosk-1' });
+  for (let i = 0; i < tickets; i++) hub.ctx.queue.issue({ line: i % 2 ? 'B' : 'A', by: deviceActor('kiosk-1') });
 }
 
 test('link down: commands answered, rows wait; link up: every row stored in order; a resend is stored once', { timeout: 180_000 }, async (t) => {

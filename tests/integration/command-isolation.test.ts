@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { topics, validateCommand, type Reply } from '@shubbak/protocol';
 import { CommandDispatcher } from '../../hub/broker/dispatch.ts';
 import { nextMessage, startTestHub } from '../helpers/hub.ts';
+import type { Actor } from '../../hub/domain/actor.ts';
 
 type Sent = { deviceId: string; reply: Reply };
 
@@ -76,7 +77,7 @@ describe("one device's bad command never fails another's", () => {
     const d = new CommandDispatcher(hub.ctx, (deviceId, reply) => sent.push({ deviceId, reply }), { error: () => {} });
     // Make one device's command throw a non-domain error inside the batch.
     const original = hub.ctx.queue.next.bind(hub.ctx.queue);
-    hub.ctx.queue.next = ((n: number, by: string) => {
+    hub.ctx.queue.next = ((n: number, by: Actor) => {
       if (n === 2) throw new Error('simulated fault in window 2');
       return original(n, by);
     }) as typeof hub.ctx.queue.next;

@@ -8,6 +8,7 @@ import { topics, type Reply } from '@shubbak/protocol';
 import { CommandDispatcher } from '../../hub/broker/dispatch.ts';
 import { startTestHub } from '../helpers/hub.ts';
 import { serviceContext } from '../helpers/services.ts';
+import { staffActor } from '../../hub/domain/actor.ts';
 
 type Sent = { deviceId: string; reply: Reply };
 
@@ -44,7 +45,7 @@ describe('one change fan-out per commit', () => {
     const seen: number[][] = [];
     hub.ctx.commits.subscribe((p) => seen.push([...p.changes.windows]));
     // An HTTP-side write (the clerk's panel) goes through the same commit.
-    const state = hub.ctx.queue.pause(2, 'user:1');
+    const state = hub.ctx.queue.pause(2, staffActor({ id: 1 }));
     assert.equal(state.status, 'paused');
     assert.deepEqual(seen, [[2]]);
     assert.equal(failures.length, 1);
@@ -55,7 +56,7 @@ describe('one change fan-out per commit', () => {
       if (s.status === 'paused') resolve(s.status);
     }));
     await board.subscribeAsync(topics.windowState(3), { qos: 1 });
-    hub.ctx.queue.pause(3, 'user:1');
+    hub.ctx.queue.pause(3, staffActor({ id: 1 }));
     assert.equal(await got, 'paused');
   });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestHub } from '../helpers/hub.ts';
 import { PermissionsError } from '../../hub/db/permissions.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 const modeOf = (p: string) => fs.statSync(p).mode & 0o777;
 
@@ -17,7 +18,7 @@ describe('the data files are private to the hub', () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-perm-'));
     const dataDir = path.join(parent, 'data'); // made by the hub, under the usual umask 022
     const hub = await startTestHub(t, { dataDir });
-    hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' }); // the WAL has content
+    hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') }); // the WAL has content
     const b = await hub.ctx.backups.backup('manual');
     assert.equal(b.error, null);
     assert.equal(modeOf(dataDir), 0o700, 'data dir');

@@ -11,7 +11,7 @@ import { FILE_ACTIONS, FILE_STATUSES, rolesFor } from '../../hub/domain/file-wor
 import { actorDisplay, actorKey, parseActorKey, staffActor, type Actor } from '../../hub/domain/actor.ts';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectError, expectOk, readyFile } from './files-support.ts';
+import { expectError, expectOk, readyFile, type DeliveryTicketReply, type FileReply } from './files-support.ts';
 
 /** The route of each action a route takes (the print actions are the browser's own). */
 const ROUTES: Partial<Record<DeskAction | (typeof FILE_ACTIONS)[number], string>> = {
@@ -43,9 +43,9 @@ describe("a file's actions come from the routes' own access rules", () => {
     const f = await readyFile(hub);
     const manager = await signIn(hub, 'manager');
     const cashier = await signIn(hub, 'cashier');
-    assert.ok(expectOk(await manager.inject({ method: 'GET', url: `/api/files/${f.id}` })).actions.includes('delivery_ticket'));
-    assert.ok(!expectOk(await cashier.inject({ method: 'GET', url: `/api/files/${f.id}` })).actions.includes('delivery_ticket'));
-    assert.equal(expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/delivery-ticket` }), 201).ticket.line, 'C');
+    assert.ok(expectOk<FileReply>(await manager.inject({ method: 'GET', url: `/api/files/${f.id}` })).actions.includes('delivery_ticket'));
+    assert.ok(!expectOk<FileReply>(await cashier.inject({ method: 'GET', url: `/api/files/${f.id}` })).actions.includes('delivery_ticket'));
+    assert.equal(expectOk<DeliveryTicketReply>(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/delivery-ticket` }), 201).ticket.line, 'C');
     expectError(await cashier.inject({ method: 'POST', url: `/api/files/${f.id}/delivery-ticket` }), 403);
   });
 

@@ -4,6 +4,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Static } from 'typebox';
+import type { LineState, WindowState } from '@shubbak/protocol';
+import type * as Files from '../../hub/routes/files/schemas.ts';
+import type * as Queue from '../../hub/routes/queue/schemas.ts';
+import type * as Complaints from '../../hub/routes/complaints/routes.ts';
+import type { InspectionReply } from '../../hub/routes/inspections/routes.ts';
+import type { PublicStatus } from '../../hub/routes/public/routes.ts';
+import type { OutboxItem, SettingsView } from '../../hub/sms/routes.ts';
 import { signIn, type SignedIn } from '../helpers/staff.ts';
 import type { TestHub } from '../helpers/hub.ts';
 
@@ -33,10 +41,38 @@ export function expectError(res: LightMyRequestResponse, status: number, code?: 
   return e;
 }
 
-export function expectOk(res: LightMyRequestResponse, status = 200): any {
+/**
+ * The body of a successful reply, typed as the route's reply (`expectOk<FileReply>(…)`, the
+ * aliases below come from the routes' own response schemas); without a type argument it is
+ * `unknown`, so a test cannot read a field the route does not declare.
+ */
+export function expectOk<T = unknown>(res: LightMyRequestResponse, status = 200): T {
   assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res.json();
+  return res.json() as T;
 }
+
+// The routes' replies, from their own response schemas: what `expectOk<…>` reads.
+export type FileReply = Static<typeof Files.FileDetailSchema>;
+export type FileListReply = Static<typeof Files.CaseFileSchema>[];
+export type AtWindowReply = Static<typeof Files.AtWindowSchema>;
+export type AttachmentReply = Static<typeof Files.AttachmentSchema>;
+export type DeliveryTicketReply = Static<typeof Files.DeliveryTicketSchema>;
+export type OrderReply = Static<typeof Files.PaymentOrderSchema>;
+export type CollectReply = Static<typeof Files.CollectSchema>;
+export type ReceiptReply = Static<typeof Files.ReceiptSchema>;
+export type DayReportReply = Static<typeof Files.DayReportSchema>;
+export type DailyCloseReply = Static<typeof Files.DailyCloseSchema>;
+export type TicketReply = Static<typeof Queue.IssueTicketReply>;
+export type NextReply = Static<typeof Queue.NextReply>;
+export type LineListReply = Static<typeof Queue.LineView>[];
+export type WindowReply = WindowState;
+export type LineReply = LineState;
+export type ComplaintReply = Static<typeof Complaints.Complaint>;
+export type ComplaintDetailReply = Static<typeof Complaints.Detail>;
+export type InspectionReplyBody = Static<typeof InspectionReply>;
+export type PublicStatusReply = Static<typeof PublicStatus>;
+export type SmsSettingsReply = Static<typeof SettingsView>;
+export type SmsOutboxReply = Static<typeof OutboxItem>[];
 
 export function service(hub: TestHub, code: string) {
   const s = hub.ctx.catalog.serviceByCode(code);
@@ -50,13 +86,13 @@ export function fullChecklist(hub: TestHub, code: string) {
 }
 
 /** Register a file (no ticket) and walk it to technical review. */
-export async function fileInReview(hub: TestHub, intake: SignedIn, code = 'BLD-PERMIT', citizen = CITIZEN): Promise<any> {
-  const f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, code).id, citizen, checklist: fullChecklist(hub, code), window: null } }), 201);
-  return expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: { version: f.version } }));
+export async function fileInReview(hub: TestHub, intake: SignedIn, code = 'BLD-PERMIT', citizen = CITIZEN): Promise<FileReply> {
+  const f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, code).id, citizen, checklist: fullChecklist(hub, code), window: null } }), 201);
+  return expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: { version: f.version } }));
 }
 
 /** A fee-free service's file walked through the API to its department (with_department). */
-export async function fileAtDepartment(hub: TestHub): Promise<any> {
+export async function fileAtDepartment(hub: TestHub): Promise<FileReply> {
   const eng = hub.ctx.catalog.departmentByCode('ENG')!;
   const svc = hub.ctx.catalog.createService({
     code: 'SITE-VISIT', departmentId: eng.id, nameAr: 'طلب معاينة موقع', nameEn: 'Site visit request', legalPeriodDays: 7, periodKind: 'working',
@@ -65,16 +101,16 @@ export async function fileAtDepartment(hub: TestHub): Promise<any> {
   const intake = await signIn(hub, 'intake');
   const rep = await signIn(hub, 'representative');
   const manager = await signIn(hub, 'manager');
-  let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
-  f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
-  f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
-  f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+  let f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null } }), 201);
+  f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+  f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
+  f = expectOk<FileReply>(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
+  return expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
 }
 
 /** The same file decided (accepted) and ready for delivery. */
-export async function readyFile(hub: TestHub): Promise<any> {
+export async function readyFile(hub: TestHub): Promise<FileReply> {
   const rep = await signIn(hub, 'representative');
-  const f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${(await fileAtDepartment(hub)).id}/decide`, payload: { decision: 'accepted' } }));
-  return expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
+  const f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${(await fileAtDepartment(hub)).id}/decide`, payload: { decision: 'accepted' } }));
+  return expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectError, expectOk, service } from './files-support.ts';
+import { expectError, expectOk, service, type CollectReply, type OrderReply } from './files-support.ts';
 
 describe('an Idempotency-Key is bound to its user, route and request', () => {
   test('the same Idempotency-Key for a different order, route or user is refused with 422, and nothing is paid', async (t) => {
@@ -15,7 +15,7 @@ describe('an Idempotency-Key is bound to its user, route and request', () => {
     const revenue = await signIn(hub, 'revenue');
     const cashier = await signIn(hub, 'cashier');
     const rent = service(hub, 'HOUSING-RENT');
-    const order = async (piasters: number) => expectOk(await revenue.inject({
+    const order = async (piasters: number) => expectOk<OrderReply>(await revenue.inject({
       method: 'POST', url: '/api/revenue/orders',
       payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: piasters }], payerName: 'مستأجر الوحدة' },
     }), 201);
@@ -23,9 +23,9 @@ describe('an Idempotency-Key is bound to its user, route and request', () => {
     const o2 = await order(9_000);
     const key = { 'idempotency-key': 'cashier-key-0001' };
 
-    const r1 = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
+    const r1 = expectOk<CollectReply>(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
     // A true retry still gets the first answer.
-    const again = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
+    const again = expectOk<CollectReply>(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${o1.id}/collect`, headers: key }), 201);
     assert.equal(again.receipt.id, r1.receipt.id);
 
     // Order 2 with order 1's key: refused, not "paid" with order 1's receipt.
@@ -44,7 +44,7 @@ describe('an Idempotency-Key is bound to its user, route and request', () => {
     assert.equal(hub.ctx.db.prepare('SELECT status FROM windows WHERE number = 5').pluck().get() !== 'paused', true, 'the pause did not run');
 
     // Another user's key space is their own: the same key from the revenue clerk is a new request.
-    const o3 = expectOk(await revenue.inject({
+    const o3 = expectOk<OrderReply>(await revenue.inject({
       method: 'POST', url: '/api/revenue/orders', headers: key,
       payload: { serviceId: rent.id, fees: [{ code: rent.fees[0].code, amountPiasters: 1_000 }], payerName: 'مستأجر آخر' },
     }), 201);

@@ -14,7 +14,7 @@ import { localDay } from '../../hub/domain/time.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectError, expectOk, fullChecklist, multipart, PDF, service } from './files-support.ts';
+import { CITIZEN, expectError, expectOk, fullChecklist, multipart, PDF, service, type AtWindowReply, type AttachmentReply, type CollectReply, type DeliveryTicketReply, type FileReply, type NextReply, type OrderReply, type PublicStatusReply } from './files-support.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -56,7 +56,7 @@ describe('the whole citizen journey through the hub', () => {
     } });
     const e = expectError(incomplete, 400, 'CHECKLIST_INCOMPLETE');
     assert.match(e.details![0].message, /مستند مطلوب غير مستوفى/);
-    let file = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: {
+    let file = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: {
       serviceId: permit.id, citizen: CITIZEN, checklist: fullChecklist(hub, 'BLD-PERMIT'),
     } }), 201);
     assert.equal(file.status, 'registered');
@@ -67,12 +67,12 @@ describe('the whole citizen journey through the hub', () => {
     assert.equal(ticketRow.file_id, file.id, 'tickets.file_id links the ticket to its file');
 
     const up = multipart({ filename: 'سند الملكية.pdf', contentType: 'application/pdf', bytes: PDF }, { label: 'سند الملكية' });
-    const att = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${file.id}/attachments`, ...up }), 201);
+    const att = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url: `/api/files/${file.id}/attachments`, ...up }), 201);
     assert.equal(att.mime, 'application/pdf');
 
     // 4. Forward to the representative: the ticket is parked, window 1 is free.
     await step(4 * MIN);
-    file = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${file.id}/forward`, payload: { version: file.version } }));
+    file = expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${file.id}/forward`, payload: { version: file.version } }));
     assert.equal(file.status, 'technical_review');
     assert.equal(hub.ctx.queue.windowState(1).status, 'idle');
     assert.equal((hub.ctx.db.prepare('SELECT status FROM visits WHERE ticket_id = ? ORDER BY id DESC').get(ticketRow.id) as { status: string }).status, 'parked');
@@ -83,7 +83,7 @@ describe('the whole citizen journey through the hub', () => {
     expectError(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/review`, payload: { version: file.version - 1, fees, signature: 'م. خالد فؤاد' } }), 409, 'STALE_UPDATE');
     expectError(await intake.inject({ method: 'POST', url: `/api/files/${file.id}/review`, payload: { fees, signature: 'x' } }), 403);
     expectError(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/review`, payload: { fees: [{ code: variable.code, amountPiasters: 1 }], signature: 'م. خالد فؤاد' } }), 400, 'VALIDATION');
-    file = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/review`, payload: { version: file.version, fees, signature: 'م. خالد فؤاد' } }));
+    file = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/review`, payload: { version: file.version, fees, signature: 'م. خالد فؤاد' } }));
     assert.equal(file.status, 'awaiting_payment');
     const total = (fixed.amountPiasters ?? 0) + 250_000;
     assert.equal(file.feesPiasters, total);
@@ -94,32 +94,32 @@ describe('the whole citizen journey through the hub', () => {
     await step(6 * MIN);
     const keypad4 = await hub.device('keypad-4');
     assert.equal(((await keypad4.command('window.next', {})) as WindowState).ticket, 'A001');
-    const atWindow = expectOk(await revenue.inject({ method: 'GET', url: '/api/files/at-window/4' }));
-    assert.equal(atWindow.ticket.label, 'A001');
-    assert.equal(atWindow.file.id, file.id);
+    const atWindow = expectOk<AtWindowReply>(await revenue.inject({ method: 'GET', url: '/api/files/at-window/4' }));
+    assert.equal(atWindow.ticket?.label, 'A001');
+    assert.equal(atWindow.file?.id, file.id);
     // The ticket's path so far: intake → parked → treasury, one ticket, one number.
     const visits = hub.ctx.db.prepare('SELECT line, status FROM visits WHERE ticket_id = ? ORDER BY id').all(ticketRow.id) as { line: string; status: string }[];
     assert.deepEqual(visits.map((v) => [v.line, v.status]), [['A', 'parked'], ['B', 'called']]);
 
     // 7. Payment order, collection, receipt.
     await step(2 * MIN);
-    const order = expectOk(await revenue.inject({ method: 'POST', url: `/api/files/${file.id}/payment-order` }), 201);
+    const order = expectOk<OrderReply>(await revenue.inject({ method: 'POST', url: `/api/files/${file.id}/payment-order` }), 201);
     assert.equal(order.totalPiasters, total);
     assert.deepEqual(order.lines.map((l: { code: string }) => l.code).sort(), [fixed.code, variable.code].sort());
-    assert.equal(expectOk(await revenue.inject({ method: 'POST', url: `/api/files/${file.id}/payment-order` })).id, order.id, 'issuing twice returns the open order');
+    assert.equal(expectOk<OrderReply>(await revenue.inject({ method: 'POST', url: `/api/files/${file.id}/payment-order` })).id, order.id, 'issuing twice returns the open order');
     expectError(await revenue.inject({ method: 'POST', url: `/api/payments/orders/${order.id}/collect` }), 403);
     await step(3 * MIN);
-    const paid = expectOk(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${order.id}/collect`, payload: { window: 5 } }), 201);
+    const paid = expectOk<CollectReply>(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${order.id}/collect`, payload: { window: 5 } }), 201);
     assert.equal(paid.receipt.label, '2026/000001');
     assert.equal(paid.receipt.totalPiasters, total);
     expectError(await cashier.inject({ method: 'POST', url: `/api/payments/orders/${order.id}/collect` }), 409, 'ALREADY_PAID');
-    file = expectOk(await manager.inject({ method: 'GET', url: `/api/files/${file.id}` }));
+    file = expectOk<FileReply>(await manager.inject({ method: 'GET', url: `/api/files/${file.id}` }));
     assert.equal(file.status, 'paid');
 
     // 8. The manager approves with signature and stamp.
     await step(60 * MIN);
     expectError(await manager.inject({ method: 'POST', url: `/api/files/${file.id}/approve`, payload: { signature: 'م. هشام', stamp: '' } }), 400);
-    file = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${file.id}/approve`, payload: { version: file.version, signature: 'م. هشام عبد الحميد', stamp: 'ختم المركز التكنولوجي' } }));
+    file = expectOk<FileReply>(await manager.inject({ method: 'POST', url: `/api/files/${file.id}/approve`, payload: { version: file.version, signature: 'م. هشام عبد الحميد', stamp: 'ختم المركز التكنولوجي' } }));
     assert.equal(file.status, 'approved');
     assert.equal(file.signature, 'م. هشام عبد الحميد');
     assert.equal(file.stamp, 'ختم المركز التكنولوجي');
@@ -128,10 +128,10 @@ describe('the whole citizen journey through the hub', () => {
     // 9. To the department: the due date is the service's legal period from now.
     await step(30 * MIN);
     const dispatchedAt = clock.ms;
-    file = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/dispatch`, payload: { version: file.version } }));
+    file = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${file.id}/dispatch`, payload: { version: file.version } }));
     assert.equal(file.status, 'with_department');
     assert.equal(file.dueDay, hub.ctx.catalog.dueFor(permit.id, dispatchedAt).day);
-    const pub = expectOk(await hub.app.inject({ method: 'GET', url: `/api/public/status?inquiry=${encodeURIComponent(displayInquiry(file.inquiry))}&nid4=${CITIZEN.nationalId.slice(-4)}` }));
+    const pub = expectOk<PublicStatusReply>(await hub.app.inject({ method: 'GET', url: `/api/public/status?inquiry=${encodeURIComponent(displayInquiry(file.inquiry))}&nid4=${CITIZEN.nationalId.slice(-4)}` }));
     assert.equal(pub.kind, 'file');
     assert.equal(pub.stage, 'with_department');
     assert.equal(pub.dueDate, file.dueDay);
@@ -141,10 +141,10 @@ describe('the whole citizen journey through the hub', () => {
     await step(10 * DAY);
     const rep2 = await signIn(hub, 'representative');
     expectError(await rep2.inject({ method: 'POST', url: `/api/files/${file.id}/decide`, payload: { decision: 'refused' } }), 400);
-    file = expectOk(await rep2.inject({ method: 'POST', url: `/api/files/${file.id}/decide`, payload: { version: file.version, decision: 'accepted', publicNote: 'صدر الترخيص' } }));
+    file = expectOk<FileReply>(await rep2.inject({ method: 'POST', url: `/api/files/${file.id}/decide`, payload: { version: file.version, decision: 'accepted', publicNote: 'صدر الترخيص' } }));
     assert.equal(file.status, 'decided');
     await step(90 * MIN);
-    file = expectOk(await rep2.inject({ method: 'POST', url: `/api/files/${file.id}/ready`, payload: { version: file.version } }));
+    file = expectOk<FileReply>(await rep2.inject({ method: 'POST', url: `/api/files/${file.id}/ready`, payload: { version: file.version } }));
     assert.equal(file.status, 'ready');
 
     // 11. The citizen comes back the next day: reception finds the file and gives a delivery ticket.
@@ -152,20 +152,20 @@ describe('the whole citizen journey through the hub', () => {
     const reception = await signIn(hub, 'reception');
     const mistyped = file.inquiry.slice(0, 5) + String((Number(file.inquiry[5]) + 1) % 10) + file.inquiry.slice(6);
     expectError(await reception.inject({ method: 'GET', url: `/api/files/by-inquiry/${mistyped}` }), 400, 'INVALID_INQUIRY');
-    assert.equal(expectOk(await reception.inject({ method: 'GET', url: `/api/files/by-inquiry/${encodeURIComponent(displayInquiry(file.inquiry))}` })).id, file.id);
-    const dt = expectOk(await reception.inject({ method: 'POST', url: `/api/files/${file.id}/delivery-ticket` }), 201);
+    assert.equal(expectOk<FileReply>(await reception.inject({ method: 'GET', url: `/api/files/by-inquiry/${encodeURIComponent(displayInquiry(file.inquiry))}` })).id, file.id);
+    const dt = expectOk<DeliveryTicketReply>(await reception.inject({ method: 'POST', url: `/api/files/${file.id}/delivery-ticket` }), 201);
     assert.equal(dt.ticket.label, 'C001');
 
     // 12. The delivery window calls it, opens the file from the ticket, hands the result over.
     await step(7 * MIN);
     const delivery = await signIn(hub, 'delivery'); // window 6
-    const next = expectOk(await delivery.inject({ method: 'POST', url: '/api/windows/6/next' }));
+    const next = expectOk<NextReply>(await delivery.inject({ method: 'POST', url: '/api/windows/6/next' }));
     assert.equal(next.state.ticket, 'C001');
-    const seen = expectOk(await delivery.inject({ method: 'GET', url: '/api/files/at-window/6' }));
-    assert.equal(seen.file.inquiry, file.inquiry);
+    const seen = expectOk<AtWindowReply>(await delivery.inject({ method: 'GET', url: '/api/files/at-window/6' }));
+    assert.equal(seen.file?.inquiry, file.inquiry);
     await step(3 * MIN);
     expectError(await delivery.inject({ method: 'POST', url: `/api/files/${file.id}/deliver`, payload: { toName: 'محمود عبد الرحمن علي', toNationalId: '12345', idDocument: 'بطاقة رقم قومي' } }), 400, 'INVALID_NATIONAL_ID');
-    file = expectOk(await delivery.inject({ method: 'POST', url: `/api/files/${file.id}/deliver`, payload: {
+    file = expectOk<FileReply>(await delivery.inject({ method: 'POST', url: `/api/files/${file.id}/deliver`, payload: {
       version: file.version, toName: 'محمود عبد الرحمن علي', toNationalId: CITIZEN.nationalId, idDocument: 'بطاقة رقم قومي',
     } }));
     assert.equal(file.status, 'delivered');
@@ -214,6 +214,7 @@ describe('the whole citizen journey through the hub', () => {
     assert.deepEqual(hub.ctx.audit.history('receipt', paid.receipt.id).map((a) => a.action), ['receipt.issue']);
     assert.deepEqual(hub.ctx.audit.history('payment_order', order.id).map((a) => a.action), ['payment_order.issue', 'payment_order.collect']);
     assert.equal(hub.ctx.audit.verify().ok, true);
+    assert.ok(file.deliveredAt !== null, 'delivered at a time');
     assert.equal(localDay(file.deliveredAt), '2026-03-12');
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { CITIZEN, expectError, expectOk, fullChecklist, readyFile, service } from './files-support.ts';
+import { CITIZEN, expectError, expectOk, fullChecklist, readyFile, service, type DeliveryTicketReply, type FileReply, type LineListReply } from './files-support.ts';
 
 const line = (nameAr: string, nameEn: string, purpose: string | null) => ({ nameAr, nameEn, priorityFirst: true, openFrom: null, openUntil: null, purpose });
 
@@ -17,9 +17,9 @@ async function forwardedWithTicket(hub: TestHub) {
   const intake = await signIn(hub, 'intake');
   expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A' } }));
   expectOk(await intake.inject({ method: 'POST', url: '/api/windows/1/next' }));
-  const f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, 'BLD-PERMIT').id, citizen: CITIZEN, checklist: fullChecklist(hub, 'BLD-PERMIT') } }), 201);
+  const f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: { serviceId: service(hub, 'BLD-PERMIT').id, citizen: CITIZEN, checklist: fullChecklist(hub, 'BLD-PERMIT') } }), 201);
   assert.equal(f.ticketLabel, 'A001');
-  return expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+  return expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
 }
 
 async function review(hub: TestHub, fileId: number) {
@@ -32,7 +32,7 @@ describe('lines found by their purpose', () => {
   test('the demo center\'s lines carry their purposes', async (t) => {
     const hub = await startTestHub(t);
     const admin = await signIn(hub, 'admin');
-    const lines = expectOk(await admin.inject({ method: 'GET', url: '/api/lines' }));
+    const lines = expectOk<LineListReply>(await admin.inject({ method: 'GET', url: '/api/lines' }));
     assert.deepEqual(lines.map((l: { letter: string; purpose: string | null }) => [l.letter, l.purpose]),
       [['A', 'intake'], ['B', 'treasury'], ['C', 'delivery'], ['D', 'citizen_service']]);
   });
@@ -46,7 +46,7 @@ describe('lines found by their purpose', () => {
     assert.equal(purposes.B, null, 'one treasury line: B gave the purpose up');
 
     const f = await forwardedWithTicket(hub);
-    const reviewed = expectOk(await review(hub, f.id));
+    const reviewed = expectOk<FileReply>(await review(hub, f.id));
     assert.equal(reviewed.status, 'awaiting_payment');
     assert.equal(hub.ctx.queue.lineState('T').waiting, 1, 'the citizen waits on T');
     assert.equal(hub.ctx.queue.lineState('B').waiting, 0, 'not on the demo letter');
@@ -70,7 +70,7 @@ describe('lines found by their purpose', () => {
 
     // The delivery line is now R.
     expectOk(await admin.inject({ method: 'PUT', url: '/api/lines/R', payload: line('الاستلام النهائي', 'Pick-up', 'delivery') }));
-    const r = expectOk(await reception.inject({ method: 'POST', url: `/api/files/${f.id}/delivery-ticket` }), 201);
+    const r = expectOk<DeliveryTicketReply>(await reception.inject({ method: 'POST', url: `/api/files/${f.id}/delivery-ticket` }), 201);
     assert.equal(r.ticket.line, 'R');
     assert.equal(r.ticket.label, 'R001');
   });

@@ -6,6 +6,7 @@ import { topics, type HallAnnounce, type HallCalls, type LineState, type Reply, 
 import { refusalOf, refused } from '../helpers/replies.ts';
 import { nextMessage, Recorder, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
+import { SYSTEM } from '../../hub/domain/actor.ts';
 
 /** A display-like observer: its own device connection, subscribed to the public state. */
 async function observer(hub: TestHub, id = 'led-1'): Promise<Recorder> {
@@ -364,13 +365,13 @@ describe('the device contract over MQTT', () => {
     const clock = new FakeClock(Date.parse('2026-11-29T20:00:00Z'));
     const hub = await startTestHub(t, { clock: clock.now });
     const q = hub.ctx.queue;
-    q.issue({ line: 'A', by: 'test' });
-    q.issue({ line: 'A', by: 'test' });
-    q.next(1, 'test');
-    const parked = q.park(1, 'test');
+    q.issue({ line: 'A', by: SYSTEM });
+    q.issue({ line: 'A', by: SYSTEM });
+    q.next(1, SYSTEM);
+    const parked = q.park(1, SYSTEM);
     assert.equal(q.lineState('A').waiting, 1);
     clock.set(Date.parse('2026-11-29T22:30:00Z')); // after midnight in Cairo
-    q.issue({ line: 'B', by: 'test' });
+    q.issue({ line: 'B', by: SYSTEM });
     const statuses = hub.ctx.db.prepare('SELECT t.label, v.status FROM visits v JOIN tickets t ON t.id = v.ticket_id ORDER BY v.id').all();
     assert.deepEqual(statuses.map((r) => ({ ...(r as object) })), [
       { label: 'A001', status: 'cancelled' },
@@ -378,7 +379,7 @@ describe('the device contract over MQTT', () => {
       { label: 'B001', status: 'waiting' },
     ]);
     assert.equal(q.lineState('A').waiting, 0);
-    assert.throws(() => q.unpark(parked.ticketId, 'B', 'test'), /./, 'a closed ticket cannot rejoin a line');
+    assert.throws(() => q.unpark(parked.ticketId, 'B', SYSTEM), /./, 'a closed ticket cannot rejoin a line');
   });
 
   test('an over-size MQTT packet closes that connection before the hub buffers it; the hub carries on', async (t) => {

@@ -11,6 +11,7 @@ import { refused } from '../helpers/replies.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
+import { SYSTEM } from '../../hub/domain/actor.ts';
 
 const visitsOf = (hub: TestHub) =>
   hub.ctx.db.prepare('SELECT t.label, v.status FROM visits v JOIN tickets t ON t.id = v.ticket_id ORDER BY v.id').all() as { label: string; status: string }[];
@@ -68,7 +69,7 @@ describe("a window's day at the hub", () => {
     const clock = new FakeClock(Date.parse('2026-11-29T08:00:00Z'));
     const hub = await startTestHub(t, { clock: clock.now });
     const intake = await signIn(hub, 'intake'); // window 1
-    const issue = async () => (await hub.ctx.queue.issue({ line: 'A', by: 'test' })).number;
+    const issue = async () => (await hub.ctx.queue.issue({ line: 'A', by: SYSTEM })).number;
     await issue();
     const post = (path: string) => intake.inject({ method: 'POST', url: `/api/windows/1/${path}` });
     assert.equal((await post('pause')).statusCode, 200);
@@ -96,7 +97,7 @@ describe("a window's day at the hub", () => {
   test('signing out finishes the citizen at the clerk\'s window and closes it', async (t) => {
     const hub = await startTestHub(t);
     const intake = await signIn(hub, 'intake'); // window 1
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
     assert.equal((await intake.inject({ method: 'POST', url: '/api/windows/1/next' })).json().state.ticket, 'A001');
     const out = await intake.inject({ method: 'POST', url: '/api/auth/logout' });
     assert.equal(out.statusCode, 204);
@@ -120,8 +121,8 @@ describe("a window's day at the hub", () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     };
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
-    hub.ctx.queue.issue({ line: 'A', by: 'test' });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
+    hub.ctx.queue.issue({ line: 'A', by: SYSTEM });
     await until('two waiting', () => sim.digits() === '----   2');
     await sim.press(0); // Next
     await until('A001 at the window', () => sim.digits() === 'A001   1');

@@ -7,7 +7,7 @@ import { sequenceFaults } from '../../hub/domain/money.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { startTestHub } from '../helpers/hub.ts';
 import { signIn } from '../helpers/staff.ts';
-import { expectOk, service } from './files-support.ts';
+import { expectOk, service, type CollectReply, type DayReportReply, type OrderReply } from './files-support.ts';
 
 describe('receipt numbers under load', () => {
   test('1,000 concurrent collections produce receipts 1..1000 of the year, each order paid once', async (t) => {
@@ -23,7 +23,7 @@ describe('receipt numbers under load', () => {
       method: 'POST', url: '/api/revenue/orders',
       payload: { serviceId: rent.id, fees: [{ code, amountPiasters: 100 + i }], payerName: `مستأجر الوحدة ${i + 1}`, reference: `وحدة ${i + 1}` },
     })));
-    const ids = orders.map((r) => expectOk(r, 201).id as number);
+    const ids = orders.map((r) => expectOk<OrderReply>(r, 201).id);
 
     // Every order once, plus a second attempt at every tenth order, all at the same time.
     const attempts = [...ids, ...ids.filter((_, i) => i % 10 === 0)];
@@ -48,7 +48,7 @@ describe('receipt numbers under load', () => {
     assert.equal(hub.ctx.audit.verify().ok, true);
 
     // The cashier's day adds up.
-    const day = expectOk(await cashier.inject({ method: 'GET', url: '/api/payments/day' }));
+    const day = expectOk<DayReportReply>(await cashier.inject({ method: 'GET', url: '/api/payments/day' }));
     assert.equal(day.summary.receipts, N);
     assert.equal(day.summary.totalPiasters, Array.from({ length: N }, (_, i) => 100 + i).reduce((a, b) => a + b, 0));
 
@@ -56,8 +56,8 @@ describe('receipt numbers under load', () => {
     clock.set(Date.parse('2027-01-01T07:00:00Z'));
     const cashier2 = await signIn(hub, 'cashier');
     const revenue2 = await signIn(hub, 'revenue');
-    const o = expectOk(await revenue2.inject({ method: 'POST', url: '/api/revenue/orders', payload: { serviceId: rent.id, fees: [{ code, amountPiasters: 5000 }], payerName: 'مستأجر جديد' } }), 201);
-    const first = expectOk(await cashier2.inject({ method: 'POST', url: `/api/payments/orders/${o.id}/collect` }), 201);
+    const o = expectOk<OrderReply>(await revenue2.inject({ method: 'POST', url: '/api/revenue/orders', payload: { serviceId: rent.id, fees: [{ code, amountPiasters: 5000 }], payerName: 'مستأجر جديد' } }), 201);
+    const first = expectOk<CollectReply>(await cashier2.inject({ method: 'POST', url: `/api/payments/orders/${o.id}/collect` }), 201);
     assert.equal(first.receipt.label, '2027/000001');
   });
 });

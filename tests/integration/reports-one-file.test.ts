@@ -2,13 +2,14 @@
 // the execution report — received 1, decided 1, in time 1, one stay in each stage — even
 // though dispatch, decide and mark-ready each carry a note for the citizen. The notes
 // still reach the status page, one per change. A database written before the fix (its
-// same-status duplicate events) is counted right too.
+// same-status duplicate events) is counted right too (service level: rows and a report).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub } from '../helpers/hub.ts';
+import { serviceContext } from '../helpers/services.ts';
 import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
-import { CITIZEN, expectOk } from './files-support.ts';
+import { CITIZEN, expectOk, type FileReply } from './files-support.ts';
 
 describe('one file counts once in every report', () => {
   test('one file to delivery: every figure of the execution report is one', async (t) => {
@@ -25,23 +26,23 @@ describe('one file counts once in every report', () => {
     const rep = { inject: async (o: object) => (await signIn(hub, 'representative')).inject(o as never) };
     const manager = { inject: async (o: object) => (await signIn(hub, 'manager')).inject(o as never) };
     const delivery = { inject: async (o: object) => (await signIn(hub, 'delivery')).inject(o as never) };
-    let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: {
+    let f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: {
       serviceId: free.id, citizen: CITIZEN, checklist: [{ position: free.checklist[0].position, present: true }], window: null,
     } }), 201);
     step();
-    f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+    f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
     step();
-    f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
+    f = expectOk<FileReply>(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted', publicNote: 'تمت الموافقة على المعاينة' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted', publicNote: 'تمت الموافقة على المعاينة' } }));
     step();
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
     step();
-    f = expectOk(await delivery.inject({ method: 'POST', url: `/api/files/${f.id}/deliver`, payload: { toName: CITIZEN.name, idDocument: 'بطاقة رقم قومي' } }));
+    f = expectOk<FileReply>(await delivery.inject({ method: 'POST', url: `/api/files/${f.id}/deliver`, payload: { toName: CITIZEN.name, idDocument: 'بطاقة رقم قومي' } }));
     assert.equal(f.status, 'delivered');
 
     // One event per stage change.
@@ -63,10 +64,10 @@ describe('one file counts once in every report', () => {
     assert.deepEqual(pub.publicNotes.map((n) => n.textAr), [`موعد البت المتوقع: ${f.dueDay}`, 'تمت الموافقة على المعاينة', 'المعاملة جاهزة للتسليم']);
   });
 
-  test('history written before the fix: same-status duplicates are not counted', async (t) => {
+  test('history written before the fix: same-status duplicates are not counted (service level)', async (t) => {
     const clock = new FakeClock(Date.parse('2026-03-01T08:00:00Z'));
-    const hub = await startTestHub(t, { clock: clock.now });
-    const db = hub.ctx.db;
+    const ctx = await serviceContext(t, { clock: clock.now }); // rows and a report: no broker, no HTTP
+    const db = ctx.db;
     const svc = db.prepare('SELECT id, department_id FROM services ORDER BY id LIMIT 1').get() as { id: number; department_id: number };
     const citizen = Number(db.prepare(
       `INSERT INTO citizens (national_id, name, birth_date, governorate_code, gender, created_at, updated_at)
@@ -83,7 +84,7 @@ describe('one file counts once in every report', () => {
     ev.run(id, at(2), 'test', 'representative', 'decide', 'decided', 'decided', 'قرار', 1);
     ev.run(id, at(4), 'test', 'representative', 'mark_ready', 'decided', 'ready', null, 0);
     ev.run(id, at(4), 'test', 'representative', 'mark_ready', 'ready', 'ready', 'المعاملة جاهزة للتسليم', 1);
-    const r = hub.ctx.reports.execution({ from: '2026-03-01', to: '2026-03-01' }, null);
+    const r = ctx.reports.execution({ from: '2026-03-01', to: '2026-03-01' }, null);
     assert.equal(r.totals.decided, 1);
     assert.equal(r.totals.decidedInTime, 1);
     assert.deepEqual(Object.fromEntries(r.stages.map((s) => [s.stage, s.n])), { registered: 1, with_department: 1, decided: 1 });

@@ -8,6 +8,7 @@ import { serviceContext } from '../helpers/services.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { get, signIn } from './reports-support.ts';
 import type { QueueStats } from '../../hub/services/reports/index.ts';
+import { deviceActor, staffActor } from '../../hub/domain/actor.ts';
 
 const DAY = '2026-11-29'; // a Sunday; Cairo is UTC+2 in November
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+02:00`);
@@ -21,22 +22,22 @@ describe('the queue statistics report', () => {
       clock.set(at(hhmm));
       fn();
     };
-    step('09:00', () => q.issue({ line: 'A', priority: false, by: 'device:kiosk-1' })); // A001
-    step('09:01', () => q.issue({ line: 'A', priority: false, by: 'device:kiosk-1' })); // A002
-    step('09:02', () => q.issue({ line: 'B', priority: false, by: 'device:kiosk-1' })); // B001
-    step('09:05', () => q.next(1, 'user:7')); // A001 called: waited 5
-    step('09:06', () => q.start(1, 'user:7')); // walked 1
-    step('09:16', () => q.next(1, 'user:7')); // A001 done: served 10; A002 called: waited 15
-    step('09:18', () => q.start(1, 'user:7')); // walked 2
-    step('09:20', () => q.next(4, 'user:8')); // B001 called
-    step('09:21', () => q.noShow(4, 'user:8')); // back in the queue from 09:21
-    step('09:26', () => { q.finish(1, 'user:7'); q.pause(1, 'user:7'); }); // A002 done: served 8; window 1 paused
-    step('09:30', () => q.next(4, 'user:8')); // B001 called again: waited 9 since the requeue
-    step('09:31', () => q.noShow(4, 'user:8')); // dropped
-    step('09:36', () => q.resume(1, 'user:7')); // paused 10 minutes
-    step('10:00', () => q.issue({ line: 'A', priority: false, by: 'device:kiosk-1' })); // A003
-    step('10:04', () => q.next(2, 'user:9')); // A003 called: waited 4
-    step('10:10', () => q.next(2, 'user:9')); // A003 done without "start": served 6 from the call
+    step('09:00', () => q.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') })); // A001
+    step('09:01', () => q.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') })); // A002
+    step('09:02', () => q.issue({ line: 'B', priority: false, by: deviceActor('kiosk-1') })); // B001
+    step('09:05', () => q.next(1, staffActor({ id: 7 }))); // A001 called: waited 5
+    step('09:06', () => q.start(1, staffActor({ id: 7 }))); // walked 1
+    step('09:16', () => q.next(1, staffActor({ id: 7 }))); // A001 done: served 10; A002 called: waited 15
+    step('09:18', () => q.start(1, staffActor({ id: 7 }))); // walked 2
+    step('09:20', () => q.next(4, staffActor({ id: 8 }))); // B001 called
+    step('09:21', () => q.noShow(4, staffActor({ id: 8 }))); // back in the queue from 09:21
+    step('09:26', () => { q.finish(1, staffActor({ id: 7 })); q.pause(1, staffActor({ id: 7 })); }); // A002 done: served 8; window 1 paused
+    step('09:30', () => q.next(4, staffActor({ id: 8 }))); // B001 called again: waited 9 since the requeue
+    step('09:31', () => q.noShow(4, staffActor({ id: 8 }))); // dropped
+    step('09:36', () => q.resume(1, staffActor({ id: 7 }))); // paused 10 minutes
+    step('10:00', () => q.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') })); // A003
+    step('10:04', () => q.next(2, staffActor({ id: 9 }))); // A003 called: waited 4
+    step('10:10', () => q.next(2, staffActor({ id: 9 }))); // A003 done without "start": served 6 from the call
     clock.set(at('10:30'));
 
     const r = ctx.reports.queueStats({ from: DAY, to: DAY });
@@ -80,9 +81,9 @@ describe('the queue statistics report', () => {
   test('queue report over HTTP: roles, JSON, CSV for Excel, bad periods', async (t) => {
     const clock = new FakeClock(at('09:00'));
     const hub = await startTestHub(t, { clock: clock.now, config: { passwordCost: 10 } });
-    hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+    hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') });
     clock.set(at('09:04'));
-    hub.ctx.queue.next(1, 'user:1');
+    hub.ctx.queue.next(1, staffActor({ id: 1 }));
     const sup = await signIn(hub, 'super1', 'supervisor', []);
     const rep = await signIn(hub, 'rep1', 'representative', []);
 

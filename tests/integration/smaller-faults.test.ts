@@ -14,14 +14,15 @@ import { FakeClock } from '../helpers/clock.ts';
 import { formatInquiry } from '../../hub/domain/inquiry-number.ts';
 import { listBackupFiles } from '../../hub/services/backup.ts';
 import { STATUS_LOOKUPS_GLOBAL_PER_MINUTE, STATUS_LOOKUPS_PER_INQUIRY_PER_HOUR } from '../../hub/routes/public/rate-limit.ts';
-import { expectError, expectOk, fileInReview, multipart, PDF } from './files-support.ts';
+import { expectError, expectOk, fileInReview, multipart, PDF, type AttachmentReply } from './files-support.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 describe('smaller faults', () => {
   test('backups taken in the same second are separate files, listed newest first, with no .partial left', async (t) => {
     const clock = new FakeClock(Date.parse('2026-11-29T10:00:00+02:00'));
     const hub = await startTestHub(t, { clock: clock.now });
     const a = await hub.ctx.backups.backup('manual');
-    hub.ctx.queue.issue({ line: 'A', priority: false, by: 'device:kiosk-1' });
+    hub.ctx.queue.issue({ line: 'A', priority: false, by: deviceActor('kiosk-1') });
     const b = await hub.ctx.backups.backup('manual');
     const c = await hub.ctx.backups.backup('manual');
     assert.equal(a.error, null);
@@ -47,7 +48,7 @@ describe('smaller faults', () => {
     const url = `/api/files/${file.id}/attachments`;
     // A valid PDF header followed by a page: sniffed as PDF, uploaded as .html.
     const polyglot = Buffer.concat([PDF, Buffer.from('<html><script>alert(document.cookie)</script></html>')]);
-    const a = expectOk(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'scan.html', contentType: 'text/html', bytes: polyglot }) }), 201);
+    const a = expectOk<AttachmentReply>(await intake.inject({ method: 'POST', url, ...multipart({ filename: 'scan.html', contentType: 'text/html', bytes: polyglot }) }), 201);
     assert.equal(a.mime, 'application/pdf');
     assert.equal(a.name, 'scan.pdf', 'stored by detected type, not the .html it was uploaded as');
     const dl = await intake.inject({ method: 'GET', url: `${url}/${a.id}` });

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn } from '../helpers/staff.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor } from './sms-support.ts';
-import { CITIZEN, expectError, expectOk } from './files-support.ts';
+import { CITIZEN, expectError, expectOk, type FileReply, type NextReply, type SmsOutboxReply, type SmsSettingsReply, type TicketReply } from './files-support.ts';
 import { internationalMobile } from '../../hub/sms/numbers.ts';
 import { aheadText, issuedText } from '../../hub/sms/templates.ts';
 import { encodeParts, splitUcs2 } from '../../hub/sms/encoding.ts';
@@ -33,7 +33,7 @@ describe('who gets which SMS, and when', () => {
     }
     assert.equal(tickets(), before, 'no ticket');
     // The next good ticket takes the next number: the refused ones used none.
-    const ok = expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A' } }));
+    const ok = expectOk<TicketReply>(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A' } }));
     assert.equal(ok.ticket.number, 'A001');
 
     const intake = await signIn(hub, 'intake');
@@ -52,14 +52,14 @@ describe('who gets which SMS, and when', () => {
     const manager = await signIn(hub, 'manager');
     const admin = await signIn(hub, 'admin');
     expectOk(await admin.inject({ method: 'PUT', url: '/api/sms/settings', payload: { aheadAlert: 2 } }));
-    for (let i = 0; i < 4; i++) expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'C' } }));
-    const mine = expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'C', mobile: '01012345678' } })).ticket;
+    for (let i = 0; i < 4; i++) expectOk<TicketReply>(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'C' } }));
+    const mine = expectOk<TicketReply>(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'C', mobile: '01012345678' } })).ticket;
     assert.equal(mine.ahead, 4);
     let rows = outbox(hub);
     assert.deepEqual(rows.map((r) => r.kind), ['issued']);
     assert.match(rows[0].text, /أمامك 4 أشخاص/);
 
-    const next = async () => expectOk(await manager.inject({ method: 'POST', url: '/api/windows/6/next' }));
+    const next = async () => expectOk<NextReply>(await manager.inject({ method: 'POST', url: '/api/windows/6/next' }));
     await next(); // 3 ahead: nothing yet
     assert.equal(outbox(hub).length, 1);
     await next(); // 2 ahead: the "N ahead" message
@@ -90,7 +90,7 @@ describe('who gets which SMS, and when', () => {
     const hub = await hubWithSmsc(t, null);
     const reception = await signIn(hub, 'reception');
     const manager = await signIn(hub, 'manager');
-    const mine = expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'D', mobile: '01012345678' } })).ticket;
+    const mine = expectOk<TicketReply>(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'D', mobile: '01012345678' } })).ticket;
     const box = hub.ctx.sms.outbox;
     const enqueue = box.enqueue;
     box.enqueue = () => {
@@ -103,7 +103,7 @@ describe('who gets which SMS, and when', () => {
     const origError = console.error;
     console.error = (...a: unknown[]) => void errors.push(a);
     try {
-      const called = expectOk(await manager.inject({ method: 'POST', url: '/api/windows/3/next' }));
+      const called = expectOk<NextReply>(await manager.inject({ method: 'POST', url: '/api/windows/3/next' }));
       assert.equal(called.state.ticket, mine.number);
     } finally {
       console.error = origError;
@@ -124,15 +124,15 @@ describe('who gets which SMS, and when', () => {
     const intake = await signIn(hub, 'intake');
     const rep = await signIn(hub, 'representative');
     const manager = await signIn(hub, 'manager');
-    let f = expectOk(await intake.inject({ method: 'POST', url: '/api/files', payload: {
+    let f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: '/api/files', payload: {
       serviceId: svc.id, citizen: CITIZEN, checklist: [{ position: svc.checklist[0].position, present: true }], window: null, mobile: '01512345678',
     } }), 201);
-    f = expectOk(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
-    f = expectOk(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted' } }));
-    f = expectOk(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
+    f = expectOk<FileReply>(await intake.inject({ method: 'POST', url: `/api/files/${f.id}/forward`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/review`, payload: { fees: [], signature: 'م. خالد فؤاد' } }));
+    f = expectOk<FileReply>(await manager.inject({ method: 'POST', url: `/api/files/${f.id}/approve`, payload: { signature: 'م. هشام', stamp: 'ختم المركز' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/dispatch`, payload: {} }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/decide`, payload: { decision: 'accepted' } }));
+    f = expectOk<FileReply>(await rep.inject({ method: 'POST', url: `/api/files/${f.id}/ready`, payload: {} }));
     const rows = outbox(hub);
     assert.ok(rows.every((r) => r.kind === 'file_stage' && r.mobile === '201512345678'));
     assert.deepEqual(rows.map((r) => r.text), [
@@ -167,7 +167,7 @@ describe('who gets which SMS, and when', () => {
     const admin = await signIn(hub, 'admin');
     const reception = await signIn(hub, 'reception');
     expectError(await reception.inject({ method: 'PUT', url: '/api/sms/settings', payload: { paused: true } }), 403);
-    const s = expectOk(await admin.inject({ method: 'PUT', url: '/api/sms/settings', payload: { paused: true } }));
+    const s = expectOk<SmsSettingsReply>(await admin.inject({ method: 'PUT', url: '/api/sms/settings', payload: { paused: true } }));
     assert.deepEqual(s, { paused: true, aheadAlert: 3, enabledByConfig: true, sending: false });
     expectOk(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A', mobile: '01012345678' } }));
     await waitFor('bound', () => hub.smsSender?.isBound === true);
@@ -177,7 +177,7 @@ describe('who gets which SMS, and when', () => {
     expectOk(await admin.inject({ method: 'PUT', url: '/api/sms/settings', payload: { paused: false } }));
     await waitFor('sent once resumed', () => outbox(hub)[0].state === 'submitted');
     assert.equal(smsc.messages().length, 1);
-    const list = expectOk(await admin.inject({ method: 'GET', url: '/api/sms/outbox' }));
+    const list = expectOk<SmsOutboxReply>(await admin.inject({ method: 'GET', url: '/api/sms/outbox' }));
     assert.equal(list[0].state, 'submitted');
     assert.deepEqual(list[0].messageIds, smsc.accepted().map((r) => r.messageId));
 
@@ -189,7 +189,7 @@ describe('who gets which SMS, and when', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(smsc2.received.length, 0);
     assert.equal(outbox(off)[0].state, 'queued');
-    assert.equal(expectOk(await signIn(off, 'admin').then((a) => a.inject({ method: 'GET', url: '/api/sms/settings' }))).sending, false);
+    assert.equal(expectOk<SmsSettingsReply>(await signIn(off, 'admin').then((a) => a.inject({ method: 'GET', url: '/api/sms/settings' }))).sending, false);
   });
 
   test('a queue message still waiting when its day is over expires instead of going out late; a file\'s news does not', async (t) => {

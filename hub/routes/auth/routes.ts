@@ -5,7 +5,7 @@ import Type from 'typebox';
 import { ROLES, ROLE_NAMES } from '../../auth/roles.ts';
 import { clearSessionCookies, setSessionCookies } from '../../auth/guard.ts';
 import { ApiError } from '../../http/errors.ts';
-import { staffKey } from '../../domain/actor.ts';
+import { staffActor } from '../../domain/actor.ts';
 
 const Me = Type.Object({
   id: Type.Integer(), username: Type.String(), name: Type.String(), role: Type.String(),
@@ -44,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     staff.logout(req.session!.token, req.user!.id);
     // The citizen at the clerk's window is finished and the window closes (issue 11 item 5).
     const n = req.user!.window;
-    if (n !== null) queue.clerkLeft(n, staffKey(req.user!));
+    if (n !== null) queue.clerkLeft(n, staffActor(req.user!));
     clearSessionCookies(reply);
     return reply.status(204).send();
   });

@@ -20,14 +20,14 @@ const Event = Type.Object({
   toStatus: Type.String(), note: Type.Union([Type.String(), Type.Null()]), public: Type.Boolean(),
 });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Complaint = Type.Object({
+export const Complaint = Type.Object({
   id: Type.Integer(), inquiry: Type.String(), inquiryDisplay: Type.String(), citizenId: Nullable(Type.Integer()), citizenName: Nullable(Type.String()),
   contactName: Nullable(Type.String()), contactPhone: Nullable(Type.String()), departmentId: Type.Integer(), channel: Type.String(),
   subject: Type.String(), body: Type.String(), address: Nullable(Type.String()), lat: Nullable(Type.Number()), long: Nullable(Type.Number()),
   status: Type.String(), dueDay: Type.String(), overdue: Type.Boolean(), response: Nullable(Type.String()), publicNote: Nullable(Type.String()),
   registeredAt: Type.Integer(), registeredBy: Type.String(), updatedAt: Type.Integer(), closedAt: Nullable(Type.Integer()), version: Type.Integer(),
 });
-const Detail = Type.Intersect([Complaint, Type.Object({ events: Type.Array(Event) })]);
+export const Detail = Type.Intersect([Complaint, Type.Object({ events: Type.Array(Event) })]);
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'the version you read: a stale one gets 409' }));
 

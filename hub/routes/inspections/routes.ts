@@ -9,6 +9,9 @@ const AuditEvent = Type.Object({
   before: Type.Unknown(), after: Type.Unknown(), hash: Type.String(),
 });
 
+/** The inspected record as stored (any entity) and its whole audit history. */
+export const InspectionReply = Type.Object({ inspectionId: Type.Integer(), entity: Type.String(), entityId: Type.String(), record: Type.Unknown(), history: Type.Array(AuditEvent) });
+
 export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { inspections } = app.hub;
 
@@ -21,7 +24,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityId: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1, maxLength: 40 })]),
         note: Type.Optional(Type.String({ maxLength: 1000 })),
       }, { additionalProperties: false }),
-      response: { 201: Type.Object({ inspectionId: Type.Integer(), entity: Type.String(), entityId: Type.String(), record: Type.Unknown(), history: Type.Array(AuditEvent) }) },
+      response: { 201: InspectionReply },
     },
   }, async (req, reply) => reply.status(201).send(inspections.inspect(req.body.entity, String(req.body.entityId), req.body.note ?? null, staffKey(req.user!))));
 };

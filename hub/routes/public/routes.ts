@@ -12,7 +12,7 @@ import { tooManyLookups } from './rate-limit.ts';
 /** Lookups per address per minute: plenty for a citizen, too few to sweep numbers. */
 export const STATUS_LOOKUPS_PER_MINUTE = 10;
 
-const PublicStatus = Type.Object({
+export const PublicStatus = Type.Object({
   kind: Type.String(), inquiry: Type.String(), stage: Type.String(), stageAr: Type.String(), stageEn: Type.String(),
   dueDate: Type.Union([Type.String(), Type.Null()]),
   publicNotes: Type.Array(Type.Object({ at: Type.Integer(), textAr: Type.String() })),

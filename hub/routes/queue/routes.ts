@@ -7,7 +7,7 @@ import {
   CancelTicketBody, CancelTicketParams, HallCalls, IdempotencyHeaders, IssueTicketBody, IssueTicketReply, LineOpenBody,
   LineParams, LineState, LineView, NextReply, SaveLineBody, SaveWindowBody, TransferBody, WindowNumberParams, WindowState, WindowView,
 } from './schemas.ts';
-import { staffKey } from '../../domain/actor.ts';
+import { actorKey, staffActor, type Actor } from '../../domain/actor.ts';
 
 /** Who works a window: the clerks of every window role, and the manager standing in. */
 const WINDOW_CLERKS: Role[] = ['intake', 'revenue', 'cashier', 'delivery', 'citizen_service', 'manager', 'admin'];
@@ -15,7 +15,7 @@ const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 
 export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, idempotency, sms } = app.hub;
-  const actor = (req: { user: StaffUser | null }) => staffKey(req.user!);
+  const actor = (req: { user: StaffUser | null }): Actor => staffActor(req.user!);
 
   app.get('/lines', {
     config: { access: 'public' },
@@ -53,7 +53,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const by = actor(req);
     const { mobile } = req.body;
-    return idempotency.once(by, req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => {
+    return idempotency.once(actorKey(by), req.headers['idempotency-key'], { type: 'ticket.issue', params: req.params, body: req.body }, () => {
       const ticket = queue.issue({ line: req.body.line, priority: req.body.priority, by });
       // Same transaction: the ticket and its SMS, or neither (hub/sms/triggers.ts).
       if (mobile) sms.triggers.subscribeTicket(ticket, mobile);
@@ -67,14 +67,14 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ ticket: Type.Object({ number: Type.String(), status: Type.Literal('cancelled') }) }) } },
   }, async (req) => ({ ticket: queue.cancel({ number: req.params.label, reason: req.body.reason, by: actor(req) }) }));
 
-  const windowAction = (path: string, summary: string, run: (n: number, by: string) => unknown, response: object = WindowState) =>
+  const windowAction = (path: string, summary: string, run: (n: number, by: Actor) => unknown, response: object = WindowState) =>
     app.post(`/windows/:n/${path}`, {
       config: { access: WINDOW_CLERKS },
       schema: { tags: ['queue'], summary, params: WindowNumberParams, headers: IdempotencyHeaders, response: { 200: response } },
     }, async (req): Promise<any> => {
       assertOwnWindow(req.user!, req.params.n);
       const by = actor(req);
-      return idempotency.once(by, req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by));
+      return idempotency.once(actorKey(by), req.headers['idempotency-key'], { type: `window.${path}`, params: req.params, body: req.body }, () => run(req.params.n, by));
     });
 
   windowAction('next', 'Finish the current ticket and call the next (refused with WINDOW_PAUSED on a paused window)', (n, by) => {
@@ -95,7 +95,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     assertOwnWindow(req.user!, req.params.n);
     const by = actor(req);
-    return idempotency.once(by, req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by));
+    return idempotency.once(actorKey(by), req.headers['idempotency-key'], { type: 'window.transfer', params: req.params, body: req.body }, () => queue.transfer(req.params.n, req.body.toLine, by));
   });
 
 };
