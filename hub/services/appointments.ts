@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import type { IssuedTicket } from '@shubbak/protocol';
 import type { HubConfig } from '../config.ts';
 import type { Db } from '../db/connection.ts';
-import type { ActorKey } from '../domain/actor.ts';
+import { actorKey, type Actor } from '../domain/actor.ts';
 import {
   arrivalDecision, assertBookable, bookingCode, isNoShow, localInstant, parseDay, slotsOfDay, tooEarly, validBookingCode,
   type AppointmentRules, type CenterWeek, type Slot,
@@ -82,7 +82,7 @@ export class AppointmentService {
     return { slotMin: s.slot_min, perWindow: s.per_window, earlyMin: s.early_min, lateMin: s.late_min, daysAhead: s.days_ahead };
   }
 
-  setRules(change: Partial<AppointmentRules>, by: ActorKey): AppointmentRules {
+  setRules(change: Partial<AppointmentRules>, by: Actor): AppointmentRules {
     return this.uow.run(() => {
       const next = { ...this.rules(), ...change };
       const bounds: [keyof AppointmentRules, number, number][] = [['slotMin', 5, 240], ['perWindow', 0, 100], ['earlyMin', 0, 240], ['lateMin', 0, 240], ['daysAhead', 0, 90]];
@@ -92,7 +92,7 @@ export class AppointmentService {
         }
       }
       this.db.prepare(`UPDATE appointment_settings SET slot_min = ?, per_window = ?, early_min = ?, late_min = ?, days_ahead = ?,
-        updated_at = ?, updated_by = ? WHERE id = 1`).run(next.slotMin, next.perWindow, next.earlyMin, next.lateMin, next.daysAhead, this.clock(), by);
+        updated_at = ?, updated_by = ? WHERE id = 1`).run(next.slotMin, next.perWindow, next.earlyMin, next.lateMin, next.daysAhead, this.clock(), actorKey(by));
       this.uow.topic('appointments');
       return next;
     });
@@ -225,7 +225,7 @@ export class AppointmentService {
    * (when to come); on time → a ticket on the booked line, called at its slot ahead of
    * walk-ins; later than the center's lateMin → an ordinary ticket (the booking counts late).
    */
-  checkIn(rawCode: string, by: ActorKey): CheckIn {
+  checkIn(rawCode: string, by: Actor): CheckIn {
     return this.uow.run(() => {
       const b = this.byCode(rawCode);
       if (b.status === 'cancelled') throw new DomainError('BOOKING_CANCELLED', 'هذا الحجز ملغى');

@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IssuedTicket } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
-import { actorKey, deviceActor } from '../domain/actor.ts';
+import { deviceActor } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/time.ts';
 import type { SmsTriggers } from '../sms/triggers.ts';
@@ -92,7 +92,7 @@ export class KioskScreens {
     const config = this.devices.configOf(deviceId);
     if (!config || config.kind !== 'kiosk') throw new DomainError('NOT_PROVISIONED');
     if (!config.buttons.some((b) => b.line === a.line)) throw new DomainError('FORBIDDEN', 'هذه الخدمة ليست على أزرار هذا الكشك');
-    const ticket = this.queue.issue({ line: a.line, by: actorKey(deviceActor(deviceId)) });
+    const ticket = this.queue.issue({ line: a.line, by: deviceActor(deviceId) });
     if (a.mobile !== undefined && a.mobile !== '') this.sms.subscribeTicket(ticket, a.mobile);
     return ticket;
   }

@@ -10,6 +10,7 @@ import { LinkError } from '@shubbak/protocol/device-link';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { signIn } from '../helpers/staff.ts';
+import { SYSTEM, actorKey } from '../../hub/domain/actor.ts';
 
 /** Sunday 6 December 2026, 08:30 Cairo (UTC+2 in winter). */
 const SUNDAY = '2026-12-06';
@@ -36,7 +37,7 @@ describe('booking a slot', () => {
     const clock = new FakeClock(at(SUNDAY, '08:30'));
     const hub = await start(t, clock);
     // Line D is served by window 3 alone: 20 places per window → 20 places per slot.
-    hub.ctx.appointments.setRules({ perWindow: 20 }, 'system');
+    hub.ctx.appointments.setRules({ perWindow: 20 }, SYSTEM);
     const slots = await (await fetch(`${hub.httpUrl}/api/public/appointments/slots?line=D&day=${SUNDAY}`)).json() as { slots: { hm: string; free: number; capacity: number }[] };
     assert.equal(slots.slots[0].hm, '08:45', 'the 08:00 and 08:15 slots have passed, 08:30 starts now');
     assert.equal(slots.slots[0].capacity, 20);
@@ -67,7 +68,7 @@ describe('booking a slot', () => {
   test('the same person 50 times at once: one booking; a second one that day is ALREADY_BOOKED', async (t) => {
     const clock = new FakeClock(at(SUNDAY, '08:30'));
     const hub = await start(t, clock);
-    hub.ctx.appointments.setRules({ perWindow: 20 }, 'system');
+    hub.ctx.appointments.setRules({ perWindow: 20 }, SYSTEM);
     const replies = await Promise.all(['09:00', '09:15', '09:30', '09:45', '10:00'].flatMap((time) => Array.from({ length: 10 }, () =>
       post(hub, '/api/public/appointments', { line: 'A', day: SUNDAY, time, nationalId: nid(7), mobile: mobile(7) }))));
     assert.equal(replies.filter((r) => r.status === 200).length, 1);
@@ -81,7 +82,7 @@ describe('booking a slot', () => {
   test('refusals change nothing: past slot, Friday, holiday, not a slot, bad ID, bad mobile; cancel frees the place', async (t) => {
     const clock = new FakeClock(at(SUNDAY, '08:30'));
     const hub = await start(t, clock);
-    hub.ctx.catalog.addHoliday('2026-12-07', 'عطلة تجريبية', 'system');
+    hub.ctx.catalog.addHoliday('2026-12-07', 'عطلة تجريبية', actorKey(SYSTEM));
     const book = (o: Record<string, string>) => post(hub, '/api/public/appointments', { line: 'A', day: SUNDAY, time: '10:00', nationalId: nid(1), mobile: mobile(1), ...o });
     const cases: [Record<string, string>, number, string][] = [
       [{ time: '08:15' }, 409, 'SLOT_PAST'],
@@ -130,8 +131,8 @@ describe('arriving with a booking', () => {
     const code = onTime.body.code as string;
 
     // Walk-ins before the booked citizen arrives.
-    assert.equal(queue.issue({ line: 'A', by: 'system' }).number, 'A001');
-    assert.equal(queue.issue({ line: 'A', by: 'system' }).number, 'A002');
+    assert.equal(queue.issue({ line: 'A', by: SYSTEM }).number, 'A001');
+    assert.equal(queue.issue({ line: 'A', by: SYSTEM }).number, 'A002');
 
     // 08:45: more than 10 minutes before 09:00 → refused, says 08:50, nothing written.
     clock.set(at(SUNDAY, '08:45'));
@@ -155,19 +156,19 @@ describe('arriving with a booking', () => {
 
     // 08:55: the slot has not come — walk-ins in order.
     clock.set(at(SUNDAY, '08:55'));
-    assert.equal(queue.next(1, 'system').state.ticket, 'A001');
+    assert.equal(queue.next(1, SYSTEM).state.ticket, 'A001');
     // 09:00: the booked ticket goes ahead of A002, who came earlier.
     clock.set(at(SUNDAY, '09:00'));
-    assert.equal(queue.next(1, 'system').state.ticket, 'A003');
+    assert.equal(queue.next(1, SYSTEM).state.ticket, 'A003');
 
     // 09:31: more than 15 minutes late for 09:15 → an ordinary ticket, counted late, behind A002.
     clock.set(at(SUNDAY, '09:31'));
-    const lateIn = appointments.checkIn(late.body.code as string, 'system');
+    const lateIn = appointments.checkIn(late.body.code as string, SYSTEM);
     assert.equal(lateIn.late, true);
     assert.equal(lateIn.ticket.bookedSlot, undefined);
     assert.equal(lateIn.ticket.number, 'A004');
-    assert.equal(queue.next(2, 'system').state.ticket, 'A002');
-    assert.equal(queue.next(2, 'system').state.ticket, 'A004');
+    assert.equal(queue.next(2, SYSTEM).state.ticket, 'A002');
+    assert.equal(queue.next(2, SYSTEM).state.ticket, 'A004');
     assert.deepEqual(hub.ctx.db.prepare(`SELECT code, status, late FROM appointments ORDER BY slot_at`).all().map((x) => ({ ...(x as object) })), [
       { code, status: 'checked_in', late: 0 },
       { code: late.body.code, status: 'checked_in', late: 1 },
@@ -186,7 +187,7 @@ describe('no-shows of bookings in the queue report', () => {
     const cancels = await book(3, '09:00');
     await post(hub, '/api/public/appointments/cancel', { code: cancels, nationalId: nid(3) });
     clock.set(at(SUNDAY, '08:55'));
-    hub.ctx.appointments.checkIn(shows, 'system');
+    hub.ctx.appointments.checkIn(shows, SYSTEM);
     const manager = await signIn(hub, 'manager');
     const report = async () => (await manager.inject({ method: 'GET', url: `/api/reports/queue?from=${SUNDAY}&to=${SUNDAY}` })).json().appointments;
     // 09:29: the 09:00–09:15 slot + 15 minutes has not ended yet.

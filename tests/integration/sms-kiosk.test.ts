@@ -12,6 +12,12 @@ import { refused } from '../helpers/replies.ts';
 import { signIn } from '../helpers/staff.ts';
 import { expectError, expectOk } from './files-support.ts';
 import { KIOSK_SCREEN_COOKIE } from '../../hub/auth/guard.ts';
+import type { Static } from 'typebox';
+import type { IssuedTicket } from '@shubbak/protocol';
+import type { ScreenView } from '../../hub/routes/kiosk-screen/routes.ts';
+
+type ScreenViewReply = Static<typeof ScreenView>;
+type ScreenTicketReply = { ticket: Static<typeof IssuedTicket> };
 
 const count = (hub: { ctx: { db: { prepare(s: string): { get(): unknown } } } }, table: string) =>
   (hub.ctx.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -65,7 +71,7 @@ describe('a mobile number at the kiosk', () => {
     assert.equal(c.httpOnly, true);
     assert.equal(c.sameSite, 'Strict');
     const cookie = c.value;
-    const view = expectOk(await inject(cookie, { method: 'GET', url: '/api/kiosk-screen' }));
+    const view = expectOk<ScreenViewReply>(await inject(cookie, { method: 'GET', url: '/api/kiosk-screen' }));
     assert.equal(view.deviceId, 'kiosk-1');
     assert.deepEqual(view.lines.map((l: { line: string }) => l.line), hub.ctx.devices.configOf('kiosk-1')!.kind === 'kiosk'
       ? (hub.ctx.devices.configOf('kiosk-1') as { buttons: { key: number; line: string }[] }).buttons.sort((a, b) => a.key - b.key).map((b) => b.line) : []);
@@ -79,8 +85,8 @@ describe('a mobile number at the kiosk', () => {
     assert.deepEqual(outbox(hub), []);
 
     const key = 'screen-issue-0001';
-    const r = expectOk(await inject(cookie, { method: 'POST', url: '/api/kiosk-screen/tickets', headers: { 'idempotency-key': key }, payload: { line: 'B', mobile: '01212345678' } }));
-    const again = expectOk(await inject(cookie, { method: 'POST', url: '/api/kiosk-screen/tickets', headers: { 'idempotency-key': key }, payload: { line: 'B', mobile: '01212345678' } }));
+    const r = expectOk<ScreenTicketReply>(await inject(cookie, { method: 'POST', url: '/api/kiosk-screen/tickets', headers: { 'idempotency-key': key }, payload: { line: 'B', mobile: '01212345678' } }));
+    const again = expectOk<ScreenTicketReply>(await inject(cookie, { method: 'POST', url: '/api/kiosk-screen/tickets', headers: { 'idempotency-key': key }, payload: { line: 'B', mobile: '01212345678' } }));
     assert.equal(again.ticket.number, r.ticket.number, 'a repeated tap is the same ticket');
     assert.equal(count(hub, 'tickets'), tickets + 1);
     const by = hub.ctx.db.prepare('SELECT issued_by FROM tickets WHERE label = ? ORDER BY id DESC').get(r.ticket.number) as { issued_by: string };

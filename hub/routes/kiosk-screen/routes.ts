@@ -16,7 +16,7 @@ import { IdempotencyHeaders } from '../queue/schemas.ts';
 /** A paired screen stays paired for a year at most (the secret's rotation ends it sooner). */
 const PAIRING_MAX_AGE_S = 365 * 24 * 3600;
 
-const ScreenView = Type.Object({
+export const ScreenView = Type.Object({
   deviceId: Type.String(),
   center: Type.String(),
   lines: Type.Array(Type.Object({

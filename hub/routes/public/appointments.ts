@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { IssuedTicket } from '@shubbak/protocol';
 import type { Role } from '../../auth/roles.ts';
-import { staffKey } from '../../domain/actor.ts';
+import { actorKey, staffActor } from '../../domain/actor.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
 
 const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
@@ -129,8 +129,8 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ ticket: IssuedTicket, booking: Booking, late: Type.Boolean() }) },
     },
   }, async (req) => {
-    const by = staffKey(req.user!);
-    return idempotency.once(by, req.headers['idempotency-key'], { type: 'booking.checkIn', params: req.params, body: req.body },
+    const by = staffActor(req.user!);
+    return idempotency.once(actorKey(by), req.headers['idempotency-key'], { type: 'booking.checkIn', params: req.params, body: req.body },
       () => appointments.checkIn(req.body.code, by));
   });
 
@@ -142,5 +142,5 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/appointments/settings', {
     config: { access: ['admin'] },
     schema: { tags: ['appointments'], summary: 'Change the booking rules (slot length, places per window, arrival window, days ahead)', body: Type.Partial(Rules), response: { 200: Rules } },
-  }, async (req) => appointments.setRules(req.body, staffKey(req.user!)));
+  }, async (req) => appointments.setRules(req.body, staffActor(req.user!)));
 };
