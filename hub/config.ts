@@ -27,11 +27,19 @@ export type HubConfig = {
    */
   centerId: string;
   /**
-   * SHUBBAK_CENTRAL_NATS: the governorate's central tier, nats:// URLs of its NATS nodes
-   * separated by commas (issue 13, item 3; hub/federation/): the outbox is forwarded to its
-   * JetStream stream. null = this center stands alone (no outbox).
+   * SHUBBAK_CENTRAL_NATS: the governorate's central tier, URLs of its NATS nodes separated by
+   * commas (issue 13, item 3; hub/federation/): the outbox is forwarded to its JetStream
+   * stream. tls://host:port = the link must be TLS, the server's certificate checked for that
+   * host (required in production); nats://host:port = in clear (a test or a closed lab).
+   * null = this center stands alone (no outbox).
    */
   centralNats: string[] | null;
+  /**
+   * SHUBBAK_CENTRAL_NATS_CA: the PEM file of the CA that signed the central tier's server
+   * certificates (the governorate's own CA); unset = the system's trusted CAs. Only with
+   * tls:// URLs.
+   */
+  centralNatsCaFile: string | null;
   /**
    * The center's own account on the central tier (SHUBBAK_CENTRAL_NATS_USER, default
    * center-<centerId>; SHUBBAK_CENTRAL_NATS_PASSWORD): the governorate gives each center a
@@ -252,9 +260,22 @@ function natsUrls(env: Env, name: string): string[] | null {
     } catch {
       u = null;
     }
-    if (!u || u.protocol !== 'nats:' || !u.hostname) throw new ConfigError(`${name} must be nats://host:port URLs separated by commas, got "${p}"`);
+    if (!u || (u.protocol !== 'nats:' && u.protocol !== 'tls:') || !u.hostname) {
+      throw new ConfigError(`${name} must be tls://host:port (or nats://host:port, in clear) URLs separated by commas, got "${p}"`);
+    }
   }
+  const secure = parts.filter(isTlsUrl).length;
+  // The nats client checks a node's certificate against the URL's host name only: for an IP
+  // address it would check "localhost" instead, so a tls:// node is named, never numbered.
+  const numbered = parts.find((p) => isTlsUrl(p) && isIP(new URL(p).hostname.replace(/^\[|\]$/g, '')));
+  if (numbered) throw new ConfigError(`${name}: name each tls:// node by its DNS name (its certificate is checked for that name), not by an IP address: "${numbered}"`);
+  if (secure !== 0 && secure !== parts.length) throw new ConfigError(`${name} mixes tls:// and nats:// URLs: the link is TLS to every node or to none`);
   return parts;
+}
+
+/** A central tier URL that demands TLS (tls://host:port). */
+export function isTlsUrl(u: string): boolean {
+  return u.trim().toLowerCase().startsWith('tls://');
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -268,8 +289,14 @@ export function checkMode(config: HubConfig): HubConfig {
     if (!config.centerId) throw new ConfigError('SHUBBAK_CENTER_ID must be set with SHUBBAK_MODE=production: the center\'s stable id, e.g. giza-dokki (a-z, 0-9, dash; at most 40)');
     if (!config.tls) throw new ConfigError('SHUBBAK_TLS cannot be off with SHUBBAK_MODE=production (device secrets and staff passwords would cross the LAN in clear)');
     if (config.centralNats && !config.centralNatsPassword) throw new ConfigError('SHUBBAK_CENTRAL_NATS_PASSWORD must be set with SHUBBAK_CENTRAL_NATS in production: the center\'s own account on the central tier');
+    if (config.centralNats && !config.centralNats.every(isTlsUrl)) {
+      throw new ConfigError('SHUBBAK_CENTRAL_NATS must be tls:// URLs in production: the center\'s password and its events would cross the network in clear');
+    }
   }
   if (config.centralNatsPassword && !config.centralNats) throw new ConfigError('SHUBBAK_CENTRAL_NATS_PASSWORD is set but SHUBBAK_CENTRAL_NATS is not');
+  if (config.centralNatsCaFile && !config.centralNats?.every(isTlsUrl)) {
+    throw new ConfigError('SHUBBAK_CENTRAL_NATS_CA is set but SHUBBAK_CENTRAL_NATS is not tls:// URLs (the CA checks the central tier\'s TLS certificates)');
+  }
   if (config.centerId && !CENTER_ID.test(config.centerId)) {
     throw new ConfigError(`SHUBBAK_CENTER_ID must be a-z, 0-9 and dashes (at most 40, not starting with a dash), got "${config.centerId}"`);
   }
@@ -297,6 +324,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     centralNats: natsUrls(env, 'SHUBBAK_CENTRAL_NATS'),
     centralNatsUser: env.SHUBBAK_CENTRAL_NATS_USER?.trim() || null,
     centralNatsPassword: env.SHUBBAK_CENTRAL_NATS_PASSWORD || null,
+    centralNatsCaFile: env.SHUBBAK_CENTRAL_NATS_CA?.trim() || null,
     timezone: timezone(env, 'SHUBBAK_TZ', 'Africa/Cairo'),
     commandTtlMs: int(env, 'SHUBBAK_COMMAND_TTL_MS', 10_000, 1000, 600_000),
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),

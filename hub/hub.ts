@@ -26,6 +26,7 @@ import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
 import { addressMatcher } from './auth/guard.ts';
 import { reachableHost } from './services/ticket-link.ts';
+import { centralLink } from './federation/central-link.ts';
 
 export type RunningHub = {
   ctx: HubContext;
@@ -59,6 +60,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const clock = opts.clock ?? systemClock;
   // Production (SHUBBAK_MODE) never runs the simulator nor seeds demo data or staff, whoever built the config.
   checkMode(config);
+  // The central tier's link: its CA file is read now, before anything listens (federation/central-link.ts).
+  const link = config.centralNats ? centralLink(config) : null;
   // Data dir 0700, its files 0600, or no start (issue 15, fault 9; hub/db/permissions.ts).
   const fixed = checkDataPermissions(config.dataDir, backupDirOf(config), config.fixPermissions);
   // Held while the hub runs: the backup CLI refuses to restore over a live database.
@@ -172,8 +175,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // (hub/federation/). Loaded only then: a center on its own does not carry the nats
     // client in its heap (issue 10).
     const outbox = config.centralNats ? new Outbox(ctx.db, clock, ctx.queue) : null;
-    const forwarder = outbox ? new (await import('./federation/forwarder.ts')).Forwarder(outbox, config.centerId, config.centralNats!, app.log,
-      config.centralNatsPassword ? { user: config.centralNatsUser ?? `center-${config.centerId}`, pass: config.centralNatsPassword } : null) : null;
+    const federation = outbox ? await import('./federation/forwarder.ts') : null;
+    const forwarder = outbox && federation && link ? new federation.Forwarder(outbox, config.centerId, link, app.log) : null;
     const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
     forwarder?.start();
 

@@ -27,7 +27,7 @@ try {
   hub = await startHub(config, { logger: { level: config.logLevel } });
 } catch (err) {
   // Refusals that an operator fixes (files readable by others; another hub on the data dir): a message, not a stack.
-  if (err instanceof PermissionsError || err instanceof HubRunning || err instanceof TlsSetupError || err instanceof OpensslError) {
+  if (err instanceof PermissionsError || err instanceof HubRunning || err instanceof TlsSetupError || err instanceof OpensslError || err instanceof ConfigError) {
     console.error(`Shubbak: cannot start — ${err.message}`);
     process.exit(1);
   }

@@ -9,6 +9,10 @@
 // /routez). A node can be killed (-9) and started again on the same ports and store.
 // centerStream() makes the stream the hubs' outboxes feed (CENTER_EVENTS, three replicas,
 // file storage, duplicate window: hub/federation/central-stream.ts); the CLI makes it too.
+// With { tls: true } the client ports demand TLS with a server certificate for localhost
+// signed by a throwaway governorate CA (made with the hub's own openssl adapter), and the
+// URLs are tls://localhost:<port> — a name, as the hub requires of tls:// URLs (the routes between the nodes stay on loopback in clear: the governorate
+// secures its own cluster).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { ensureCenterStream } from '../hub/federation/central-stream.ts';
+import { makeCaCert, newPrivateKey, signServerCert } from '../hub/tls/openssl.ts';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -32,8 +37,11 @@ export type NatsCluster = {
   center(id: string): NatsAccount;
   /** mqtt://127.0.0.1:<port> of each node, for an MQTT client's server list. */
   mqttUrls: string[];
-  /** nats://127.0.0.1:<port> of each node (SHUBBAK_CENTRAL_NATS). */
+  /** nats://127.0.0.1:<port> (tls:// with { tls: true }) of each node (SHUBBAK_CENTRAL_NATS). */
   natsUrls: string[];
+  /** With { tls: true }: the governorate CA's PEM file (SHUBBAK_CENTRAL_NATS_CA) and the client's TLS options. */
+  caFile: string | null;
+  tls: { ca: string } | null;
   /** Create (or update) the CENTER_EVENTS stream, retrying while the cluster settles. */
   centerStream(timeoutMs?: number): Promise<void>;
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
@@ -65,9 +73,15 @@ function authorization(admin: NatsAccount, centers: Map<string, NatsAccount>): s
   return `authorization {\n  users: [\n${users.join('\n')}\n  ]\n}\n`;
 }
 
-function config(n: NatsNode, all: NatsNode[], auth: string): string {
+/** The client port's TLS: a certificate for localhost, TLS required before CONNECT. */
+function tlsBlock(certFile: string, keyFile: string): string {
+  return `tls {\n  cert_file: "${certFile}"\n  key_file: "${keyFile}"\n  timeout: 2\n}\n`;
+}
+
+function config(n: NatsNode, all: NatsNode[], auth: string, tls: string): string {
   return `server_name: ${n.name}
 ${auth}
+${tls}
 listen: 127.0.0.1:${n.client}
 http: 127.0.0.1:${n.monitor}
 jetstream { store_dir: "${n.store}" }
@@ -80,8 +94,24 @@ mqtt { listen: 127.0.0.1:${n.mqtt}, stream_replicas: 3 }
 `;
 }
 
-export async function startNatsCluster(o: { dir?: string; centers?: string[] } = {}): Promise<NatsCluster> {
+export async function startNatsCluster(o: { dir?: string; centers?: string[]; tls?: boolean } = {}): Promise<NatsCluster> {
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-nats-'));
+  let tlsConf = '';
+  let caFile: string | null = null;
+  let tls: { ca: string } | null = null;
+  if (o.tls) {
+    fs.mkdirSync(dir, { recursive: true });
+    const caKey = newPrivateKey();
+    const ca = makeCaCert(caKey, 'Governorate central tier test CA', 'Shubbak tests', 30);
+    const key = newPrivateKey();
+    const cert = signServerCert({ caKeyPem: caKey, caCertPem: ca, keyPem: key, names: ['localhost'], notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 30 * 86400_000) });
+    caFile = path.join(dir, 'central-ca.pem');
+    fs.writeFileSync(caFile, ca);
+    fs.writeFileSync(path.join(dir, 'server.pem'), cert);
+    fs.writeFileSync(path.join(dir, 'server.key'), key, { mode: 0o600 });
+    tlsConf = tlsBlock(path.join(dir, 'server.pem'), path.join(dir, 'server.key'));
+    tls = { ca };
+  }
   const secret = () => randomBytes(18).toString('base64url');
   const admin: NatsAccount = { user: 'governorate', pass: secret() };
   const centers = new Map<string, NatsAccount>();
@@ -97,7 +127,7 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[] } =
     const n = nodes[i];
     fs.mkdirSync(n.store, { recursive: true });
     const file = path.join(dir, `${n.name}.conf`);
-    fs.writeFileSync(file, config(n, nodes, auth), { mode: 0o600 });
+    fs.writeFileSync(file, config(n, nodes, auth, tlsConf), { mode: 0o600 });
     const p = spawn(NATS_SERVER, ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout!.on('data', (d: Buffer) => (logs[i] += d.toString()));
     p.stderr!.on('data', (d: Buffer) => (logs[i] += d.toString()));
@@ -135,12 +165,12 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[] } =
       await sleep(200);
     }
   };
-  const natsUrls = nodes.map((n) => `nats://127.0.0.1:${n.client}`);
+  const natsUrls = nodes.map((n) => (o.tls ? `tls://localhost:${n.client}` : `nats://127.0.0.1:${n.client}`));
   const centerStream = async (timeoutMs = 30_000) => {
     const end = Date.now() + timeoutMs;
     for (;;) {
       try {
-        const nc = await connect({ servers: natsUrls, timeout: 3000, ...admin });
+        const nc = await connect({ servers: natsUrls, timeout: 3000, ...admin, ...(tls ? { tls } : {}) });
         try {
           await ensureCenterStream(await nc.jetstreamManager({ timeout: 5000 }), 3);
           return;
@@ -164,6 +194,8 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[] } =
     },
     mqttUrls: nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`),
     natsUrls,
+    caFile,
+    tls,
     centerStream,
     kill,
     start,

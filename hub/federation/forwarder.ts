@@ -11,7 +11,10 @@
 // command's own transaction; here only async I/O and one small UPDATE per row, so a slow or
 // absent central tier only makes the outbox longer. Loaded (with the nats client) only when
 // a central tier is configured.
+//
+// The link (nodes, account, TLS) is central-link.ts's.
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import type { CentralLink } from './central-link.ts';
 import type { Logger } from '../broker/broker.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { CENTER_STREAM, centerSubject, centralMsgId } from './central-stream.ts';
@@ -40,10 +43,9 @@ export class Forwarder {
   constructor(
     private readonly outbox: Outbox,
     private readonly centerId: string,
-    private readonly urls: string[],
+    /** The nodes; the center's own account (publish on centers.<centerId>.> only; none = an open tier, tests of old setups); TLS options or none. */
+    private readonly link: CentralLink,
     private readonly log: Logger,
-    /** The center's own account (publish on centers.<centerId>.> only); none = an open tier (tests of old setups). */
-    private readonly account: { user: string; pass: string } | null = null,
   ) {}
 
   private unwatch: () => void = () => {};
@@ -59,7 +61,8 @@ export class Forwarder {
       let nc: NatsConnection;
       try {
         nc = await connect({
-          servers: this.urls, name: `hub-${this.centerId}`, timeout: 3000, ...(this.account ?? {}),
+          servers: this.link.urls, name: `hub-${this.centerId}`, timeout: 3000, ...(this.link.account ?? {}),
+          ...(this.link.tls ? { tls: this.link.tls } : {}),
           maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, pingInterval: 5000, maxPingOut: 2,
         });
       } catch (err) {
