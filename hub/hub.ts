@@ -6,7 +6,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { checkMode, type HubConfig } from './config.ts';
+import { centralNatsAuth, checkMode, type HubConfig } from './config.ts';
 import { createContext, type HubContext } from './context.ts';
 import type { BrokerListeners } from './services/enrollment.ts';
 import { buildApp, type AppOptions } from './app.ts';
@@ -173,7 +173,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // client in its heap (issue 10).
     const outbox = config.centralNats ? new Outbox(ctx.db, clock, ctx.queue) : null;
     const forwarder = outbox ? new (await import('./federation/forwarder.ts')).Forwarder(outbox, config.centerId, config.centralNats!, app.log,
-      config.centralNatsPassword ? { user: config.centralNatsUser ?? `center-${config.centerId}`, pass: config.centralNatsPassword } : null) : null;
+      centralNatsAuth(config)) : null;
     const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
     forwarder?.start();
 
