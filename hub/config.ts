@@ -278,6 +278,16 @@ export function isTlsUrl(u: string): boolean {
   return u.trim().toLowerCase().startsWith('tls://');
 }
 
+/**
+ * The center's account on the central tier (issue 13, item 3): SHUBBAK_CENTRAL_NATS_USER, or
+ * center-<centerId> by default (the user the governorate makes per center, scripts/nats-cluster.ts);
+ * null when no password is set (a demo central tier without accounts).
+ */
+export function centralNatsAuth(config: Pick<HubConfig, 'centerId' | 'centralNatsUser' | 'centralNatsPassword'>): { user: string; pass: string } | null {
+  if (!config.centralNatsPassword) return null;
+  return { user: config.centralNatsUser ?? `center-${config.centerId}`, pass: config.centralNatsPassword };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Production never runs the simulator nor seeds the demo: refused at start, whoever built the config. */

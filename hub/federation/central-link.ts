@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { TlsOptions } from 'nats';
-import { ConfigError, isTlsUrl, type HubConfig } from '../config.ts';
+import { ConfigError, centralNatsAuth, isTlsUrl, type HubConfig } from '../config.ts';
 
 /** How the hub reaches the central tier: its nodes, its own account, TLS or not. */
 export type CentralLink = { urls: string[]; account: { user: string; pass: string } | null; tls: TlsOptions | null };
@@ -17,7 +17,7 @@ export type CentralLink = { urls: string[]; account: { user: string; pass: strin
 /** The link from the config; the CA file is read and checked now (a bad one stops the start). */
 export function centralLink(config: HubConfig): CentralLink {
   const urls = config.centralNats ?? [];
-  const account = config.centralNatsPassword ? { user: config.centralNatsUser ?? `center-${config.centerId}`, pass: config.centralNatsPassword } : null;
+  const account = centralNatsAuth(config);
   if (!urls.length || !urls.every(isTlsUrl)) return { urls, account, tls: null };
   if (!config.centralNatsCaFile) return { urls, account, tls: {} }; // TLS, checked against the system's CAs
   let ca: string;

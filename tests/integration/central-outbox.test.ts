@@ -6,8 +6,9 @@
 // 1. link down: commands are answered, rows accumulate; link up: all arrive in order; a
 //    resend of rows the stream already stored is deduplicated (the stream holds each seq once);
 // 2. the hub (its own process) killed -9 while forwarding a backlog: nothing committed is lost;
-// 3. a NATS node killed -9 while forwarding and while commands go on: nothing lost.
-import { test } from 'node:test';
+// 3. a NATS node killed -9 while forwarding and while commands go on: nothing lost;
+// 4. each center writes only as itself: another center's account or a wrong password stores nothing.
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -117,138 +118,140 @@ function backlog(hub: TestHub, tickets: number): void {
   for (let i = 0; i < tickets; i++) hub.ctx.queue.issue({ line: i % 2 ? 'B' : 'A', by: deviceActor('kiosk-1') });
 }
 
-test('link down: commands answered, rows wait; link up: every row stored in order; a resend is stored once', { timeout: 180_000 }, async (t) => {
-  const c = await cluster(t);
-  const dataDir = tempDataDir();
+describe('the outbox to the central tier, against a real three-node NATS cluster', () => {
+  test('link down: commands answered, rows wait; link up: every row stored in order; a resend is stored once', { timeout: 180_000 }, async (t) => {
+    const c = await cluster(t);
+    const dataDir = tempDataDir();
 
-  // 1. The central tier is unreachable: the center works as ever, the rows wait.
-  const nowhere = NOWHERE;
-  const offline = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
-  await queueWork(offline, 3, 2);
-  await (await offline.device('keypad-1')).command('window.finish', {});
-  const eng = offline.ctx.catalog.departmentByCode('ENG')!;
-  offline.ctx.complaints.register({ citizen: CITIZEN, departmentId: eng.id, subject: 'إنارة الشارع', body: 'أعمدة الإنارة لا تعمل' }, 'user:1');
-  const waiting = pending(offline);
-  assert.equal(total(offline), waiting, 'nothing is marked sent without the stream');
-  const rows = offline.ctx.db.prepare('SELECT kind, topic FROM outbox ORDER BY seq').all() as { kind: string; topic: string }[];
-  const events = rows.filter((r) => r.kind === 'event').map((r) => r.topic);
-  assert.deepEqual(events.filter((e) => e.startsWith('ticket.')), ['ticket.issued', 'ticket.issued', 'ticket.issued', 'ticket.called', 'ticket.done', 'ticket.called', 'ticket.done']);
-  assert.ok(events.includes('complaint.register'), events.join());
-  assert.ok(rows.some((r) => r.kind === 'state' && r.topic.endsWith('/windows/1/state')));
-  assert.equal(offline.central!.forwarded, 0);
-  await offline.close();
+    // 1. The central tier is unreachable: the center works as ever, the rows wait.
+    const nowhere = NOWHERE;
+    const offline = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+    await queueWork(offline, 3, 2);
+    await (await offline.device('keypad-1')).command('window.finish', {});
+    const eng = offline.ctx.catalog.departmentByCode('ENG')!;
+    offline.ctx.complaints.register({ citizen: CITIZEN, departmentId: eng.id, subject: 'إنارة الشارع', body: 'أعمدة الإنارة لا تعمل' }, 'user:1');
+    const waiting = pending(offline);
+    assert.equal(total(offline), waiting, 'nothing is marked sent without the stream');
+    const rows = offline.ctx.db.prepare('SELECT kind, topic FROM outbox ORDER BY seq').all() as { kind: string; topic: string }[];
+    const events = rows.filter((r) => r.kind === 'event').map((r) => r.topic);
+    assert.deepEqual(events.filter((e) => e.startsWith('ticket.')), ['ticket.issued', 'ticket.issued', 'ticket.issued', 'ticket.called', 'ticket.done', 'ticket.called', 'ticket.done']);
+    assert.ok(events.includes('complaint.register'), events.join());
+    assert.ok(rows.some((r) => r.kind === 'state' && r.topic.endsWith('/windows/1/state')));
+    assert.equal(offline.central!.forwarded, 0);
+    await offline.close();
 
-  // 2. The link is up: every row is stored, in the center's sequence, exactly once.
-  const online = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
-  await queueWork(online, 1, 1);
-  await until('the outbox to drain', () => pending(online) === 0, 30_000);
-  const n = total(online);
-  const held = await assertExactlyOnce(c.natsUrls, n, c.admin);
-  assert.equal(online.central!.forwarded, n);
-  assert.deepEqual(held.filter((e) => e.topic === 'ticket.called').map((e) => (e.payload as { ticket: string }).ticket), ['A001', 'A002', 'A003']);
-  // Nothing personal leaves the center: no name, national id, phone or complaint text.
-  const wire = JSON.stringify(held);
-  for (const s of [CITIZEN.name, CITIZEN.nationalId, CITIZEN.mobile, 'أعمدة الإنارة']) assert.ok(!wire.includes(s), s);
-  await online.close();
+    // 2. The link is up: every row is stored, in the center's sequence, exactly once.
+    const online = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
+    await queueWork(online, 1, 1);
+    await until('the outbox to drain', () => pending(online) === 0, 30_000);
+    const n = total(online);
+    const held = await assertExactlyOnce(c.natsUrls, n, c.admin);
+    assert.equal(online.central!.forwarded, n);
+    assert.deepEqual(held.filter((e) => e.topic === 'ticket.called').map((e) => (e.payload as { ticket: string }).ticket), ['A001', 'A002', 'A003']);
+    // Nothing personal leaves the center: no name, national id, phone or complaint text.
+    const wire = JSON.stringify(held);
+    for (const s of [CITIZEN.name, CITIZEN.nationalId, CITIZEN.mobile, 'أعمدة الإنارة']) assert.ok(!wire.includes(s), s);
+    await online.close();
 
-  // 3. The hub died after the stream's PubAck and before marking its last rows sent (the
-  // state a kill -9 between the two leaves): on the next start they go again, and the stream
-  // drops them as duplicates of the ids it holds.
-  const db = new Database(path.join(dataDir, 'shubbak.db'));
-  db.prepare('UPDATE outbox SET sent_at = NULL WHERE seq > ?').run(n - 5);
-  db.close();
-  const again = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
-  await until('the resent rows to be acknowledged', () => pending(again) === 0, 30_000);
-  assert.equal(again.central!.duplicates, 5, 'the stream answered "duplicate" for each resent row');
-  assert.equal(again.central!.forwarded, 0);
-  await assertExactlyOnce(c.natsUrls, n, c.admin);
-});
-
-test('the hub killed -9 while forwarding a backlog loses nothing committed', { timeout: 180_000 }, async (t) => {
-  const c = await cluster(t);
-  const dataDir = tempDataDir();
-  // A backlog committed while the central tier was away.
-  const nowhere = NOWHERE;
-  const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
-  backlog(first, 600);
-  const n = total(first);
-  assert.ok(n >= 1200, String(n));
-  await first.close();
-
-  // The real hub in its own process forwards it; killed -9 midway.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env, SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
-      SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'silent', SHUBBAK_PASSWORD_COST: '10', SHUBBAK_CENTRAL_NATS: c.natsUrls.join(','), SHUBBAK_CENTRAL_NATS_USER: c.center(CENTER).user, SHUBBAK_CENTRAL_NATS_PASSWORD: c.center(CENTER).pass,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // 3. The hub died after the stream's PubAck and before marking its last rows sent (the
+    // state a kill -9 between the two leaves): on the next start they go again, and the stream
+    // drops them as duplicates of the ids it holds.
+    const db = new Database(path.join(dataDir, 'shubbak.db'));
+    db.prepare('UPDATE outbox SET sent_at = NULL WHERE seq > ?').run(n - 5);
+    db.close();
+    const again = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
+    await until('the resent rows to be acknowledged', () => pending(again) === 0, 30_000);
+    assert.equal(again.central!.duplicates, 5, 'the stream answered "duplicate" for each resent row');
+    assert.equal(again.central!.forwarded, 0);
+    await assertExactlyOnce(c.natsUrls, n, c.admin);
   });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+
+  test('the hub killed -9 while forwarding a backlog loses nothing committed', { timeout: 180_000 }, async (t) => {
+    const c = await cluster(t);
+    const dataDir = tempDataDir();
+    // A backlog committed while the central tier was away.
+    const nowhere = NOWHERE;
+    const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+    backlog(first, 600);
+    const n = total(first);
+    assert.ok(n >= 1200, String(n));
+    await first.close();
+
+    // The real hub in its own process forwards it; killed -9 midway.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env, SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0',
+        SHUBBAK_SIMULATE: 'false', SHUBBAK_LOG_LEVEL: 'silent', SHUBBAK_PASSWORD_COST: '10', SHUBBAK_CENTRAL_NATS: c.natsUrls.join(','), SHUBBAK_CENTRAL_NATS_USER: c.center(CENTER).user, SHUBBAK_CENTRAL_NATS_PASSWORD: c.center(CENTER).pass,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    t.after(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    await until('the hub to start forwarding', async () => {
+      if (child.exitCode !== null) throw new Error(`the hub exited: ${out}`);
+      return (await retried(() => streamCount(c.natsUrls, c.admin))) >= 100;
+    }, 60_000);
+    child.kill('SIGKILL');
+    await exited;
+    const db = new Database(path.join(dataDir, 'shubbak.db'), { readonly: true });
+    const left = count(db, 'sent_at IS NULL');
+    const sent = count(db, 'sent_at IS NOT NULL');
+    assert.equal(count(db), n, 'every committed row is still there');
+    db.close();
+    assert.ok(left > 0 && sent > 0, `killed mid-forward (sent ${sent}, left ${left})`);
+
+    // The next start sends the rest; the stream holds each seq exactly once.
+    const next = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
+    await until('the outbox to drain', () => pending(next) === 0, 90_000);
+    assert.ok(next.central!.duplicates <= 1, 'at most the row in flight at the kill went twice');
+    await assertExactlyOnce(c.natsUrls, n, c.admin);
   });
-  await until('the hub to start forwarding', async () => {
-    if (child.exitCode !== null) throw new Error(`the hub exited: ${out}`);
-    return (await retried(() => streamCount(c.natsUrls, c.admin))) >= 100;
-  }, 60_000);
-  child.kill('SIGKILL');
-  await exited;
-  const db = new Database(path.join(dataDir, 'shubbak.db'), { readonly: true });
-  const left = count(db, 'sent_at IS NULL');
-  const sent = count(db, 'sent_at IS NOT NULL');
-  assert.equal(count(db), n, 'every committed row is still there');
-  db.close();
-  assert.ok(left > 0 && sent > 0, `killed mid-forward (sent ${sent}, left ${left})`);
 
-  // The next start sends the rest; the stream holds each seq exactly once.
-  const next = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
-  await until('the outbox to drain', () => pending(next) === 0, 90_000);
-  assert.ok(next.central!.duplicates <= 1, 'at most the row in flight at the kill went twice');
-  await assertExactlyOnce(c.natsUrls, n, c.admin);
-});
+  test('a NATS node killed -9 while forwarding: commands go on, nothing is lost', { timeout: 240_000 }, async (t) => {
+    const c = await cluster(t);
+    const dataDir = tempDataDir();
+    const nowhere = NOWHERE;
+    const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
+    backlog(first, 400);
+    await first.close();
 
-test('a NATS node killed -9 while forwarding: commands go on, nothing is lost', { timeout: 240_000 }, async (t) => {
-  const c = await cluster(t);
-  const dataDir = tempDataDir();
-  const nowhere = NOWHERE;
-  const first = await startTestHub(t, { dataDir, config: { centralNats: [nowhere] } });
-  backlog(first, 400);
-  await first.close();
+    const hub = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
+    await until('forwarding to start', async () => (await retried(() => streamCount(c.natsUrls, c.admin))) >= 50, 60_000);
+    await c.kill(0, 'SIGKILL');
+    // The center keeps working while the cluster fails over.
+    await queueWork(hub, 5, 3);
+    await until('the outbox to drain with two nodes', () => pending(hub) === 0, 120_000);
+    await assertExactlyOnce([c.natsUrls[1], c.natsUrls[2]], total(hub), c.admin);
+    // The node comes back on its store and has caught up: the stream still holds each seq once.
+    await c.start(0);
+    await c.ready();
+    await queueWork(hub, 1, 0);
+    await until('the outbox to drain with three nodes', () => pending(hub) === 0, 60_000);
+    await assertExactlyOnce(c.natsUrls, total(hub), c.admin);
+  });
 
-  const hub = await startTestHub(t, { dataDir, config: { centralNats: c.natsUrls, ...account(c) } });
-  await until('forwarding to start', async () => (await retried(() => streamCount(c.natsUrls, c.admin))) >= 50, 60_000);
-  await c.kill(0, 'SIGKILL');
-  // The center keeps working while the cluster fails over.
-  await queueWork(hub, 5, 3);
-  await until('the outbox to drain with two nodes', () => pending(hub) === 0, 120_000);
-  await assertExactlyOnce([c.natsUrls[1], c.natsUrls[2]], total(hub), c.admin);
-  // The node comes back on its store and has caught up: the stream still holds each seq once.
-  await c.start(0);
-  await c.ready();
-  await queueWork(hub, 1, 0);
-  await until('the outbox to drain with three nodes', () => pending(hub) === 0, 60_000);
-  await assertExactlyOnce(c.natsUrls, total(hub), c.admin);
-});
-
-test("each center writes only as itself: another center's account, or a wrong password, stores nothing", { timeout: 120_000 }, async (t) => {
-  const c = await cluster(t);
-  // Another center's account cannot publish on this center's subjects.
-  const nc = await connect({ servers: c.natsUrls, timeout: 5000, ...c.center('other-center') });
-  t.after(() => nc.close());
-  const js = nc.jetstream({ timeout: 2000 });
-  await assert.rejects(js.publish(`centers.${CENTER}.event`, new TextEncoder().encode('{"seq":1}'), { msgID: `${CENTER}:1` }));
-  // Its own subjects it may.
-  assert.equal((await js.publish('centers.other-center.event', new TextEncoder().encode('{"seq":1}'), { msgID: 'other-center:1' })).duplicate, false);
-  // A hub with a wrong password keeps its rows and sends nothing.
-  const hub = await startTestHub(t, { dataDir: tempDataDir(), config: { centralNats: c.natsUrls, centralNatsUser: c.center(CENTER).user, centralNatsPassword: 'wrong' } });
-  await queueWork(hub, 2, 1);
-  await sleep(1500);
-  assert.ok(total(hub) > 0);
-  assert.equal(pending(hub), total(hub), 'nothing marked sent');
-  assert.equal(hub.central!.forwarded, 0);
-  assert.equal(await streamCount(c.natsUrls, c.admin), 1, 'only the other center\'s own message is stored');
+  test("each center writes only as itself: another center's account, or a wrong password, stores nothing", { timeout: 120_000 }, async (t) => {
+    const c = await cluster(t);
+    // Another center's account cannot publish on this center's subjects.
+    const nc = await connect({ servers: c.natsUrls, timeout: 5000, ...c.center('other-center') });
+    t.after(() => nc.close());
+    const js = nc.jetstream({ timeout: 2000 });
+    await assert.rejects(js.publish(`centers.${CENTER}.event`, new TextEncoder().encode('{"seq":1}'), { msgID: `${CENTER}:1` }));
+    // Its own subjects it may.
+    assert.equal((await js.publish('centers.other-center.event', new TextEncoder().encode('{"seq":1}'), { msgID: 'other-center:1' })).duplicate, false);
+    // A hub with a wrong password keeps its rows and sends nothing.
+    const hub = await startTestHub(t, { dataDir: tempDataDir(), config: { centralNats: c.natsUrls, centralNatsUser: c.center(CENTER).user, centralNatsPassword: 'wrong' } });
+    await queueWork(hub, 2, 1);
+    await sleep(1500);
+    assert.ok(total(hub) > 0);
+    assert.equal(pending(hub), total(hub), 'nothing marked sent');
+    assert.equal(hub.central!.forwarded, 0);
+    assert.equal(await streamCount(c.natsUrls, c.admin), 1, 'only the other center\'s own message is stored');
+  });
 });

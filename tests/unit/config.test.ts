@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../hub/config.ts';
+import { ConfigError, centralNatsAuth, loadConfig } from '../../hub/config.ts';
 
 describe("the hub's settings", () => {
   test('defaults are complete and valid', () => {
@@ -44,5 +44,23 @@ describe("the hub's settings", () => {
     for (const bad of ['Giza', 'giza dokki', '-giza', 'x'.repeat(41), 'giza/dokki', 'مركز']) {
       assert.throws(() => loadConfig({ SHUBBAK_CENTER_ID: bad }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_CENTER_ID must be a-z/.test((e as Error).message), bad);
     }
+  });
+
+  test('SHUBBAK_CENTRAL_NATS: the center\'s own account, required in production; a password without a central tier stops the hub (issue 13)', () => {
+    const prod = { SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'giza-dokki', SHUBBAK_CENTRAL_NATS: 'tls://central-1.giza.gov.eg:4222,tls://central-2.giza.gov.eg:4222' };
+    assert.throws(() => loadConfig(prod), (e: unknown) => e instanceof ConfigError && /SHUBBAK_CENTRAL_NATS_PASSWORD must be set with SHUBBAK_CENTRAL_NATS in production/.test((e as Error).message));
+    assert.throws(() => loadConfig({ SHUBBAK_CENTRAL_NATS_PASSWORD: 's3cret' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_CENTRAL_NATS_PASSWORD is set but SHUBBAK_CENTRAL_NATS is not/.test((e as Error).message));
+    assert.throws(() => loadConfig({ SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'giza-dokki', SHUBBAK_CENTRAL_NATS_PASSWORD: 's3cret' }), /SHUBBAK_CENTRAL_NATS_PASSWORD is set but SHUBBAK_CENTRAL_NATS is not/);
+    assert.throws(() => loadConfig({ SHUBBAK_CENTRAL_NATS: 'http://127.0.0.1:4222' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_CENTRAL_NATS must be tls:\/\/host:port/.test((e as Error).message));
+    // The account: the user defaults to center-<id>, the user the governorate makes per center.
+    const c = loadConfig({ ...prod, SHUBBAK_CENTRAL_NATS_PASSWORD: 's3cret' });
+    assert.deepEqual(c.centralNats, ['tls://central-1.giza.gov.eg:4222', 'tls://central-2.giza.gov.eg:4222']);
+    assert.deepEqual(centralNatsAuth(c), { user: 'center-giza-dokki', pass: 's3cret' });
+    assert.deepEqual(centralNatsAuth(loadConfig({ ...prod, SHUBBAK_CENTRAL_NATS_USER: ' dokki-1 ', SHUBBAK_CENTRAL_NATS_PASSWORD: 's3cret' })), { user: 'dokki-1', pass: 's3cret' });
+    // The demo may use a central tier without accounts; a center on its own has none.
+    const demo = loadConfig({ SHUBBAK_CENTRAL_NATS: 'nats://127.0.0.1:4222' });
+    assert.deepEqual(demo.centralNats, ['nats://127.0.0.1:4222']);
+    assert.equal(centralNatsAuth(demo), null);
+    assert.equal(loadConfig({}).centralNats, null);
   });
 });
