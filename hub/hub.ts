@@ -27,6 +27,7 @@ import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer 
 import { addressMatcher } from './auth/guard.ts';
 import { reachableHost } from './services/ticket-link.ts';
 import { centralLink } from './federation/central-link.ts';
+import { closeWithin, trackSockets, type SocketTracker } from './ops/sockets.ts';
 
 export type RunningHub = {
   ctx: HubContext;
@@ -68,6 +69,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const releaseLock = acquireHubLock(config.dataDir);
   let ctx: HubContext;
   let app: FastifyInstance;
+  let appSockets: SocketTracker | null = null;
   // TLS (issue 17): the center CA and server certificate are made (or renewed) before the
   // HTTPS app exists; what that logs is held until the app's logger is there.
   const early: [string, unknown, string?][] = [];
@@ -87,6 +89,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     createPrivateFile(dbPath(config.dataDir));
     ctx = createContext(config, clock, { listeners: () => listeners, ownUrl: () => ownUrl });
     app = await buildApp(ctx, { logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined });
+    // Its sockets, so a stop is not held by one that never became a request (hub/ops/sockets.ts).
+    appSockets = trackSockets(app.server);
     if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
     const log = app.log;
     tlsLog = { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) };
@@ -260,7 +264,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         // Offline, retained, before the broker drops its connections: observers and bridges get it live.
         await publishHubStatus(b, config.centerId, clock, false).catch((err) => app.log.warn({ err }, 'hub offline status not published'));
         await b.close();
-        await app.close();
+        await closeWithin(() => app.close(), appSockets!);
         ctx.metrics.stop();
         ctx.db.close();
         releaseLock();
@@ -270,7 +274,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     clearInterval(renewTimer);
     await closePlain(plain).catch(() => {});
     await broker?.close().catch(() => {});
-    await app.close().catch(() => {});
+    if (appSockets) await closeWithin(() => app.close(), appSockets).catch(() => {});
+    else await app?.close().catch(() => {});
     ctx.metrics.stop();
     ctx.db.close();
     releaseLock();

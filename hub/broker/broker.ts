@@ -17,6 +17,7 @@ import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from '../tls/listeners.ts';
 import type { TlsMaterial } from '../tls/center-ca.ts';
 import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
+import { trackSockets, type SocketTracker } from '../ops/sockets.ts';
 
 /** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
 export const MAX_WS_MESSAGE_BYTES = 4 * MAX_MQTT_PACKET_BYTES;
@@ -203,8 +204,10 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   const servers: net.Server[] = [];
   const tlsServers: tls.Server[] = [];
   const wss: WebSocketServer[] = [];
+  const sockets: SocketTracker[] = [];
   const listen = (server: net.Server, port: number, host: string) => new Promise<number>((resolve, reject) => {
     servers.push(server);
+    sockets.push(trackSockets(server));
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
   });
@@ -282,6 +285,9 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
       // callback waits for its last connection, so awaiting it first hangs with devices online.
       const stopped = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      // aedes ended its clients; what is left never became one (no CONNECT yet, or still in
+      // the TLS handshake) and would hold the close for minutes (hub/ops/sockets.ts).
+      for (const t of sockets) t.destroyAll();
       await Promise.all(stopped);
       dispatcher.flush();
     },

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { DeviceLink, type DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { DeviceKind } from '@shubbak/protocol';
@@ -28,6 +29,13 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-test-'));
 }
 
+/** The process's open TCP sockets, local → remote, for the message of a stop that hangs. */
+function openSockets(): string {
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  return handles.filter((h): h is Socket => h instanceof Socket && !!h.remotePort)
+    .map((h) => `${h.localPort}→${h.remotePort}${h.readyState === 'open' ? '' : ` ${h.readyState}`}`).join(', ') || 'no sockets';
+}
+
 /** How long a test hub may take to stop before the test fails (it takes well under 1 s). */
 const STOP_LIMIT_MS = 30_000;
 
@@ -49,7 +57,7 @@ export async function startTestHub(
     // feeds closed) hung CI for its whole 90 minutes: here it fails the test instead.
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the hub did not stop within ${STOP_LIMIT_MS / 1000} s: a connection or stream was left open`)), STOP_LIMIT_MS);
+      timer = setTimeout(() => reject(new Error(`the hub did not stop within ${STOP_LIMIT_MS / 1000} s: a connection or stream was left open (${openSockets()})`)), STOP_LIMIT_MS);
     });
     try {
       await Promise.race([hub.close(), stuck]);
