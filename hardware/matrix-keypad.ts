@@ -1,0 +1,160 @@
+// A 4×3 membrane matrix keypad (the common 7-wire "0–9 * #" keypad any electronics shop
+// sells for a few pounds) scanned by the Firmata host: rows are outputs, columns inputs with
+// the internal pull-up. The kiosk's booking-code entry (issue 14 item 3) uses it beside one
+// ordinary push button for "لدي حجز".
+//
+// Why this keypad and this scan: twelve separate buttons would take twelve pins an Uno does
+// not have beside the kiosk's buttons and lamps; a resistor-ladder keypad on one analog pin
+// needs StandardFirmata's timed analog sampling and per-unit calibration. A matrix takes 7
+// digital pins, needs no parts and no firmware change, and reads exactly.
+//
+// The scan is event-driven, so an idle keypad costs no serial traffic: at rest every row is
+// driven LOW, so any key pulls its column LOW and the board reports the change. Then, after
+// a debounce, the rows are driven LOW one at a time; after each row the host asks the board
+// for a fresh report of the columns (REPORT_DIGITAL answers at once with the port's levels)
+// and sends a pin-state query as a barrier: the board answers in order, so once the barrier's
+// answer is in, the column levels firmata-io holds are those of this row. One key at a time;
+// the next press counts only once every column is back HIGH (released).
+// Needs a Firmata IO (firmata-io: reportDigitalPin, queryPinState); raspi-io is refused.
+import { EventEmitter } from 'node:events';
+import type five from 'johnny-five';
+
+export type MatrixKeypadOptions = {
+  board: five.Board;
+  /** Row pins top to bottom (driven). */
+  rows: readonly number[];
+  /** Column pins left to right (read, pull-up). */
+  cols: readonly number[];
+  /** The key printed at [row][col]; default the 4×3 telephone layout. */
+  layout?: readonly (readonly string[])[];
+  /** How long a column must stay LOW (or all HIGH) before it counts; default 20 ms. */
+  debounceMs?: number;
+};
+
+export const PHONE_LAYOUT = [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9'], ['*', '0', '#']] as const;
+
+/** firmata-io, as far as the scan uses it. */
+type FirmataIo = {
+  MODES: { INPUT: number; OUTPUT: number };
+  pins: { value?: number }[];
+  pinMode(pin: number, mode: number): void;
+  digitalWrite(pin: number, value: number): void;
+  digitalRead(pin: number, cb: (value: number) => void): void;
+  reportDigitalPin(pin: number, value: 0 | 1): void;
+  queryPinState(pin: number, cb: () => void): void;
+  removeListener(event: string, fn: (...a: unknown[]) => void): void;
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Error] }> {
+  private readonly io: FirmataIo;
+  private readonly rows: readonly number[];
+  private readonly cols: readonly number[];
+  private readonly layout: readonly (readonly string[])[];
+  private readonly debounceMs: number;
+  private readonly readers: { pin: number; fn: (v: number) => void }[] = [];
+  private scanning = false;
+  /** A key was read and the keypad waits for every column to come back HIGH. */
+  private down = false;
+  private closed = false;
+
+  constructor(opts: MatrixKeypadOptions) {
+    super();
+    this.io = opts.board.io as unknown as FirmataIo;
+    if (typeof this.io.reportDigitalPin !== 'function' || typeof this.io.queryPinState !== 'function') {
+      throw new Error('the matrix keypad needs a Firmata board (SHUBBAK_IO=firmata)');
+    }
+    this.rows = opts.rows;
+    this.cols = opts.cols;
+    this.layout = opts.layout ?? PHONE_LAYOUT;
+    this.debounceMs = opts.debounceMs ?? 20;
+    if (this.layout.length !== this.rows.length || this.layout.some((r) => r.length !== this.cols.length)) {
+      throw new RangeError(`the keypad layout must be ${this.rows.length}×${this.cols.length}`);
+    }
+    const io = this.io;
+    // Columns first (inputs with their pull-up), so driving the rows LOW never reads as a press.
+    for (const pin of this.cols) {
+      io.pinMode(pin, io.MODES.INPUT);
+      io.digitalWrite(pin, 1);
+    }
+    for (const pin of this.rows) {
+      io.pinMode(pin, io.MODES.OUTPUT);
+      io.digitalWrite(pin, 0);
+    }
+    for (const pin of this.cols) {
+      const fn = () => void this.changed();
+      io.digitalRead(pin, fn);
+      this.readers.push({ pin, fn });
+    }
+  }
+
+  private colLevels(): number[] {
+    return this.cols.map((p) => this.io.pins[p]?.value ?? 1);
+  }
+
+  /** Fresh column levels: a forced report of their ports, then a barrier the board answers after it. */
+  private async read(): Promise<number[]> {
+    const ports = new Set<number>();
+    for (const p of this.cols) if (!ports.has(p >> 3)) {
+      ports.add(p >> 3);
+      this.io.reportDigitalPin(p, 1);
+    }
+    await new Promise<void>((resolve) => this.io.queryPinState(this.cols[0], () => resolve()));
+    return this.colLevels();
+  }
+
+  private async changed(): Promise<void> {
+    if (this.scanning || this.closed) return;
+    const anyLow = this.colLevels().some((v) => v === 0);
+    if (this.down === anyLow) return; // still held, or still idle
+    this.scanning = true;
+    try {
+      await sleep(this.debounceMs);
+      if (this.closed) return;
+      if (this.down) {
+        // Released only if every column is HIGH after the debounce.
+        if ((await this.read()).every((v) => v === 1)) this.down = false;
+        return;
+      }
+      if ((await this.read()).every((v) => v === 1)) return; // a bounce
+      const key = await this.scan();
+      if (key !== null) {
+        this.down = true;
+        if (!this.closed) this.emit('key', key);
+      }
+    } catch (err) {
+      this.emit('error', err as Error);
+    } finally {
+      this.scanning = false;
+    }
+    // A change that came during the scan (a quick release) is looked at now.
+    if (!this.closed) void this.changed();
+  }
+
+  /** Which key is down: each row LOW alone in turn; then every row LOW again (rest). */
+  private async scan(): Promise<string | null> {
+    const io = this.io;
+    let found: string | null = null;
+    for (const pin of this.rows) io.digitalWrite(pin, 1);
+    for (let r = 0; r < this.rows.length && found === null && !this.closed; r++) {
+      io.digitalWrite(this.rows[r], 0);
+      const levels = await this.read();
+      const c = levels.indexOf(0);
+      if (c >= 0) found = this.layout[r][c];
+      io.digitalWrite(this.rows[r], 1);
+    }
+    if (this.closed) return null;
+    for (const pin of this.rows) io.digitalWrite(pin, 0);
+    await this.read();
+    return found;
+  }
+
+  /** Stops reacting and drops listeners (the rows stay driven; the board closes with the program). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { pin, fn } of this.readers) this.io.removeListener(`digital-read-${pin}`, fn as (...a: unknown[]) => void);
+    this.removeAllListeners();
+  }
+}

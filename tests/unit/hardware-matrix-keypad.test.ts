@@ -1,0 +1,68 @@
+// The 4×3 matrix keypad driver (hardware/matrix-keypad.ts) on johnny-five and firmata-io,
+// against an emulated Uno running the real StandardFirmata (tests/helpers/uno.ts): a key is
+// a switch between its row pin and its column pin on the emulated header, so every read
+// goes through the firmware's ports and reports, as on a real board.
+import { describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createBoard } from '@shubbak/hardware';
+import { MatrixKeypad } from '../../hardware/matrix-keypad.ts';
+import { pressKey, unoBench, until } from '../helpers/uno.ts';
+
+const ROWS = [7, 12, 14, 15];
+const COLS = [16, 17, 18];
+const HANDSHAKE_MS = 120_000; // the first board of a run boots the firmware for real
+
+async function keypad(t: TestContext) {
+  const bench = unoBench();
+  const uno = bench.board('/dev/ttyEMU-matrix');
+  const board = await createBoard({ io: 'firmata', port: '/dev/ttyEMU-matrix', binding: bench.binding, handshakeMs: HANDSHAKE_MS, retryMs: 100 });
+  const pad = new MatrixKeypad({ board: board.board, rows: ROWS, cols: COLS, debounceMs: 40 });
+  const keys: string[] = [];
+  pad.on('key', (k) => keys.push(k));
+  t.after(() => {
+    pad.close();
+    board.close();
+    bench.close();
+  });
+  await until('rows driven LOW at rest', () => ROWS.every((p) => uno.level(p) === 0));
+  return { uno, pad, keys };
+}
+
+describe('matrix keypad on StandardFirmata', () => {
+  test('every key of the 4×3 keypad reads as its label; idle costs no traffic; one press, one key', async (t) => {
+    const { uno, keys } = await keypad(t);
+    const layout = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 3; c++) await pressKey(uno, ROWS[r], COLS[c], () => keys.length === r * 3 + c + 1);
+    }
+    assert.deepEqual(keys, layout);
+    // At rest the rows are LOW again and nothing is sent while no key moves.
+    let rx = 0;
+    uno.on('rx', () => rx++);
+    await sleep(200);
+    assert.equal(rx, 0, 'an idle keypad sends nothing to the board');
+    assert.ok(ROWS.every((p) => uno.level(p) === 0));
+  });
+
+  test('a key held down is one key, however long; a bounce shorter than the debounce is none', async (t) => {
+    const { uno, keys } = await keypad(t);
+    uno.setSwitch(ROWS[1], COLS[1], true); // 5
+    await until('5 read', () => keys.length === 1);
+    await sleep(300);
+    uno.setSwitch(ROWS[1], COLS[1], false);
+    await uno.idle();
+    await sleep(100);
+    assert.deepEqual(keys, ['5']);
+    // A blip: closed and opened again before the debounce is over.
+    uno.setSwitch(ROWS[3], COLS[2], true);
+    await uno.idle();
+    uno.setSwitch(ROWS[3], COLS[2], false);
+    await uno.idle();
+    await sleep(150);
+    assert.deepEqual(keys, ['5'], 'a blip is no key');
+    // The same key again after its release counts again.
+    await pressKey(uno, ROWS[1], COLS[1], () => keys.length === 2);
+    assert.deepEqual(keys, ['5', '5']);
+  });
+});
