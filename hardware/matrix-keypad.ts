@@ -15,6 +15,9 @@
 // and sends a pin-state query as a barrier: the board answers in order, so once the barrier's
 // answer is in, the column levels firmata-io holds are those of this row. One key at a time;
 // the next press counts only once every column is back HIGH (released).
+// A read the board does not answer (USB pulled mid-scan) fails after readTimeoutMs: the
+// keypad reports an 'error' and goes back to rest. StandardFirmata and ShubbakFirmata both
+// answer REPORT_DIGITAL at once and PIN_STATE_QUERY (hardware/firmware/shubbak-firmata.c).
 // Needs a Firmata IO (firmata-io: reportDigitalPin, queryPinState); raspi-io is refused.
 import { EventEmitter } from 'node:events';
 import type five from 'johnny-five';
@@ -29,6 +32,8 @@ export type MatrixKeypadOptions = {
   layout?: readonly (readonly string[])[];
   /** How long a column must stay LOW (or all HIGH) before it counts; default 20 ms. */
   debounceMs?: number;
+  /** How long one read may wait for the board's answer; default 1000 ms. */
+  readTimeoutMs?: number;
 };
 
 export const PHONE_LAYOUT = [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9'], ['*', '0', '#']] as const;
@@ -42,7 +47,7 @@ type FirmataIo = {
   digitalRead(pin: number, cb: (value: number) => void): void;
   reportDigitalPin(pin: number, value: 0 | 1): void;
   queryPinState(pin: number, cb: () => void): void;
-  removeListener(event: string, fn: (...a: unknown[]) => void): void;
+  removeListener(event: string, fn: (...a: never[]) => void): void;
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -53,6 +58,7 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
   private readonly cols: readonly number[];
   private readonly layout: readonly (readonly string[])[];
   private readonly debounceMs: number;
+  private readonly readTimeoutMs: number;
   private readonly readers: { pin: number; fn: (v: number) => void }[] = [];
   private scanning = false;
   /** A key was read and the keypad waits for every column to come back HIGH. */
@@ -69,6 +75,7 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
     this.cols = opts.cols;
     this.layout = opts.layout ?? PHONE_LAYOUT;
     this.debounceMs = opts.debounceMs ?? 20;
+    this.readTimeoutMs = opts.readTimeoutMs ?? 1000;
     if (this.layout.length !== this.rows.length || this.layout.some((r) => r.length !== this.cols.length)) {
       throw new RangeError(`the keypad layout must be ${this.rows.length}×${this.cols.length}`);
     }
@@ -100,7 +107,19 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
       ports.add(p >> 3);
       this.io.reportDigitalPin(p, 1);
     }
-    await new Promise<void>((resolve) => this.io.queryPinState(this.cols[0], () => resolve()));
+    const pin = this.cols[0];
+    await new Promise<void>((resolve, reject) => {
+      const answered = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      // A board unplugged mid-scan never answers: give up, so the keypad is not stuck scanning.
+      const timer = setTimeout(() => {
+        this.io.removeListener(`pin-state-${pin}`, answered);
+        reject(new Error(`the board did not answer the keypad's read within ${this.readTimeoutMs} ms`));
+      }, this.readTimeoutMs);
+      this.io.queryPinState(pin, answered);
+    });
     return this.colLevels();
   }
 
@@ -124,7 +143,10 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
         if (!this.closed) this.emit('key', key);
       }
     } catch (err) {
-      this.emit('error', err as Error);
+      // Back to rest (every row LOW, no key down); the board's pin replay after a reconnect keeps that.
+      this.down = false;
+      for (const pin of this.rows) this.io.digitalWrite(pin, 0);
+      if (!this.closed) this.emit('error', err as Error);
     } finally {
       this.scanning = false;
     }
@@ -154,7 +176,7 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const { pin, fn } of this.readers) this.io.removeListener(`digital-read-${pin}`, fn as (...a: unknown[]) => void);
+    for (const { pin, fn } of this.readers) this.io.removeListener(`digital-read-${pin}`, fn);
     this.removeAllListeners();
   }
 }

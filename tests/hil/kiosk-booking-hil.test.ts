@@ -1,6 +1,6 @@
 // Hardware in the loop, the field path of "لدي حجز" (issue 14 item 3): the kiosk program,
 // unchanged, with SHUBBAK_IO=firmata and SHUBBAK_BOOKING_KEYPAD=on, on an emulated Uno
-// running the real StandardFirmata (tests/helpers/uno.ts), against a real hub (SQLite file,
+// running the real StandardFirmata, and on one running ShubbakFirmata (tests/helpers/uno.ts), against a real hub (SQLite file,
 // broker) with a booking made through the hub's appointment service. The citizen presses
 // "لدي حجز" (a push button on D6), types the 8-digit code on the 4×3 matrix keypad (keys
 // are switches between the row and column pins on the emulated header; the program scans
@@ -13,7 +13,7 @@ import { PHONE_LAYOUT, type KioskHardware } from '@shubbak/hardware';
 import { DEFAULT_PINS } from '../../hardware/pins.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
-import { press, pressKey, unoBench, until, type Bench } from '../helpers/uno.ts';
+import { press, pressKey, unoBench, until, type Bench, type Firmware } from '../helpers/uno.ts';
 import { startKiosk } from '../../kiosk/main.ts';
 import { loadKioskConfig } from '../../kiosk/config.ts';
 import type { EmulatedUno } from '../../hardware/sim/uno.ts';
@@ -34,8 +34,8 @@ function env(hub: TestHub, port: string, extra: Record<string, string> = {}): Re
   };
 }
 
-function bench(t: TestContext): Bench {
-  const b = unoBench();
+function bench(t: TestContext, firmware: Firmware = 'standard'): Bench {
+  const b = unoBench(firmware);
   t.after(() => b.close());
   return b;
 }
@@ -56,14 +56,14 @@ async function type(uno: EmulatedUno, label: string, read: () => boolean): Promi
 }
 
 describe('"لدي حجز" on the kiosk Uno: the booking keypad', () => {
-  test('"لدي حجز" + the 8-digit code (a slip erased with *) + # → the booked ticket, its slot printed; a wrong code is refused and nothing is printed', async (t) => {
+  for (const firmware of ['standard', 'shubbak'] as const) test(`${firmware === 'standard' ? 'StandardFirmata' : 'ShubbakFirmata'}: "لدي حجز" + the 8-digit code (a slip erased with *) + # → the booked ticket, its slot printed; a wrong code is refused and nothing is printed`, async (t) => {
     const clock = new FakeClock(at('08:30'));
     const hub = await startTestHub(t, { clock: clock.now });
     const booking = hub.ctx.appointments.book({ line: 'A', day: SUNDAY, time: '09:00', nationalId: '29001010100015', mobile: '01000000001' });
     assert.match(booking.code, /^\d{8}$/);
     clock.set(at('08:52')); // inside the arrival window (10 minutes before the slot)
 
-    const b = bench(t);
+    const b = bench(t, firmware);
     const uno = b.board('/dev/ttyEMU-kiosk-booking');
     const log: string[] = [];
     const kiosk = await startKiosk({

@@ -13,11 +13,11 @@ const ROWS = [7, 12, 14, 15];
 const COLS = [16, 17, 18];
 const HANDSHAKE_MS = 120_000; // the first board of a run boots the firmware for real
 
-async function keypad(t: TestContext) {
+async function keypad(t: TestContext, readTimeoutMs?: number) {
   const bench = unoBench();
   const uno = bench.board('/dev/ttyEMU-matrix');
   const board = await createBoard({ io: 'firmata', port: '/dev/ttyEMU-matrix', binding: bench.binding, handshakeMs: HANDSHAKE_MS, retryMs: 100 });
-  const pad = new MatrixKeypad({ board: board.board, rows: ROWS, cols: COLS, debounceMs: 40 });
+  const pad = new MatrixKeypad({ board: board.board, rows: ROWS, cols: COLS, debounceMs: 40, readTimeoutMs });
   const keys: string[] = [];
   pad.on('key', (k) => keys.push(k));
   t.after(() => {
@@ -64,5 +64,15 @@ describe('matrix keypad on StandardFirmata', () => {
     // The same key again after its release counts again.
     await pressKey(uno, ROWS[1], COLS[1], () => keys.length === 2);
     assert.deepEqual(keys, ['5', '5']);
+  });
+
+  test('a board that stops answering mid-scan: the keypad says so and is not left stuck (no key invented)', async (t) => {
+    const { uno, pad, keys } = await keypad(t, 300);
+    const failed = new Promise<Error>((r) => pad.once('error', r));
+    uno.setSwitch(ROWS[0], COLS[0], true);
+    await uno.idle(); // the board has reported the column LOW; the driver is in its debounce
+    uno.powerOff(); // the board dies before the scan's reads are answered
+    assert.match((await failed).message, /did not answer the keypad's read within 300 ms/);
+    assert.deepEqual(keys, []);
   });
 });
