@@ -13,8 +13,9 @@
 // a debounce, the rows are driven LOW one at a time; after each row the host asks the board
 // for a fresh report of the columns (REPORT_DIGITAL answers at once with the port's levels)
 // and sends a pin-state query as a barrier: the board answers in order, so once the barrier's
-// answer is in, the column levels firmata-io holds are those of this row. One key at a time;
-// the next press counts only once every column is back HIGH (released).
+// answer is in, the column levels firmata-io holds are those of this row. One key at a time:
+// a key held is one key; the next counts once the held one is let go (a key pressed as the
+// last is released counts too).
 // A read the board does not answer (USB pulled mid-scan) fails after readTimeoutMs: the
 // keypad reports an 'error' and goes back to rest. StandardFirmata and ShubbakFirmata both
 // answer REPORT_DIGITAL at once and PIN_STATE_QUERY (hardware/firmware/shubbak-firmata.c).
@@ -42,6 +43,9 @@ export const PHONE_LAYOUT = [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9'], 
 type FirmataIo = {
   MODES: { INPUT: number; OUTPUT: number };
   pins: { value?: number }[];
+  /** firmata-io's byte per Firmata port (8 pins): output levels and, on inputs, the pull-ups it writes back. */
+  ports: number[];
+  writeDigitalPort(port: number): void;
   pinMode(pin: number, mode: number): void;
   digitalWrite(pin: number, value: number): void;
   digitalRead(pin: number, cb: (value: number) => void): void;
@@ -63,6 +67,8 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
   private scanning = false;
   /** A key was read and the keypad waits for every column to come back HIGH. */
   private down = false;
+  /** The key read while `down`. */
+  private held: string | null = null;
   private closed = false;
 
   constructor(opts: MatrixKeypadOptions) {
@@ -85,15 +91,37 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
       io.pinMode(pin, io.MODES.INPUT);
       io.digitalWrite(pin, 1);
     }
-    for (const pin of this.rows) {
-      io.pinMode(pin, io.MODES.OUTPUT);
-      io.digitalWrite(pin, 0);
-    }
+    for (const pin of this.rows) io.pinMode(pin, io.MODES.OUTPUT);
+    this.rowsTo(0);
     for (const pin of this.cols) {
       const fn = () => void this.changed();
       io.digitalRead(pin, fn);
       this.readers.push({ pin, fn });
     }
+  }
+
+  /**
+   * Drives rows (one port message per Firmata port touched). A column reported LOW is a 0 in
+   * firmata-io's byte for its port; written back with a row on the same port, the firmware
+   * would take it as "pull-up off" (ShubbakFirmata does, and so does this StandardFirmata),
+   * so the columns' pull-up bits are set again first. Their last reported levels stay as read.
+   */
+  private drive(levels: readonly { pin: number; level: 0 | 1 }[]): void {
+    const io = this.io;
+    const ports = new Set<number>();
+    for (const { pin, level } of levels) {
+      const port = pin >> 3;
+      const bit = 1 << (pin & 7);
+      io.ports[port] = level ? io.ports[port] | bit : io.ports[port] & ~bit;
+      io.pins[pin].value = level;
+      ports.add(port);
+    }
+    for (const pin of this.cols) if (ports.has(pin >> 3)) io.ports[pin >> 3] |= 1 << (pin & 7);
+    for (const port of ports) io.writeDigitalPort(port);
+  }
+
+  private rowsTo(level: 0 | 1): void {
+    this.drive(this.rows.map((pin) => ({ pin, level })));
   }
 
   private colLevels(): number[] {
@@ -132,20 +160,25 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
       await sleep(this.debounceMs);
       if (this.closed) return;
       if (this.down) {
-        // Released only if every column is HIGH after the debounce.
-        if ((await this.read()).every((v) => v === 1)) this.down = false;
-        return;
-      }
-      if ((await this.read()).every((v) => v === 1)) return; // a bounce
+        // Released if every column is HIGH after the debounce; a column still LOW may be the
+        // next key, pressed as the last one was let go (a quick typist): scan, and a different key counts.
+        if ((await this.read()).every((v) => v === 1)) {
+          this.down = false;
+          this.held = null;
+          return;
+        }
+      } else if ((await this.read()).every((v) => v === 1)) return; // a bounce
       const key = await this.scan();
-      if (key !== null) {
+      if (key !== null && key !== this.held) {
         this.down = true;
+        this.held = key;
         if (!this.closed) this.emit('key', key);
       }
     } catch (err) {
       // Back to rest (every row LOW, no key down); the board's pin replay after a reconnect keeps that.
       this.down = false;
-      for (const pin of this.rows) this.io.digitalWrite(pin, 0);
+      this.held = null;
+      this.rowsTo(0);
       if (!this.closed) this.emit('error', err as Error);
     } finally {
       this.scanning = false;
@@ -156,18 +189,15 @@ export class MatrixKeypad extends EventEmitter<{ key: [key: string]; error: [Err
 
   /** Which key is down: each row LOW alone in turn; then every row LOW again (rest). */
   private async scan(): Promise<string | null> {
-    const io = this.io;
     let found: string | null = null;
-    for (const pin of this.rows) io.digitalWrite(pin, 1);
     for (let r = 0; r < this.rows.length && found === null && !this.closed; r++) {
-      io.digitalWrite(this.rows[r], 0);
-      const levels = await this.read();
-      const c = levels.indexOf(0);
+      // Row r LOW alone, the others HIGH.
+      this.drive(this.rows.map((pin, i) => ({ pin, level: i === r ? 0 : 1 })));
+      const c = (await this.read()).indexOf(0);
       if (c >= 0) found = this.layout[r][c];
-      io.digitalWrite(this.rows[r], 1);
     }
     if (this.closed) return null;
-    for (const pin of this.rows) io.digitalWrite(pin, 0);
+    this.rowsTo(0);
     await this.read();
     return found;
   }

@@ -269,6 +269,15 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; boot
     this.demand(SETTLE_CYCLES);
   }
 
+  /** An input whose pull-up is on (PORTx bit set, DDRx bit clear): what keeps an open button or a keypad column HIGH. */
+  pullUp(pin: number): boolean {
+    if (!this.powered) return false;
+    const [pi, bit] = portBit(pin);
+    const { DDR, PORT } = this.m.ports[pi].portConfig;
+    const data = this.m.cpu.data;
+    return ((data[DDR] >> bit) & 1) === 0 && ((data[PORT] >> bit) & 1) === 1;
+  }
+
   /** 1 / 0 for an output pin, null for an input (a lamp pin the firmware never drove). */
   level(pin: number): 0 | 1 | null {
     const v = this.pinLevels.get(pin);

@@ -1,5 +1,5 @@
 // The 4×3 matrix keypad driver (hardware/matrix-keypad.ts) on johnny-five and firmata-io,
-// against an emulated Uno running the real StandardFirmata (tests/helpers/uno.ts): a key is
+// against an emulated Uno running the real StandardFirmata, then ShubbakFirmata (tests/helpers/uno.ts): a key is
 // a switch between its row pin and its column pin on the emulated header, so every read
 // goes through the firmware's ports and reports, as on a real board.
 import { describe, test, type TestContext } from 'node:test';
@@ -7,14 +7,17 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBoard } from '@shubbak/hardware';
 import { MatrixKeypad } from '../../hardware/matrix-keypad.ts';
-import { pressKey, unoBench, until } from '../helpers/uno.ts';
+import { pressKey, unoBench, until, type Firmware } from '../helpers/uno.ts';
 
-const ROWS = [7, 12, 14, 15];
+// The kiosk's default wiring (hardware/pins.ts): rows on Firmata port 1 (D12, D13, A0, A1), columns on port 2 (A2–A4).
+const ROWS = [12, 13, 14, 15];
 const COLS = [16, 17, 18];
+const DEFAULT_ROWS = ROWS;
+const DEFAULT_COLS = COLS;
 const HANDSHAKE_MS = 120_000; // the first board of a run boots the firmware for real
 
-async function keypad(t: TestContext, readTimeoutMs?: number) {
-  const bench = unoBench();
+async function keypad(t: TestContext, firmware: Firmware, readTimeoutMs?: number, ROWS = DEFAULT_ROWS, COLS = DEFAULT_COLS) {
+  const bench = unoBench(firmware);
   const uno = bench.board('/dev/ttyEMU-matrix');
   const board = await createBoard({ io: 'firmata', port: '/dev/ttyEMU-matrix', binding: bench.binding, handshakeMs: HANDSHAKE_MS, retryMs: 100 });
   const pad = new MatrixKeypad({ board: board.board, rows: ROWS, cols: COLS, debounceMs: 40, readTimeoutMs });
@@ -29,9 +32,9 @@ async function keypad(t: TestContext, readTimeoutMs?: number) {
   return { uno, pad, keys };
 }
 
-describe('matrix keypad on StandardFirmata', () => {
+for (const firmware of ['standard', 'shubbak'] as const) describe(`matrix keypad on ${firmware === 'standard' ? 'StandardFirmata' : 'ShubbakFirmata'}`, () => {
   test('every key of the 4×3 keypad reads as its label; idle costs no traffic; one press, one key', async (t) => {
-    const { uno, keys } = await keypad(t);
+    const { uno, keys } = await keypad(t, firmware);
     const layout = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
     for (let r = 0; r < 4; r++) {
       for (let c = 0; c < 3; c++) await pressKey(uno, ROWS[r], COLS[c], () => keys.length === r * 3 + c + 1);
@@ -46,7 +49,7 @@ describe('matrix keypad on StandardFirmata', () => {
   });
 
   test('a key held down is one key, however long; a bounce shorter than the debounce is none', async (t) => {
-    const { uno, keys } = await keypad(t);
+    const { uno, keys } = await keypad(t, firmware);
     uno.setSwitch(ROWS[1], COLS[1], true); // 5
     await until('5 read', () => keys.length === 1);
     await sleep(300);
@@ -67,12 +70,28 @@ describe('matrix keypad on StandardFirmata', () => {
   });
 
   test('a board that stops answering mid-scan: the keypad says so and is not left stuck (no key invented)', async (t) => {
-    const { uno, pad, keys } = await keypad(t, 300);
+    const { uno, pad, keys } = await keypad(t, firmware, 300);
     const failed = new Promise<Error>((r) => pad.once('error', r));
     uno.setSwitch(ROWS[0], COLS[0], true);
     await uno.idle(); // the board has reported the column LOW; the driver is in its debounce
     uno.powerOff(); // the board dies before the scan's reads are answered
     assert.match((await failed).message, /did not answer the keypad's read within 300 ms/);
     assert.deepEqual(keys, []);
+  });
+
+  test('rows and columns on one Firmata port: the scan\'s row writes leave every column\'s pull-up on', async (t) => {
+    // A column reported LOW is a 0 in firmata-io's byte for its port; written back with a row,
+    // ShubbakFirmata takes the 0 as "pull-up off" and the open column would float on a real board.
+    const rows = [8, 9, 10, 11];
+    const cols = [12, 13, 14];
+    const { uno, keys } = await keypad(t, firmware, undefined, rows, cols);
+    uno.setSwitch(rows[1], cols[1], true); // 5
+    await until('5 read', () => keys.length === 1);
+    await uno.idle();
+    assert.deepEqual(cols.map((p) => uno.pullUp(p)), [true, true, true], 'every column keeps its pull-up through the scan');
+    uno.setSwitch(rows[1], cols[1], false); // let go, and # at once (inside the release's debounce)
+    await uno.idle();
+    await pressKey(uno, rows[3], cols[2], () => keys.length === 2);
+    assert.deepEqual(keys, ['5', '#']);
   });
 });

@@ -66,7 +66,7 @@ describe('device program settings', () => {
 
   test('the booking keypad (issue 14 item 3): off by default; on = the default pins; a pin list of 8; Firmata only; no pin twice', () => {
     assert.equal(loadKioskConfig({ ...base }).booking, null, 'without the setting the kiosk has no keypad');
-    assert.deepEqual(loadKioskConfig({ ...base, SHUBBAK_BOOKING_KEYPAD: 'on' }).booking, { button: 6, rows: [7, 12, 14, 15], cols: [16, 17, 18] });
+    assert.deepEqual(loadKioskConfig({ ...base, SHUBBAK_BOOKING_KEYPAD: 'on' }).booking, { button: 6, rows: [12, 13, 14, 15], cols: [16, 17, 18] });
     assert.deepEqual(loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '12,6,7,14,15,16,17,18' }).booking, { button: 12, rows: [6, 7, 14, 15], cols: [16, 17, 18] });
     assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_KEYPAD: 'yes' }), /SHUBBAK_BOOKING_KEYPAD must be on or off/);
     assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '6,7,12,14' }), /SHUBBAK_BOOKING_PINS must list 8 Firmata pin numbers/);
