@@ -52,6 +52,8 @@ export type StartKioskOptions = {
   log?: (msg: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding, a mock printer). */
   hardware?: Partial<KioskHardwareConfig>;
+  /** How long a started booking entry waits for a key before it is dropped (default BOOKING_IDLE_MS). */
+  bookingIdleMs?: number;
   /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
   signal?: AbortSignal;
 };
@@ -102,7 +104,7 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
           idle = null;
         } else if (!idle || ENTRY_KEYS.has(ev.type)) {
           if (idle) clearTimeout(idle);
-          idle = setTimeout(() => dispatch({ type: 'leave' }), BOOKING_IDLE_MS);
+          idle = setTimeout(() => dispatch({ type: 'leave' }), opts.bookingIdleMs ?? BOOKING_IDLE_MS);
         }
       };
       async function print(content: TicketContent): Promise<void> {

@@ -113,6 +113,26 @@ describe('"لدي حجز" on the kiosk Uno: the booking keypad', () => {
     assert.equal(await walkIn, 'A002');
   });
 
+  test('a citizen who walks away mid-code: the entry is dropped after the idle time, the kiosk ready again', async (t) => {
+    const hub = await startTestHub(t);
+    const b = bench(t);
+    const uno = b.board('/dev/ttyEMU-kiosk-idle');
+    const kiosk = await startKiosk({
+      config: loadKioskConfig(env(hub, '/dev/ttyEMU-kiosk-idle', { SHUBBAK_BOOKING_KEYPAD: 'on' })), link: LINK, log: () => {}, bookingIdleMs: 1500,
+      hardware: { board: { binding: b.binding }, printerMock: true },
+    });
+    t.after(() => kiosk.stop());
+    await until('lamps of the open lines lit', () => LAMPS.every((p) => uno.level(p) === 1));
+    await press(uno, BOOKING_BUTTON);
+    await until('entering', () => kiosk.state().phase === 'entering');
+    await type(uno, '4', () => kiosk.state().code === '4');
+    const typedAt = Date.now();
+    await until('dropped', () => kiosk.state().phase === 'ready', 10_000);
+    assert.ok(Date.now() - typedAt >= 1000, 'not before its time');
+    assert.equal(kiosk.state().code, '');
+    await until('lamps lit again', () => LAMPS.every((p) => uno.level(p) === 1));
+  });
+
   test('without the keypad setting the kiosk runs as before: the keypad pins are never driven, a key there does nothing', async (t) => {
     const hub = await startTestHub(t);
     const b = bench(t);
