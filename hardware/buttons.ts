@@ -17,6 +17,19 @@ export type ButtonPanelOptions = {
   blinkMs?: number;
 };
 
+/**
+ * Makes pins inputs with their pull-up, in the order the board gets its commands. A program
+ * with a second set of buttons on the same port (the kiosk's "لدي حجز") calls it for those
+ * pins before the first panel is made: the first panel's reporting covers the whole port.
+ */
+export function pullUpInputs(board: five.Board, pins: readonly (number | string)[]): void {
+  const io = board.io as unknown as { MODES: { INPUT: number }; pinMode(p: number | string, m: number): void; digitalWrite(p: number | string, v: number): void };
+  for (const pin of pins) {
+    io.pinMode(pin, io.MODES.INPUT);
+    io.digitalWrite(pin, 1);
+  }
+}
+
 export class LampButtonPanel extends EventEmitter<{ press: [key: number]; hold: [key: number] }> implements ButtonPanel {
   readonly keys: readonly number[];
   private readonly buttons: five.Button[];
@@ -33,11 +46,7 @@ export class LampButtonPanel extends EventEmitter<{ press: [key: number]; hold: 
     // Every button pin an input with its pull-up before the first Button turns reporting on:
     // otherwise a report for the port could reach the host before the firmware has made the
     // next pins inputs, and their LOW (an output's level) would read as a press at start-up.
-    const io = board.io as unknown as { MODES: { INPUT: number }; pinMode(p: number | string, m: number): void; digitalWrite(p: number | string, v: number): void };
-    for (const pin of opts.buttonPins) {
-      io.pinMode(pin, io.MODES.INPUT);
-      io.digitalWrite(pin, 1);
-    }
+    pullUpInputs(board, opts.buttonPins);
     this.buttons = opts.buttonPins.map((pin, key) => {
       const button = new Button({ pin, board, isPullup: true, holdtime: opts.holdMs ?? 1500 } as five.ButtonOption & { board: five.Board });
       let held = false;

@@ -16,10 +16,11 @@
 //   setPaper(state)     'ok' | 'paper-low' | 'paper-out' | 'offline' (offline: no answers)
 //   played()            files the hall player was asked to play
 // Methods that do not apply to a device answer empty ('' / [] / null / 'off').
-import type { AudioPlayer, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
+import type { AudioPlayer, BookingKeys, ButtonPanel, DigitsDisplay, HallBoard, LampState, MonoImage, PrinterStatus, TicketPrinter } from './types.ts';
 import { createBoard, type BoardOptions, type IoKind, type ReadyBoard } from './board.ts';
 import { DEFAULT_PINS, pinsFor } from './pins.ts';
-import { LampButtonPanel } from './buttons.ts';
+import { LampButtonPanel, pullUpInputs } from './buttons.ts';
+import { MatrixKeypad } from './matrix-keypad.ts';
 import { Max7219Digits, type DigitsPins } from './digits.ts';
 import { HALL_ROW_WIDTH, Max7219HallBoard } from './hall-board.ts';
 import { openPrinterPort, SerialTicketPrinter, unopenedPrinterPort } from './printer/port.ts';
@@ -110,9 +111,13 @@ export type KioskHardwareConfig = {
   board?: BoardLinkOptions;
   /** The printer on serialport's MockBinding with a simulated printer at the far end (sim IO, and hardware-in-the-loop tests of the buttons). */
   printerMock?: boolean;
+  /** The booking keypad's pins ("لدي حجز" button, 4 rows, 3 columns; Firmata only), or none. */
+  booking?: { button: Pin; rows: readonly number[]; cols: readonly number[] } | null;
 };
 
-export type KioskHardware = { buttons: ButtonPanel; printer: TicketPrinter; sim: SimControl | null; printerSim: SimPrinter | null; close(): Promise<void> };
+export type KioskHardware = {
+  buttons: ButtonPanel; printer: TicketPrinter; booking: BookingKeys | null; sim: SimControl | null; printerSim: SimPrinter | null; close(): Promise<void>;
+};
 
 let simPortCounter = 0;
 
@@ -123,10 +128,17 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
   const holdMs = cfg.holdMs ?? 1500;
   const baud = cfg.printerBaud ?? 115200;
   const board = await boardFor(cfg.io, cfg.firmataPort, cfg.board);
+  // The "لدي حجز" button shares a port with the line buttons: an input before their reporting starts (no phantom press).
+  if (cfg.booking) pullUpInputs(board.board, [cfg.booking.button]);
   const buttons = new LampButtonPanel({ board: board.board, buttonPins, lampPins, holdMs });
   let simPrinter: SimPrinter | null = null;
   let printer: SerialTicketPrinter;
+  let booking: BookingKeys | null = null;
   try {
+    if (cfg.booking) {
+      const keypad = new MatrixKeypad({ board: board.board, rows: cfg.booking.rows, cols: cfg.booking.cols });
+      booking = { button: new LampButtonPanel({ board: board.board, buttonPins: [cfg.booking.button], lampPins: [], holdMs }), keypad };
+    }
     if (cfg.io === 'sim' || cfg.printerMock) {
       const path = `/dev/shubbak-sim-printer-${process.pid}-${++simPortCounter}`;
       SerialPortMock.binding.createPort(path);
@@ -151,15 +163,19 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
     }
   } catch (err) {
     buttons.close();
+    booking?.button.close();
+    booking?.keypad.close();
     board.close();
     throw err;
   }
   const close = async () => {
     buttons.close();
+    booking?.button.close();
+    booking?.keypad.close();
     await printer.close();
     board.close();
   };
-  if (!board.sim || !simPrinter) return { buttons, printer, sim: null, printerSim: simPrinter, close };
+  if (!board.sim || !simPrinter) return { buttons, printer, booking, sim: null, printerSim: simPrinter, close };
   const sp = simPrinter;
   const sim: SimControl = {
     ...EMPTY_SIM,
@@ -170,7 +186,7 @@ export async function createKioskHardware(cfg: KioskHardwareConfig): Promise<Kio
       sp.paper = state;
     },
   };
-  return { buttons, printer, sim, printerSim: simPrinter, close };
+  return { buttons, printer, booking, sim, printerSim: simPrinter, close };
 }
 
 async function digitsSim(sim: SimFirmata, pins: DigitsPins, devices: number): Promise<Max7219Decoder> {

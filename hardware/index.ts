@@ -4,6 +4,7 @@ export type * from './types.ts';
 export { createBoard, BoardError, boardHealth, boardLogLine, boardStatus, type BoardOptions, type BoardStatus, type BoardErrorCode, type IoKind, type ReadyBoard } from './board.ts';
 export { FirmataLine, LineError, type LineErrorCode } from './firmata-line.ts';
 export { LampButtonPanel, type ButtonPanelOptions } from './buttons.ts';
+export { MatrixKeypad, PHONE_LAYOUT, type MatrixKeypadOptions } from './matrix-keypad.ts';
 export { Max7219Digits, digitCodes, clampIntensity, type DigitsPins, type Max7219DigitsOptions } from './digits.ts';
 export { Max7219Bus, MAX7219, type BusPins } from './max7219-bus.ts';
 export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOptions } from './hall-board.ts';

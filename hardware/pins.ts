@@ -6,6 +6,11 @@
 export const DEFAULT_PINS = {
   kiosk: { firmata: { buttons: [2, 3, 4, 5], lamps: [8, 9, 10, 11] }, raspi: { buttons: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23'] } },
   keypad: { firmata: { keys: [2, 3, 4, 5, 6], lamps: [7, 8, 9, 14, 15] }, raspi: { keys: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19', 'GPIO26'], lamps: ['GPIO17', 'GPIO27', 'GPIO22', 'GPIO23', 'GPIO24'] } },
+  // The kiosk's optional booking keypad (issue 14 item 3): the "لدي حجز" push button and a 4×3
+  // matrix keypad (rows driven, columns read), on the kiosk Uno's free pins. Firmata only:
+  // the keypad is scanned over Firmata (hardware/matrix-keypad.ts). The rows share no Firmata
+  // port (8 pins: D0–7, D8–15, D16–19) with an input, the columns have port 2 to themselves.
+  booking: { button: 6, rows: [12, 13, 14, 15], cols: [16, 17, 18] },
   digits: { firmata: { data: 11, clock: 13, cs: 10 }, raspi: { data: 'GPIO10', clock: 'GPIO11', cs: 'GPIO8' } },
 } as const;
 

@@ -12,6 +12,14 @@ export interface ButtonPanel extends EventEmitter<{ press: [key: number]; hold: 
   close(): void;
 }
 
+/** A key-entry keypad (the kiosk's booking code): 'key' once per press, with the key's label ('0'–'9', '*', '#'). */
+export interface KeyEntryPad extends EventEmitter<{ key: [key: string]; error: [Error] }> {
+  close(): void;
+}
+
+/** The kiosk's booking keys: the "لدي حجز" push button (key 0, no lamp) and the code keypad. */
+export type BookingKeys = { button: ButtonPanel; keypad: KeyEntryPad };
+
 /** A MAX7219 7-segment board: shows short text ('A012', ' 12', '----'), padded to its width. */
 export interface DigitsDisplay {
   readonly width: number;

@@ -1,11 +1,12 @@
 // The kiosk program: its state machine (logic.ts) and its effects (lamps, issuing, the
-// ticket's render and print, cancelling a ticket that never came out), run by the devices'
+// ticket's render and print, cancelling a ticket that never came out; with the optional
+// booking keypad, "لدي حجز" + the code → booking.checkIn, printed as any ticket), run by the devices'
 // shared runner (hardware/device-runner.ts). startKiosk() runs one kiosk and returns a
 // handle (tests, the simulator and the bench start it in-process); run directly (systemd:
 // kiosk.service) it reads its settings from the environment.
 import { EventEmitter } from 'node:events';
 import type { DeviceLinkOptions, DeviceLink } from '@shubbak/protocol/device-link';
-import type { ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
+import type { BookingKeys, ButtonPanel, MonoImage, PaperWidth, PrintDoc, TicketContent, TicketPrinter } from '@shubbak/hardware/types.ts';
 import { createKioskHardware, type KioskHardwareConfig, type SimControl } from '@shubbak/hardware/devices.ts';
 import type { BoardStatus } from '@shubbak/hardware/board.ts';
 import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
@@ -22,6 +23,8 @@ export type KioskIo = {
   printer: TicketPrinter;
   render(content: TicketContent, paper: PaperWidth): MonoImage | PrintDoc | Promise<MonoImage | PrintDoc>;
   close(): Promise<void>;
+  /** The "لدي حجز" button and the code keypad, when the kiosk has them (SHUBBAK_BOOKING_KEYPAD). */
+  booking?: BookingKeys | null;
   /** Present on sim IO: the control handle of the simulated hardware. */
   sim?: SimControl | null;
 };
@@ -49,6 +52,8 @@ export type StartKioskOptions = {
   log?: (msg: string) => void;
   /** Overrides of the hardware made from the config (tests: the emulated Uno's serial binding, a mock printer). */
   hardware?: Partial<KioskHardwareConfig>;
+  /** How long a started booking entry waits for a key before it is dropped (default BOOKING_IDLE_MS). */
+  bookingIdleMs?: number;
   /** Aborted = stop while still starting (the program's SIGTERM): the start rejects with DeviceStopped. */
   signal?: AbortSignal;
 };
@@ -57,10 +62,22 @@ export type StartKioskOptions = {
 async function defaultIo(cfg: KioskProgramConfig, onStatus: (s: BoardStatus) => void, over: Partial<KioskHardwareConfig> = {}): Promise<KioskIo> {
   const hw = await createKioskHardware({
     io: cfg.env.io, buttonPins: cfg.buttonPins, lampPins: cfg.lampPins, printerPort: cfg.printerPort,
-    printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort, ...over,
+    printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort, booking: cfg.booking, ...over,
     board: { ...firmataTiming(cfg.env), ...over.board, onStatus },
   });
   return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).doc });
+}
+
+/** A citizen who walks away mid-code: the entry is dropped after this long without a key. */
+export const BOOKING_IDLE_MS = 60_000;
+const ENTRY_KEYS = new Set<KioskEvent['type']>(['booking', 'digit', 'erase', 'confirm']);
+
+/** The code keypad's keys (hardware/matrix-keypad.ts labels) as logic events: a digit, * erases, # confirms. */
+export function bookingKeyEvent(key: string): KioskEvent | null {
+  if (/^[0-9]$/.test(key)) return { type: 'digit', digit: Number(key) };
+  if (key === '*') return { type: 'erase' };
+  if (key === '#') return { type: 'confirm' };
+  return null;
 }
 
 export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHandle> {
@@ -76,10 +93,19 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
     link, log, initial: initialKioskState, step: kioskStep, signal: opts.signal,
     wire: wireKioskLink,
     openIo: (onBoard) => (opts.io ? Promise.resolve(opts.io) : defaultIo(cfg, onBoard, opts.hardware)),
-    effects: ({ io, dispatch: step }) => {
+    effects: ({ io, dispatch: step, state }) => {
+      let idle: NodeJS.Timeout | null = null;
       const dispatch = (ev: KioskEvent) => {
-        if (ev.type === 'press') timings = { press: performance.now() };
+        if (ev.type === 'press' || ev.type === 'confirm') timings = { press: performance.now() };
         step(ev);
+        // The booking entry's idle timeout: restarted by each of the citizen's keys, gone once the entry ends.
+        if (state().phase !== 'entering') {
+          if (idle) clearTimeout(idle);
+          idle = null;
+        } else if (!idle || ENTRY_KEYS.has(ev.type)) {
+          if (idle) clearTimeout(idle);
+          idle = setTimeout(() => dispatch({ type: 'leave' }), opts.bookingIdleMs ?? BOOKING_IDLE_MS);
+        }
       };
       async function print(content: TicketContent): Promise<void> {
         try {
@@ -102,6 +128,13 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
       }
       const onPress = (key: number) => dispatch({ type: 'press', key });
       const onStatus = (status: KioskState['printer']) => dispatch({ type: 'printer', status });
+      // "لدي حجز" starts the entry; pressed again while typing it leaves (the citizen changed their mind).
+      const onBooking = () => dispatch(state().phase === 'entering' ? { type: 'leave' } : { type: 'booking' });
+      const onKey = (key: string) => {
+        const ev = bookingKeyEvent(key);
+        if (ev) dispatch(ev);
+      };
+      const onKeypadError = (err: Error) => log(`booking keypad: ${err.message}`);
       return {
         run(e) {
           switch (e.type) {
@@ -121,7 +154,10 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
               }, fail);
               return;
             case 'checkIn':
-              void checkInBooking(link, e.code).then(dispatch, fail);
+              void checkInBooking(link, e.code).then((ev) => {
+                timings.issued = performance.now();
+                dispatch(ev);
+              }, fail);
               return;
             case 'print':
               void print(e.content);
@@ -137,6 +173,8 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
         start() {
           io.buttons.on('press', onPress);
           io.printer.on('status', onStatus);
+          io.booking?.button.on('press', onBooking);
+          io.booking?.keypad.on('key', onKey).on('error', onKeypadError);
           io.buttons.setAllLamps('off');
         },
         async started() {
@@ -145,6 +183,10 @@ export async function startKiosk(opts: StartKioskOptions = {}): Promise<KioskHan
         stop() {
           io.buttons.off('press', onPress);
           io.printer.off('status', onStatus);
+          io.booking?.button.off('press', onBooking);
+          io.booking?.keypad.off('key', onKey).off('error', onKeypadError);
+          if (idle) clearTimeout(idle);
+          idle = null;
           io.buttons.setAllLamps('off');
         },
       };

@@ -2,7 +2,8 @@
 // StandardFirmata image (a compiled .hex) runs on avr8js's ATmega328P at 16 MHz, its USART
 // is the board's USB serial line (see uno-binding.ts), and the harness sees and drives the
 // header pins as the wiring guide wires them: buttons to GND with the internal pull-up
-// (pressed = LOW), lamps and MAX7219 DIN/CLK/CS as outputs.
+// (pressed = LOW), lamps and MAX7219 DIN/CLK/CS as outputs, and the keys of a matrix
+// keypad as switches between two pins (a row the host drives, a column with its pull-up).
 //
 // Time is the CPU's cycle count, never the wall clock. A board runs only while it has
 // work — bytes on its serial line, a pin that changed (an input pressed, or an output the
@@ -160,6 +161,8 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; boot
   readonly pinLevels = new Map<number, number>();
   private readonly pinListeners: PinListener[] = [];
   private readonly pressed = new Set<number>();
+  /** Closed switches between two pins (a matrix keypad's key joins its row and its column). */
+  private readonly joined = new Map<number, Set<number>>();
   private rx: number[] = [];
   private rxActive = false;
   private runUntil = 0;
@@ -247,6 +250,32 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; boot
     if (!this.powered) return;
     this.refreshInput(pin);
     this.demand(SETTLE_CYCLES);
+  }
+
+  /**
+   * A key of a matrix keypad: a switch between pins a and b. Closed, an input on one side reads
+   * the level the other side drives (LOW when the host scans that row), else its pull-up.
+   */
+  setSwitch(a: number, b: number, closed: boolean): void {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      const set = this.joined.get(x) ?? new Set<number>();
+      if (closed) set.add(y);
+      else set.delete(y);
+      this.joined.set(x, set);
+    }
+    if (!this.powered) return;
+    this.refreshInput(a);
+    this.refreshInput(b);
+    this.demand(SETTLE_CYCLES);
+  }
+
+  /** An input whose pull-up is on (PORTx bit set, DDRx bit clear): what keeps an open button or a keypad column HIGH. */
+  pullUp(pin: number): boolean {
+    if (!this.powered) return false;
+    const [pi, bit] = portBit(pin);
+    const { DDR, PORT } = this.m.ports[pi].portConfig;
+    const data = this.m.cpu.data;
+    return ((data[DDR] >> bit) & 1) === 0 && ((data[PORT] >> bit) & 1) === 1;
   }
 
   /** 1 / 0 for an output pin, null for an input (a lamp pin the firmware never drove). */
@@ -392,17 +421,26 @@ export class EmulatedUno extends EventEmitter<{ tx: [Buffer]; rx: [number]; boot
     // and the port write that turns the pull-up on, which johnny-five's 7 ms debounce absorbs
     // on a real board. An emulation slower than real time would stretch that into a phantom
     // press, so a floating pin reads HIGH here: noise is not what these tests are about.
-    port.setPin(bit, !this.pressed.has(pin));
+    // A closed switch to a pin driven LOW pulls this one LOW too.
+    const low = [...(this.joined.get(pin) ?? [])].some((other) => this.pinLevels.get(other) === 0);
+    port.setPin(bit, !this.pressed.has(pin) && !low);
+  }
+
+  /** Inputs joined by a closed switch to a pin whose level changed read it again. */
+  private refreshJoined(pin: number): void {
+    for (const other of this.joined.get(pin) ?? []) if (!this.pinLevels.has(other)) this.refreshInput(other);
   }
 
   private setLevel(pin: number, level: 0 | 1 | null): void {
     const old = this.pinLevels.get(pin);
     if (level === null) {
       this.pinLevels.delete(pin);
+      if (old !== undefined && this.powered) this.refreshJoined(pin);
       return;
     }
     if (old === level) return;
     this.pinLevels.set(pin, level);
+    this.refreshJoined(pin);
     // An output changing is the firmware at work (ShubbakFirmata shifting a long MAX7219
     // update out by itself): the board keeps running until it has been quiet for a while.
     this.demand(SETTLE_CYCLES);

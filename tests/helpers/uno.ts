@@ -67,6 +67,21 @@ export async function press(uno: EmulatedUno, pin: number, holdMs = 80): Promise
   await sleep(30);
 }
 
+/**
+ * A key of a matrix keypad (a switch between a row and a column pin) pressed as a person
+ * does: held at least holdMs and until `read()` says the host has it (the host scans the
+ * rows over the serial line, which an emulation under load makes slower than a finger), then let go.
+ */
+export async function pressKey(uno: EmulatedUno, row: number, col: number, read: () => boolean, holdMs = 80): Promise<void> {
+  uno.setSwitch(row, col, true);
+  await uno.idle();
+  await sleep(holdMs);
+  await until(`the key at row ${row}, column ${col} read`, read);
+  uno.setSwitch(row, col, false);
+  await uno.idle();
+  await sleep(60); // past the driver's release debounce
+}
+
 export async function until(what: string, pred: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!pred()) {

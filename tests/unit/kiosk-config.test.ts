@@ -63,4 +63,16 @@ describe('device program settings', () => {
     assert.throws(() => loadKioskConfig({ SHUBBAK_HUB_URL: 'mqtt://h:1' }), /secret is missing/);
     assert.throws(() => loadDisplayConfig({ ...base, SHUBBAK_DISPLAY_KIND: 'tv' }), /SHUBBAK_DISPLAY_KIND/);
   });
+
+  test('the booking keypad (issue 14 item 3): off by default; on = the default pins; a pin list of 8; Firmata only; no pin twice', () => {
+    assert.equal(loadKioskConfig({ ...base }).booking, null, 'without the setting the kiosk has no keypad');
+    assert.deepEqual(loadKioskConfig({ ...base, SHUBBAK_BOOKING_KEYPAD: 'on' }).booking, { button: 6, rows: [12, 13, 14, 15], cols: [16, 17, 18] });
+    assert.deepEqual(loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '12,6,7,14,15,16,17,18' }).booking, { button: 12, rows: [6, 7, 14, 15], cols: [16, 17, 18] });
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_KEYPAD: 'yes' }), /SHUBBAK_BOOKING_KEYPAD must be on or off/);
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '6,7,12,14' }), /SHUBBAK_BOOKING_PINS must list 8 Firmata pin numbers/);
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '2,7,12,14,15,16,17,18' }), /pin 2 is used twice/, 'a line button pin');
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_BOOKING_PINS: '6,7,7,14,15,16,17,18' }), /pin 7 is used twice/);
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_IO: 'raspi', SHUBBAK_BOOKING_KEYPAD: 'on' }), (e: Error) => e instanceof DeviceConfigError && /needs SHUBBAK_IO=firmata/.test(e.message));
+    assert.throws(() => loadKioskConfig({ ...base, SHUBBAK_IO: 'sim', SHUBBAK_BOOKING_KEYPAD: 'on' }), /needs SHUBBAK_IO=firmata/);
+  });
 });
