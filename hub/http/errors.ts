@@ -90,6 +90,9 @@ export const STATUS_BY_CODE: Record<DomainCode, number> = {
   USERNAME_TAKEN: 409,
   // The IETF draft "The Idempotency-Key HTTP Header Field" §2.7 asks for 422 on a reused key.
   IDEMPOTENCY_KEY_REUSED: 422,
+  // The kiosk's own program or printer is not there to print: the screen cannot issue now.
+  KIOSK_OFFLINE: 503,
+  PRINTER_UNAVAILABLE: 503,
   LOGIN_THROTTLED: 429,
 };
 
