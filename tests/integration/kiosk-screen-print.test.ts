@@ -146,7 +146,7 @@ describe("the kiosk's touch screen prints on the kiosk", () => {
     const hub = await startTestHub(t);
     const screen = await pairScreen(hub);
     // Never connected.
-    const off = expectError(await screen.take({ line: 'A' }), 503, 'KIOSK_OFFLINE');
+    const off = expectError(await screen.take({ line: 'A' }), 409, 'KIOSK_OFFLINE');
     assert.match(off.message, /الكشك غير متصل/);
     assert.equal(ticketCount(hub), 0);
 
@@ -155,7 +155,7 @@ describe("the kiosk's touch screen prints on the kiosk", () => {
     const sim = simOf(kiosk.io)!;
     sim.setPaper('paper-out');
     await hubSees(hub, true, 'paper-out');
-    const paper = expectError(await screen.take({ line: 'A', mobile: '01012345678' }), 503, 'PRINTER_UNAVAILABLE');
+    const paper = expectError(await screen.take({ line: 'A', mobile: '01012345678' }), 409, 'PRINTER_UNAVAILABLE');
     assert.match(paper.message, /طابعة الكشك غير جاهزة/);
     assert.equal(ticketCount(hub), 0);
     assert.equal((hub.ctx.db.prepare('SELECT count(*) AS n FROM sms_outbox').get() as { n: number }).n, 0, 'no SMS queued');
@@ -170,7 +170,7 @@ describe("the kiosk's touch screen prints on the kiosk", () => {
     // The kiosk's program stops: refused again.
     await kiosk.stop();
     await hubSees(hub, false);
-    expectError(await screen.take({ line: 'A' }), 503, 'KIOSK_OFFLINE');
+    expectError(await screen.take({ line: 'A' }), 409, 'KIOSK_OFFLINE');
     assert.equal(ticketCount(hub), 1);
   });
 
