@@ -2,9 +2,10 @@
 // may type a mobile number on the on-screen digit pad for SMS (number, "N ahead", called),
 // and gets the ticket on the screen and on paper from the kiosk's own printer (the hub sends
 // it there after the commit; it refuses with KIOSK_OFFLINE / PRINTER_UNAVAILABLE, shown in
-// Arabic, when the kiosk cannot print: no print, no ticket). Arabic, right to left, targets of at least 88 px for a
-// finger. The hub's rules are the only rules: a bad number is shown with the hub's own
-// Arabic message (INVALID_MOBILE) and nothing is issued; a closed line cannot be tapped.
+// Arabic, when the kiosk cannot print: no print, no ticket). Arabic, right to left, targets
+// of at least 88 px for a finger. The hub's rules are the only rules: a bad number is shown
+// with the hub's own Arabic message (INVALID_MOBILE) and nothing is issued; a closed line
+// cannot be tapped.
 // A screen that is not paired (401 KIOSK_SCREEN_UNPAIRED) shows the technician's pairing
 // form (the kiosk's device id and secret; access model in hub/services/kiosk-screens.ts).
 import { LitElement, css, html } from 'lit';
