@@ -1,8 +1,9 @@
-// The kiosk's side of the contract, over the reference DeviceLink: hub events become
-// logic events; ticket.issue and ticket.cancel become typed outcomes.
+// The kiosk's side of the contract, over the reference DeviceLink: hub events (config, line
+// states, the print requests of tickets issued at its touch screen) become logic events;
+// ticket.issue and ticket.cancel become typed outcomes.
 import { DeviceLink, LinkError, type DeviceLinkOptions } from '@shubbak/protocol/device-link';
 import type { DeviceEnv } from '@shubbak/protocol/device-env';
-import type { KioskConfig } from '@shubbak/protocol';
+import type { KioskConfig, PrintRequest } from '@shubbak/protocol';
 import type { KioskEvent } from './logic.ts';
 
 export const KIOSK_FW = '1.0.0';
@@ -21,12 +22,13 @@ export function wireKioskLink(link: DeviceLink, dispatch: (e: KioskEvent) => voi
       dispatch({ type: 'config', config: cfg?.kind === 'kiosk' ? (cfg as KioskConfig) : null });
     },
     lineState: (l: { line: string; open: boolean }) => dispatch({ type: 'lineState', line: l.line, open: l.open }),
+    print: (r: PrintRequest) => dispatch({ type: 'printRequest', ticket: r.ticket }),
   };
-  link.on('online', on.online).on('offline', on.offline).on('config', on.config).on('lineState', on.lineState);
+  link.on('online', on.online).on('offline', on.offline).on('config', on.config).on('lineState', on.lineState).on('print', on.print);
   if (link.isOnline) dispatch({ type: 'online' });
   if (link.config) on.config(link.config);
   return () => {
-    link.off('online', on.online).off('offline', on.offline).off('config', on.config).off('lineState', on.lineState);
+    link.off('online', on.online).off('offline', on.offline).off('config', on.config).off('lineState', on.lineState).off('print', on.print);
   };
 }
 

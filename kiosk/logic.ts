@@ -1,7 +1,14 @@
 // The kiosk's behaviour as a pure state machine: button, printer, link and hub events in;
 // the next state and the effects to carry out (lamps, commands, a print, health) out.
 // No I/O and no clock here, so every rule is unit-tested without MQTT or a printer.
-import type { IssuedTicket, KioskConfig, PrinterState } from '@shubbak/protocol';
+//
+// Tickets come to the printer two ways: the kiosk's own ticket.issue (a button, a booking
+// code) and the hub's print request for a ticket issued from the kiosk's touch screen under
+// this kiosk's actor (issue 14 item 2; devices/{id}/print). Both print the same content and
+// share the "no print, no ticket" rule: a failed print cancels the number. A print request
+// that arrives while the kiosk is busy (a request, a print, a code being typed) waits in a
+// small FIFO and prints as soon as the kiosk is ready again.
+import { canPrint, type IssuedTicket, type KioskConfig, type PrinterState } from '@shubbak/protocol';
 import type { LampState, TicketContent } from '@shubbak/hardware/types.ts';
 
 // 'entering': the citizen pressed "لدي حجز" and types their booking code on the keypad (issue 14 item 3).
@@ -28,7 +35,12 @@ export type KioskState = {
   notice: Notice | null;
   /** The booking code typed so far (phase 'entering'). */
   code: string;
+  /** Tickets the hub asked to print (touch screen) while the kiosk was busy, oldest first. */
+  queued: readonly IssuedTicket[];
 };
+
+/** Print requests kept while busy; beyond this the newest is cancelled, not printed late (no print, no ticket). */
+export const MAX_QUEUED_PRINTS = 10;
 
 export type KioskEvent =
   | { type: 'online' }
@@ -44,6 +56,8 @@ export type KioskEvent =
   | { type: 'confirm' }
   | { type: 'leave' }
   | { type: 'issued'; ticket: IssuedTicket }
+  /** The hub asks to print a ticket it issued from this kiosk's touch screen (devices/{id}/print). */
+  | { type: 'printRequest'; ticket: IssuedTicket }
   | { type: 'issueFailed'; code: string; message: string }
   | { type: 'printed' }
   | { type: 'printFailed'; reason: string };
@@ -68,10 +82,11 @@ export const initialKioskState: KioskState = {
   lamps: {},
   notice: null,
   code: '',
+  queued: [],
 };
 
-/** Paper low still prints; only out of paper or a silent printer stops the kiosk. */
-export const canPrint = (p: PrinterState): boolean => p === 'ok' || p === 'paper-low';
+/** Paper low still prints; only out of paper or a silent printer stops the kiosk (the rule lives in the protocol). */
+export { canPrint };
 
 export const NOTICES = {
   provisioning: { ar: 'الجهاز في انتظار التجهيز من الإدارة', en: 'Waiting for provisioning' },
@@ -98,6 +113,22 @@ export function lampsFor(s: KioskState): Record<number, LampState> {
 }
 
 export type Step = { state: KioskState; effects: KioskEffect[] };
+
+/** What a ticket's paper says: the same for a button's, a booking's and the touch screen's ticket. */
+export function ticketContent(config: KioskConfig, t: IssuedTicket): TicketContent {
+  return {
+    center: config.center,
+    lineName: t.lineName,
+    number: t.number,
+    ahead: t.ahead,
+    estimatedWaitMin: t.estimatedWaitMin,
+    issuedAt: t.issuedAt,
+    // A booked ticket says its slot (it is called then, ahead of walk-ins).
+    footer: t.bookedSlot ? `حجز الساعة ${t.bookedSlot}${config.footer ? ` — ${config.footer}` : ''}` : config.footer,
+    ...(t.priority ? { priority: true } : {}),
+    ...(t.link ? { link: t.link } : {}),
+  };
+}
 
 export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
   const effects: KioskEffect[] = [];
@@ -194,22 +225,15 @@ export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
       if (s.phase !== 'requesting' || !s.config) break;
       s.phase = 'printing';
       s.printing = ev.ticket;
-      const t = ev.ticket;
-      effects.push({
-        type: 'print',
-        content: {
-          center: s.config.center,
-          lineName: t.lineName,
-          number: t.number,
-          ahead: t.ahead,
-          estimatedWaitMin: t.estimatedWaitMin,
-          issuedAt: t.issuedAt,
-          // A booked ticket says its slot (it is called then, ahead of walk-ins).
-          footer: t.bookedSlot ? `حجز الساعة ${t.bookedSlot}${s.config.footer ? ` — ${s.config.footer}` : ''}` : s.config.footer,
-          ...(t.priority ? { priority: true } : {}),
-          ...(t.link ? { link: t.link } : {}),
-        },
-      });
+      effects.push({ type: 'print', content: ticketContent(s.config, ev.ticket) });
+      break;
+    }
+    case 'printRequest': {
+      const n = ev.ticket.number;
+      // A request heard twice (QoS 1 may deliver again) prints once.
+      if (s.printing?.number === n || s.queued.some((t) => t.number === n)) break;
+      if (s.queued.length >= MAX_QUEUED_PRINTS) effects.push({ type: 'cancel', number: n });
+      else s.queued = [...s.queued, ev.ticket]; // printed below as soon as the kiosk is ready
       break;
     }
     case 'issueFailed':
@@ -237,6 +261,16 @@ export function kioskStep(prev: KioskState, ev: KioskEvent): Step {
   }
 
   if (!s.config && s.phase !== 'provisioning') s.phase = 'provisioning';
+  // Ready again (or already): the oldest waiting print request goes to the printer, exactly
+  // like the kiosk's own issued ticket (printed / printFailed → cancel).
+  if (s.phase === 'ready' && s.config && s.queued.length) {
+    const [next, ...rest] = s.queued;
+    s.queued = rest;
+    s.phase = 'printing';
+    s.printing = next;
+    s.busyLine = next.line;
+    effects.push({ type: 'print', content: ticketContent(s.config, next) });
+  }
   const want = lampsFor(s);
   const changed = Object.entries(want)
     .filter(([k, v]) => s.lamps[Number(k)] !== v)

@@ -89,6 +89,16 @@ export const IssuedTicket = Type.Object({
 });
 export type IssuedTicket = Type.Static<typeof IssuedTicket>;
 
+/**
+ * Hub → kiosk on devices/{id}/print (not retained, QoS 1; issue 14 item 2): print this ticket,
+ * which the hub issued under the kiosk's own actor from the kiosk's touch screen. Sent only
+ * after the issuing transaction committed. The kiosk prints it exactly as the ticket of its
+ * own ticket.issue and, if the print fails, cancels it with ticket.cancel ("no print, no
+ * ticket"). `at`: hub time of the request.
+ */
+export const PrintRequest = Type.Object({ ticket: IssuedTicket, at: Type.Integer({ minimum: 0 }) });
+export type PrintRequest = Type.Static<typeof PrintRequest>;
+
 export const TicketIssueResult = Type.Object({ ticket: IssuedTicket });
 export const TicketCancelResult = Type.Object({
   ticket: Type.Object({ number: Type.String(), status: Type.Literal('cancelled') }),

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics, parseTopic } from './topics.ts';
 import { checkResult, validate } from './validate.ts';
-import type { CommandOf, CommandType, ErrorCode, Reply, ResultOf } from './commands.ts';
+import type { CommandOf, CommandType, ErrorCode, PrintRequest, Reply, ResultOf } from './commands.ts';
 import type { DeviceConfig, DeviceHealth, DeviceKind, HallAnnounce, HallCalls, LineState, WindowState } from './messages.ts';
 
 export type DeviceLinkOptions = {
@@ -46,6 +46,8 @@ export type DeviceLinkEvents = {
   lineState: [LineState];
   hallCalls: [HallCalls];
   announce: [HallAnnounce];
+  /** Kiosks only: the hub asks to print a ticket it issued from this kiosk's touch screen. */
+  print: [PrintRequest];
   clock: [number];
   error: [Error];
   /** The hub's certificate was refused (wrong CA, expired, wrong name): not connected, retried with backoff. */
@@ -193,6 +195,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         [topics.allLineStates()]: { qos: 1 },
         [topics.hallAll()]: { qos: 1 },
         [topics.clock()]: { qos: 0 },
+        // A kiosk prints the tickets its touch screen issued through the hub (issue 14 item 2).
+        ...(this.opts.kind === 'kiosk' ? { [topics.devicePrint(id)]: { qos: 1 as const } } : {}),
       },
       (err) => {
         if (err) this.emit('error', err);
@@ -265,6 +269,9 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         return;
       case 'hallAnnounce':
         this.emit('announce', m.payload);
+        return;
+      case 'print':
+        if (m.deviceId === this.opts.deviceId) this.emit('print', m.payload);
         return;
       default:
         return;

@@ -42,6 +42,13 @@ export const PRINTER_STATES = ['ok', 'paper-low', 'paper-out', 'offline'] as con
 export type PrinterState = (typeof PRINTER_STATES)[number];
 
 /**
+ * Paper low still prints; only out of paper or a silent printer stops a kiosk. The kiosk's
+ * lamps (kiosk/logic.ts) and the hub's check before its touch screen issues a ticket
+ * (hub/services/kiosk-screens.ts) follow this one rule; an unknown state cannot print.
+ */
+export const canPrint = (p: PrinterState | undefined | null): boolean => p === 'ok' || p === 'paper-low';
+
+/**
  * Kind-specific; the kiosk reports its printer, any device may add more fields. `board` is
  * the controller (the Arduino on USB): offline with a stable code (PORT_NOT_FOUND,
  * PORT_ACCESS, PORT_BUSY, PORT_OPEN_FAILED, PORT_LOST, NO_HANDSHAKE) and an Arabic message.

@@ -16,6 +16,11 @@ export const topics = {
   deviceCommands: (id: string) => `${ROOT}/devices/${id}/commands`,
   deviceReplies: (id: string) => `${ROOT}/devices/${id}/replies`,
   deviceConfig: (id: string) => `${ROOT}/devices/${id}/config`,
+  /**
+   * Hub → kiosk, not retained, QoS 1: print a ticket the hub issued as this kiosk from its
+   * touch screen (issue 14 item 2; payload PrintRequest, protocol/commands.ts). An addition to v1.
+   */
+  devicePrint: (id: string) => `${ROOT}/devices/${id}/print`,
   windowState: (n: number) => `${ROOT}/windows/${n}/state`,
   lineState: (letter: string) => `${ROOT}/lines/${letter}/state`,
   hallCalls: () => `${ROOT}/hall/calls`,
@@ -48,7 +53,7 @@ export const OUTWARD_FILTERS: readonly string[] = [
   topics.allAlerts(), topics.hubStatus(),
 ];
 
-export type DeviceTopicKind = 'status' | 'health' | 'commands' | 'replies' | 'config';
+export type DeviceTopicKind = 'status' | 'health' | 'commands' | 'replies' | 'config' | 'print';
 
 export type ParsedTopic =
   | { kind: 'device'; sub: DeviceTopicKind; deviceId: string }
@@ -60,7 +65,7 @@ export type ParsedTopic =
   | { kind: 'alerts'; deviceId: string }
   | { kind: 'hubStatus' };
 
-const DEVICE_SUBS = new Set<DeviceTopicKind>(['status', 'health', 'commands', 'replies', 'config']);
+const DEVICE_SUBS = new Set<DeviceTopicKind>(['status', 'health', 'commands', 'replies', 'config', 'print']);
 
 /** Topic string → what it names, or null for anything outside the contract. */
 export function parseTopic(topic: string): ParsedTopic | null {

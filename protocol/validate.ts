@@ -10,7 +10,7 @@ import type {
   HallAnnounce as HallAnnounceT, HallCalls as HallCallsT, LineState as LineStateT, WindowState as WindowStateT,
   HubStatus as HubStatusT, DeviceAlerts as DeviceAlertsT,
 } from './messages.ts';
-import { COMMAND_ID, CommandResults, CommandSchemas, Reply, type Command, type CommandType, type ErrorCode, type Reply as ReplyT } from './commands.ts';
+import { COMMAND_ID, CommandResults, CommandSchemas, PrintRequest, Reply, type Command, type CommandType, type ErrorCode, type PrintRequest as PrintRequestT, type Reply as ReplyT } from './commands.ts';
 
 export type ValidationError = {
   code: Extract<ErrorCode, 'BAD_REQUEST' | 'UNKNOWN_COMMAND'>;
@@ -26,6 +26,7 @@ export type Message =
   | { kind: 'command'; deviceId: string; payload: Command }
   | { kind: 'reply'; deviceId: string; payload: ReplyT }
   | { kind: 'config'; deviceId: string; payload: DeviceConfigT }
+  | { kind: 'print'; deviceId: string; payload: PrintRequestT }
   | { kind: 'windowState'; window: number; payload: WindowStateT }
   | { kind: 'lineState'; line: string; payload: LineStateT }
   | { kind: 'hallCalls'; payload: HallCallsT }
@@ -91,6 +92,7 @@ const SCHEMAS = {
   health: DeviceHealth,
   replies: Reply,
   config: DeviceConfig,
+  print: PrintRequest,
   windowState: WindowState,
   lineState: LineState,
   hallCalls: HallCalls,

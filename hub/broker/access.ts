@@ -1,6 +1,7 @@
 // The broker's authenticate / authorize hooks: a device connects only as itself, with its
 // secret, publishes only its own status, health and commands, and subscribes only to its
-// own config and replies plus the public state (PROTOCOL.md, "Who may do what").
+// own config and replies (a kiosk also its print requests) plus the public state
+// (PROTOCOL.md, "Who may do what"; protocol/README.md).
 // Identities for the outside (issue 13, item 2) publish nothing: an observer reads the
 // outward topics and the clock, a bridge the outward topics only (protocol OUTWARD_FILTERS);
 // neither ever sees a command, a reply or a config.
@@ -65,7 +66,8 @@ export function maySubscribe(clientId: string, kind: IdentityKind | null, filter
   if (PUBLIC_FILTERS.has(filter)) return true;
   const t = parseTopic(filter); // wildcards other than the public filters above never parse
   if (!t) return false;
-  if (t.kind === 'device') return t.deviceId === clientId && (t.sub === 'config' || t.sub === 'replies');
+  // A kiosk also reads its own print requests (devices/{id}/print, issue 14 item 2).
+  if (t.kind === 'device') return t.deviceId === clientId && (t.sub === 'config' || t.sub === 'replies' || (t.sub === 'print' && kind === 'kiosk'));
   return t.kind === 'windowState' || t.kind === 'lineState' || t.kind === 'hallCalls' || t.kind === 'hallAnnounce' || t.kind === 'clock';
 }
 

@@ -1,6 +1,7 @@
 // Retained state is a cache of the database: rebuilt in full at start, then republished
 // for whatever each committed transaction changed, from the commit's projection (the
-// states read once per commit for every listener, services/commit-feed.ts). Also the hub's clock beacon, and each
+// states read once per commit for every listener, services/commit-feed.ts). Also the print
+// requests of tickets issued at a kiosk's touch screen (devices/{id}/print), the hub's clock beacon, and each
 // device's open alerts on `alerts/{deviceId}` (retained while open, cleared when none is left).
 import { topics } from '@shubbak/protocol';
 import type { HubContext } from '../context.ts';
@@ -110,6 +111,11 @@ export class StatePublisher {
     const hall = p.hall();
     if (hall) jobs.push(this.retain(topics.hallCalls(), hall));
     for (const a of p.announces) jobs.push(this.broker.publish(topics.hallAnnounce(), JSON.stringify(a), { qos: 1, retain: false }));
+    // A ticket the kiosk's touch screen issued goes to that kiosk's printer, after the commit
+    // (issue 14 item 2; protocol/README.md "Printing a ticket issued at the touch screen").
+    for (const { deviceId, ticket } of p.prints) {
+      jobs.push(this.broker.publish(topics.devicePrint(deviceId), JSON.stringify({ ticket, at: p.at }), { qos: 1, retain: false }));
+    }
     for (const { id, config } of p.deviceConfigs()) jobs.push(this.publishConfig(id, config));
     Promise.all(jobs).catch((err) => this.log.error({ err }, 'state publish failed'));
   }

@@ -20,6 +20,8 @@ export const HUB_ERROR_CODES = [
   'ALREADY_PAID', 'ALREADY_REGISTERED', 'CODE_TAKEN', 'DAY_CLOSED', 'FILE_ADVANCED', 'FILE_REQUIRED', 'INVALID_TRANSITION', 'LAST_ADMIN',
   'MEETING_CLOSED', 'MEETING_EXISTS', 'MEETING_FULL', 'STALE_UPDATE', 'TICKET_HAS_FILE', 'TOO_MANY_ATTACHMENTS', 'USERNAME_TAKEN',
   'IDEMPOTENCY_KEY_REUSED',
+  // a kiosk's touch screen whose kiosk cannot print the ticket (issue 14 item 2; hub/services/kiosk-screens.ts)
+  'KIOSK_OFFLINE', 'PRINTER_UNAVAILABLE',
   // booked appointments (issue 14 item 3; hub/domain/appointments.ts)
   'SLOT_FULL', 'SLOT_PAST', 'SLOT_CLOSED', 'ALREADY_BOOKED',
   // too often

@@ -90,6 +90,10 @@ export const STATUS_BY_CODE: Record<DomainCode, number> = {
   USERNAME_TAKEN: 409,
   // The IETF draft "The Idempotency-Key HTTP Header Field" §2.7 asks for 422 on a reused key.
   IDEMPOTENCY_KEY_REUSED: 422,
+  // The kiosk's own program or printer cannot print: the screen cannot issue now. A refusal
+  // by the state of the center (409), not a fault of the hub (5xx is counted as one).
+  KIOSK_OFFLINE: 409,
+  PRINTER_UNAVAILABLE: 409,
   LOGIN_THROTTLED: 429,
 };
 

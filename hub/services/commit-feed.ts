@@ -13,7 +13,7 @@
 // Binding changes (which lines a window serves, which lines exist) travel in the change set
 // too (issue 12, item 9): on such a commit the device registry forgets its cached configs
 // before anyone reads them, and every device's config is part of the projection.
-import type { DeviceConfig, HallAnnounce, HallCalls, LineState, WindowState } from '@shubbak/protocol';
+import type { DeviceConfig, HallAnnounce, HallCalls, IssuedTicket, LineState, WindowState } from '@shubbak/protocol';
 import type { Clock } from '../domain/time.ts';
 import type { DeviceService } from './devices.ts';
 import type { QueueService } from './queue.ts';
@@ -65,6 +65,11 @@ export class CommitProjection {
 
   get announces(): readonly HallAnnounce[] {
     return this.changes.announces;
+  }
+
+  /** Tickets issued from a kiosk's touch screen, for that kiosk to print. */
+  get prints(): readonly { deviceId: string; ticket: IssuedTicket }[] {
+    return this.changes.prints;
   }
 
   /** Devices whose config or presence changed: all of them when bindings changed. */

@@ -13,8 +13,18 @@
 //  - it ends when the kiosk's secret is rotated (or the kiosk re-enrolled), when the kiosk is
 //    removed, or when the screen is unpaired: an administrator's rotation revokes a stolen
 //    cookie the same way it revokes a stolen secret.
+//
+// The paper (issue 14 item 2 gap): a ticket from the screen comes out of the same kiosk's
+// printer. Before issuing, the hub refuses when the kiosk's program is not connected
+// (KIOSK_OFFLINE) or its last reported printer state cannot print (PRINTER_UNAVAILABLE:
+// paper out, printer silent, never reported) — nothing is issued and no SMS queued. The
+// ticket is then handed to the unit of work as a print request, published to the kiosk on
+// devices/{id}/print only once the transaction committed (hub/broker/publisher.ts); the
+// kiosk prints it as its own and cancels the number if the print fails ("no print, no
+// ticket", kiosk/logic.ts). A repeated request (same Idempotency-Key) answers the first
+// ticket and prints nothing again.
 import { createHash, randomBytes } from 'node:crypto';
-import type { IssuedTicket } from '@shubbak/protocol';
+import { canPrint, type IssuedTicket } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 import { deviceActor } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -92,8 +102,29 @@ export class KioskScreens {
     const config = this.devices.configOf(deviceId);
     if (!config || config.kind !== 'kiosk') throw new DomainError('NOT_PROVISIONED');
     if (!config.buttons.some((b) => b.line === a.line)) throw new DomainError('FORBIDDEN', 'هذه الخدمة ليست على أزرار هذا الكشك');
+    this.assertCanPrint(deviceId);
     const ticket = this.queue.issue({ line: a.line, by: deviceActor(deviceId) });
     if (a.mobile !== undefined && a.mobile !== '') this.sms.subscribeTicket(ticket, a.mobile);
+    // Published to the kiosk after the commit; dropped with a rollback (a bad mobile).
+    this.uow.print(deviceId, ticket);
     return ticket;
+  }
+
+  /**
+   * No print, no ticket: the screen issues only while its kiosk's program is connected and
+   * its printer, as last reported (devices/{id}/health), can print.
+   */
+  private assertCanPrint(deviceId: string): void {
+    const info = this.devices.info(deviceId);
+    if (!info?.online) {
+      throw new DomainError('KIOSK_OFFLINE', 'الكشك غير متصل بالخادم الآن فلا يمكنه طباعة التذكرة، برجاء التوجه إلى الاستقبال', {
+        en: 'The kiosk is offline and cannot print the ticket',
+      });
+    }
+    if (!canPrint(info.health?.printer)) {
+      throw new DomainError('PRINTER_UNAVAILABLE', 'طابعة الكشك غير جاهزة الآن فلا يمكن إصدار تذكرة، برجاء التوجه إلى الاستقبال', {
+        en: 'The kiosk\'s printer cannot print (out of paper or not answering)',
+      });
+    }
   }
 }

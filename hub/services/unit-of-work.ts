@@ -7,7 +7,7 @@
 // run inside the top-level transaction once its work is done, for writes that must commit
 // with it or not at all (the SMS outbox, hub/sms/triggers.ts; the central outbox,
 // hub/federation/outbox.ts).
-import type { HallAnnounce } from '@shubbak/protocol';
+import type { HallAnnounce, IssuedTicket } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 
 export class ChangeSet {
@@ -23,6 +23,8 @@ export class ChangeSet {
    */
   bindings = false;
   readonly announces: HallAnnounce[] = [];
+  /** Tickets a kiosk's touch screen issued, for that kiosk to print once committed (issue 14 item 2). */
+  readonly prints: { deviceId: string; ticket: IssuedTicket }[] = [];
 
   merge(other: ChangeSet): void {
     for (const w of other.windows) this.windows.add(w);
@@ -32,10 +34,11 @@ export class ChangeSet {
     this.hall ||= other.hall;
     this.bindings ||= other.bindings;
     this.announces.push(...other.announces);
+    this.prints.push(...other.prints);
   }
 
   get empty(): boolean {
-    return !this.windows.size && !this.lines.size && !this.devices.size && !this.topics.size && !this.hall && !this.bindings && !this.announces.length;
+    return !this.windows.size && !this.lines.size && !this.devices.size && !this.topics.size && !this.hall && !this.bindings && !this.announces.length && !this.prints.length;
   }
 }
 
@@ -135,6 +138,11 @@ export class UnitOfWork {
 
   announce(a: HallAnnounce): void {
     this.current.announces.push(a);
+  }
+
+  /** The kiosk is to print this ticket once the transaction commits (hub/broker/publisher.ts sends it). */
+  print(deviceId: string, ticket: IssuedTicket): void {
+    this.current.prints.push({ deviceId, ticket });
   }
 
   /** Window ↔ line bindings or the set of lines changed (device configs follow). */

@@ -2,12 +2,17 @@
 // 1080×1920 portrait kiosk display: the technician pairs it with the kiosk's id and secret,
 // a citizen taps a service, types a wrong mobile on the on-screen pad and is told in Arabic
 // (no ticket), corrects it and gets the ticket shown on the screen while the SMS reaches the
-// in-test SMSC; another citizen takes a ticket without a number. Under the hub's CSP, RTL.
+// in-test SMSC; another citizen takes a ticket without a number. Each ticket also comes out
+// of the kiosk's own printer (the kiosk program on sim IO; devices/{id}/print) and the screen
+// says so; with the printer out of paper the screen shows the hub's Arabic refusal and
+// issues nothing. Under the hub's CSP, RTL.
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot, watchPageErrors } from './chromium.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor } from '../integration/sms-support.ts';
+import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
+import type { KioskHandle } from '../../kiosk/main.ts';
 
 let browser: Browser;
 before(async () => { browser = await launchChromium(); });
@@ -21,6 +26,12 @@ describe('the kiosk touch screen', () => {
   test('paired with its kiosk, a citizen picks a service, a bad mobile is refused in Arabic, a good one gets the ticket and the SMS', async (t) => {
     const smsc = await startSmsc(t);
     const hub = await hubWithSmsc(t, smsc);
+    // The kiosk's program, whose printer cuts the screen's tickets.
+    const kiosk = (await startSimDevice('kiosk-1', { hubUrl: hub.mqttUrl, secret: hub.secretOf('kiosk-1'), link: { minReconnectMs: 100, maxReconnectMs: 300 } })) as KioskHandle;
+    t.after(() => kiosk.stop());
+    const printed: string[] = [];
+    kiosk.events.on('printed', (n) => printed.push(n));
+    await waitFor('the hub sees the kiosk\'s printer', () => hub.ctx.devices.info('kiosk-1')?.online === true && hub.ctx.devices.info('kiosk-1')?.health?.printer === 'ok');
     const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
     t.after(() => context.close());
     context.setDefaultTimeout(10_000);
@@ -63,6 +74,8 @@ describe('the kiosk touch screen', () => {
     assert.match(number, /^A\d{3}$/);
     assert.equal(await page.getByTestId('kiosk-ticket-ahead').textContent(), 'لا أحد أمامك');
     await page.getByTestId('kiosk-ticket-sms').waitFor();
+    assert.equal(await page.getByTestId('kiosk-ticket-take').textContent(), 'خذ تذكرتك من الطابعة');
+    await waitFor('the ticket cut on the kiosk\'s printer', () => printed.includes(number));
     await screenshot(page, 'kiosk-screen-ticket');
     await waitFor('the SMS at the SMSC', () => smsc.messages().some((m) => m.dest === '201012345678'));
     assert.match(smsc.messages()[0].text, new RegExp(`تذكرتك رقم ${number}`));
@@ -76,6 +89,17 @@ describe('the kiosk touch screen', () => {
     assert.equal(await page.getByTestId('kiosk-ticket-sms').count(), 0);
     assert.equal(tickets(), before + 2);
     assert.equal(outbox(hub).length, 1);
+    await waitFor('both tickets cut', () => printed.length === 2);
+    assert.equal(simOf(kiosk.io)!.printed().length, 2);
+
+    // The kiosk's printer runs out of paper: the screen is refused in Arabic, nothing issued.
+    await page.getByRole('button', { name: 'تم' }).click();
+    simOf(kiosk.io)!.setPaper('paper-out');
+    await waitFor('the hub sees paper out', () => hub.ctx.devices.info('kiosk-1')?.health?.printer === 'paper-out');
+    await page.locator('sh-kiosk-screen button.service[data-line="A"]').click();
+    await page.getByRole('button', { name: 'بدون رسائل' }).click();
+    await page.getByTestId('kiosk-error').getByText('طابعة الكشك غير جاهزة').waitFor();
+    assert.equal(tickets(), before + 2);
     assert.deepEqual(pageErrors(), []);
   });
 });

@@ -3,7 +3,8 @@
 // reception — INVALID_MOBILE with the Arabic message and nothing issued or queued — and a
 // good one queues the issue SMS in the same transaction as the ticket. And over HTTP from the
 // kiosk's touch screen (hub/routes/kiosk-screen): the pairing with the kiosk's credentials,
-// what a paired screen may do (the kiosk's lines only, as the kiosk) and what ends it.
+// what a paired screen may do (the kiosk's lines only, as the kiosk) and what ends it; its
+// ticket goes to the kiosk as a print request (devices/{id}/print).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
@@ -55,6 +56,13 @@ describe('a mobile number at the kiosk', () => {
   test('the kiosk screen over HTTP: paired with the kiosk\'s id and secret, it issues for the kiosk\'s lines as the kiosk, checks the mobile like reception, and stops when the secret is rotated', async (t) => {
     const smsc = await startSmsc(t);
     const hub = await hubWithSmsc(t, smsc);
+    // The kiosk's program is connected and its printer can print: the screen issues only then,
+    // and each ticket it issues is sent to the kiosk to print (tests/integration/kiosk-screen-print.test.ts).
+    const kiosk = await hub.device('kiosk-1');
+    const prints: string[] = [];
+    kiosk.on('print', (r) => prints.push(r.ticket.number));
+    kiosk.updateHealth({ printer: 'ok' });
+    await waitFor('the hub sees the kiosk\'s printer', () => hub.ctx.devices.info('kiosk-1')?.health?.printer === 'ok');
     const inject = (cookie: string | null, o: InjectOptions) => hub.app.inject({ ...o, cookies: cookie ? { [KIOSK_SCREEN_COOKIE]: cookie } : {} });
     // Not paired: 401 with an Arabic message; a staff session does not open it either.
     expectError(await inject(null, { method: 'GET', url: '/api/kiosk-screen' }), 401, 'KIOSK_SCREEN_UNPAIRED');
@@ -91,6 +99,8 @@ describe('a mobile number at the kiosk', () => {
     assert.equal(count(hub, 'tickets'), tickets + 1);
     const by = hub.ctx.db.prepare('SELECT issued_by FROM tickets WHERE label = ? ORDER BY id DESC').get(r.ticket.number) as { issued_by: string };
     assert.equal(by.issued_by, 'device:kiosk-1');
+    await waitFor('the print request reached the kiosk', () => prints.length > 0);
+    assert.deepEqual(prints, [r.ticket.number], 'one print request, for the issued ticket only (none for the refused ones or the repeat)');
     await waitFor('the SMS submitted', () => outbox(hub)[0]?.state === 'submitted');
     assert.equal(outbox(hub).length, 1);
     assert.equal(smsc.messages()[0].dest, '201212345678');

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTopic, topics, validate, validateCommand, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
+import { isOutwardTopic, parseTopic, topics, validate, validateCommand, MAX_PAYLOAD_BYTES } from '@shubbak/protocol';
+import { mayPublish, maySubscribe } from '../../hub/broker/access.ts';
 
 describe("the protocol's topics and schemas", () => {
   test('topics build and parse back', () => {
@@ -47,5 +48,32 @@ describe("the protocol's topics and schemas", () => {
     assert.ok(!big.ok && /more than 4096/.test(big.error.message));
     const ws = validate(topics.windowState(2), JSON.stringify({ window: 2, label: 'شباك 2', status: 'serving', ticket: 'A001', line: 'A', calledAt: 5, seq: 3 }));
     assert.ok(ws.ok && ws.message.kind === 'windowState' && ws.message.window === 2);
+  });
+});
+
+// Hub → kiosk: print a ticket issued at the kiosk's touch screen (issue 14 item 2).
+describe('the print request (devices/{id}/print)', () => {
+  const ticket = { number: 'A012', line: 'A', lineName: 'استلام الطلبات', ahead: 3, estimatedWaitMin: 9, issuedAt: 1_700_000_000_000, link: 'https://hub/t/abc' };
+
+  test('its topic parses back; its payload is an IssuedTicket with the hub time, and nothing else fits', () => {
+    assert.equal(topics.devicePrint('kiosk-1'), 'shubbak/v1/devices/kiosk-1/print');
+    assert.deepEqual(parseTopic(topics.devicePrint('kiosk-1')), { kind: 'device', sub: 'print', deviceId: 'kiosk-1' });
+    const ok = validate(topics.devicePrint('kiosk-1'), JSON.stringify({ ticket, at: 5 }));
+    assert.ok(ok.ok && ok.message.kind === 'print' && ok.message.deviceId === 'kiosk-1' && ok.message.payload.ticket.number === 'A012');
+    for (const bad of [{ ticket }, { ticket: { ...ticket, line: 'a' }, at: 5 }, { ticket: { number: 'A012' }, at: 5 }, { at: 5 }]) {
+      const v = validate(topics.devicePrint('kiosk-1'), JSON.stringify(bad));
+      assert.ok(!v.ok && v.error.code === 'BAD_REQUEST', JSON.stringify(bad));
+    }
+  });
+
+  test('a kiosk reads only its own; no device may publish one; it never goes outward', () => {
+    assert.equal(maySubscribe('kiosk-1', 'kiosk', topics.devicePrint('kiosk-1')), true);
+    assert.equal(maySubscribe('kiosk-1', 'kiosk', topics.devicePrint('kiosk-2')), false);
+    assert.equal(maySubscribe('kiosk-1', 'kiosk', 'shubbak/v1/devices/+/print'), false);
+    assert.equal(maySubscribe('keypad-1', 'keypad', topics.devicePrint('keypad-1')), false, 'only a kiosk prints');
+    assert.equal(maySubscribe('obs-1', 'observer', topics.devicePrint('kiosk-1')), false);
+    assert.equal(mayPublish('kiosk-1', 'kiosk', topics.devicePrint('kiosk-1')), false, 'a kiosk cannot ask itself (or another) to print');
+    assert.equal(mayPublish('hub', null, topics.devicePrint('kiosk-1')), true);
+    assert.equal(isOutwardTopic(topics.devicePrint('kiosk-1')), false);
   });
 });

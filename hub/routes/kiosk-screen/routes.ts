@@ -4,7 +4,9 @@
 //   POST   /api/kiosk-screen/session      pair this screen with a kiosk (device id + secret) → cookie
 //   DELETE /api/kiosk-screen/session      unpair
 //   GET    /api/kiosk-screen              the center and the kiosk's service buttons, live
-//   POST   /api/kiosk-screen/tickets      a ticket for one of them, optional mobile for SMS
+//   POST   /api/kiosk-screen/tickets      a ticket for one of them, optional mobile for SMS; printed
+//                                         by the kiosk (devices/{id}/print, after the commit), refused
+//                                         409 KIOSK_OFFLINE / PRINTER_UNAVAILABLE when it cannot print
 // The page shell carries no data (public); everything else acts as the paired kiosk only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -57,7 +59,7 @@ export const kioskScreenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/kiosk-screen/tickets', {
     config: { access: 'kiosk_screen' },
     schema: {
-      tags: ['kiosk'], summary: 'Issue a ticket at this kiosk\'s screen; an optional mobile gets the SMS (a bad one: INVALID_MOBILE, no ticket)',
+      tags: ['kiosk'], summary: 'Issue a ticket at this kiosk\'s screen, printed by the kiosk; an optional mobile gets the SMS (a bad one: INVALID_MOBILE, no ticket). Refused (409, nothing issued) with KIOSK_OFFLINE or PRINTER_UNAVAILABLE when the kiosk cannot print',
       headers: IdempotencyHeaders,
       body: Type.Object({
         line: Type.String({ pattern: '^[A-Z]$' }),

@@ -1,8 +1,11 @@
 // The kiosk's touch screen (/kiosk-screen; issue 14 item 2): the citizen taps a service,
 // may type a mobile number on the on-screen digit pad for SMS (number, "N ahead", called),
-// and gets the ticket on the screen. Arabic, right to left, targets of at least 88 px for a
-// finger. The hub's rules are the only rules: a bad number is shown with the hub's own
-// Arabic message (INVALID_MOBILE) and nothing is issued; a closed line cannot be tapped.
+// and gets the ticket on the screen and on paper from the kiosk's own printer (the hub sends
+// it there after the commit; it refuses with KIOSK_OFFLINE / PRINTER_UNAVAILABLE, shown in
+// Arabic, when the kiosk cannot print: no print, no ticket). Arabic, right to left, targets
+// of at least 88 px for a finger. The hub's rules are the only rules: a bad number is shown
+// with the hub's own Arabic message (INVALID_MOBILE) and nothing is issued; a closed line
+// cannot be tapped.
 // A screen that is not paired (401 KIOSK_SCREEN_UNPAIRED) shows the technician's pairing
 // form (the kiosk's device id and secret; access model in hub/services/kiosk-screens.ts).
 import { LitElement, css, html } from 'lit';
@@ -53,6 +56,7 @@ export class ShKioskScreen extends LitElement {
     .ticket { text-align: center; background: #fff; border-radius: 16px; padding: 2rem; max-width: 34rem; margin: 0 auto; border: 2px solid #d5dde3; }
     .ticket .label { font-size: 6rem; font-weight: 800; direction: ltr; margin: 0.5rem 0; }
     .ticket p { font-size: 1.5rem; margin: 0.5rem 0; }
+    .ticket .take { font-size: 2rem; font-weight: 800; color: #0b5d3b; }
     form { display: grid; gap: 1rem; max-width: 28rem; margin: 0 auto; }
     input { font: inherit; font-size: 1.4rem; padding: 0.6rem; min-height: 3.5rem; }
     label { font-size: 1.2rem; display: grid; gap: 0.3rem; }
@@ -185,6 +189,7 @@ export class ShKioskScreen extends LitElement {
         return html`<div class="ticket" data-testid="kiosk-ticket">
             <p>رقم تذكرتك</p>
             <p class="label" data-testid="kiosk-ticket-number">${t.number}</p>
+            <p class="take" data-testid="kiosk-ticket-take">خذ تذكرتك من الطابعة</p>
             <p>${t.lineName}</p>
             <p data-testid="kiosk-ticket-ahead">${aheadIn('ar', t.ahead)}</p>
             ${t.sms ? html`<p data-testid="kiosk-ticket-sms">ستصلك رسالة برقم التذكرة وعند اقتراب دورك</p>` : null}
