@@ -149,9 +149,27 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[]; tl
       return null;
     }
   };
+  // A node that could not start (a port freePort() handed out was taken by another process
+  // before nats-server bound it — the ephemeral range is shared) starts again on new ports;
+  // the other nodes learn its new route address when it connects to them.
+  const restarts = [0, 0, 0];
+  const restartFailed = async () => {
+    for (let i = 0; i < 3; i++) {
+      const p = procs[i];
+      if (!p || (p.exitCode === null && p.signalCode === null) || restarts[i] >= 2) continue;
+      restarts[i]++;
+      const n = nodes[i];
+      logs[i] += `\n[${n.name} exited (${p.exitCode ?? p.signalCode}); started again on new ports]\n`;
+      Object.assign(n, { client: await freePort(), cluster: await freePort(), mqtt: await freePort(), monitor: await freePort() });
+      natsUrls[i] = nodeNatsUrl(n);
+      mqttUrls[i] = `mqtt://127.0.0.1:${n.mqtt}`;
+      await start(i);
+    }
+  };
   const ready = async (timeoutMs = 30_000) => {
     const end = Date.now() + timeoutMs;
     for (;;) {
+      await restartFailed();
       const states = await Promise.all(nodes.map(async (n, i) => {
         if (!procs[i]) return true; // a node killed on purpose is not waited for
         const routes = await json(n.monitor, '/routez');
@@ -161,11 +179,21 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[]; tl
         return !!routes && (routes.num_routes as number) >= live - 1 && !!meta?.leader;
       }));
       if (states.every(Boolean)) return;
-      if (Date.now() > end) throw new Error(`the NATS cluster did not form in ${timeoutMs} ms:\n${logs.join('\n---\n').slice(-4000)}`);
+      if (Date.now() > end) {
+        // Each node's state and the start of its log (where a failed start says why), then the latest lines.
+        const nodeState = nodes.map((n, i) => {
+          const p = procs[i];
+          const state = !p ? 'stopped' : p.exitCode !== null || p.signalCode !== null ? `exited (${p.exitCode ?? p.signalCode})` : 'running';
+          return `${n.name} [client ${n.client}, cluster ${n.cluster}, mqtt ${n.mqtt}, monitor ${n.monitor}]: ${state}\n${logs[i].slice(0, 1200)}`;
+        });
+        throw new Error(`the NATS cluster did not form in ${timeoutMs} ms:\n${nodeState.join('\n---\n')}\n--- latest:\n${logs.join('\n---\n').slice(-1500)}`);
+      }
       await sleep(200);
     }
   };
-  const natsUrls = nodes.map((n) => (o.tls ? `tls://localhost:${n.client}` : `nats://127.0.0.1:${n.client}`));
+  const nodeNatsUrl = (n: NatsNode) => (o.tls ? `tls://localhost:${n.client}` : `nats://127.0.0.1:${n.client}`);
+  const natsUrls = nodes.map(nodeNatsUrl);
+  const mqttUrls = nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`);
   const centerStream = async (timeoutMs = 30_000) => {
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -192,7 +220,7 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[]; tl
       if (!a) throw new Error(`no account for center ${id} (startNatsCluster({ centers }))`);
       return a;
     },
-    mqttUrls: nodes.map((n) => `mqtt://127.0.0.1:${n.mqtt}`),
+    mqttUrls,
     natsUrls,
     caFile,
     tls,

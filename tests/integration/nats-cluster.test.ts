@@ -4,6 +4,8 @@
 // from another node after the first was killed with -9.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import mqtt from 'mqtt';
 import { startNatsCluster, type NatsAccount } from '../../scripts/nats-cluster.ts';
 
@@ -52,5 +54,30 @@ describe("the central tier's NATS cluster", () => {
     t.after(() => cluster.stop());
     await cluster.ready();
     await assert.rejects(connect(cluster.mqttUrls[0], 'intruder', true, { user: 'governorate', pass: 'guessed' }));
+  });
+
+  // Found in CI on 1 Dec 2026: "the NATS cluster did not form in 30000 ms", one node's route
+  // port refused throughout. freePort() hands out a port and lets it go; another process on a
+  // loaded machine can take it before nats-server binds it, and that node never starts.
+  test('a node that could not start is started again on new ports and the cluster forms', { timeout: 90_000 }, async (t) => {
+    const c = await startNatsCluster();
+    t.after(() => c.stop());
+    const before = c.natsUrls[2];
+    const conf = path.join(path.dirname(c.nodes[2].store), `${c.nodes[2].name}.conf`);
+    // Its process dies at once, as nats-server does on a port already taken.
+    let killed = 0;
+    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(conf)) {
+          process.kill(Number(pid), 'SIGKILL');
+          killed++;
+        }
+      } catch { /* a process that ended meanwhile */ }
+    }
+    assert.equal(killed, 1);
+    await c.ready();
+    await c.centerStream();
+    assert.notEqual(c.natsUrls[2], before, 'the node listens on new ports');
+    assert.match(c.log(2), /started again on new ports/);
   });
 });
