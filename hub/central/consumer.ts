@@ -62,6 +62,7 @@ export class CentralConsumer {
             maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, pingInterval: 5000, maxPingOut: 2,
           });
         }
+        if (this.stopped) break; // stopped while connecting: stop() closes this.nc
         const jsm = await this.nc.jetstreamManager({ timeout: 5000 });
         try {
           await jsm.consumers.info(CENTER_STREAM, this.durable);
@@ -74,6 +75,7 @@ export class CentralConsumer {
         }
         const consumer = await this.nc.jetstream({ timeout: 5000 }).consumers.get(CENTER_STREAM, this.durable);
         this.messages = await consumer.consume({ max_messages: MAX_BATCH });
+        if (this.stopped) break;
         for await (const m of this.messages) {
           this.buffer.push(m);
           if (this.buffer.length >= MAX_BATCH) this.flush();
@@ -121,5 +123,8 @@ export class CentralConsumer {
     await this.messages?.close().catch(() => {});
     await this.nc?.drain().catch(() => {});
     await this.running;
+    // A connection or a subscription made while stopping: closed too.
+    await this.messages?.close().catch(() => {});
+    if (this.nc && !this.nc.isClosed()) await this.nc.close().catch(() => {});
   }
 }
