@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
 import { startNatsCluster } from '../../scripts/nats-cluster.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { DeviceLink } from '@shubbak/protocol/device-link';
 import { signIn } from '../helpers/staff.ts';
 import { deviceActor } from '../../hub/domain/actor.ts';
 import { summarize } from '../../hub/central/board.ts';
@@ -35,12 +36,15 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
 const outbox = (hub: TestHub) => hub.ctx.db.prepare('SELECT count(*) AS n, max(seq) AS last, sum(sent_at IS NULL) AS unsent FROM outbox').get() as { n: number; last: number; unsent: number };
 const outboxEvents = (hub: TestHub, topic: string) => (hub.ctx.db.prepare('SELECT count(*) AS n FROM outbox WHERE kind = \'event\' AND topic = ?').get(topic) as { n: number }).n;
 
+/** Each hub's kiosk and keypad, connected once (a second link with the same id would take over the first's). */
+const links = new Map<TestHub, { kiosk: DeviceLink; keypad: DeviceLink }>();
+
 /** Tickets on A from the kiosk, on B through the service, calls and a finish from the keypad. */
 async function work(hub: TestHub, a: number, b: number, calls: number, finish: boolean): Promise<void> {
-  const kiosk = await hub.device('kiosk-1');
+  if (!links.has(hub)) links.set(hub, { kiosk: await hub.device('kiosk-1'), keypad: await hub.device('keypad-1') });
+  const { kiosk, keypad } = links.get(hub)!;
   for (let i = 0; i < a; i++) await kiosk.command('ticket.issue', { line: 'A' });
   for (let i = 0; i < b; i++) hub.ctx.queue.issue({ line: 'B', by: deviceActor('kiosk-1') });
-  const keypad = await hub.device('keypad-1');
   for (let i = 0; i < calls; i++) await keypad.command('window.next', {});
   if (finish) await keypad.command('window.finish', {});
 }
