@@ -23,6 +23,8 @@ import { CENTER_ID, validate, type HallCall } from '@shubbak/protocol';
 import type { CentralEvent } from '../federation/forwarder.ts';
 
 const KINDS = new Set(['state', 'event', 'alerts']);
+/** A domain event's type as the outbox writes it: `ticket.<event>` or an audited action. */
+const EVENT_TYPE = /^[a-z][a-z_]{0,30}(\.[a-z][a-z_]{0,30}){1,2}$/;
 
 export type LineEntry = { line: string; name: string; open: boolean; waiting: number; estimatedWaitMin: number; seq: number };
 export type WindowEntry = { window: number; label: string; status: 'idle' | 'serving' | 'paused' | 'closed'; ticket: string | null; line: string | null; seq: number };
@@ -85,6 +87,10 @@ export function checkEvent(raw: unknown, subject?: string): { ok: true; event: C
   if (typeof e.kind !== 'string' || !KINDS.has(e.kind)) return bad('kind is not state, event or alerts', e.center);
   if (sub && sub[2] !== e.kind) return bad(`kind ${e.kind} sent on ${subject}`, e.center);
   if (typeof e.topic !== 'string' || !e.topic || e.topic.length > 200) return bad('topic is missing', e.center);
+  // A domain event's type names a counter on the board: only the outbox's shape (ticket.called,
+  // file.approve, payment_order.collect…), so a center cannot grow its board with made-up keys.
+  if (e.kind === 'event' && !EVENT_TYPE.test(e.topic)) return bad(`event type ${e.topic.slice(0, 80)} is not a domain event's`, e.center);
+  if (e.kind === 'alerts' && e.topic !== 'alerts') return bad('alerts are sent on the topic "alerts"', e.center);
   if (!isInt(e.at, 0)) return bad('at is not a time', e.center);
   if (e.kind === 'alerts') {
     if (!Array.isArray(e.payload) || !e.payload.every(isAlert)) return bad('alerts is not a list of open alerts', e.center);

@@ -176,6 +176,9 @@ describe('central board reducer', () => {
   test('bad input is refused with a stable code, counted, and changes no board', () => {
     const good = line('c1', 1, 'A', 2);
     assert.equal(checkEvent(good, 'centers.c1.state').ok, true);
+    for (const type of ['ticket.issued', 'ticket.no_show', 'file.approve', 'payment_order.collect', 'cash.close', 'receipt.void_request']) {
+      assert.equal(checkEvent(event('c1', 1, type), 'centers.c1.event').ok, true, type);
+    }
     const refusals: [unknown, string | undefined, string][] = [
       [null, 'centers.c1.state', 'BAD_EVENT'],
       ['text', 'centers.c1.state', 'BAD_EVENT'],
@@ -191,6 +194,10 @@ describe('central board reducer', () => {
       [{ ...good, at: -1 }, 'centers.c1.state', 'BAD_EVENT'],
       [{ ...good, payload: null }, 'centers.c1.state', 'BAD_EVENT'],
       [{ ...alerts('c1', 1, []), payload: [{ id: 'x' }] }, 'centers.c1.alerts', 'BAD_EVENT'],
+      [{ ...alerts('c1', 1, []), topic: 'other' }, 'centers.c1.alerts', 'BAD_EVENT'],
+      [{ ...event('c1', 1, 'x'), topic: 'ticket' }, 'centers.c1.event', 'BAD_EVENT'],
+      [{ ...event('c1', 1, 'x'), topic: 'ticket.called; drop' }, 'centers.c1.event', 'BAD_EVENT'],
+      [{ ...event('c1', 1, 'x'), topic: `ticket.${'x'.repeat(100)}` }, 'centers.c1.event', 'BAD_EVENT'],
     ];
     for (const [raw, subject, code] of refusals) {
       const r = checkEvent(raw, subject);
