@@ -121,7 +121,15 @@ export class CentralConsumer {
     this.stopped = true;
     this.flush();
     await this.messages?.close().catch(() => {});
-    await this.nc?.drain().catch(() => {});
+    // Drain sends the last acks; with the tier unreachable it would wait: a bound, then close
+    // (an ack lost is a redelivery the store finds already applied).
+    const nc = this.nc;
+    if (nc && !nc.isClosed()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([nc.drain().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
+      await nc.close().catch(() => {});
+    }
     await this.running;
     // A connection or a subscription made while stopping: closed too.
     await this.messages?.close().catch(() => {});

@@ -55,7 +55,10 @@ async function caughtUp(gov: TestHub, hubs: Record<string, TestHub>, timeoutMs =
     const o = outbox(hubs[id]);
     const b = gov.governorate!.store.board(id);
     return o.unsent === 0 && !!b && b.lastSeq === o.last && b.missing.length === 0;
-  }), timeoutMs);
+  }), timeoutMs).catch((err: Error) => {
+    const state = CENTERS.map((id) => ({ id, outbox: outbox(hubs[id]), board: gov.governorate!.store.board(id) && summarize(gov.governorate!.store.board(id)!) }));
+    throw new Error(`${err.message}\n${JSON.stringify({ state, refused: gov.governorate!.store.refusals(10) })}`);
+  });
 }
 
 /** The board of each center equals that hub's own queue state, line by line and window by window. */
