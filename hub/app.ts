@@ -37,6 +37,8 @@ import { smsRoutes } from './sms/routes.ts';
 import { kioskScreenRoutes } from './routes/kiosk-screen/routes.ts';
 import { webRoutes } from './routes/web/routes.ts';
 import { opsRoutes } from './routes/ops/routes.ts';
+import { centralRoutes } from './central/routes.ts';
+import type { CentralStore } from './central/store.ts';
 import { logSerializers } from './http/log-redaction.ts';
 import { apiDocs } from './http/api-docs.ts';
 
@@ -60,6 +62,8 @@ export type AppOptions = {
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Serve HTTPS with these options (issue 17; hub/tls/listeners.ts) instead of plain HTTP. */
   https?: import('node:tls').TlsOptions;
+  /** The governorate's central store (issue 13, item 4): its board API and page are served. */
+  central?: CentralStore;
 };
 
 export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -162,6 +166,7 @@ export async function buildApp(ctx: HubContext, opts: AppOptions = {}): Promise<
   await app.register(kioskScreenRoutes);
   await app.register(webRoutes);
   await app.register(opsRoutes);
+  if (opts.central) await app.register(centralRoutes, { store: opts.central });
   // The device simulator's page (/sim), before listen; the simulator attaches its devices later.
   if (ctx.config.simulate) await app.register((await import('./sim/routes.ts')).simRoutes);
 

@@ -48,6 +48,19 @@ export type HubConfig = {
    */
   centralNatsUser: string | null;
   centralNatsPassword: string | null;
+  /**
+   * SHUBBAK_GOVERNORATE_NATS: this hub runs the governorate's view (issue 13, item 4;
+   * hub/central/): URLs of the central tier's NATS nodes (as SHUBBAK_CENTRAL_NATS: tls:// or
+   * nats://), read with a durable consumer of the CENTER_EVENTS stream into a store beside
+   * the hub's database (central.db) and served as the live board of every center
+   * (/api/central/board, the panels' «لوحة المحافظة»). null = not the governorate's hub.
+   * SHUBBAK_GOVERNORATE_NATS_USER / _PASSWORD: the governorate's reader account;
+   * SHUBBAK_GOVERNORATE_NATS_CA: the CA of the tier's certificates (tls:// only).
+   */
+  governorateNats: string[] | null;
+  governorateNatsUser: string | null;
+  governorateNatsPassword: string | null;
+  governorateNatsCaFile: string | null;
   timezone: string;
   /** Commands older than this (by the hub's clock) are refused as STALE. */
   commandTtlMs: number;
@@ -302,10 +315,17 @@ export function checkMode(config: HubConfig): HubConfig {
     if (config.centralNats && !config.centralNats.every(isTlsUrl)) {
       throw new ConfigError('SHUBBAK_CENTRAL_NATS must be tls:// URLs in production: the center\'s password and its events would cross the network in clear');
     }
+    if (config.governorateNats && (!config.governorateNatsPassword || !config.governorateNats.every(isTlsUrl))) {
+      throw new ConfigError('SHUBBAK_GOVERNORATE_NATS must be tls:// URLs with SHUBBAK_GOVERNORATE_NATS_PASSWORD in production: the reader\'s password and every center\'s events would cross the network in clear');
+    }
   }
   if (config.centralNatsPassword && !config.centralNats) throw new ConfigError('SHUBBAK_CENTRAL_NATS_PASSWORD is set but SHUBBAK_CENTRAL_NATS is not');
   if (config.centralNatsCaFile && !config.centralNats?.every(isTlsUrl)) {
     throw new ConfigError('SHUBBAK_CENTRAL_NATS_CA is set but SHUBBAK_CENTRAL_NATS is not tls:// URLs (the CA checks the central tier\'s TLS certificates)');
+  }
+  if (config.governorateNatsPassword && !config.governorateNats) throw new ConfigError('SHUBBAK_GOVERNORATE_NATS_PASSWORD is set but SHUBBAK_GOVERNORATE_NATS is not');
+  if (config.governorateNatsCaFile && !config.governorateNats?.every(isTlsUrl)) {
+    throw new ConfigError('SHUBBAK_GOVERNORATE_NATS_CA is set but SHUBBAK_GOVERNORATE_NATS is not tls:// URLs');
   }
   if (config.centerId && !CENTER_ID.test(config.centerId)) {
     throw new ConfigError(`SHUBBAK_CENTER_ID must be a-z, 0-9 and dashes (at most 40, not starting with a dash), got "${config.centerId}"`);
@@ -335,6 +355,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     centralNatsUser: env.SHUBBAK_CENTRAL_NATS_USER?.trim() || null,
     centralNatsPassword: env.SHUBBAK_CENTRAL_NATS_PASSWORD || null,
     centralNatsCaFile: env.SHUBBAK_CENTRAL_NATS_CA?.trim() || null,
+    governorateNats: natsUrls(env, 'SHUBBAK_GOVERNORATE_NATS'),
+    governorateNatsUser: env.SHUBBAK_GOVERNORATE_NATS_USER?.trim() || null,
+    governorateNatsPassword: env.SHUBBAK_GOVERNORATE_NATS_PASSWORD || null,
+    governorateNatsCaFile: env.SHUBBAK_GOVERNORATE_NATS_CA?.trim() || null,
     timezone: timezone(env, 'SHUBBAK_TZ', 'Africa/Cairo'),
     commandTtlMs: int(env, 'SHUBBAK_COMMAND_TTL_MS', 10_000, 1000, 600_000),
     noShowRequeueLimit: int(env, 'SHUBBAK_NO_SHOW_REQUEUE', 1, 0, 10),

@@ -26,7 +26,9 @@ import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
 import { addressMatcher } from './auth/guard.ts';
 import { reachableHost } from './services/ticket-link.ts';
-import { centralLink } from './federation/central-link.ts';
+import { centralLink, governorateLink } from './federation/central-link.ts';
+import { CentralStore } from './central/store.ts';
+import type { CentralConsumer } from './central/consumer.ts';
 import { closeWithin, trackSockets, type SocketTracker } from './ops/sockets.ts';
 
 export type RunningHub = {
@@ -52,6 +54,8 @@ export type RunningHub = {
   publishClock(): void;
   /** The outbox's forwarder to the central tier (SHUBBAK_CENTRAL_NATS), or null. */
   central: Forwarder | null;
+  /** The governorate's view (SHUBBAK_GOVERNORATE_NATS): its store and its stream consumer, or null. */
+  governorate: { store: CentralStore; consumer: CentralConsumer } | null;
   close(): Promise<void>;
 };
 
@@ -63,6 +67,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   checkMode(config);
   // The central tier's link: its CA file is read now, before anything listens (federation/central-link.ts).
   const link = config.centralNats ? centralLink(config) : null;
+  // The governorate's reader link, checked the same way (hub/central/).
+  const govLink = config.governorateNats ? governorateLink(config) : null;
   // Data dir 0700, its files 0600, or no start (issue 15, fault 9; hub/db/permissions.ts).
   const fixed = checkDataPermissions(config.dataDir, backupDirOf(config), config.fixPermissions);
   // Held while the hub runs: the backup CLI refuses to restore over a live database.
@@ -83,12 +89,17 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   let tlsListener: BrokerListeners['tls'] = null;
   // The hub's own address once it listens: the default base of the tickets' public links.
   let ownUrl = '';
+  // The governorate's central store (hub/central/store.ts), beside the hub's own database.
+  let centralStore: CentralStore | null = null;
   try {
     material = centerTls?.current() ?? null;
     // The database file is made 0600 before SQLite opens it: its WAL and SHM take its mode.
     createPrivateFile(dbPath(config.dataDir));
     ctx = createContext(config, clock, { listeners: () => listeners, ownUrl: () => ownUrl });
-    app = await buildApp(ctx, { logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined });
+    if (govLink) centralStore = new CentralStore(path.join(config.dataDir, 'central.db'), clock);
+    app = await buildApp(ctx, {
+      logger: opts.logger, https: material ? serverOptions(material, config.tlsHandshakeTimeoutMs) : undefined, central: centralStore ?? undefined,
+    });
     // Its sockets, so a stop is not held by one that never became a request (hub/ops/sockets.ts).
     appSockets = trackSockets(app.server);
     if (fixed.length) app.log.warn({ paths: fixed }, 'data file permissions tightened to 0700/0600 (SHUBBAK_FIX_PERMISSIONS)');
@@ -96,6 +107,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     tlsLog = { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) };
     for (const [level, o, m] of early) (level === 'warn' ? log.warn : log.info).call(log, o, m);
   } catch (err) {
+    centralStore?.close();
     releaseLock();
     throw err;
   }
@@ -183,6 +195,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const forwarder = outbox && federation && link ? new federation.Forwarder(outbox, config.centerId, link, app.log) : null;
     const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
     forwarder?.start();
+    // The governorate's view: the CENTER_EVENTS stream read into the central store (hub/central/).
+    const consumer = centralStore && govLink ? new (await import('./central/consumer.ts')).CentralConsumer(centralStore, govLink, app.log) : null;
+    consumer?.start();
 
     // Housekeeping: forget command ids after 48 h; close yesterday's queue at midnight.
     let day = localDay(clock(), config.timezone);
@@ -244,6 +259,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       ctx, app, broker: b, httpPort, mqttPort, mqttUrl, httpUrl, tls: tlsInfo, seededDevicesFile, smsSender,
       publishClock: () => publisher.publishClock(),
       central: forwarder,
+      governorate: centralStore && consumer ? { store: centralStore, consumer } : null,
       async close() {
         clearInterval(timer);
         clearInterval(alertSweep);
@@ -260,6 +276,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         ctx.bus.off('deviceSeen', onDeviceSeen);
         offOutbox();
         await forwarder?.stop();
+        await consumer?.stop();
         publisher.stop();
         // Offline, retained, before the broker drops its connections: observers and bridges get it live.
         await publishHubStatus(b, config.centerId, clock, false).catch((err) => app.log.warn({ err }, 'hub offline status not published'));
@@ -267,6 +284,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         await closeWithin(() => app.close(), appSockets!);
         ctx.metrics.stop();
         ctx.db.close();
+        centralStore?.close();
         releaseLock();
       },
     };
@@ -278,6 +296,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     else await app?.close().catch(() => {});
     ctx.metrics.stop();
     ctx.db.close();
+    centralStore?.close();
     releaseLock();
     throw err;
   }

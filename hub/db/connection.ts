@@ -10,6 +10,13 @@ export type Db = Database.Database;
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export function openDatabase(file: string): Db {
+  const db = openPrivateDatabase(file);
+  migrate(db);
+  return db;
+}
+
+/** A SQLite file with the hub's durable settings and no schema (the central store brings its own: hub/central/store.ts). */
+export function openPrivateDatabase(file: string): Db {
   // Private from the start (issue 15, fault 9): the dir 0700, the file 0600 before SQLite
   // opens it, so its WAL and SHM are 0600 too (SQLite gives them the database's mode).
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: DIR_MODE });
@@ -21,7 +28,6 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   return db;
 }
 

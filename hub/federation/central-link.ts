@@ -16,16 +16,27 @@ export type CentralLink = { urls: string[]; account: { user: string; pass: strin
 
 /** The link from the config; the CA file is read and checked now (a bad one stops the start). */
 export function centralLink(config: HubConfig): CentralLink {
-  const urls = config.centralNats ?? [];
-  const account = centralNatsAuth(config);
+  return linkOf(config.centralNats ?? [], centralNatsAuth(config), config.centralNatsCaFile, 'SHUBBAK_CENTRAL_NATS_CA');
+}
+
+/**
+ * The governorate's reader link (issue 13, item 4; hub/central/consumer.ts): the same rules,
+ * with SHUBBAK_GOVERNORATE_NATS, its account (user default 'governorate') and CA.
+ */
+export function governorateLink(config: HubConfig): CentralLink {
+  const account = config.governorateNatsPassword ? { user: config.governorateNatsUser ?? 'governorate', pass: config.governorateNatsPassword } : null;
+  return linkOf(config.governorateNats ?? [], account, config.governorateNatsCaFile, 'SHUBBAK_GOVERNORATE_NATS_CA');
+}
+
+function linkOf(urls: string[], account: CentralLink['account'], caFile: string | null, caName: string): CentralLink {
   if (!urls.length || !urls.every(isTlsUrl)) return { urls, account, tls: null };
-  if (!config.centralNatsCaFile) return { urls, account, tls: {} }; // TLS, checked against the system's CAs
+  if (!caFile) return { urls, account, tls: {} }; // TLS, checked against the system's CAs
   let ca: string;
   try {
-    ca = fs.readFileSync(config.centralNatsCaFile, 'utf8');
+    ca = fs.readFileSync(caFile, 'utf8');
     new X509Certificate(ca); // eslint-disable-line no-new -- parses, or throws
   } catch (err) {
-    throw new ConfigError(`SHUBBAK_CENTRAL_NATS_CA (${config.centralNatsCaFile}) is not a readable PEM certificate: ${(err as Error).message}`);
+    throw new ConfigError(`${caName} (${caFile}) is not a readable PEM certificate: ${(err as Error).message}`);
   }
   return { urls, account, tls: { ca } };
 }

@@ -20,7 +20,9 @@
 //
 // Only while a central tier is configured (SHUBBAK_CENTRAL_NATS): a center on its own keeps
 // no outbox. The mark starts at the tables' end the first time (the history before it is not
-// sent); a hub run later without the central tier catches up on what it did meanwhile.
+// sent; the present state of every window, line, the hall and the alerts is, as the first
+// rows); a hub run later without the central tier catches up on the domain events it
+// recorded meanwhile (its states go again as they next change).
 import { topics } from '@shubbak/protocol';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
@@ -80,11 +82,27 @@ export class Outbox {
         'SELECT id, device_id, kind, raised_at, acknowledged_at FROM device_alerts WHERE resolved_at IS NULL ORDER BY id',
       ),
     };
-    // The first start with a central tier: the marks begin at the tables' current end.
+    // The first start with a central tier: the marks begin at the tables' current end, and
+    // the center's present state goes first (every window, line, the hall's calls, the open
+    // alerts), so the governorate's board (hub/central/) starts from the whole center, not
+    // from whatever changes next.
     db.transaction(() => {
-      if (!this.q.mark.get('outbox_visit_event')) this.q.setMark.run('outbox_visit_event', String(this.q.lastVisitEvent.get()!.id ?? 0));
+      const first = !this.q.mark.get('outbox_visit_event');
+      if (first) this.q.setMark.run('outbox_visit_event', String(this.q.lastVisitEvent.get()!.id ?? 0));
       if (!this.q.mark.get('outbox_audit_event')) this.q.setMark.run('outbox_audit_event', String(this.q.lastAudit.get()!.id ?? 0));
+      if (first) {
+        const now = this.clock();
+        const add = (kind: OutboxKind, topic: string, payload: unknown) => this.q.add.run(kind, topic, JSON.stringify(payload), now);
+        for (const w of this.queue.windowNumbers()) add('state', topics.windowState(w), this.queue.windowState(w));
+        for (const l of this.queue.lines()) add('state', topics.lineState(l.letter), this.queue.lineState(l.letter));
+        add('state', topics.hallCalls(), this.queue.hallCalls());
+        add('alerts', 'alerts', this.openAlerts());
+      }
     })();
+  }
+
+  private openAlerts() {
+    return this.q.openAlerts.all().map((a) => ({ id: a.id, device: a.device_id, kind: a.kind, raisedAt: a.raised_at, acknowledged: a.acknowledged_at !== null }));
   }
 
   /** Inside the transaction that made the changes, just before its COMMIT. */
@@ -121,7 +139,7 @@ export class Outbox {
     for (const l of c.lines) add('state', topics.lineState(l), this.queue.lineState(l));
     if (c.hall) add('state', topics.hallCalls(), this.queue.hallCalls());
     if (c.topics.has('alerts')) {
-      add('alerts', 'alerts', this.q.openAlerts.all().map((a) => ({ id: a.id, device: a.device_id, kind: a.kind, raisedAt: a.raised_at, acknowledged: a.acknowledged_at !== null })));
+      add('alerts', 'alerts', this.openAlerts());
     }
     // After this transaction (better-sqlite3 commits synchronously), the forwarder drains;
     // had it rolled back, it finds nothing new.

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, centralNatsAuth, loadConfig } from '../../hub/config.ts';
+import { governorateLink } from '../../hub/federation/central-link.ts';
 
 describe("the hub's settings", () => {
   test('defaults are complete and valid', () => {
@@ -62,5 +63,17 @@ describe("the hub's settings", () => {
     assert.deepEqual(demo.centralNats, ['nats://127.0.0.1:4222']);
     assert.equal(centralNatsAuth(demo), null);
     assert.equal(loadConfig({}).centralNats, null);
+  });
+
+  test('SHUBBAK_GOVERNORATE_NATS: the governorate view\'s reader link; tls:// and a password in production (issue 13, item 4)', () => {
+    const prod = { SHUBBAK_MODE: 'production', SHUBBAK_CENTER_ID: 'giza-governorate' };
+    assert.throws(() => loadConfig({ ...prod, SHUBBAK_GOVERNORATE_NATS: 'tls://central-1.giza.gov.eg:4222' }), (e: unknown) => e instanceof ConfigError && /SHUBBAK_GOVERNORATE_NATS must be tls:\/\/ URLs with SHUBBAK_GOVERNORATE_NATS_PASSWORD/.test((e as Error).message));
+    assert.throws(() => loadConfig({ ...prod, SHUBBAK_GOVERNORATE_NATS: 'nats://10.0.0.5:4222', SHUBBAK_GOVERNORATE_NATS_PASSWORD: 's3cret' }), /SHUBBAK_GOVERNORATE_NATS must be tls:\/\/ URLs/);
+    assert.throws(() => loadConfig({ SHUBBAK_GOVERNORATE_NATS_PASSWORD: 's3cret' }), /SHUBBAK_GOVERNORATE_NATS_PASSWORD is set but SHUBBAK_GOVERNORATE_NATS is not/);
+    assert.throws(() => loadConfig({ SHUBBAK_GOVERNORATE_NATS: 'nats://127.0.0.1:4222', SHUBBAK_GOVERNORATE_NATS_CA: '/etc/ca.pem' }), /SHUBBAK_GOVERNORATE_NATS_CA is set but SHUBBAK_GOVERNORATE_NATS is not tls/);
+    const c = loadConfig({ ...prod, SHUBBAK_GOVERNORATE_NATS: 'tls://central-1.giza.gov.eg:4222', SHUBBAK_GOVERNORATE_NATS_PASSWORD: 's3cret' });
+    assert.deepEqual(governorateLink(c), { urls: ['tls://central-1.giza.gov.eg:4222'], account: { user: 'governorate', pass: 's3cret' }, tls: {} });
+    assert.equal(governorateLink(loadConfig({ SHUBBAK_GOVERNORATE_NATS: 'nats://127.0.0.1:4222', SHUBBAK_GOVERNORATE_NATS_USER: 'reader' })).account, null);
+    assert.equal(loadConfig({}).governorateNats, null);
   });
 });

@@ -1,4 +1,4 @@
-// One bundle for the three screens; <body data-page> (set by hub/routes/web) picks one.
+// One bundle for the screens; <body data-page> (set by hub/routes/web) picks one.
 import { applyLang, setLang } from './i18n/index.ts';
 import './components/sh-toast.ts';
 
@@ -14,6 +14,10 @@ if (page === 'tv') {
   setLang('ar', false);
   await import('./pages/sh-kiosk-screen.ts');
   document.body.append(document.createElement('sh-kiosk-screen'));
+} else if (page === 'governorate') {
+  // The governorate's live board (hub/central/routes.ts), only on a hub in that role.
+  await import('./pages/sh-governorate.ts');
+  document.body.append(document.createElement('sh-governorate'));
 } else if (page === 'status') {
   await import('./pages/sh-status.ts');
   document.body.append(document.createElement('sh-status'));
