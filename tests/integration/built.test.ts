@@ -86,6 +86,18 @@ async function press(hub: Hub, device: string, key: number): Promise<void> {
 }
 
 describe('the built JavaScript runs as production runs it', () => {
+  // Issue 10 (memory): what only some centers or some rare requests need is imported when
+  // needed (a dynamic import, its own chunk), not loaded by every hub at start. Caught here:
+  // typebox loaded whole from node_modules (683 modules, ~6 MB of heap) through the Fastify
+  // type provider's runtime re-export, and the SMPP client on a center with no SMSC.
+  test('the built hub loads at start none of the packages that only a configured SMSC, the central tier, the API docs or a rare answer needs', () => {
+    const atStart = tree.atStart['hub/server'];
+    assert.ok(atStart.includes('fastify') && atStart.includes('aedes') && atStart.includes('better-sqlite3'), atStart.join(', '));
+    for (const rare of ['@fastify/type-provider-typebox', 'typebox', 'smpp', 'nats', 'xmlbuilder2', '@fastify/swagger', '@fastify/swagger-ui', 'yaml', 'qrcode', '@napi-rs/canvas']) {
+      assert.ok(!atStart.includes(rare), `the hub loads ${rare} at start (${atStart.join(', ')})`);
+    }
+  });
+
   test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
     t.after(stopAll);
     const hub = await startBuiltHub({});
