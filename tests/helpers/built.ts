@@ -51,9 +51,9 @@ export type BuiltProcess = {
   stop(): Promise<number | null>;
 };
 
-/** `node <file>` with only the given environment; no --import, no tsx. */
-export function runBuilt(file: string, env: NodeJS.ProcessEnv, cwd: string): BuiltProcess {
-  const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node [flags] <file>` with only the given environment; no --import, no tsx. Flags: a unit's (unitNodeFlags), as installed. */
+export function runBuilt(file: string, env: NodeJS.ProcessEnv, cwd: string, nodeFlags: string[] = []): BuiltProcess {
+  const child = spawn(process.execPath, [...nodeFlags, file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (b: Buffer) => {
