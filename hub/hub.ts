@@ -20,7 +20,7 @@ import { announceFirstAdmin, forgetSpentFirstAdmin } from './auth/first-admin.ts
 import { acquireHubLock, backupDirOf, dbPath } from './services/backup.ts';
 import { checkDataPermissions, createPrivateFile } from './db/permissions.ts';
 import { AlertWebhook } from './services/alert-webhook.ts';
-import { SmppSender } from './sms/smpp-sender.ts';
+import type { SmppSender } from './sms/smpp-sender.ts';
 import { localDay, systemClock, type Clock } from './domain/time.ts';
 import { CenterTls, type TlsMaterial } from './tls/center-ca.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from './tls/listeners.ts';
@@ -247,7 +247,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     // short slices (hub/services/reports/rollups.ts), on start and after midnight.
     const stopRollups = ctx.reports.schedule((err) => app.log.error({ err }, 'report rollups failed'));
     // SMS over SMPP (hub/sms/): only with an SMSC configured; woken by every commit (new messages, the switch).
-    const smsSender = config.smsHost ? new SmppSender(ctx.sms.outbox, config, app.log.child({ part: 'sms' })) : null;
+    // Loaded only then: a center without an SMSC does not carry the smpp client (and iconv-lite) in its heap (issue 10).
+    const smsSender = config.smsHost ? new (await import('./sms/smpp-sender.ts')).SmppSender(ctx.sms.outbox, config, app.log.child({ part: 'sms' })) : null;
     const offSms = smsSender ? ctx.commits.subscribe(() => smsSender.wake(), (err) => app.log.error({ err }, 'sms wake failed')) : () => {};
     ctx.metrics.bindSms(smsSender);
     smsSender?.start();

@@ -144,11 +144,33 @@ const externals: esbuild.Plugin = {
   },
 };
 
-export type BuildResult = { outdir: string; externals: string[]; files: number; bytes: number };
+export type BuildResult = {
+  outdir: string; externals: string[]; files: number; bytes: number;
+  /** Per program (its name), the packages it loads from node_modules when it starts: the static imports of its file and of the chunks those import, not what a dynamic import() loads later. */
+  atStart: Record<string, string[]>;
+};
+
+/** The packages an output file loads at start: its static imports, followed through our own chunks. */
+function packagesAtStart(metafile: esbuild.Metafile, file: string): string[] {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const imp of metafile.outputs[f]?.imports ?? []) {
+      if (imp.kind === 'dynamic-import') continue;
+      if (!imp.external) visit(imp.path);
+      else if (!isBuiltin(imp.path)) packages.add(packageName(imp.path));
+    }
+  };
+  visit(file);
+  return [...packages].sort();
+}
 
 export async function build(outdir: string): Promise<BuildResult> {
   fs.rmSync(outdir, { recursive: true, force: true });
   const external = new Set<string>();
+  const atStart: Record<string, string[]> = {};
   for (const p of PROGRAMS) {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
@@ -185,6 +207,8 @@ export async function build(outdir: string): Promise<BuildResult> {
     for (const out of Object.values(result.metafile.outputs)) {
       for (const imp of out.imports) if (imp.external && !isBuiltin(imp.path)) external.add(packageName(imp.path));
     }
+    const main = Object.keys(result.metafile.outputs).find((f) => result.metafile.outputs[f].entryPoint !== undefined && f.endsWith(path.basename(p.out)));
+    atStart[p.name] = main ? packagesAtStart(result.metafile, main) : [];
   }
   for (const f of HUB_FILES) fs.cpSync(path.join(ROOT, f.from), path.join(outdir, f.to), { recursive: true });
 
@@ -209,7 +233,7 @@ export async function build(outdir: string): Promise<BuildResult> {
     }
   };
   count(outdir);
-  return { outdir, externals: [...external].sort(), files, bytes };
+  return { outdir, externals: [...external].sort(), files, bytes, atStart };
 }
 
 /** Every package the built code imports must be one a production install carries (not "dev" in the lock). */
@@ -231,4 +255,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await build(outdir);
   console.log(`built ${r.files} files (${(r.bytes / 1024).toFixed(0)} KiB) into ${path.relative(process.cwd(), r.outdir) || '.'} in ${Date.now() - t0} ms`);
   console.log(`run-time packages (from node_modules): ${r.externals.join(', ')}`);
+  console.log(`the hub loads at start: ${r.atStart['hub/server'].join(', ')}`);
 }

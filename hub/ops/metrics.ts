@@ -7,7 +7,13 @@
 // counters (kept by the queue in `lines.waiting`), the open alerts (partial index), the
 // newest backup row, and in-memory sizes. No scrape scans tickets, visits or files.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+// The classes by path, not prom-client's index: it also loads what the hub never uses (default
+// process metrics with the OpenTelemetry API, Summary, Pushgateway, cluster; ~1.7 MB of heap;
+// issue 10: memory). Types: ./prom-client-parts.d.ts.
+import Counter from 'prom-client/lib/counter.js';
+import Gauge from 'prom-client/lib/gauge.js';
+import Histogram from 'prom-client/lib/histogram.js';
+import Registry from 'prom-client/lib/registry.js';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
 

@@ -89,7 +89,9 @@ export async function startHubProcess(root: string, dataDir: string, env: Record
   const httpPort = await freePort();
   const prof = process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : [];
   const snap = process.env.BENCH_HUB_HEAPSNAP ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HUB_HEAPSNAP}`] : [];
-  const child = spawn(process.execPath, [...prof, ...snap, ...nodeArgs, ...(target ? hubArgs(root, target) : startCommandArgs(root))], {
+  // BENCH_HUB_IMPORT=file.mjs: a module loaded into the hub before its code (scripts/bench/memory-probe.mjs).
+  const probe = process.env.BENCH_HUB_IMPORT ? ['--import', process.env.BENCH_HUB_IMPORT] : [];
+  const child = spawn(process.execPath, [...prof, ...snap, ...probe, ...nodeArgs, ...(target ? hubArgs(root, target) : startCommandArgs(root))], {
     cwd: root,
     env: {
       ...process.env,

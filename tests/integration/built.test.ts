@@ -7,10 +7,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics } from '@shubbak/protocol';
 import { buildIntoTemp, cleanEnv, runBuilt, type BuiltProcess, type BuiltTree } from '../helpers/built.ts';
 import { Recorder } from '../helpers/hub.ts';
+import { unitNodeFlags } from '../../scripts/bench/lib.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let tree: BuiltTree;
 before(async () => {
@@ -33,7 +37,7 @@ async function startBuiltHub(env: Record<string, string>): Promise<Hub> {
   const proc = runBuilt(path.join(tree.dist, 'hub', 'server.js'), cleanEnv({
     SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_HTTPS_PORT: '0', SHUBBAK_MQTTS_PORT: '0',
     SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn', ...env,
-  }), tree.dir);
+  }), tree.dir, unitNodeFlags('hub/hub.service', ROOT)); // the node flags it is installed with
   running.push(proc);
   // The plain loopback addresses (with TLS, production, they are on the "this machine only" line).
   const [, httpUrl] = await proc.waitFor(/(http:\/\/127\.0\.0\.1:\d+)/);
@@ -86,6 +90,18 @@ async function press(hub: Hub, device: string, key: number): Promise<void> {
 }
 
 describe('the built JavaScript runs as production runs it', () => {
+  // Issue 10 (memory): what only some centers or some rare requests need is imported when
+  // needed (a dynamic import, its own chunk), not loaded by every hub at start. Caught here:
+  // typebox loaded whole from node_modules (683 modules, ~6 MB of heap) through the Fastify
+  // type provider's runtime re-export, and the SMPP client on a center with no SMSC.
+  test('the built hub loads at start none of the packages that only a configured SMSC, the central tier, the API docs or a rare answer needs', () => {
+    const atStart = tree.atStart['hub/server'];
+    assert.ok(atStart.includes('fastify') && atStart.includes('aedes') && atStart.includes('better-sqlite3'), atStart.join(', '));
+    for (const rare of ['@fastify/type-provider-typebox', 'typebox', 'smpp', 'nats', 'xmlbuilder2', '@fastify/swagger', '@fastify/swagger-ui', 'yaml', 'qrcode', '@napi-rs/canvas']) {
+      assert.ok(!atStart.includes(rare), `the hub loads ${rare} at start (${atStart.join(', ')})`);
+    }
+  });
+
   test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
     t.after(stopAll);
     const hub = await startBuiltHub({});
@@ -129,15 +145,16 @@ describe('the built JavaScript runs as production runs it', () => {
     const { client, rec } = await hubClient(hub);
     await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
 
-    const programs: { id: string; kind: string; file: string; env: Record<string, string> }[] = [
-      { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', env: {} },
-      { id: 'led-1', kind: 'display', file: 'display/main.js', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
-      { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', env: {} },
+    // Each with the node flags of its unit (--max-semi-space-size, --no-opt …), as installed.
+    const programs: { id: string; kind: string; file: string; unit: string; env: Record<string, string> }[] = [
+      { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', unit: 'counter-keypad/counter-keypad.service', env: {} },
+      { id: 'led-1', kind: 'display', file: 'display/main.js', unit: 'display/display.service', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
+      { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', unit: 'kiosk/kiosk.service', env: {} },
     ];
     const procs = programs.map((p) => {
       const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
         SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
-      }), tree.dir);
+      }), tree.dir, unitNodeFlags(p.unit, ROOT));
       running.push(proc);
       return proc;
     });

@@ -7,7 +7,7 @@
 //               on SHUBBAK_METRICS_ALLOW (loopback by default).
 import fs from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Ready = Type.Object({
