@@ -239,6 +239,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   const background = loadWorkers(mqttUrl, prep, { rate: BACKGROUND_RATE / Math.max(1, LOAD_CLIENTS) });
   await background.ready;
   step(`the same under ${BACKGROUND_RATE} commands/s from ${LOAD_CLIENTS} devices`);
+  const bgCpu0 = cpuMs(hubPid);
   background.go();
   await new Promise((r) => setTimeout(r, 500)); // the load settles in
   const loadedRef: number[] = [];
@@ -256,6 +257,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
     loadedError = (err as Error).message.split('\n')[0];
   }
   const bg = await background.stop();
+  const bgCpu = cpuMs(hubPid) - bgCpu0;
   const nexts = await next.stop();
   const nextQuiet = nexts.get('quiet')!;
   const nextUnderLoad = nexts.get('loaded') ?? { samples: [], calls: 0 };
@@ -280,6 +282,9 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   const lr = summary(loadedRef);
   const bgRate = (bg.done + bg.failed) / bg.elapsed;
   report(`(f) background load from ${LOAD_CLIENTS} devices (asked ${BACKGROUND_RATE}/s)`, bgRate, 'cmd/s', `(${bg.failed} failed)`);
+  // The hub's CPU per command while it is not saturated: the background's commands and the measured ones.
+  const fCommands = bg.done + bg.failed + loadedIssued.length + nextUnderLoad.calls;
+  report('(f) the hub\'s CPU per command during it (user + system)', (bgCpu * 1000) / Math.max(1, fCommands), 'µs', `(${fmt(bgCpu / 1000 / bg.elapsed)} cores busy)`);
   report('(f) under it: mosquitto request/reply p99', lr.p99, 'ms', `(${fmt(lr.p99 / base.p99)}× the quiet reference)`);
   report('(f) under it: ticket.issue round trip p99', lb.p99, 'ms', versus(lb.p99, base.p99, 5));
   report('(f) under it: keypad Next → board p99', lc.p99, 'ms', versus(lc.p99, base.p99, 5));

@@ -20,8 +20,10 @@ const d = new CommandDispatcher(ctx, (_id, r) => { if (!r.ok) throw new Error(JS
 let k = 0;
 const run = (n: number) => { for (let i = 0; i < n; i += B) { for (let j = 0; j < B; j++) { const dev = `k${k % DEV}`; d.submit(dev, Buffer.from(JSON.stringify({ id: `${dev}-${++k}`.padEnd(8, '0'), type: 'ticket.issue', line: 'ABCD'[k % 4], at: Date.now() }))); } d.flush(); } };
 run(2000);
+const io = () => Number(/write_bytes: (\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'))![1]);
+const w0 = io();
 const t0 = performance.now(); const c0 = process.cpuUsage();
 run(N);
 const ms = performance.now() - t0; const cpu = process.cpuUsage(c0);
-console.log(`${N} commands in batches of ${B}: ${(ms * 1000 / N).toFixed(1)} µs/command wall, user ${(cpu.user / N).toFixed(1)} sys ${(cpu.system / N).toFixed(1)} µs/command; ${(N / ms * 1000).toFixed(0)}/s`);
+console.log(`${N} commands in batches of ${B}: ${(ms * 1000 / N).toFixed(1)} µs/command wall, user ${(cpu.user / N).toFixed(1)} sys ${(cpu.system / N).toFixed(1)} µs/command; ${(N / ms * 1000).toFixed(0)}/s; ${((io() - w0) / N / 1024).toFixed(1)} KiB written to disk per command`);
 ctx.db.close(); fs.rmSync(dataDir, { recursive: true, force: true });
