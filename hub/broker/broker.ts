@@ -14,6 +14,7 @@ import type { HubContext } from '../context.ts';
 import { authenticate, createAccess, deviceIdOf, HUB_ID } from './access.ts';
 import { CommandDispatcher } from './dispatch.ts';
 import { guardPacketSize, MAX_MQTT_PACKET_BYTES } from './packet-limit.ts';
+import { holdAck, installAckHold } from './ack-hold.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from '../tls/listeners.ts';
 import type { TlsMaterial } from '../tls/center-ca.ts';
 import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
@@ -63,6 +64,7 @@ function noMqttNumberCache(): void {
 
 export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBroker> {
   noMqttNumberCache();
+  installAckHold();
   const aedes = await Aedes.createBroker({
     id: 'shubbak-hub',
     maxClientsIdLength: 64,
@@ -97,6 +99,9 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
         packet.topic = DROPPED_TOPIC;
         packet.retain = false;
         packet.payload = Buffer.alloc(0);
+      } else if (kind === 'command' && packet.qos === 1 && t?.kind === 'device' && t.deviceId === deviceIdOf(client.id)) {
+        // The dispatcher answers it: its PUBACK goes out with the reply (ack-hold.ts).
+        holdAck(client.conn, packet.messageId!);
       }
       cb(null);
     });
