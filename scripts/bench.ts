@@ -25,7 +25,9 @@ const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.repl
 const ROUNDS = Number(args.get('rounds') ?? 2000);
 const LOAD_CLIENTS = Number(args.get('clients') ?? 200);
 const LOAD_SECONDS = Number(args.get('seconds') ?? 8);
-const ONLY = args.get('only'); // e.g. --only=spine, --only=memory (the hub's (d)/(e) alone), --only=devices
+// e.g. --only=spine; --only=latency (the spine's (a)–(c) and (f), without (d)/(e));
+// --only=memory or --only=throughput (the spine's (d)/(e) alone, on a fresh hub); --only=devices
+const ONLY = args.get('only');
 // The built JavaScript is measured (npm run build first); --tsx measures the sources under tsx,
 // --no-build measures the dist/ that is there.
 const TSX = args.has('tsx');
@@ -44,6 +46,13 @@ const rows: Row[] = [];
 function report(name: string, value: number, unit: string, note = ''): void {
   rows.push({ name, value, unit });
   console.log(`  ${name.padEnd(58)} ${fmt(value).padStart(10)} ${unit.padEnd(6)} ${note}`);
+}
+
+/** CPU time (user + system) a process has used, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
 }
 
 /** The hub's resident memory once it has been left alone: the mean of the last second of samples. */
@@ -196,7 +205,7 @@ function versus(value: number, ref: number, limit: number): string {
   return `${fmt(r)}× mosquitto (target ≤ ${limit}: ${r <= limit ? 'met' : 'NOT met'})`;
 }
 
-async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: ReturnType<typeof prepare>, target: Target) {
+async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: ReturnType<typeof prepare>, target: Target, withThroughput = true) {
   console.log('\nThe spine (hub + embedded broker + SQLite with synchronous=FULL), against Debian\'s mosquitto');
   // The reference: mosquitto (C) on a free port with set_tcp_nodelay, the same client
   // library (mqtt.js), the same kind of device process. Interleaved in blocks with the
@@ -230,6 +239,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   const background = loadWorkers(mqttUrl, prep, { rate: BACKGROUND_RATE / Math.max(1, LOAD_CLIENTS) });
   await background.ready;
   step(`the same under ${BACKGROUND_RATE} commands/s from ${LOAD_CLIENTS} devices`);
+  const bgCpu0 = cpuMs(hubPid);
   background.go();
   await new Promise((r) => setTimeout(r, 500)); // the load settles in
   const loadedRef: number[] = [];
@@ -247,6 +257,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
     loadedError = (err as Error).message.split('\n')[0];
   }
   const bg = await background.stop();
+  const bgCpu = cpuMs(hubPid) - bgCpu0;
   const nexts = await next.stop();
   const nextQuiet = nexts.get('quiet')!;
   const nextUnderLoad = nexts.get('loaded') ?? { samples: [], calls: 0 };
@@ -271,12 +282,16 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   const lr = summary(loadedRef);
   const bgRate = (bg.done + bg.failed) / bg.elapsed;
   report(`(f) background load from ${LOAD_CLIENTS} devices (asked ${BACKGROUND_RATE}/s)`, bgRate, 'cmd/s', `(${bg.failed} failed)`);
+  // The hub's CPU per command while it is not saturated: the background's commands and the measured ones.
+  const fCommands = bg.done + bg.failed + loadedIssued.length + nextUnderLoad.calls;
+  report('(f) the hub\'s CPU per command during it (user + system)', (bgCpu * 1000) / Math.max(1, fCommands), 'µs', `(${fmt(bgCpu / 1000 / bg.elapsed)} cores busy)`);
   report('(f) under it: mosquitto request/reply p99', lr.p99, 'ms', `(${fmt(lr.p99 / base.p99)}× the quiet reference)`);
   report('(f) under it: ticket.issue round trip p99', lb.p99, 'ms', versus(lb.p99, base.p99, 5));
   report('(f) under it: keypad Next → board p99', lc.p99, 'ms', versus(lc.p99, base.p99, 5));
   if (loadedError) console.log(`      NOT met: under the background load the hub fell behind — ${loadedError}`);
   if (lc.n < nextUnderLoad.calls) console.log(`      note: the board saw ${lc.n} of ${nextUnderLoad.calls} calls under load`);
 
+  if (!withThroughput) return { baseline: { p50: mine.p50, p99: mine.p99 }, hubUrl };
   const sustained = await throughputAndMemory(mqttUrl, hubPid, prep, target);
   console.log(`\n  Peer reference (FQM on this kind of machine): a ticket in 4 ms, ~230 tickets/s, a call on its display 0–4 s later by polling.`);
   console.log(`  Shubbak here: a ticket in ${fmt(b.p50)} ms p50 (${fmt(4 / b.p50, 1)}× faster), ${fmt(sustained, 0)} tickets/s (${fmt(sustained / 230, 1)}×), a call on the board in ${fmt(c.p99)} ms p99.`);
@@ -296,13 +311,17 @@ async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: Return
   const idleRss = await settledRss(hubPid, SETTLE_SECONDS);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(hubPid))), 100);
+  const cpu0 = cpuMs(hubPid);
   load.go();
   await load.loaded;
+  const hubCpu = cpuMs(hubPid) - cpu0;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssMb(hubPid));
   const afterRss = await settledRss(hubPid, SETTLE_SECONDS);
   const { done, failed, elapsed } = await load.stop();
   report(`(d) sustained ticket.issue with ${LOAD_CLIENTS} device clients`, done / elapsed, 'cmd/s', `(target ≥ 10000: ${done / elapsed >= 10_000 && failed === 0 ? 'met' : 'NOT met'}; ${failed} failed)`);
+  // The hub's own CPU (user + system) per command under that load: less noisy than the rate on a shared machine.
+  report('(d) the hub\'s CPU per command under it (user + system)', (hubCpu * 1000) / Math.max(1, done + failed), 'µs', `(${fmt(hubCpu / 1000 / elapsed)} cores busy)`);
   const hub = target.built ? 'built hub' : 'hub (tsx)';
   report(`(e) ${hub} resident memory, idle with ${LOAD_CLIENTS} devices connected`, idleRss, 'MB', goal(idleRss, HUB_IDLE_GOAL_MB));
   report(`(e) ${hub} resident memory, peak under the ${LOAD_CLIENTS}-device load`, peakRss, 'MB', goal(peakRss, HUB_PEAK_GOAL_MB));
@@ -355,8 +374,8 @@ async function main() {
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
-    if (!ONLY || ONLY === 'spine') baseline = (await spine(hub.httpUrl, hub.mqttUrl, hub.child.pid!, prep, target)).baseline;
-    else if (ONLY === 'memory') {
+    if (!ONLY || ONLY === 'spine' || ONLY === 'latency') baseline = (await spine(hub.httpUrl, hub.mqttUrl, hub.child.pid!, prep, target, ONLY !== 'latency')).baseline;
+    else if (ONLY === 'memory' || ONLY === 'throughput') {
       console.log(`\nThe hub's memory (the spine's (d) and (e) alone, on a fresh hub; started at ${fmt(rssMb(hub.child.pid!))} MB)`);
       await throughputAndMemory(hub.mqttUrl, hub.child.pid!, prep, target);
     } else {

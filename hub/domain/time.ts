@@ -5,14 +5,27 @@ export const systemClock: Clock = () => Date.now();
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The last day computed per zone, by the minute it was computed for: a local day starts on a
+ * whole minute in every zone (offsets are whole minutes), so every instant of one UTC minute
+ * falls on the same local day. Each device command asks several times (a few µs per Intl
+ * format; issue 16 item 3).
+ */
+const lastDay = new Map<string, { minute: number; day: string }>();
+
 /** The local calendar day of an instant, 'YYYY-MM-DD', in the given zone. */
 export function localDay(ms: number, timeZone = 'Africa/Cairo'): string {
+  const minute = Math.floor(ms / 60_000);
+  const last = lastDay.get(timeZone);
+  if (last && last.minute === minute) return last.day;
   let f = dayFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dayFormatters.set(timeZone, f);
   }
-  return f.format(ms);
+  const day = f.format(ms);
+  if (Number.isFinite(minute)) lastDay.set(timeZone, { minute, day });
+  return day;
 }
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>();

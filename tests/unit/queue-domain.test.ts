@@ -58,6 +58,15 @@ describe("the queue's rules", () => {
     assert.equal(localDay(Date.parse('2026-07-01T20:59:59Z')), '2026-07-01');
     assert.equal(localDay(Date.parse('2026-07-01T21:00:00Z')), '2026-07-02');
     assert.equal(startOfLocalDay('2026-07-02'), Date.parse('2026-07-01T21:00:00Z'));
+    // The day is remembered per zone by the minute (issue 16): every call still gets its own
+    // instant's day, whatever was asked before, in this zone or another.
+    const asked: [string, string, string][] = [
+      ['2026-11-29T21:59:00.000Z', 'Africa/Cairo', '2026-11-29'], ['2026-11-29T21:59:59.999Z', 'Africa/Cairo', '2026-11-29'],
+      ['2026-11-29T21:59:30.000Z', 'UTC', '2026-11-29'], ['2026-11-29T22:00:00.000Z', 'Africa/Cairo', '2026-11-30'],
+      ['2026-11-29T21:59:59.999Z', 'Africa/Cairo', '2026-11-29'], ['2026-11-29T22:00:00.001Z', 'Asia/Kolkata', '2026-11-30'],
+      ['2026-11-29T22:00:00.000Z', 'UTC', '2026-11-29'], ['2026-11-29T22:00:59.999Z', 'Africa/Cairo', '2026-11-30'],
+    ];
+    for (const [at, zone, day] of asked) assert.equal(localDay(Date.parse(at), zone), day, `${at} in ${zone}`);
     const p = localParts(Date.parse('2026-11-27T08:30:00Z'));
     assert.deepEqual(p, { year: 2026, month: 11, day: 27, hour: 10, minute: 30, weekday: 5 }); // a Friday
   });
