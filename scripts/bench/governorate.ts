@@ -13,7 +13,9 @@
 // - freshness: a call at a real center's keypad → the row in the governorate's central
 //   store (the consumer stamps received_at as it applies the batch it commits), p50/p99;
 //   and the same for the generated centers' rows (published → applied);
-// - events/s the central consumer sustained, at the busy rate and flat out (its ceiling);
+// - events/s the central consumer sustained, at the busy rate and flat out; and its ceiling:
+//   the governorate hub paused (SIGSTOP) while the centers publish flat out, then resumed
+//   on the backlog;
 // - the central tier's memory: each nats-server's RSS, the governorate hub's RSS;
 // - one NATS node (the stream's leader) killed -9 and started again under load: freshness
 //   meanwhile, and every center's board checked against what it sent (last seq, no gap,
@@ -278,6 +280,7 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     }, target, nodeFlags);
     hubs.push(gov);
     cleanups.unshift(() => gov.stop());
+    cleanups.unshift(() => gov.child.kill('SIGCONT')); // never left paused by a failed (4b)
     // The cut center (the last real hub) reaches the tier through proxies it can be cut off by.
     const proxies = await Promise.all(cluster.nodes.map((n) => cuttableProxy(() => n.client)));
     cleanups.push(...proxies.map((p) => () => p.close()));
@@ -406,12 +409,16 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     cutCenter.drive(BUSY_TICKETS_PER_S);
     await sleep(2000); // the rates settle in
     const s1 = Date.now();
+    const rowsBefore = probes.map((p) => [p.outbox().last, p.cycles]);
     await sleep(PHASE_S * 1000);
     const s2 = Date.now();
+    const perCycle = probes.map((p, i) => (p.outbox().last - rowsBefore[i][0]) / Math.max(1, p.cycles - rowsBefore[i][1]));
     const memSteady = memory();
     freshRows('(1) busy', callFreshness(s1, s2), rowFreshness(s1, s2));
     const busyIn = appliedBetween(s1, s2) / ((s2 - s1) / 1000);
-    out('(1) busy: events/s sustained by the central consumer', busyIn, 'ev/s', `(asked: ${fmt(BUSY_ROWS_PER_S * simIds.length + BUSY_TICKETS_PER_S * ROWS_PER_TICKET + PROBE_RATE * probes.length * 8, 0)} rows/s in all)`);
+    const asked = BUSY_ROWS_PER_S * simIds.length + BUSY_TICKETS_PER_S * ROWS_PER_TICKET + PROBE_RATE * probes.length * perCycle[0];
+    out('(1) busy: events/s sustained by the central consumer', busyIn, 'ev/s', `(sent: ${fmt(asked, 0)} rows/s in all)`);
+    out('(1) busy: outbox rows per ticket at a real hub (measured)', perCycle.reduce((a, b) => a + b, 0) / perCycle.length, 'rows', `(issue, call, finish; the replayers write ${fmt(ROWS_PER_TICKET)} with the file events)`);
     memSteady.nats.forEach((m, i) => out(`(1) busy: nats-server ${cluster.nodes[i].name} resident memory`, m, 'MB'));
     out('(1) busy: the three nats-servers together', memSteady.nats.reduce((a, b) => a + b, 0), 'MB');
     out('(1) busy: the governorate hub resident memory', memSteady.gov, 'MB', `(central.db: ${storedCount()} rows)`);
@@ -465,7 +472,7 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     await caughtUp(60_000);
     out(`(3) link cut ${CUT_S} s: backlog at restore (${fmt(CUT_S, 0)} s at the busy rate)`, backlogRows, 'rows', `(${cutCenter.id}: ${backlog.last - beforeCut} rows written during the cut, ${fmt((restoredAt - cutAt) / 1000, 1)} s)`);
     out('(3) link cut: restore → first backlog row applied', firstRowMs, 'ms', '(the hub\'s client reconnects by itself)');
-    out('(3) link cut: restore → the whole backlog applied', catchUpMs, 'ms', `(${fmt(backlogRows / (catchUpMs / 1000), 0)} rows/s incl. the reconnect)`);
+    out('(3) link cut: restore → the whole backlog applied', catchUpMs, 'ms', `(after the reconnect: ${fmt(Math.max(0, backlogRows - 1) / Math.max(0.001, (catchUpMs - firstRowMs) / 1000), 0)} rows/s; the issue's 10 min at the busy rate ≈ ${fmt(600 * BUSY_TICKETS_PER_S * ROWS_PER_TICKET, 0)} rows)`);
     {
       const b = (await board()).get(cutCenter.id)!;
       const lines = (await (await fetch(`${cutCenter.hub.httpUrl}/api/lines`)).json()) as { letter: string; state: { line: string; waiting: number; open: boolean } }[];
@@ -509,6 +516,34 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     freshRows('(4) heavy', callFreshness(h1, h2), rowFreshness(h1, h2));
     peakNats.forEach((m, i) => out(`(4) heavy: nats-server ${cluster.nodes[i].name} peak resident memory`, m, 'MB'));
     out('(4) heavy: the governorate hub peak resident memory', peakGov, 'MB');
+
+    // (4b) The consumer's ceiling: the governorate hub paused (SIGSTOP) while the generated
+    // centers publish flat out, then resumed: how fast it applies the backlog it finds.
+    step(`consumer ceiling: the governorate hub paused for ${HEAVY_S} s of flat-out publishing, then resumed on the backlog`);
+    {
+      const b0 = (await sent()).reduce((a, s) => a + s.lastSeq, 0);
+      gov.child.kill('SIGSTOP');
+      let backlogMsgs = 0;
+      let drainMs = NaN;
+      let applied = 0;
+      try {
+        await setRate('max');
+        await sleep(HEAVY_S * 1000);
+        await setRate(0);
+        backlogMsgs = (await sent()).reduce((a, s) => a + s.lastSeq, 0) - b0;
+      } finally {
+        gov.child.kill('SIGCONT');
+      }
+      const r0 = Date.now();
+      const n0 = storedCount();
+      drainMs = await caughtUp(300_000);
+      applied = storedCount() - n0;
+      const best = central.prepare('SELECT received_at / 1000 AS s, count(*) AS n FROM central_events WHERE received_at >= ? GROUP BY s').all(r0) as { s: number; n: number }[];
+      out('(4b) ceiling: backlog built while the consumer was paused', backlogMsgs, 'rows', `(${fmt(backlogMsgs / HEAVY_S, 0)} rows/s published)`);
+      out('(4b) ceiling: events/s applied on resume, mean', applied / (drainMs / 1000), 'ev/s', `(${applied} rows in ${fmt(drainMs / 1000, 1)} s, incl. the pull restarting)`);
+      out('(4b) ceiling: events/s applied on resume, best second', Math.max(...best.map((x) => x.n)), 'ev/s', `(${fmt(Math.max(...best.map((x) => x.n)) / (BUSY_ROWS_PER_S * CENTERS), 0)}× ${CENTERS} busy centers)`);
+      out('(4b) ceiling: the governorate hub resident memory after', rssMb(gov.child.pid!), 'MB');
+    }
 
     // (5) A hub's queue command is not slowed by the tier: ticket.issue with it up, then with all three nodes stopped.
     step(`ticket.issue round trips at ${probes[0].id}: ${ISSUE_ROUNDS} with the tier up, ${ISSUE_ROUNDS} with all three nodes stopped`);
