@@ -319,23 +319,42 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
 
     // Central store reads.
     const boardSeqs = () => new Map((central.prepare("SELECT center, json_extract(board, '$.lastSeq') AS s FROM central_boards").all() as { center: string; s: number }[]).map((r) => [r.center, r.s]));
+    /** Seqs the boards are still missing (a gap: a row delivered again only after the consumer's ack wait). */
+    const boardGaps = () => (central.prepare("SELECT center, json_extract(board, '$.missing') AS m FROM central_boards WHERE json_array_length(board, '$.missing') > 0").all() as { center: string; m: string }[])
+      .map((r) => ({ center: r.center, missing: (JSON.parse(r.m) as [number, number][]).reduce((a, [f, t]) => a + t - f + 1, 0) }));
     const appliedBetween = (t1: number, t2: number) => (central.prepare('SELECT count(*) AS n FROM central_events WHERE received_at >= ? AND received_at < ?').get(t1, t2) as { n: number }).n;
     const storedCount = () => (central.prepare('SELECT count(*) AS n FROM central_events').get() as { n: number }).n;
     const lag = async () => {
       const c = await jsm.consumers.info(CENTER_STREAM, BOARD_CONSUMER).catch(() => null);
       return c ? c.num_pending + c.num_ack_pending : NaN;
     };
-    /** Every center's board has every row it sent (none pending), within timeoutMs; how long it took. */
-    const caughtUp = async (timeoutMs: number): Promise<number> => {
+    /**
+     * Every center's board has every row it sent (none pending) and no gap, within timeoutMs.
+     * Returns how long it took, how long until the last seqs were in, and the seqs missing
+     * then (filled later by the stream's redelivery).
+     */
+    const caughtUp = async (timeoutMs: number): Promise<{ ms: number; lastMs: number; gaps: { center: string; missing: number }[] }> => {
       const t0 = Date.now();
       const want = new Map<string, number>([...(await sent()).map((s) => [s.id, s.lastSeq] as [string, number]), ...reals.map((r) => [r.id, r.outbox().last] as [string, number])]);
+      let lastMs = NaN;
+      let gapsAtLast: { center: string; missing: number }[] = [];
       for (;;) {
         const have = boardSeqs();
-        if ([...want].every(([c, s]) => (have.get(c) ?? 0) >= s) && reals.every((r) => r.outbox().unsent === 0)) return Date.now() - t0;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`the board did not catch up in ${timeoutMs} ms: ${[...want].filter(([c, s]) => (have.get(c) ?? 0) < s).slice(0, 5).map(([c, s]) => `${c} ${have.get(c) ?? 0}/${s}`).join(', ')}`);
+        if (Number.isNaN(lastMs) && [...want].every(([c, s]) => (have.get(c) ?? 0) >= s) && reals.every((r) => r.outbox().unsent === 0)) {
+          lastMs = Date.now() - t0;
+          gapsAtLast = boardGaps();
+        }
+        if (!Number.isNaN(lastMs) && !boardGaps().length) return { ms: Date.now() - t0, lastMs, gaps: gapsAtLast };
+        if (Date.now() - t0 > timeoutMs) {
+          if (!Number.isNaN(lastMs)) return { ms: NaN, lastMs, gaps: gapsAtLast }; // a gap that never filled: verify() says which
+          throw new Error(`the board did not catch up in ${timeoutMs} ms: ${[...want].filter(([c, s]) => (have.get(c) ?? 0) < s).slice(0, 5).map(([c, s]) => `${c} ${have.get(c) ?? 0}/${s}`).join(', ')}`);
+        }
         await sleep(200);
       }
     };
+    const caughtNote = (c: { ms: number; lastMs: number; gaps: { center: string; missing: number }[] }) => c.gaps.length
+      ? `(last seqs in after ${fmt(c.lastMs / 1000, 1)} s; then ${c.gaps.reduce((a, g) => a + g.missing, 0)} seq(s) missing at ${c.gaps.map((g) => g.center).join(', ')}, delivered again by the stream after its ack wait)`
+      : '(every seq, no gap)';
 
     // The manager's view over HTTP.
     const manager = readStaffFile(govDir)!.users.find((u) => u.role === 'manager')!;
@@ -424,9 +443,16 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     out('(1) busy: the governorate hub resident memory', memSteady.gov, 'MB', `(central.db: ${storedCount()} rows)`);
 
     // (2) One node killed -9 (the stream's leader) and started again, under the same load.
+    // The node the governorate's consumer is connected to (its own link fails over), else the stream's leader.
     const info = await jsm.streams.info(CENTER_STREAM);
-    const leader = Math.max(0, cluster.nodes.findIndex((n) => n.name === info.cluster?.leader));
-    step(`node kill: ${cluster.nodes[leader].name} (the stream's leader) killed -9 after 5 s, started again after 10 s more; ${PHASE_S} s in all`);
+    const streamLeader = cluster.nodes.findIndex((n) => n.name === info.cluster?.leader);
+    const consumerNode = (await Promise.all(cluster.nodes.map(async (n) => {
+      const r = await fetch(`http://127.0.0.1:${n.monitor}/connz?limit=1024`).then((x) => x.json() as Promise<{ connections?: { name?: string }[] }>).catch(() => ({ connections: [] }));
+      return (r.connections ?? []).some((c) => c.name === BOARD_CONSUMER);
+    }))).indexOf(true);
+    const leader = consumerNode >= 0 ? consumerNode : Math.max(0, streamLeader);
+    const killedWhat = [consumerNode === leader && 'the governorate consumer\'s node', streamLeader === leader && 'the stream\'s leader'].filter(Boolean).join(' and ') || 'a node';
+    step(`node kill: ${cluster.nodes[leader].name} (${killedWhat}) killed -9 after 5 s, started again after 10 s more; ${PHASE_S} s in all`);
     const k1 = Date.now();
     await sleep(5000);
     await cluster.kill(leader, 'SIGKILL');
@@ -441,8 +467,8 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     await setRate(0);
     const killDrain = await caughtUp(120_000);
     freshRows('(2) node kill', callFreshness(k1, k2), rowFreshness(k1, k2));
-    out('(2) node kill: events/s applied over the phase', appliedBetween(k1, k2) / ((k2 - k1) / 1000), 'ev/s', `(node down ${fmt((backAt - killedAt) / 1000, 1)} s incl. its rejoin)`);
-    out('(2) node kill: caught up after the load stopped in', killDrain, 'ms');
+    out('(2) node kill: events/s applied over the phase', appliedBetween(k1, k2) / ((k2 - k1) / 1000), 'ev/s', `(${cluster.nodes[leader].name}, ${killedWhat}, down ${fmt((backAt - killedAt) / 1000, 1)} s incl. its rejoin)`);
+    out('(2) node kill: caught up after the load stopped in', killDrain.ms, 'ms', caughtNote(killDrain));
     await verify('(2) node kill');
 
     // (3) One real center's link cut for --cut-seconds and restored; everyone at the busy rate.
@@ -469,7 +495,8 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     const catchUpMs = Date.now() - restoredAt;
     for (const p of [...probes, cutCenter]) await p.stop();
     await setRate(0);
-    await caughtUp(60_000);
+    const cutDrain = await caughtUp(120_000);
+    if (cutDrain.gaps.length) console.log(`      (3) link cut: ${caughtNote(cutDrain)}`);
     out(`(3) link cut ${CUT_S} s: backlog at restore (${fmt(CUT_S, 0)} s at the busy rate)`, backlogRows, 'rows', `(${cutCenter.id}: ${backlog.last - beforeCut} rows written during the cut, ${fmt((restoredAt - cutAt) / 1000, 1)} s)`);
     out('(3) link cut: restore → first backlog row applied', firstRowMs, 'ms', '(the hub\'s client reconnects by itself)');
     out('(3) link cut: restore → the whole backlog applied', catchUpMs, 'ms', `(after the reconnect: ${fmt(Math.max(0, backlogRows - 1) / Math.max(0.001, (catchUpMs - firstRowMs) / 1000), 0)} rows/s; the issue's 10 min at the busy rate ≈ ${fmt(600 * BUSY_TICKETS_PER_S * ROWS_PER_TICKET, 0)} rows)`);
@@ -504,8 +531,11 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     for (const p of probes) await p.stop();
     const published = (await sent()).reduce((a, s) => a + s.lastSeq, 0) - before;
     const lagAtEnd = await lag();
-    const heavyDrain = await caughtUp(180_000);
-    const h3 = Date.now();
+    const c0 = Date.now();
+    const heavyCaught = await caughtUp(180_000);
+    const heavyDrain = heavyCaught.lastMs;
+    const h3 = c0 + heavyDrain;
+    if (heavyCaught.gaps.length) console.log(`      (4) heavy: ${caughtNote(heavyCaught)}`);
     clearInterval(sampler);
     // The consumer's best second while the stream held a backlog for it.
     const perSecond = central.prepare('SELECT received_at / 1000 AS s, count(*) AS n FROM central_events WHERE received_at >= ? AND received_at < ? GROUP BY s').all(h1, h3) as { s: number; n: number }[];
@@ -539,7 +569,7 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
       }
       const r0 = Date.now();
       const n0 = storedCount();
-      drainMs = await caughtUp(300_000);
+      drainMs = (await caughtUp(300_000)).lastMs;
       applied = storedCount() - n0;
       const best = central.prepare('SELECT received_at / 1000 AS s, count(*) AS n FROM central_events WHERE received_at >= ? GROUP BY s').all(r0) as { s: number; n: number }[];
       out('(4b) ceiling: backlog built while the consumer was paused', backlogMsgs, 'rows', `(${fmt(backlogMsgs / HEAVY_S, 0)} rows/s published)`);
