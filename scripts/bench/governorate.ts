@@ -28,7 +28,8 @@
 // A busy center's rate (the busy rate) is derived below from a center's day. Flags:
 // --gov-centers=100 --gov-real=3 --gov-seconds=30 (steady and node-kill phases)
 // --cut-seconds=60 --heavy-seconds=15 --probe-rate=2 (calls/s at each probing hub)
-// --issue-rounds=300. Figures on a shared 2-core machine are noisy; compare within a run.
+// --issue-rounds=300 --kill=consumer|link|stream (which node the kill takes: the board
+// consumer's leader, the governorate hub's link, the stream's leader). Figures on a shared 2-core machine are noisy; compare within a run.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -443,15 +444,20 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     out('(1) busy: the governorate hub resident memory', memSteady.gov, 'MB', `(central.db: ${storedCount()} rows)`);
 
     // (2) One node killed -9 (the stream's leader) and started again, under the same load.
-    // The node the governorate's consumer is connected to (its own link fails over), else the stream's leader.
+    // Which node (--kill=consumer, the default: the durable consumer's leader, where its pull
+    // requests wait; --kill=link: the node the governorate hub's client is connected to;
+    // --kill=stream: the stream's leader, where the centers' publishes are acknowledged).
     const info = await jsm.streams.info(CENTER_STREAM);
     const streamLeader = cluster.nodes.findIndex((n) => n.name === info.cluster?.leader);
-    const consumerNode = (await Promise.all(cluster.nodes.map(async (n) => {
+    const cinfo = await jsm.consumers.info(CENTER_STREAM, BOARD_CONSUMER);
+    const consumerLeader = cluster.nodes.findIndex((n) => n.name === cinfo.cluster?.leader);
+    const linkNode = (await Promise.all(cluster.nodes.map(async (n) => {
       const r = await fetch(`http://127.0.0.1:${n.monitor}/connz?limit=1024`).then((x) => x.json() as Promise<{ connections?: { name?: string }[] }>).catch(() => ({ connections: [] }));
       return (r.connections ?? []).some((c) => c.name === BOARD_CONSUMER);
     }))).indexOf(true);
-    const leader = consumerNode >= 0 ? consumerNode : Math.max(0, streamLeader);
-    const killedWhat = [consumerNode === leader && 'the governorate consumer\'s node', streamLeader === leader && 'the stream\'s leader'].filter(Boolean).join(' and ') || 'a node';
+    const pick = { consumer: consumerLeader, link: linkNode, stream: streamLeader }[flags.get('kill') ?? 'consumer'] ?? consumerLeader;
+    const leader = pick >= 0 ? pick : Math.max(0, streamLeader);
+    const killedWhat = [consumerLeader === leader && 'the board consumer\'s leader', linkNode === leader && 'the governorate hub\'s link', streamLeader === leader && 'the stream\'s leader'].filter(Boolean).join(', ') || 'a node';
     step(`node kill: ${cluster.nodes[leader].name} (${killedWhat}) killed -9 after 5 s, started again after 10 s more; ${PHASE_S} s in all`);
     const k1 = Date.now();
     await sleep(5000);
