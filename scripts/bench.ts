@@ -332,7 +332,7 @@ async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: Return
 
 /** Sections contributed by each area: scripts/bench/<name>.ts exporting run(env). */
 async function sections(env: { httpUrl: string; mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target }) {
-  for (const name of ['hardware', 'devices', 'panels', 'reports', 'tls']) {
+  for (const name of ['hardware', 'devices', 'panels', 'reports', 'tls', 'governorate']) {
     if (ONLY && ONLY !== name) continue;
     const file = path.join(ROOT, 'scripts/bench', `${name}.ts`);
     if (!fs.existsSync(file)) continue;

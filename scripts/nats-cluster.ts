@@ -45,6 +45,8 @@ export type NatsCluster = {
   /** Create (or update) the CENTER_EVENTS stream, retrying while the cluster settles. */
   centerStream(timeoutMs?: number): Promise<void>;
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
+  /** The running node's process id (its memory, for the benchmark), or null when it is stopped. */
+  pid(i: number): number | null;
   start(i: number): Promise<void>;
   /** Resolves when every node is up, routed to the other two, and JetStream has a leader. */
   ready(timeoutMs?: number): Promise<void>;
@@ -78,7 +80,7 @@ function tlsBlock(certFile: string, keyFile: string): string {
   return `tls {\n  cert_file: "${certFile}"\n  key_file: "${keyFile}"\n  timeout: 2\n}\n`;
 }
 
-function config(n: NatsNode, all: NatsNode[], auth: string, tls: string): string {
+function config(n: NatsNode, all: NatsNode[], auth: string, tls: string, noAdvertise: boolean): string {
   return `server_name: ${n.name}
 ${auth}
 ${tls}
@@ -88,13 +90,19 @@ jetstream { store_dir: "${n.store}" }
 cluster {
   name: shubbak-central
   listen: 127.0.0.1:${n.cluster}
-  routes: [${all.filter((o) => o !== n).map((o) => `nats-route://127.0.0.1:${o.cluster}`).join(', ')}]
+  routes: [${all.filter((o) => o !== n).map((o) => `nats-route://127.0.0.1:${o.cluster}`).join(', ')}]${noAdvertise ? '\n  no_advertise: true' : ''}
 }
 mqtt { listen: 127.0.0.1:${n.mqtt}, stream_replicas: 3 }
 `;
 }
 
-export async function startNatsCluster(o: { dir?: string; centers?: string[]; tls?: boolean } = {}): Promise<NatsCluster> {
+/**
+ * o.centers: the centers given an account each (default: demo-center). o.noAdvertise: the
+ * nodes do not tell clients the other nodes' addresses (cluster no_advertise), so a client
+ * reaches the tier only through the URLs it was given — the benchmark puts a cuttable
+ * proxy in front of one center's link (scripts/bench/governorate.ts).
+ */
+export async function startNatsCluster(o: { dir?: string; centers?: string[]; tls?: boolean; noAdvertise?: boolean } = {}): Promise<NatsCluster> {
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-nats-'));
   let tlsConf = '';
   let caFile: string | null = null;
@@ -127,7 +135,7 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[]; tl
     const n = nodes[i];
     fs.mkdirSync(n.store, { recursive: true });
     const file = path.join(dir, `${n.name}.conf`);
-    fs.writeFileSync(file, config(n, nodes, auth, tlsConf), { mode: 0o600 });
+    fs.writeFileSync(file, config(n, nodes, auth, tlsConf, !!o.noAdvertise), { mode: 0o600 });
     const p = spawn(NATS_SERVER, ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout!.on('data', (d: Buffer) => (logs[i] += d.toString()));
     p.stderr!.on('data', (d: Buffer) => (logs[i] += d.toString()));
@@ -226,6 +234,10 @@ export async function startNatsCluster(o: { dir?: string; centers?: string[]; tl
     tls,
     centerStream,
     kill,
+    pid: (i) => {
+      const p = procs[i];
+      return p && p.exitCode === null && p.signalCode === null ? p.pid ?? null : null;
+    },
     start,
     ready,
     log: (i) => logs[i],

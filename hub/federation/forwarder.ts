@@ -22,6 +22,16 @@ import { CENTER_STREAM, centerSubject, centralMsgId } from './central-stream.ts'
 /** What the stream holds for one outbox row. */
 export type CentralEvent = { center: string; seq: number; kind: OutboxRow['kind']; topic: string; at: number; payload: unknown };
 
+/**
+ * One outbox row as the stream gets it: its subject, its bytes (a CentralEvent as JSON) and
+ * its message id. The forwarder's encoding; the benchmark's replayers of generated centers
+ * (scripts/bench/governorate-replayer.ts) publish through it too.
+ */
+export function centralMessage(centerId: string, r: OutboxRow): { subject: string; data: string; msgID: string } {
+  const ev: CentralEvent = { center: centerId, seq: r.seq, kind: r.kind, topic: r.topic, at: r.at, payload: JSON.parse(r.payload) };
+  return { subject: centerSubject(centerId, r.kind), data: JSON.stringify(ev), msgID: centralMsgId(centerId, r.seq) };
+}
+
 /** A publish not acknowledged in this time goes again (after RETRY_MS). */
 const ACK_TIMEOUT_MS = 5000;
 const RETRY_MS = 1000;
@@ -126,12 +136,10 @@ export class Forwarder {
       if (!rows.length) return;
       for (const r of rows) {
         if (this.stopped) return;
-        const ev: CentralEvent = { center: this.centerId, seq: r.seq, kind: r.kind, topic: r.topic, at: r.at, payload: JSON.parse(r.payload) };
+        const m = centralMessage(this.centerId, r);
         let duplicate: boolean;
         try {
-          const ack = await js.publish(centerSubject(this.centerId, r.kind), JSON.stringify(ev), {
-            msgID: centralMsgId(this.centerId, r.seq), expect: { streamName: CENTER_STREAM }, timeout: ACK_TIMEOUT_MS,
-          });
+          const ack = await js.publish(m.subject, m.data, { msgID: m.msgID, expect: { streamName: CENTER_STREAM }, timeout: ACK_TIMEOUT_MS });
           duplicate = ack.duplicate;
         } catch (err) {
           if (!this.stopped) this.log.warn({ err: (err as Error).message, seq: r.seq }, 'central tier: not stored; will send again');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import mqtt from 'mqtt';
+import { connect as natsConnect } from 'nats';
 import { startNatsCluster, type NatsAccount } from '../../scripts/nats-cluster.ts';
 
 function connect(url: string, clientId: string, clean: boolean, who: NatsAccount): Promise<mqtt.MqttClient> {
@@ -54,6 +55,35 @@ describe("the central tier's NATS cluster", () => {
     t.after(() => cluster.stop());
     await cluster.ready();
     await assert.rejects(connect(cluster.mqttUrls[0], 'intruder', true, { user: 'governorate', pass: 'guessed' }));
+  });
+
+  // The benchmark cuts one center's link with a proxy in front of the three nodes
+  // (scripts/bench/governorate.ts): with noAdvertise the nodes tell no client the others'
+  // addresses, so its client cannot reach the tier around the proxy; by default they do.
+  test('noAdvertise: a client learns no other node\'s address (by default it learns both); pid() is the running node\'s', { timeout: 90_000 }, async (t) => {
+    const advertised = async (noAdvertise: boolean) => {
+      const c = await startNatsCluster({ noAdvertise });
+      t.after(() => c.stop());
+      await c.ready();
+      const nc = await natsConnect({ servers: c.natsUrls[0], ...c.admin, timeout: 5000 });
+      t.after(() => nc.close());
+      const end = Date.now() + (noAdvertise ? 1000 : 10_000);
+      let urls: string[] = [];
+      while (Date.now() < end) {
+        urls = nc.info?.connect_urls ?? [];
+        if (!noAdvertise && urls.length >= 3) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { c, others: urls.filter((u) => !u.endsWith(`:${c.nodes[0].client}`)) };
+    };
+    const open = await advertised(false);
+    assert.deepEqual(open.others.map((u) => Number(u.split(':').pop())).sort(), [open.c.nodes[1].client, open.c.nodes[2].client].sort());
+    const closed = await advertised(true);
+    assert.deepEqual(closed.others, []);
+    const pid = closed.c.pid(1)!;
+    assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /nats-server/);
+    await closed.c.kill(1);
+    assert.equal(closed.c.pid(1), null);
   });
 
   // Found in CI on 1 Dec 2026: "the NATS cluster did not form in 30000 ms", one node's route
