@@ -20,6 +20,13 @@ import type { CentralLink } from '../federation/central-link.ts';
 export const BOARD_CONSUMER = 'governorate-board';
 const MAX_BATCH = 500;
 const RETRY_MS = 1000;
+/**
+ * How long one pull request lives before the client renews it (its idle heartbeat is half
+ * of it). A pull request dies with the node that holds it; with the client's default of
+ * 30 s the board froze 35–40 s when the consumer's leader was killed (`npm run bench --
+ * --only=governorate`, phase 2, --kill=consumer); a short one is noticed and renewed in seconds.
+ */
+const PULL_EXPIRES_MS = 5000;
 
 
 export class CentralConsumer {
@@ -74,7 +81,7 @@ export class CentralConsumer {
           });
         }
         const consumer = await this.nc.jetstream({ timeout: 5000 }).consumers.get(CENTER_STREAM, this.durable);
-        this.messages = await consumer.consume({ max_messages: MAX_BATCH });
+        this.messages = await consumer.consume({ max_messages: MAX_BATCH, expires: PULL_EXPIRES_MS });
         if (this.stopped) break;
         for await (const m of this.messages) {
           this.buffer.push(m);

@@ -8,9 +8,14 @@
 // go again: at least once, in order, deduplicated centrally.
 //
 // Runs beside the queue, never in a command's way: the rows are already committed by the
-// command's own transaction; here only async I/O and one small UPDATE per row, so a slow or
-// absent central tier only makes the outbox longer. Loaded (with the nats client) only when
-// a central tier is configured.
+// command's own transaction; here only async I/O, and the marks of what the stream stored
+// written together — one UPDATE for everything acknowledged in the last MARK_EVERY_MS (or
+// MARK_BATCH rows), not one fsync'd commit per row, which on the event loop slowed every
+// command of a connected center about threefold (`npm run bench -- --only=governorate`,
+// phase 5: ticket.issue p50 9.2 ms with the tier up against 2.9 without). A mark not yet
+// written when the hub dies only means those rows go again, and the stream and the
+// governorate drop them as duplicates. So a slow or absent central tier only makes the
+// outbox longer. Loaded (with the nats client) only when a central tier is configured.
 //
 // The link (nodes, account, TLS) is central-link.ts's.
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
@@ -35,6 +40,10 @@ export function centralMessage(centerId: string, r: OutboxRow): { subject: strin
 /** A publish not acknowledged in this time goes again (after RETRY_MS). */
 const ACK_TIMEOUT_MS = 5000;
 const RETRY_MS = 1000;
+/** The marks of stored rows are written at most this often… */
+const MARK_EVERY_MS = 250;
+/** …or when this many rows wait to be marked. */
+const MARK_BATCH = 500;
 
 export class Forwarder {
   private nc: NatsConnection | null = null;
@@ -49,6 +58,11 @@ export class Forwarder {
   forwarded = 0;
   /** Rows the stream already had (a resend): marked sent, stored once. */
   duplicates = 0;
+  /** The highest seq the stream has stored (every row before it too: they go in order). */
+  private storedThrough = 0;
+  /** The highest seq marked sent in the database. */
+  private markedThrough = 0;
+  private markTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly outbox: Outbox,
@@ -132,7 +146,7 @@ export class Forwarder {
     for (;;) {
       const js = this.js;
       if (!js || this.stopped || this.nc?.isClosed()) return;
-      const rows = this.outbox.unsent();
+      const rows = this.outbox.unsent(200, this.storedThrough);
       if (!rows.length) return;
       for (const r of rows) {
         if (this.stopped) return;
@@ -147,10 +161,38 @@ export class Forwarder {
           return;
         }
         if (this.stopped) return; // the hub is closing: the row goes again (deduplicated) next start
-        this.outbox.markSent(r.seq);
+        this.stored(r.seq);
         if (duplicate) this.duplicates++;
         else this.forwarded++;
       }
+    }
+  }
+
+  /** The stream stored `seq`: mark it with the others soon, in one write. */
+  private stored(seq: number): void {
+    this.storedThrough = seq;
+    if (seq - this.markedThrough >= MARK_BATCH) this.writeMarks();
+    else if (!this.markTimer) {
+      this.markTimer = setTimeout(() => {
+        this.markTimer = null;
+        this.writeMarks();
+      }, MARK_EVERY_MS);
+      this.markTimer.unref();
+    }
+  }
+
+  /** One UPDATE for every row stored since the last one. */
+  private writeMarks(): void {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    if (this.storedThrough <= this.markedThrough) return;
+    try {
+      this.outbox.markSentThrough(this.storedThrough);
+      this.markedThrough = this.storedThrough;
+    } catch (err) {
+      // The database refused (full disk, closing): the rows stay unsent in it and go again
+      // after a restart, where the stream drops them as duplicates.
+      this.log.error({ err, seq: this.storedThrough }, 'central tier: could not mark rows sent; they will go again');
     }
   }
 
@@ -162,5 +204,6 @@ export class Forwarder {
     await this.nc?.close().catch(() => {});
     await this.draining;
     await this.running;
+    this.writeMarks();
   }
 }

@@ -67,8 +67,8 @@ export class Outbox {
   ) {
     this.q = {
       add: db.prepare('INSERT INTO outbox (kind, topic, payload, at) VALUES (?, ?, ?, ?)'),
-      unsent: db.prepare<[number], OutboxRow>('SELECT seq, kind, topic, payload, at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?'),
-      sent: db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ? AND sent_at IS NULL'),
+      unsent: db.prepare<[number, number], OutboxRow>('SELECT seq, kind, topic, payload, at FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
+      sentThrough: db.prepare('UPDATE outbox SET sent_at = ? WHERE seq <= ? AND sent_at IS NULL'),
       pending: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'),
       prune: db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?'),
       mark: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -158,12 +158,17 @@ export class Outbox {
     return () => void this.watchers.delete(fn);
   }
 
-  unsent(limit = 200): OutboxRow[] {
-    return this.q.unsent.all(limit);
+  /** Unsent rows in seq order; `after`: the forwarder's own mark of what the stream already stored. */
+  unsent(limit = 200, after = 0): OutboxRow[] {
+    return this.q.unsent.all(after, limit);
   }
 
-  markSent(seq: number): void {
-    this.q.sent.run(this.clock(), seq);
+  /**
+   * Every row up to `seq` is sent: one statement, one commit, however many rows. The rows go
+   * strictly in seq order, so what the stream has stored is always a prefix.
+   */
+  markSentThrough(seq: number): void {
+    this.q.sentThrough.run(this.clock(), seq);
   }
 
   pending(): number {
