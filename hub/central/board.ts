@@ -22,7 +22,7 @@
 //   counted on its center, and never changes a board or a report.
 import { CENTER_ID, validate, type HallCall } from '@shubbak/protocol';
 import type { CentralEvent } from '../federation/forwarder.ts';
-import { checkCenterDay } from './reports.ts';
+import { checkCenterDay, checkQueueDay } from './reports.ts';
 
 const KINDS = new Set(['state', 'event', 'alerts', 'report']);
 /** A domain event's type as the outbox writes it: `ticket.<event>` or an audited action. */
@@ -93,7 +93,7 @@ export function checkEvent(raw: unknown, subject?: string): { ok: true; event: C
   // file.approve, payment_order.collect…), so a center cannot grow its board with made-up keys.
   if (e.kind === 'event' && !EVENT_TYPE.test(e.topic)) return bad(`event type ${e.topic.slice(0, 80)} is not a domain event's`, e.center);
   if (e.kind === 'alerts' && e.topic !== 'alerts') return bad('alerts are sent on the topic "alerts"', e.center);
-  if (e.kind === 'report' && e.topic !== 'report.day') return bad('report facts are sent on the topic "report.day"', e.center);
+  if (e.kind === 'report' && e.topic !== 'report.day' && e.topic !== 'report.queue') return bad('report facts are sent on the topics "report.day" and "report.queue"', e.center);
   if (!isInt(e.at, 0)) return bad('at is not a time', e.center);
   if (e.kind === 'alerts') {
     if (!Array.isArray(e.payload) || !e.payload.every(isAlert)) return bad('alerts is not a list of open alerts', e.center);
@@ -168,8 +168,8 @@ export function applyEvent(board: CenterBoard | undefined, ev: CentralEvent): { 
   } else if (ev.kind === 'report') {
     // A closed day's report facts (reports.ts): kept by the store, newest per day; on the
     // board only its place in the center's sequence. One that is not a center's day is refused.
-    const bad = checkCenterDay(ev.payload);
-    if (bad) return refuse('BAD_REPORT', `report.day: ${bad}`);
+    const bad = ev.topic === 'report.queue' ? checkQueueDay(ev.payload) : checkCenterDay(ev.payload);
+    if (bad) return refuse('BAD_REPORT', `${ev.topic}: ${bad}`);
   } else if (ev.kind === 'alerts') {
     if (b.alertsSeq < ev.seq) {
       b.alerts = (ev.payload as AlertEntry[]).map((a) => ({ id: a.id, device: a.device, kind: a.kind, raisedAt: a.raisedAt, acknowledged: a.acknowledged }));

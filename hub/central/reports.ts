@@ -16,11 +16,16 @@
 //   service likewise: the ids are each center's own. The name shown is the one most centers
 //   use (the first center's in id order on a tie).
 // - Scope: the governorate's readers see every center and department.
+// - Queue statistics likewise (governorateQueue): each closed day's queue facts
+//   ('report.queue', QueueTally), without clerks (the governorate gets no staff) and
+//   without the window stretch running now (the center's own adds it up to now): equal to
+//   the center's own but for its clerks' table. Across centers each line is 'center/letter'.
 //
 // Pure: no I/O; the store gives the rows, the route the period and the clock.
 import { CENTER_ID } from '@shubbak/protocol';
 import { ExecutionTally, checkExecutionFacts, renumberExecutionFacts, type ExecutionFacts, type ExecutionNames, type ExecutionReport, type OverdueFile } from '../services/reports/execution.ts';
 import { checkPeriod, type Period } from '../services/reports/period.ts';
+import { QueueTally, checkQueueFacts, renameQueueLines, type QueueFacts, type QueueStats } from '../services/reports/queue-stats.ts';
 
 /** A closed day as a center sends it (hub/services/reports/index.ts ClosedDay). */
 export type CenterDay = { day: string; execution: ExecutionFacts; names: ExecutionNames; overdue: OverdueFile[] | null; at: number };
@@ -64,10 +69,28 @@ export function checkCenterDay(raw: unknown): string | null {
   return null;
 }
 
+/** A closed day's queue facts as a center sends them (ReportService.closedQueueDay): no clerks. */
+export type CenterQueueDay = { day: string; queue: QueueFacts; lines: [string, string, string][]; at: number };
+
+/** Why a 'report.queue' payload is not a closed day's queue facts as a center writes them, or null. */
+export function checkQueueDay(raw: unknown): string | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'not an object';
+  const p = raw as Record<string, unknown>;
+  if (Object.keys(p).length !== 4) return 'unexpected fields';
+  if (!realDay(p.day)) return 'day is not a date';
+  if (!isInt(p.at, 0)) return 'at is not a time';
+  if (!Array.isArray(p.lines) || p.lines.length > 26 || !p.lines.every((l) => Array.isArray(l) && l.length === 3 && /^[A-Z]$/.test(String(l[0])) && isText(l[1], 200) && isText(l[2], 200))) {
+    return 'lines is not [letter, Arabic, English][]';
+  }
+  const facts = checkQueueFacts(p.queue, p.day);
+  return facts ? `queue: ${facts}` : null;
+}
+
 /** One center's held days for a period (oldest first), and its last overdue snapshot. */
 export type CenterRows = {
   center: string;
   days: CenterDay[];
+  queueDays: CenterQueueDay[];
   /** The newest snapshot of its overdue files (from any day), with the names it needs. */
   overdue: { at: number; files: OverdueFile[]; names: ExecutionNames } | null;
 };
@@ -182,4 +205,33 @@ export function governorateExecution(rows: readonly CenterRows[], p: Period, thr
   const overdue = centers.flatMap((c) => c.report.overdue.map((o) => ({ center: c.center, ...o })))
     .sort((a, b) => b.daysLate - a.daysLate || a.center.localeCompare(b.center)).slice(0, 1000);
   return { period: p, through, centers, all: { ...together, overdue } };
+}
+
+export type QueueReport = Omit<QueueStats, 'appointments'>;
+export type GovernorateQueue = {
+  period: Period;
+  through: string;
+  /** Each center's queue statistics over its closed days: as its own, without clerks and without today's open stretches. */
+  centers: { center: string; days: number; firstDay: string | null; lastDay: string | null; report: QueueReport }[];
+  /** All centers in one tally: each line as 'center/letter'. */
+  all: QueueReport;
+};
+
+/** The queue statistics of a period across centers, with the center's own QueueTally. */
+export function governorateQueue(rows: readonly CenterRows[], p: Period, through: string): GovernorateQueue {
+  checkPeriod(p);
+  const all = new QueueTally();
+  const allLines: { letter: string; name_ar: string; name_en: string }[] = [];
+  const centers: GovernorateQueue['centers'] = [];
+  for (const r of [...rows].sort((a, b) => a.center.localeCompare(b.center))) {
+    const days = [...r.queueDays].sort((a, b) => a.day.localeCompare(b.day));
+    const tally = new QueueTally();
+    for (const d of days) tally.add(d.queue);
+    const lines = (days.at(-1)?.lines ?? []).map(([letter, name_ar, name_en]) => ({ letter, name_ar, name_en }));
+    centers.push({ center: r.center, days: days.length, firstDay: days[0]?.day ?? null, lastDay: days.at(-1)?.day ?? null, report: tally.readOut(p, lines, new Map()) });
+    const named = (l: string) => `${r.center}/${l}`;
+    for (const d of days) all.add(renameQueueLines(d.queue, named));
+    for (const l of lines) allLines.push({ letter: named(l.letter), name_ar: `${r.center} — ${l.name_ar}`, name_en: `${r.center} — ${l.name_en}` });
+  }
+  return { period: p, through, centers, all: all.readOut(p, allLines, new Map()) };
 }

@@ -19,7 +19,7 @@ import type { Db } from '../db/connection.ts';
 import { openPrivateDatabase } from '../db/connection.ts';
 import type { CentralEvent } from '../federation/forwarder.ts';
 import { applyEvent, checkEvent, countRefused, summarize, type CenterBoard, type CenterSummary } from './board.ts';
-import type { CenterDay, CenterRows } from './reports.ts';
+import type { CenterDay, CenterQueueDay, CenterRows } from './reports.ts';
 import type { ExecutionNames, OverdueFile } from '../services/reports/execution.ts';
 
 /** The store's schema; user_version says which is applied (a later slice adds 2, 3…). */
@@ -54,10 +54,11 @@ const SCHEMA: string[] = [
   // snapshot of files overdue.
   `CREATE TABLE central_report_days (
     center TEXT NOT NULL,
+    kind TEXT NOT NULL,           -- 'execution' (report.day) or 'queue' (report.queue)
     day TEXT NOT NULL,
     seq INTEGER NOT NULL,         -- the center's outbox seq of the row kept: only a higher one replaces it
-    payload TEXT NOT NULL,        -- reports.ts CenterDay, JSON
-    PRIMARY KEY (center, day)
+    payload TEXT NOT NULL,        -- reports.ts CenterDay or CenterQueueDay, JSON
+    PRIMARY KEY (center, kind, day)
   ) WITHOUT ROWID;
   CREATE TABLE central_overdue (
     center TEXT PRIMARY KEY,
@@ -99,12 +100,12 @@ export class CentralStore {
       refusals: this.db.prepare<[number], { id: number; center: string | null; stream_seq: number | null; code: string; reason: string; at: number }>(
         'SELECT id, center, stream_seq, code, reason, at FROM central_refused ORDER BY id DESC LIMIT ?'),
       events: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM central_events'),
-      keepDay: this.db.prepare(`INSERT INTO central_report_days (center, day, seq, payload) VALUES (?, ?, ?, ?)
-        ON CONFLICT (center, day) DO UPDATE SET seq = excluded.seq, payload = excluded.payload WHERE excluded.seq > central_report_days.seq`),
+      keepDay: this.db.prepare(`INSERT INTO central_report_days (center, kind, day, seq, payload) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (center, kind, day) DO UPDATE SET seq = excluded.seq, payload = excluded.payload WHERE excluded.seq > central_report_days.seq`),
       keepOverdue: this.db.prepare(`INSERT INTO central_overdue (center, seq, at, files, names) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (center) DO UPDATE SET seq = excluded.seq, at = excluded.at, files = excluded.files, names = excluded.names WHERE excluded.seq > central_overdue.seq`),
-      daysOf: this.db.prepare<[string, string], { center: string; payload: string }>(
-        'SELECT center, payload FROM central_report_days WHERE day BETWEEN ? AND ? ORDER BY center, day'),
+      daysOf: this.db.prepare<[string, string], { center: string; kind: string; payload: string }>(
+        'SELECT center, kind, payload FROM central_report_days WHERE day BETWEEN ? AND ? ORDER BY center, kind, day'),
       overdue: this.db.prepare<[], { center: string; at: number; files: string; names: string }>('SELECT center, at, files, names FROM central_overdue'),
       reportCenters: this.db.prepare<[], string>('SELECT DISTINCT center FROM central_report_days UNION SELECT center FROM central_overdue').pluck(),
     };
@@ -162,9 +163,11 @@ export class CentralStore {
           result.refused++;
         } else {
           this.q.insert.run(ev.center, ev.seq, ev.kind, ev.topic, ev.at, payload, m.streamSeq ?? null, now);
-          if (ev.kind === 'report') {
+          if (ev.kind === 'report' && ev.topic === 'report.queue') {
+            this.q.keepDay.run(ev.center, 'queue', (ev.payload as CenterQueueDay).day, ev.seq, payload);
+          } else if (ev.kind === 'report') {
             const d = ev.payload as CenterDay;
-            this.q.keepDay.run(ev.center, d.day, ev.seq, payload);
+            this.q.keepDay.run(ev.center, 'execution', d.day, ev.seq, payload);
             if (d.overdue) this.q.keepOverdue.run(ev.center, ev.seq, d.at, JSON.stringify(d.overdue), JSON.stringify(d.names));
           }
           boards.set(ev.center, r.board);
@@ -195,18 +198,21 @@ export class CentralStore {
   }
 
   /**
-   * Each center's closed days from `from` to `to` held, and its newest overdue snapshot:
-   * what governorateExecution (reports.ts) adds up. Every center with report rows is listed.
+   * Each center's closed days from `from` to `to` held (execution and queue), and its newest
+   * overdue snapshot: what governorateExecution and governorateQueue (reports.ts) add up. Every center with report rows is listed.
    */
   reportRows(from: string, to: string): CenterRows[] {
     const out = new Map<string, CenterRows>();
     const of = (c: string) => {
       let r = out.get(c);
-      if (!r) out.set(c, (r = { center: c, days: [], overdue: null }));
+      if (!r) out.set(c, (r = { center: c, days: [], queueDays: [], overdue: null }));
       return r;
     };
     for (const c of this.q.reportCenters.all()) of(c);
-    for (const r of this.q.daysOf.iterate(from, to)) of(r.center).days.push(JSON.parse(r.payload) as CenterDay);
+    for (const r of this.q.daysOf.iterate(from, to)) {
+      if (r.kind === 'queue') of(r.center).queueDays.push(JSON.parse(r.payload) as CenterQueueDay);
+      else of(r.center).days.push(JSON.parse(r.payload) as CenterDay);
+    }
     for (const o of this.q.overdue.all()) {
       of(o.center).overdue = { at: o.at, files: JSON.parse(o.files) as OverdueFile[], names: JSON.parse(o.names) as ExecutionNames };
     }

@@ -13,8 +13,9 @@
 //   actions, and only their non-personal fields: no names, national ids, phones or texts).
 // - 'alerts': the device alerts still open, after each change of them (raised, resolved,
 //   acknowledged): a device down is both an event and the central board's live state.
-// - 'report' (item 4): a closed day's execution facts for the governorate's reports
-//   (sendClosedDays below), written in the transaction that keeps the day's rollup.
+// - 'report' (item 4): a closed day's execution facts ('report.day') and queue facts
+//   ('report.queue', without clerks) for the governorate's reports (sendClosedDays below),
+//   written in the transaction that keeps the day's rollup.
 //
 // The domain events are read from the tables the services already append to inside the
 // transaction, past a high-water mark kept in meta in the same transaction: a rollback takes
@@ -168,7 +169,7 @@ export class Outbox {
 
   /**
    * (c) The center's closed days for the governorate's reports (issue 13 item 4): each
-   * closed day's execution facts, as the center keeps them for its own reports
+   * closed day's execution facts (and its queue facts, as 'report.queue', without clerks), as the center keeps them for its own reports
    * (hub/services/reports/rollups.ts), go as a 'report' row `report.day` in the same
    * transaction that keeps the day — again whenever a late change made the center remake
    * the day (the governorate keeps the newest per day). The newest day carries the files
@@ -180,6 +181,9 @@ export class Outbox {
     const add = (day: string, facts: Parameters<ReportService['closedDay']>[1], withOverdue: boolean) => {
       this.q.add.run('report', 'report.day', JSON.stringify(reports.closedDay(day, facts, withOverdue)), this.clock());
     };
+    const addQueue = (day: string, facts: Parameters<ReportService['closedQueueDay']>[1]) => {
+      this.q.add.run('report', 'report.queue', JSON.stringify(reports.closedQueueDay(day, facts)), this.clock());
+    };
     const from = this.db.transaction(() => {
       const had = this.q.mark.get('outbox_report_from');
       if (had) return had.value;
@@ -187,12 +191,14 @@ export class Outbox {
       this.q.setMark.run('outbox_report_from', start);
       const kept = reports.keptExecutionDays(start);
       kept.forEach((k, i) => add(k.day, k.facts, i === kept.length - 1));
+      for (const k of reports.keptQueueDays(start)) addQueue(k.day, k.facts);
       return start;
     })();
     this.nudge();
-    return reports.onClosedDay((day, facts) => {
+    return reports.onClosedDay((kind, day, facts) => {
       if (day < from) return;
-      add(day, facts, day >= yesterday());
+      if (kind === 'execution') add(day, facts as Parameters<ReportService['closedDay']>[1], day >= yesterday());
+      else addQueue(day, facts as Parameters<ReportService['closedQueueDay']>[1]);
       this.nudge();
     });
   }

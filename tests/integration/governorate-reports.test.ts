@@ -26,7 +26,8 @@ import { signIn } from '../helpers/staff.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { DOKKI, HARAM, NOW, at, files } from './governorate-reports-support.ts';
 import type { ExecutionReport } from '../../hub/services/reports/index.ts';
-import type { GovernorateExecution } from '../../hub/central/reports.ts';
+import type { GovernorateExecution, GovernorateQueue } from '../../hub/central/reports.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 const CENTERS = ['giza-dokki', 'giza-haram'] as const;
 const PERIOD = { from: '2026-10-01', to: '2026-11-28' };
@@ -66,6 +67,24 @@ test('the governorate\'s execution reports: each center\'s equals its own for th
     clock: clock.now,
     config: { centerId: 'giza-governorate', passwordCost: 10, governorateNats: c.natsUrls, governorateNatsUser: c.admin.user, governorateNatsPassword: c.admin.pass },
   });
+  // Queue work on 27 and 28 Nov at both centers (the clock set back, as the day was).
+  const queueDay = (hub: TestHub, day: string, tickets: number, served: number) => {
+    clock.set(at(day, 9));
+    const lines = hub.ctx.queue.windowLines(1);
+    for (let i = 0; i < tickets; i++) hub.ctx.queue.issue({ line: lines[i % lines.length], by: deviceActor('kiosk-1') });
+    for (let i = 0; i < served; i++) {
+      clock.advance(4 * 60_000 + i * 30_000);
+      hub.ctx.queue.next(1, deviceActor('keypad-1'));
+      clock.advance(3 * 60_000 + i * 45_000);
+      hub.ctx.queue.finish(1, deviceActor('keypad-1'));
+    }
+    clock.advance(60_000);
+    hub.ctx.queue.close(1, deviceActor('keypad-1'));
+    clock.set(NOW);
+  };
+  queueDay(hubs['giza-dokki'], '2026-11-27', 4, 2);
+  queueDay(hubs['giza-dokki'], '2026-11-28', 6, 4);
+  queueDay(hubs['giza-haram'], '2026-11-28', 3, 3);
   files(hubs['giza-dokki'].ctx.db, DOKKI);
   files(hubs['giza-haram'].ctx.db, HARAM);
   // The closing job, as the hub runs it in the background: every closed day kept, and sent.
@@ -102,6 +121,22 @@ test('the governorate\'s execution reports: each center\'s equals its own for th
   assert.deepEqual(g.all.overdue.map((o) => [o.center, o.inquiryNumber, o.daysLate]), [['giza-dokki', 'D2', 10], ['giza-haram', 'H2', 4]]);
   const stage = g.all.stages.find((s) => s.stage === 'with_department')!;
   assert.equal(stage.n, 3, 'three stays at the department ended: D1, D3, H1');
+
+  // The queue statistics: each center's equal to its own for the same closed days (but
+  // clerks: the governorate gets none), the sum across centers.
+  const queueRes = await manager.inject({ method: 'GET', url: `/api/central/reports/queue?from=${PERIOD.from}&to=${PERIOD.to}` });
+  assert.equal(queueRes.statusCode, 200, queueRes.body);
+  const gq = queueRes.json() as GovernorateQueue;
+  for (const x of gq.centers) {
+    const { appointments: _a, clerks: ownClerks, ...ownQueue } = hubs[x.center].ctx.reports.queueStats(PERIOD);
+    const { clerks, ...theirs } = x.report;
+    assert.deepEqual(theirs, ownQueue, `${x.center}: the governorate's queue statistics equal the center's own`);
+    assert.deepEqual(clerks, []);
+    assert.ok(ownClerks.length > 0, 'the center has its clerks; the governorate not');
+  }
+  assert.deepEqual(gq.centers.map((x) => [x.center, x.report.totals.tickets, x.report.totals.served]), [['giza-dokki', 10, 6], ['giza-haram', 3, 3]]);
+  assert.deepEqual([gq.all.totals.tickets, gq.all.totals.served], [13, 9]);
+  assert.equal(gq.all.daily.find((d) => d.day === '2026-11-28')!.tickets, 9);
 
   // Who may read: information yes, reception no.
   assert.equal((await (await signIn(gov, 'information')).inject({ method: 'GET', url: '/api/central/reports/execution' })).statusCode, 200);

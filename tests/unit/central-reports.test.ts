@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CentralStore, type StreamMessage } from '../../hub/central/store.ts';
-import { checkCenterDay, governorateExecution, type CenterDay } from '../../hub/central/reports.ts';
+import { checkCenterDay, checkQueueDay, governorateExecution, type CenterDay } from '../../hub/central/reports.ts';
 import { serviceContext } from '../helpers/services.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { DOKKI, HARAM, NOW, files } from '../integration/governorate-reports-support.ts';
@@ -99,4 +99,35 @@ test('malformed closed days are refused (BAD_REPORT), counted, and change no rep
   assert.equal(read(), before, 'no report changed');
   assert.equal(store.board('giza-dokki')!.refused, bad.length);
   assert.equal(store.board('giza-dokki')!.lastSeq, dokki.days.length, 'the refused seqs did not move the center\'s sequence');
+});
+
+test('queue days: the shape a center sends passes; clerks, another day, a bad line or histogram are refused', async (t) => {
+  const ok = {
+    day: '2026-11-28', at: NOW, lines: [['A', 'استلام', 'Intake']],
+    queue: { t: [['2026-11-28', 'A', 9, 3]], l: [['A', 3, 2, 0, 2, 480000, 360000, 0]], h: { 'A|0': [40, 1, 50, 1] }, d: [['2026-11-28', 2, null, 0], ['2026-11-28', 0, 4, 2]], w: [[1, 'serving', null, 360000]], bw: [[1, 2, 360000]], bc: [] },
+  };
+  assert.equal(checkQueueDay(ok), null);
+  const variant = (f: (x: typeof ok & Record<string, unknown>) => void) => {
+    const x = structuredClone(ok) as typeof ok & Record<string, unknown>;
+    f(x);
+    return x;
+  };
+  const bad: [string, unknown][] = [
+    ['a clerk', variant((x) => { (x.queue.bc as unknown[]).push(['user:3', 2, 360000]); })],
+    ['a stretch with its clerk', variant((x) => { (x.queue.w[0] as unknown[])[2] = 'user:3'; })],
+    ['tickets of another day', variant((x) => { x.queue.t[0][0] = '2026-11-27'; })],
+    ['an hour past 23', variant((x) => { x.queue.t[0][2] = 24; })],
+    ['a line that is not a letter', variant((x) => { x.queue.l[0][0] = 'A; DROP'; })],
+    ['a histogram of no kind', variant((x) => { (x.queue.h as Record<string, number[]>)['A|7'] = [1, 1]; })],
+    ['a negative sum', variant((x) => { x.queue.l[0][5] = -1; })],
+    ['lines without names', variant((x) => { x.lines = [['A', '', '']]; })],
+    ['an extra field', variant((x) => { x.extra = 1; })],
+  ];
+  for (const [why, payload] of bad) assert.notEqual(checkQueueDay(payload), null, why);
+  const store = new CentralStore(tempFile(t));
+  t.after(() => store.close());
+  const msg = (seq: number, payload: unknown): StreamMessage => ({ subject: 'centers.c1.report', streamSeq: seq, data: JSON.stringify({ center: 'c1', seq, kind: 'report', topic: 'report.queue', at: NOW, payload }) });
+  assert.deepEqual(store.applyBatch([msg(1, ok)]), { applied: 1, duplicates: 0, refused: 0 });
+  assert.deepEqual(store.applyBatch(bad.map(([, p], i) => msg(10 + i, p))), { applied: 0, duplicates: 0, refused: bad.length });
+  assert.deepEqual(store.reportRows('2026-11-01', '2026-11-30')[0].queueDays, [ok]);
 });

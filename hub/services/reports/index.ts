@@ -14,7 +14,7 @@ import { deviceHealthReport, type DeviceHealthReport } from './device-health.ts'
 import { ExecutionQueries, ExecutionTally, executionFacts, executionIds, type ExecutionFacts, type ExecutionNames, type ExecutionReport, type OverdueFile } from './execution.ts';
 import { MoneyQueries, MoneyTally, moneyFacts, type MoneyFacts, type MoneyReport } from './money.ts';
 import { periodBounds, type Period, type Scope } from './period.ts';
-import { appointmentFigures, QueueQueries, QueueTally, queueFacts, type QueueFacts, type QueueStats } from './queue-stats.ts';
+import { appointmentFigures, QueueQueries, QueueTally, queueFacts, withoutClerks, type QueueFacts, type QueueStats } from './queue-stats.ts';
 import { DayRollups, type FactSource } from './rollups.ts';
 
 export type { ComplaintDeptRow, ComplaintsReport } from './complaints.ts';
@@ -22,7 +22,7 @@ export type { DeviceHealthReport, DeviceHealthRow } from './device-health.ts';
 export type { ExecutionFacts, ExecutionNames, ExecutionReport, ExecutionRow, OverdueFile } from './execution.ts';
 export type { MoneyReport } from './money.ts';
 export { checkPeriod, weekOf, type MinSummary, type Period, type Scope } from './period.ts';
-export type { QueueClerkStats, QueueLineStats, QueueStats, QueueWindowStats } from './queue-stats.ts';
+export type { QueueClerkStats, QueueFacts, QueueLineStats, QueueStats, QueueWindowStats } from './queue-stats.ts';
 export { weeklyRegisterHtml } from './weekly-register.ts';
 
 /**
@@ -30,6 +30,9 @@ export { weeklyRegisterHtml } from './weekly-register.ts';
  * day's execution facts, the names they need, and the files overdue as of `at` (or null).
  */
 export type ClosedDay = { day: string; execution: ExecutionFacts; names: ExecutionNames; overdue: OverdueFile[] | null; at: number };
+
+/** A closed day's queue facts as the governorate receives them (the outbox's 'report.queue'): no clerks; the lines [letter, Arabic, English]. */
+export type ClosedQueueDay = { day: string; queue: QueueFacts; lines: [string, string, string][]; at: number };
 
 /** `direct`: read the tables over the whole period instead of the kept days. */
 export type ReportOptions = { direct?: boolean };
@@ -104,16 +107,29 @@ export class ReportService {
     };
   }
 
-  /** Be told of each closed day's execution facts kept, inside its transaction (see closedDay). Returns the removal. */
-  onClosedDay(fn: (day: string, facts: ExecutionFacts) => void): () => void {
+  /**
+   * One closed day's queue facts for the governorate: without who served (stretches without
+   * clerk, no per-clerk counts: the governorate gets no staff), with the center's lines.
+   */
+  closedQueueDay(day: string, facts: QueueFacts): ClosedQueueDay {
+    return { day, queue: withoutClerks(facts), lines: this.queueQ.lines.all().map((l) => [l.letter, l.name_ar, l.name_en]), at: this.clock() };
+  }
+
+  /** Be told of each closed day's execution and queue facts kept, inside its transaction (see closedDay). Returns the removal. */
+  onClosedDay(fn: (kind: 'execution' | 'queue', day: string, facts: ExecutionFacts | QueueFacts) => void): () => void {
     return this.rollups.onKept((kind, day, facts) => {
-      if (kind === 'execution') fn(day, facts as ExecutionFacts);
+      if (kind === 'execution' || kind === 'queue') fn(kind, day, facts as ExecutionFacts | QueueFacts);
     });
   }
 
   /** The closed days' execution facts kept, from `from` on. */
   keptExecutionDays(from: string): { day: string; facts: ExecutionFacts }[] {
     return this.rollups.keptDays<ExecutionFacts>('execution', from);
+  }
+
+  /** The closed days' queue facts kept, from `from` on. */
+  keptQueueDays(from: string): { day: string; facts: QueueFacts }[] {
+    return this.rollups.keptDays<QueueFacts>('queue', from);
   }
 
   /** Make the closed days' rollups not kept yet, for at most `budgetMs`; true when all are kept. */
