@@ -2,14 +2,16 @@
 // a center's closed days, made by the center's own report code (ReportService.closedDay),
 // handed to the governorate's central store as the stream delivers them (applyBatch; the
 // NATS path itself is tests/integration/governorate-reports.test.ts), shown in Arabic, RTL,
-// with the count agreement of the report screens: "3 ملفات", "يومان", the closed-days note.
+// with the count agreement of the report screens: "3 ملفات", "3 تذاكر", "59 يومًا", the
+// closed-days note; the queues by center beside execution and bottlenecks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startTestHub } from '../helpers/hub.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { launchChromium, screenshot, signInPage, watchPageErrors } from './chromium.ts';
-import { DOKKI, NOW, files } from '../integration/governorate-reports-support.ts';
+import { DOKKI, NOW, at, files } from '../integration/governorate-reports-support.ts';
+import { deviceActor } from '../../hub/domain/actor.ts';
 
 let browser: Browser;
 before(async () => { browser = await launchChromium(); });
@@ -19,6 +21,18 @@ test('the governorate\'s execution reports across centers: Arabic, RTL, closed d
   const clock = new FakeClock(NOW);
   const center = await startTestHub(t, { clock: clock.now, config: { centerId: 'giza-dokki' } });
   files(center.ctx.db, DOKKI);
+  // Queue work on 28 Nov: three tickets, two served at window 1.
+  clock.set(at('2026-11-28', 9));
+  const line = center.ctx.queue.windowLines(1)[0];
+  for (let i = 0; i < 3; i++) center.ctx.queue.issue({ line, by: deviceActor('kiosk-1') });
+  for (let i = 0; i < 2; i++) {
+    clock.advance(5 * 60_000);
+    center.ctx.queue.next(1, deviceActor('keypad-1'));
+    clock.advance(4 * 60_000);
+    center.ctx.queue.finish(1, deviceActor('keypad-1'));
+  }
+  center.ctx.queue.close(1, deviceActor('keypad-1'));
+  clock.set(NOW);
   center.ctx.reports.closeDays();
   const kept = center.ctx.reports.keptExecutionDays('2026-09-01');
   assert.ok(kept.length >= 59);
@@ -26,6 +40,11 @@ test('the governorate\'s execution reports across centers: Arabic, RTL, closed d
     subject: 'centers.giza-dokki.report',
     data: JSON.stringify({ center: 'giza-dokki', seq: i + 1, kind: 'report', topic: 'report.day', at: NOW, payload: center.ctx.reports.closedDay(k.day, k.facts, i === kept.length - 1) }),
   }));
+  const queueDays = center.ctx.reports.keptQueueDays('2026-09-01');
+  msgs.push(...queueDays.map((k, i) => ({
+    subject: 'centers.giza-dokki.report',
+    data: JSON.stringify({ center: 'giza-dokki', seq: kept.length + i + 1, kind: 'report', topic: 'report.queue', at: NOW, payload: center.ctx.reports.closedQueueDay(k.day, k.facts) }),
+  })));
   // The governorate's hub; its tier is not reachable here (its consumer keeps trying): the store is fed by hand.
   // On the real clock: the browser's session cookie expires by real time.
   const gov = await startTestHub(t, { config: { centerId: 'giza-governorate', governorateNats: ['nats://127.0.0.1:9'] } });
@@ -43,13 +62,14 @@ test('the governorate\'s execution reports across centers: Arabic, RTL, closed d
   await page.locator('input[name="to"]').fill('2026-11-28');
   await page.locator('input[name="to"]').dispatchEvent('change');
   await page.getByRole('button', { name: 'عرض' }).click();
-  const row = page.locator('tr[data-center="giza-dokki"]');
+  const row = page.locator('table[data-table="centers"] tr[data-center="giza-dokki"]');
   await page.waitForFunction(() => document.querySelector('sh-governorate')?.shadowRoot?.querySelector('tr[data-center="giza-dokki"]')?.textContent?.includes('59'));
   // 59 closed days, 3 files received, 2 decided, half of them within the legal period; in agreement.
   assert.match(await row.innerText(), /59 يومًا/);
   assert.equal(await page.getByTestId('all-received').innerText(), '3 ملفات');
   assert.equal(await page.getByTestId('all-in-time').innerText(), '50%');
   assert.match(await page.getByTestId('closed-days').innerText(), /الأيام المنتهية فقط/);
+  assert.equal(await page.getByTestId('all-tickets').innerText(), '3 تذاكر');
   assert.match(await page.locator('table[data-table="overdue"]').innerText(), /giza-dokki\s+D2/);
   assert.match(await page.locator('table[data-table="stages"]').innerText(), /يوم/);
   await screenshot(page, 'governorate-reports');

@@ -6,15 +6,16 @@
 // through the panels (/) like any staff screen. Arabic first, RTL; English on the staff's choice.
 //
 // Its second tab: the execution-rate and bottleneck reports across centers (GET
-// /api/central/reports/execution, hub/central/reports.ts) — per center, per department
-// across centers (by catalog code), the time in each stage and the files overdue — over
+// /api/central/reports/execution and /queue, hub/central/reports.ts) — per center, per
+// department across centers (by catalog code), the time in each stage, the files overdue,
+// and each center's queue (tickets, served, waits, no-shows) — over
 // the closed days each center sent (through yesterday), with the words and number
 // agreement of the center's own report screens (reports/i18n.ts).
 import { LitElement, css, html } from 'lit';
 import { api, ApiFailure } from '../api.ts';
 import { LangController, count, currentLang, fmtDate, fmtTime } from '../i18n/index.ts';
 import { measure, num, r } from '../reports/i18n.ts';
-import type { GovernorateExecution } from '../../../central/reports.ts';
+import type { GovernorateExecution, GovernorateQueue } from '../../../central/reports.ts';
 import { shared } from '../components/shared-styles.ts';
 
 type Line = { line: string; name: string; open: boolean; waiting: number; estimatedWaitMin: number };
@@ -37,6 +38,7 @@ const W = {
     board: 'اللوحة الحية', reports: 'التنفيذ والاختناقات', closedOnly: 'الأيام المنتهية فقط، حتى {day}: أرقام اليوم الجاري لدى كل مركز.',
     daysHeld: 'الأيام الواردة', through: 'حتى', bottleneck: 'أطول مرحلة انتظار', overdueAsOf: 'المتأخر كما في', byCenter: 'حسب المركز',
     byDepartment: 'حسب الإدارة في كل المراكز', allCenters: 'كل المراكز', noReports: 'لم يرسل أي مركز أياماً منتهية بعد',
+    queues: 'الطوابير حسب المركز',
   },
   en: {
     title: 'Governorate board — citizen service centers', center: 'Center', waiting: 'Waiting', windowsOpen: 'Windows open', serving: 'Serving',
@@ -45,6 +47,7 @@ const W = {
     board: 'Live board', reports: 'Execution & bottlenecks', closedOnly: 'Closed days only, through {day}: today\'s figures are at each center.',
     daysHeld: 'Days received', through: 'Through', bottleneck: 'Longest stage', overdueAsOf: 'Overdue as of', byCenter: 'By center',
     byDepartment: 'By department, all centers', allCenters: 'All centers', noReports: 'No center has sent closed days yet',
+    queues: 'Queues by center',
   },
 };
 
@@ -57,13 +60,14 @@ function bottleneck(stages: GovernorateExecution['all']['stages']): GovernorateE
 
 export class ShGovernorate extends LitElement {
   static override properties = {
-    centers: { state: true }, at: { state: true }, problem: { state: true }, tab: { state: true }, execution: { state: true }, from: { state: true }, to: { state: true },
+    centers: { state: true }, at: { state: true }, problem: { state: true }, tab: { state: true }, execution: { state: true }, queue: { state: true }, from: { state: true }, to: { state: true },
   };
   declare centers: CenterView[];
   declare at: number | null;
   declare problem: 'signIn' | 'forbidden' | null;
   declare tab: Tab;
   declare execution: GovernorateExecution | null;
+  declare queue: GovernorateQueue | null;
   declare from: string;
   declare to: string;
   private timer = 0;
@@ -91,6 +95,7 @@ export class ShGovernorate extends LitElement {
     this.problem = null;
     this.tab = location.hash === '#reports' ? 'reports' : 'board';
     this.execution = null;
+    this.queue = null;
     this.from = '';
     this.to = '';
     new LangController(this);
@@ -126,7 +131,12 @@ export class ShGovernorate extends LitElement {
     if (this.from) q.set('from', this.from);
     if (this.to) q.set('to', this.to);
     try {
-      this.execution = await api<GovernorateExecution>('GET', `/api/central/reports/execution${q.size ? `?${q}` : ''}`);
+      const query = q.size ? `?${q}` : '';
+      const [execution, queue] = await Promise.all([
+        api<GovernorateExecution>('GET', `/api/central/reports/execution${query}`), api<GovernorateQueue>('GET', `/api/central/reports/queue${query}`),
+      ]);
+      this.execution = execution;
+      this.queue = queue;
       this.from = this.execution.period.from;
       this.to = this.execution.period.to;
       this.problem = null;
@@ -196,6 +206,19 @@ export class ShGovernorate extends LitElement {
               <td>${b ? html`${en ? b.stageEn : b.stageAr} (${measure(b.medianDays, 'day')})` : '—'}</td></tr>`;
           })}</tbody></table>` : html`<p class="muted">${w.noReports}</p>`}
       </section>
+      ${this.queue ? html`
+      <section class="card">
+        <h2>${w.queues}</h2>
+        <table data-table="queues"><thead><tr><th>${w.center}</th><th class="num">${r('tickets')}</th><th class="num">${r('served')}</th>
+          <th class="num">${r('wait')}: ${r('median')}</th><th class="num">${r('wait')}: ${r('p90')}</th><th class="num">${r('noShowRate')}</th></tr></thead>
+          <tbody>${this.queue.centers.map((c) => html`<tr data-center=${c.center}><td class="ltr">${c.center}</td>
+            <td class="num">${count(c.report.totals.tickets, 'ticket')}</td><td class="num">${c.report.totals.served}</td>
+            <td class="num">${measure(c.report.totals.wait.medianMin, 'minute')}</td><td class="num">${measure(c.report.totals.wait.p90Min, 'minute')}</td>
+            <td class="num">${num(c.report.totals.noShowRate, '%')}</td></tr>`)}</tbody>
+          <tfoot><tr data-center="all"><td>${w.total}</td><td class="num" data-testid="all-tickets">${count(this.queue.all.totals.tickets, 'ticket')}</td>
+            <td class="num">${this.queue.all.totals.served}</td><td class="num">${measure(this.queue.all.totals.wait.medianMin, 'minute')}</td>
+            <td class="num">${measure(this.queue.all.totals.wait.p90Min, 'minute')}</td><td class="num">${num(this.queue.all.totals.noShowRate, '%')}</td></tr></tfoot></table>
+      </section>` : null}
       <section class="card">
         <h2>${w.byDepartment}</h2>
         <table data-table="departments"><thead><tr><th>${r('department')}</th><th class="num">${r('received')}</th><th class="num">${r('decided')}</th>
