@@ -119,7 +119,8 @@ test('queue days: the shape a center sends passes; clerks, another day, a bad li
     ['an hour past 23', variant((x) => { x.queue.t[0][2] = 24; })],
     ['a line that is not a letter', variant((x) => { x.queue.l[0][0] = 'A; DROP'; })],
     ['a histogram of no kind', variant((x) => { (x.queue.h as Record<string, number[]>)['A|7'] = [1, 1]; })],
-    ['a negative sum', variant((x) => { x.queue.l[0][5] = -1; })],
+    ['a negative count', variant((x) => { x.queue.l[0][1] = -1; })],
+    ['a sum not an integer', variant((x) => { x.queue.l[0][5] = 0.5; })],
     ['lines without names', variant((x) => { x.lines = [['A', '', '']]; })],
     ['an extra field', variant((x) => { x.extra = 1; })],
   ];

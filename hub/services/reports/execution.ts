@@ -308,8 +308,11 @@ export function checkExecutionFacts(x: unknown, day: string): string | null {
     const bar = key.lastIndexOf('|');
     if (bar < 0 || !Object.hasOwn(STATUS_WORDS, key.slice(0, bar)) || !/^[1-9]\d{0,9}$/.test(key.slice(bar + 1))) return `stage key ${key.slice(0, 60)} is not status|department`;
     const flat = (s as Record<string, unknown>)[key];
-    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_FACT_ENTRIES || !flat.every((v, i) => isCount(v, i % 2))) return `stage ${key}: not [bucket, count, …]`;
-    if (!isCount((ss as Record<string, unknown>)[key])) return `stage ${key}: no sum`;
+    // Buckets and sums of durations may be any integer (a clock stepped back makes a negative stay; the center counts it too).
+    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_FACT_ENTRIES || !flat.every((v, i) => (i % 2 ? isCount(v, 1) : Number.isSafeInteger(v)))) {
+      return `stage ${key}: not [bucket, count, …]`;
+    }
+    if (!Number.isSafeInteger((ss as Record<string, unknown>)[key])) return `stage ${key}: no sum`;
   }
   return null;
 }

@@ -356,6 +356,8 @@ export class QueueTally {
 }
 
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+/** Sums and duration buckets: any integer (a clock stepped back mid-visit makes a negative one; the center counts it too). */
+const isSum = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const LETTER = /^[A-Z]{1,3}$/;
 const WINDOW_STATUS = new Set(['idle', 'serving', 'paused', 'closed']);
 const MAX_QUEUE_ENTRIES = 100_000;
@@ -375,17 +377,17 @@ export function checkQueueFacts(x: unknown, day: string): string | null {
     return null;
   };
   const bad = list('t', (t) => t.length === 4 && t[0] === day && LETTER.test(String(t[1])) && isInt(t[2]) && (t[2] as number) < 24 && isInt(t[3], 1))
-    ?? list('l', (t) => t.length === 8 && typeof t[0] === 'string' && LETTER.test(t[0]) && t.slice(1).every((v) => isInt(v)))
-    ?? list('d', (t) => t.length === 4 && t[0] === day && isInt(t[1]) && (t[2] === null || isInt(t[2])) && isInt(t[3]))
-    ?? list('w', (t) => t.length === 4 && isInt(t[0], 1) && WINDOW_STATUS.has(String(t[1])) && t[2] === null && isInt(t[3]))
-    ?? list('bw', (t) => t.length === 3 && isInt(t[0], 1) && isInt(t[1], 1) && isInt(t[2]))
+    ?? list('l', (t) => t.length === 8 && typeof t[0] === 'string' && LETTER.test(t[0]) && t.slice(1, 5).every((v) => isInt(v)) && t.slice(5).every(isSum))
+    ?? list('d', (t) => t.length === 4 && t[0] === day && isInt(t[1]) && (t[2] === null || isSum(t[2])) && isInt(t[3]))
+    ?? list('w', (t) => t.length === 4 && isInt(t[0], 1) && WINDOW_STATUS.has(String(t[1])) && t[2] === null && isSum(t[3]))
+    ?? list('bw', (t) => t.length === 3 && isInt(t[0], 1) && isInt(t[1], 1) && isSum(t[2]))
     ?? (Array.isArray(f.bc) && f.bc.length === 0 ? null : 'bc: the governorate gets no clerks');
   if (bad) return bad;
   const h = f.h;
   if (!h || typeof h !== 'object' || Array.isArray(h) || Object.keys(h).length > MAX_QUEUE_ENTRIES) return 'h is not an object';
   for (const [key, flat] of Object.entries(h)) {
     if (!/^[A-Z]{1,3}\|[012]$/.test(key)) return `histogram ${key.slice(0, 20)} is not line|kind`;
-    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_QUEUE_ENTRIES || !flat.every((v, i) => isInt(v, i % 2))) return `histogram ${key}: not [bucket, count, …]`;
+    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_QUEUE_ENTRIES || !flat.every((v, i) => (i % 2 ? isInt(v, 1) : isSum(v)))) return `histogram ${key}: not [bucket, count, …]`;
   }
   return null;
 }
