@@ -193,7 +193,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const outbox = config.centralNats ? new Outbox(ctx.db, clock, ctx.queue) : null;
     const federation = outbox ? await import('./federation/forwarder.ts') : null;
     const forwarder = outbox && federation && link ? new federation.Forwarder(outbox, config.centerId, link, app.log) : null;
-    const offOutbox = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
+    const offOutboxCommits = outbox ? ctx.uow.beforeCommit((c) => outbox.record(c)) : () => {};
+    // Each closed day the reports keep goes too, for the governorate's reports (issue 13 item 4).
+    const offOutboxDays = outbox ? outbox.sendClosedDays(ctx.reports, config.timezone) : () => {};
+    const offOutbox = () => {
+      offOutboxCommits();
+      offOutboxDays();
+    };
     forwarder?.start();
     // The governorate's view: the CENTER_EVENTS stream read into the central store (hub/central/).
     const consumer = centralStore && govLink ? new (await import('./central/consumer.ts')).CentralConsumer(centralStore, govLink, app.log) : null;

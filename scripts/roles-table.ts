@@ -7,10 +7,13 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { buildApp } from '../hub/app.ts';
 import { accessMarkdown } from '../hub/auth/access-table.ts';
+import { CentralStore } from '../hub/central/store.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-roles-'));
 const ctx = createContext(loadConfig({}, { dataDir, logLevel: 'silent' }), Date.now);
-const app = await buildApp(ctx);
+// With a central store, so the governorate role's routes (hub/central/routes.ts) are in the table too.
+const central = new CentralStore(path.join(dataDir, 'central.db'));
+const app = await buildApp(ctx, { central });
 await app.ready();
 process.stdout.write(accessMarkdown(app.accessTable));
 await app.close();

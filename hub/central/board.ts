@@ -17,12 +17,14 @@
 // - a hub that restarts goes on with its own sequence (outbox.seq is AUTOINCREMENT and kept
 //   in its database), and may send again the row in flight when it stopped: a duplicate.
 // - bad input (issue 13, "Bad input and faults"): a malformed event, a center id that is not
-//   the subject's, a state that does not fit the device contract's schema — refused with a
-//   stable code, counted on its center, and never changes a board.
+//   the subject's, a state that does not fit the device contract's schema, a closed day's
+//   report facts not in the center's shape (reports.ts) — refused with a stable code,
+//   counted on its center, and never changes a board or a report.
 import { CENTER_ID, validate, type HallCall } from '@shubbak/protocol';
 import type { CentralEvent } from '../federation/forwarder.ts';
+import { checkCenterDay, checkQueueDay } from './reports.ts';
 
-const KINDS = new Set(['state', 'event', 'alerts']);
+const KINDS = new Set(['state', 'event', 'alerts', 'report']);
 /** A domain event's type as the outbox writes it: `ticket.<event>` or an audited action. */
 const EVENT_TYPE = /^[a-z][a-z_]{0,30}(\.[a-z][a-z_]{0,30}){1,2}$/;
 
@@ -54,7 +56,7 @@ export type CenterBoard = {
   refused: number;
 };
 
-export type Refusal = { code: 'BAD_EVENT' | 'WRONG_CENTER' | 'BAD_STATE'; reason: string };
+export type Refusal = { code: 'BAD_EVENT' | 'WRONG_CENTER' | 'BAD_STATE' | 'BAD_REPORT'; reason: string };
 export type Outcome = { result: 'applied' } | { result: 'duplicate' } | ({ result: 'refused' } & Refusal);
 
 export function emptyBoard(center: string): CenterBoard {
@@ -84,13 +86,14 @@ export function checkEvent(raw: unknown, subject?: string): { ok: true; event: C
     return { ok: false, center: subjectCenter, code: 'WRONG_CENTER', reason: `center ${e.center} sent on ${subject}` };
   }
   if (!isInt(e.seq, 1)) return bad('seq is not a positive integer', e.center);
-  if (typeof e.kind !== 'string' || !KINDS.has(e.kind)) return bad('kind is not state, event or alerts', e.center);
+  if (typeof e.kind !== 'string' || !KINDS.has(e.kind)) return bad('kind is not state, event, alerts or report', e.center);
   if (sub && sub[2] !== e.kind) return bad(`kind ${e.kind} sent on ${subject}`, e.center);
   if (typeof e.topic !== 'string' || !e.topic || e.topic.length > 200) return bad('topic is missing', e.center);
   // A domain event's type names a counter on the board: only the outbox's shape (ticket.called,
   // file.approve, payment_order.collect…), so a center cannot grow its board with made-up keys.
   if (e.kind === 'event' && !EVENT_TYPE.test(e.topic)) return bad(`event type ${e.topic.slice(0, 80)} is not a domain event's`, e.center);
   if (e.kind === 'alerts' && e.topic !== 'alerts') return bad('alerts are sent on the topic "alerts"', e.center);
+  if (e.kind === 'report' && e.topic !== 'report.day' && e.topic !== 'report.queue') return bad('report facts are sent on the topics "report.day" and "report.queue"', e.center);
   if (!isInt(e.at, 0)) return bad('at is not a time', e.center);
   if (e.kind === 'alerts') {
     if (!Array.isArray(e.payload) || !e.payload.every(isAlert)) return bad('alerts is not a list of open alerts', e.center);
@@ -162,6 +165,11 @@ export function applyEvent(board: CenterBoard | undefined, ev: CentralEvent): { 
     } else {
       return refuse('BAD_STATE', `${ev.topic} is not a state the outbox sends`);
     }
+  } else if (ev.kind === 'report') {
+    // A closed day's report facts (reports.ts): kept by the store, newest per day; on the
+    // board only its place in the center's sequence. One that is not a center's day is refused.
+    const bad = ev.topic === 'report.queue' ? checkQueueDay(ev.payload) : checkCenterDay(ev.payload);
+    if (bad) return refuse('BAD_REPORT', `${ev.topic}: ${bad}`);
   } else if (ev.kind === 'alerts') {
     if (b.alertsSeq < ev.seq) {
       b.alerts = (ev.payload as AlertEntry[]).map((a) => ({ id: a.id, device: a.device, kind: a.kind, raisedAt: a.raisedAt, acknowledged: a.acknowledged }));

@@ -11,12 +11,16 @@
 // contract, a seq reused with other content — issue 13, "Bad input and faults") are logged
 // in central_refused and counted on the center's board; they never change a board otherwise.
 //
-// The applied events are kept as they came, with the hub's `at`: the cross-center reports
-// (the next slice) read their domain events from here (see the closing note of issue 13).
+// The applied events are kept as they came, with the hub's `at`. A center's closed days for
+// the governorate's reports ('report' rows) are kept besides, the newest row per (center,
+// day) — a day sent again replaces it, an older seq arriving late does not — and its newest
+// overdue snapshot; reports.ts adds them up. A refused row is never kept.
 import type { Db } from '../db/connection.ts';
 import { openPrivateDatabase } from '../db/connection.ts';
 import type { CentralEvent } from '../federation/forwarder.ts';
 import { applyEvent, checkEvent, countRefused, summarize, type CenterBoard, type CenterSummary } from './board.ts';
+import type { CenterDay, CenterQueueDay, CenterRows } from './reports.ts';
+import type { ExecutionNames, OverdueFile } from '../services/reports/execution.ts';
 
 /** The store's schema; user_version says which is applied (a later slice adds 2, 3…). */
 const SCHEMA: string[] = [
@@ -44,6 +48,24 @@ const SCHEMA: string[] = [
     code TEXT NOT NULL,           -- BAD_EVENT, WRONG_CENTER, BAD_STATE, SEQ_REUSED
     reason TEXT NOT NULL,
     at INTEGER NOT NULL
+  );`,
+  // The governorate's reports (reports.ts): each center's closed days, the newest row per
+  // day (a center sends a day again when a late change made it remake it), and its newest
+  // snapshot of files overdue.
+  `CREATE TABLE central_report_days (
+    center TEXT NOT NULL,
+    kind TEXT NOT NULL,           -- 'execution' (report.day) or 'queue' (report.queue)
+    day TEXT NOT NULL,
+    seq INTEGER NOT NULL,         -- the center's outbox seq of the row kept: only a higher one replaces it
+    payload TEXT NOT NULL,        -- reports.ts CenterDay or CenterQueueDay, JSON
+    PRIMARY KEY (center, kind, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE central_overdue (
+    center TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,          -- when the center read its overdue files
+    files TEXT NOT NULL,          -- OverdueFile[], JSON
+    names TEXT NOT NULL           -- ExecutionNames, JSON
   );`,
 ];
 
@@ -78,6 +100,14 @@ export class CentralStore {
       refusals: this.db.prepare<[number], { id: number; center: string | null; stream_seq: number | null; code: string; reason: string; at: number }>(
         'SELECT id, center, stream_seq, code, reason, at FROM central_refused ORDER BY id DESC LIMIT ?'),
       events: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM central_events'),
+      keepDay: this.db.prepare(`INSERT INTO central_report_days (center, kind, day, seq, payload) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (center, kind, day) DO UPDATE SET seq = excluded.seq, payload = excluded.payload WHERE excluded.seq > central_report_days.seq`),
+      keepOverdue: this.db.prepare(`INSERT INTO central_overdue (center, seq, at, files, names) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (center) DO UPDATE SET seq = excluded.seq, at = excluded.at, files = excluded.files, names = excluded.names WHERE excluded.seq > central_overdue.seq`),
+      daysOf: this.db.prepare<[string, string], { center: string; kind: string; payload: string }>(
+        'SELECT center, kind, payload FROM central_report_days WHERE day BETWEEN ? AND ? ORDER BY center, kind, day'),
+      overdue: this.db.prepare<[], { center: string; at: number; files: string; names: string }>('SELECT center, at, files, names FROM central_overdue'),
+      reportCenters: this.db.prepare<[], string>('SELECT DISTINCT center FROM central_report_days UNION SELECT center FROM central_overdue').pluck(),
     };
     for (const r of this.q.boards.all()) {
       const b = JSON.parse(r.board) as CenterBoard;
@@ -133,6 +163,13 @@ export class CentralStore {
           result.refused++;
         } else {
           this.q.insert.run(ev.center, ev.seq, ev.kind, ev.topic, ev.at, payload, m.streamSeq ?? null, now);
+          if (ev.kind === 'report' && ev.topic === 'report.queue') {
+            this.q.keepDay.run(ev.center, 'queue', (ev.payload as CenterQueueDay).day, ev.seq, payload);
+          } else if (ev.kind === 'report') {
+            const d = ev.payload as CenterDay;
+            this.q.keepDay.run(ev.center, 'execution', d.day, ev.seq, payload);
+            if (d.overdue) this.q.keepOverdue.run(ev.center, ev.seq, d.at, JSON.stringify(d.overdue), JSON.stringify(d.names));
+          }
           boards.set(ev.center, r.board);
           result.applied++;
         }
@@ -158,6 +195,28 @@ export class CentralStore {
 
   refusals(limit = 100): Refused[] {
     return this.q.refusals.all(limit).map((r) => ({ id: r.id, center: r.center, streamSeq: r.stream_seq, code: r.code, reason: r.reason, at: r.at }));
+  }
+
+  /**
+   * Each center's closed days from `from` to `to` held (execution and queue), and its newest
+   * overdue snapshot: what governorateExecution and governorateQueue (reports.ts) add up. Every center with report rows is listed.
+   */
+  reportRows(from: string, to: string): CenterRows[] {
+    const out = new Map<string, CenterRows>();
+    const of = (c: string) => {
+      let r = out.get(c);
+      if (!r) out.set(c, (r = { center: c, days: [], queueDays: [], overdue: null }));
+      return r;
+    };
+    for (const c of this.q.reportCenters.all()) of(c);
+    for (const r of this.q.daysOf.iterate(from, to)) {
+      if (r.kind === 'queue') of(r.center).queueDays.push(JSON.parse(r.payload) as CenterQueueDay);
+      else of(r.center).days.push(JSON.parse(r.payload) as CenterDay);
+    }
+    for (const o of this.q.overdue.all()) {
+      of(o.center).overdue = { at: o.at, files: JSON.parse(o.files) as OverdueFile[], names: JSON.parse(o.names) as ExecutionNames };
+    }
+    return [...out.values()].sort((a, b) => a.center.localeCompare(b.center));
   }
 
   eventCount(): number {

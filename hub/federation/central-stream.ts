@@ -1,6 +1,6 @@
 // The central tier's JetStream stream (issue 13, item 3): where every center's outbox rows
 // land in the governorate's NATS cluster. One stream, CENTER_EVENTS, on subjects
-// centers.<centerId>.<kind> (kind: state, event, alerts), file storage, three replicas (a
+// centers.<centerId>.<kind> (kind: state, event, alerts, report), file storage, three replicas (a
 // row the stream acknowledged is on a quorum of the three nodes' disks, so one node's
 // kill -9 loses nothing), and a duplicate window: each row is published with the message
 // id `<centerId>:<seq>`, so a row sent again after a lost acknowledgement (a hub killed
@@ -44,8 +44,8 @@ if (!proto.__shubbakGuard) {
 
 export const CENTER_STREAM = 'CENTER_EVENTS';
 
-/** An outbox row's kind: a public state's new value, a domain event, the open device alerts. */
-export type CentralKind = 'state' | 'event' | 'alerts';
+/** An outbox row's kind: a public state's new value, a domain event, the open device alerts, a closed day's report facts. */
+export type CentralKind = 'state' | 'event' | 'alerts' | 'report';
 
 /** A center id as subject token: the config allows [a-z0-9-] (hub/config.ts), which NATS takes as is. */
 export const centerSubject = (centerId: string, kind: CentralKind) => `centers.${centerId}.${kind}`;

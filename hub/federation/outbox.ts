@@ -13,6 +13,9 @@
 //   actions, and only their non-personal fields: no names, national ids, phones or texts).
 // - 'alerts': the device alerts still open, after each change of them (raised, resolved,
 //   acknowledged): a device down is both an event and the central board's live state.
+// - 'report' (item 4): a closed day's execution facts ('report.day') and queue facts
+//   ('report.queue', without clerks) for the governorate's reports (sendClosedDays below),
+//   written in the transaction that keeps the day's rollup.
 //
 // The domain events are read from the tables the services already append to inside the
 // transaction, past a high-water mark kept in meta in the same transaction: a rollback takes
@@ -28,9 +31,19 @@ import type { Db } from '../db/connection.ts';
 import type { Clock } from '../domain/time.ts';
 import type { QueueService } from '../services/queue.ts';
 import type { ChangeSet } from '../services/unit-of-work.ts';
+import type { ReportService } from '../services/reports/index.ts';
+import { addDays } from '../domain/deadlines.ts';
+import { localDay } from '../domain/time.ts';
 
-export type OutboxKind = 'state' | 'event' | 'alerts';
+export type OutboxKind = 'state' | 'event' | 'alerts' | 'report';
 export type OutboxRow = { seq: number; kind: OutboxKind; topic: string; payload: string; at: number };
+
+/**
+ * The closed days a center sends the first time it has a central tier (its reports'
+ * history before that stays at the center): a quarter, so the governorate's reports cover
+ * the last three months from the first day on. Every day closed after that goes as it is kept.
+ */
+export const REPORT_DAYS_BACK = 92;
 
 /** Sent rows are kept this long (for an operator's look), then pruned. */
 export const OUTBOX_KEEP_SENT_MS = 7 * 24 * 3600_000;
@@ -141,15 +154,53 @@ export class Outbox {
     if (c.topics.has('alerts')) {
       add('alerts', 'alerts', this.openAlerts());
     }
-    // After this transaction (better-sqlite3 commits synchronously), the forwarder drains;
-    // had it rolled back, it finds nothing new.
-    if (n && !this.nudged && this.watchers.size) {
-      this.nudged = true;
-      setImmediate(() => {
-        this.nudged = false;
-        for (const w of this.watchers) w();
-      });
-    }
+    if (n) this.nudge();
+  }
+
+  /** After this transaction (better-sqlite3 commits synchronously), the forwarder drains; had it rolled back, it finds nothing new. */
+  private nudge(): void {
+    if (this.nudged || !this.watchers.size) return;
+    this.nudged = true;
+    setImmediate(() => {
+      this.nudged = false;
+      for (const w of this.watchers) w();
+    });
+  }
+
+  /**
+   * (c) The center's closed days for the governorate's reports (issue 13 item 4): each
+   * closed day's execution facts (and its queue facts, as 'report.queue', without clerks), as the center keeps them for its own reports
+   * (hub/services/reports/rollups.ts), go as a 'report' row `report.day` in the same
+   * transaction that keeps the day — again whenever a late change made the center remake
+   * the day (the governorate keeps the newest per day). The newest day carries the files
+   * overdue as of then. The first time: the days already kept over the last
+   * REPORT_DAYS_BACK days; days older than that are not sent. Returns the removal.
+   */
+  sendClosedDays(reports: ReportService, tz: string): () => void {
+    const yesterday = () => addDays(localDay(this.clock(), tz), -1);
+    const add = (day: string, facts: Parameters<ReportService['closedDay']>[1], withOverdue: boolean) => {
+      this.q.add.run('report', 'report.day', JSON.stringify(reports.closedDay(day, facts, withOverdue)), this.clock());
+    };
+    const addQueue = (day: string, facts: Parameters<ReportService['closedQueueDay']>[1]) => {
+      this.q.add.run('report', 'report.queue', JSON.stringify(reports.closedQueueDay(day, facts)), this.clock());
+    };
+    const from = this.db.transaction(() => {
+      const had = this.q.mark.get('outbox_report_from');
+      if (had) return had.value;
+      const start = addDays(localDay(this.clock(), tz), -REPORT_DAYS_BACK);
+      this.q.setMark.run('outbox_report_from', start);
+      const kept = reports.keptExecutionDays(start);
+      kept.forEach((k, i) => add(k.day, k.facts, i === kept.length - 1));
+      for (const k of reports.keptQueueDays(start)) addQueue(k.day, k.facts);
+      return start;
+    })();
+    this.nudge();
+    return reports.onClosedDay((kind, day, facts) => {
+      if (day < from) return;
+      if (kind === 'execution') add(day, facts as Parameters<ReportService['closedDay']>[1], day >= yesterday());
+      else addQueue(day, facts as Parameters<ReportService['closedQueueDay']>[1]);
+      this.nudge();
+    });
   }
 
   /** Be told after each transaction that wrote rows (the forwarder drains). Returns the removal. */

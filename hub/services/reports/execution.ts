@@ -45,6 +45,16 @@ export type ExecutionFacts = {
   ss: Record<string, number>;
 };
 
+/** A file at its department past its due day (as of a moment): what 'overdue now' counts and lists. */
+export type OverdueFile = { inquiry: string; department_id: number; service_id: number; due_day: string; since: number | null };
+
+/**
+ * The names a report shows: departments [id, name, code], services [id, name, department id,
+ * code]. The codes (the catalog's, e.g. 'ENG') are how the governorate groups one department
+ * across centers, whose ids are each center's own.
+ */
+export type ExecutionNames = { departments: [number, string, string][]; services: [number, string, number, string][] };
+
 export class ExecutionQueries {
   readonly received;
   readonly stays;
@@ -68,18 +78,18 @@ export class ExecutionQueries {
     this.changes = db.prepare<[string, number, number], [number, number, number, number, string | null]>(
       `SELECT e.file_id, min(e.at), f.department_id, f.service_id, f.due_day FROM file_events e JOIN files f ON f.id = e.file_id
        WHERE e.to_status = ? AND e.at >= ? AND e.at < ? AND e.from_status IS NOT e.to_status GROUP BY e.file_id`).raw();
-    this.services = db.prepare<[], { id: number; name_ar: string; department_id: number }>('SELECT id, name_ar, department_id FROM services');
-    this.departments = db.prepare<[], { id: number; name_ar: string }>('SELECT id, name_ar FROM departments');
+    this.services = db.prepare<[], { id: number; code: string; name_ar: string; department_id: number }>('SELECT id, code, name_ar, department_id FROM services');
+    this.departments = db.prepare<[], { id: number; code: string; name_ar: string }>('SELECT id, code, name_ar FROM departments');
   }
 
   /** Overdue now (whatever the period): at the department past the due day. */
-  overdueNow(today: string, scope: Scope) {
+  overdueNow(today: string, scope: Scope): OverdueFile[] {
     const s = inScope(scope, 'f');
     return this.db.prepare(
       `SELECT f.inquiry, f.department_id, f.service_id, f.due_day,
               (SELECT max(e.at) FROM file_events e WHERE e.file_id = f.id AND e.to_status = 'with_department') AS since
        FROM files f WHERE f.status = 'with_department' AND f.due_day < ?${s.sql} ORDER BY f.due_day, f.id`,
-    ).all(today, ...s.args) as { inquiry: string; department_id: number; service_id: number; due_day: string; since: number | null }[];
+    ).all(today, ...s.args) as OverdueFile[];
   }
 }
 
@@ -174,11 +184,23 @@ export class ExecutionTally {
   }
 
   report(q: ExecutionQueries, p: Period, scope: Scope, now: number, tz: string): ExecutionReport {
-    const today = localDay(now, tz);
-    const deptNames = new Map(q.departments.all().map((d) => [d.id, d.name_ar]));
-    const services = new Map(q.services.all().map((x) => [x.id, x]));
+    const names: ExecutionNames = {
+      departments: q.departments.all().map((d) => [d.id, d.name_ar, d.code]),
+      services: q.services.all().map((x) => [x.id, x.name_ar, x.department_id, x.code]),
+    };
+    return this.readOut(p, names, q.overdueNow(localDay(now, tz), scope), now, tz);
+  }
+
+  /**
+   * The report from the facts added, the names and the files at a department past their due
+   * day — read from the center's own tables (report()), or carried to the governorate's
+   * central tier with the closed days (hub/central/reports.ts): one definition for both.
+   */
+  readOut(p: Period, names: ExecutionNames, overdueFiles: readonly OverdueFile[], now: number, tz: string): ExecutionReport {
+    const deptNames = new Map(names.departments.map(([id, name]) => [id, name]));
+    const services = new Map(names.services.map(([id, name_ar, department_id]) => [id, { name_ar, department_id }]));
     const overdue: ExecutionReport['overdue'] = [];
-    for (const f of q.overdueNow(today, scope)) {
+    for (const f of overdueFiles) {
       const late = daysLate(f.due_day, now, tz);
       if (late <= 0) continue;
       this.bump(f.department_id, f.service_id, null, (a) => a.overdue++);
@@ -212,4 +234,85 @@ export class ExecutionTally {
       })),
     };
   }
+}
+
+/** The department and service ids the facts (and overdue files) mention: whose names a report needs. */
+export function executionIds(f: ExecutionFacts, overdue: readonly OverdueFile[] = []): { departments: Set<number>; services: Set<number> } {
+  const departments = new Set<number>();
+  const services = new Set<number>();
+  for (const x of [...f.r, ...f.dc, ...f.dl]) {
+    departments.add(x[1]);
+    services.add(x[2]);
+  }
+  for (const key in f.s) departments.add(Number(key.slice(key.lastIndexOf('|') + 1)));
+  for (const o of overdue) {
+    departments.add(o.department_id);
+    services.add(o.service_id);
+  }
+  return { departments, services };
+}
+
+/**
+ * The same facts with departments and services numbered otherwise (the governorate's
+ * numbering of a department or service across centers, hub/central/reports.ts): counts and
+ * histograms unchanged, so one ExecutionTally adds several centers' days.
+ */
+export function renumberExecutionFacts(f: ExecutionFacts, dept: (id: number) => number, svc: (id: number) => number): ExecutionFacts {
+  const s: ExecutionFacts['s'] = {};
+  const ss: ExecutionFacts['ss'] = {};
+  for (const key in f.s) {
+    const bar = key.lastIndexOf('|');
+    const k = `${key.slice(0, bar)}|${dept(Number(key.slice(bar + 1)))}`;
+    (s[k] ??= []).push(...f.s[key]);
+    ss[k] = (ss[k] ?? 0) + (f.ss[key] ?? 0);
+  }
+  return {
+    r: f.r.map(([d, dp, sv, n]) => [d, dept(dp), svc(sv), n]),
+    dc: f.dc.map(([d, dp, sv, t, n]) => [d, dept(dp), svc(sv), t, n]),
+    dl: f.dl.map(([d, dp, sv, n]) => [d, dept(dp), svc(sv), n]),
+    s,
+    ss,
+  };
+}
+
+const isCount = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+/** Facts from outside (a center's closed day at the governorate) hold at most this many entries. */
+const MAX_FACT_ENTRIES = 100_000;
+
+/**
+ * Whether `x` is one local day's ExecutionFacts as executionFacts() writes them: every
+ * count a non-negative integer, every day `day`, every stage a file status. The governorate
+ * refuses anything else (issue 13, bad input) before it reaches a tally.
+ */
+export function checkExecutionFacts(x: unknown, day: string): string | null {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return 'facts are not an object';
+  const f = x as Record<string, unknown>;
+  const tuples = (k: string, len: number, ok: (t: unknown[]) => boolean): string | null => {
+    const a = f[k];
+    if (!Array.isArray(a) || a.length > MAX_FACT_ENTRIES) return `${k} is not a list`;
+    for (const t of a) {
+      if (!Array.isArray(t) || t.length !== len || t[0] !== day || !isCount(t[1], 1) || !isCount(t[2], 1) || !isCount(t[len - 1], 1) || !ok(t)) {
+        return `${k}: ${JSON.stringify(t)?.slice(0, 60)} is not [${day}, department, service, …, count]`;
+      }
+    }
+    return null;
+  };
+  const bad = tuples('r', 4, () => true) ?? tuples('dc', 5, (t) => t[3] === 0 || t[3] === 1) ?? tuples('dl', 4, () => true);
+  if (bad) return bad;
+  const s = f.s;
+  const ss = f.ss;
+  if (!s || typeof s !== 'object' || Array.isArray(s) || !ss || typeof ss !== 'object' || Array.isArray(ss)) return 's and ss are not objects';
+  const keys = Object.keys(s);
+  if (keys.length > MAX_FACT_ENTRIES || Object.keys(ss).length !== keys.length) return 's and ss do not match';
+  for (const key of keys) {
+    const bar = key.lastIndexOf('|');
+    if (bar < 0 || !Object.hasOwn(STATUS_WORDS, key.slice(0, bar)) || !/^[1-9]\d{0,9}$/.test(key.slice(bar + 1))) return `stage key ${key.slice(0, 60)} is not status|department`;
+    const flat = (s as Record<string, unknown>)[key];
+    // Buckets and sums of durations may be any integer (a clock stepped back makes a negative stay; the center counts it too).
+    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_FACT_ENTRIES || !flat.every((v, i) => (i % 2 ? isCount(v, 1) : Number.isSafeInteger(v)))) {
+      return `stage ${key}: not [bucket, count, …]`;
+    }
+    if (!Number.isSafeInteger((ss as Record<string, unknown>)[key])) return `stage ${key}: no sum`;
+  }
+  return null;
 }

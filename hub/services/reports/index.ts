@@ -11,19 +11,28 @@ import { localDay, type Clock } from '../../domain/time.ts';
 import type { Alert } from '../alerts.ts';
 import { complaintsReport, type ComplaintsReport } from './complaints.ts';
 import { deviceHealthReport, type DeviceHealthReport } from './device-health.ts';
-import { ExecutionQueries, ExecutionTally, executionFacts, type ExecutionFacts, type ExecutionReport } from './execution.ts';
+import { ExecutionQueries, ExecutionTally, executionFacts, executionIds, type ExecutionFacts, type ExecutionNames, type ExecutionReport, type OverdueFile } from './execution.ts';
 import { MoneyQueries, MoneyTally, moneyFacts, type MoneyFacts, type MoneyReport } from './money.ts';
 import { periodBounds, type Period, type Scope } from './period.ts';
-import { appointmentFigures, QueueQueries, QueueTally, queueFacts, type QueueFacts, type QueueStats } from './queue-stats.ts';
+import { appointmentFigures, QueueQueries, QueueTally, queueFacts, withoutClerks, type QueueFacts, type QueueStats } from './queue-stats.ts';
 import { DayRollups, type FactSource } from './rollups.ts';
 
 export type { ComplaintDeptRow, ComplaintsReport } from './complaints.ts';
 export type { DeviceHealthReport, DeviceHealthRow } from './device-health.ts';
-export type { ExecutionReport, ExecutionRow } from './execution.ts';
+export type { ExecutionFacts, ExecutionNames, ExecutionReport, ExecutionRow, OverdueFile } from './execution.ts';
 export type { MoneyReport } from './money.ts';
 export { checkPeriod, weekOf, type MinSummary, type Period, type Scope } from './period.ts';
-export type { QueueClerkStats, QueueLineStats, QueueStats, QueueWindowStats } from './queue-stats.ts';
+export type { QueueClerkStats, QueueFacts, QueueLineStats, QueueStats, QueueWindowStats } from './queue-stats.ts';
 export { weeklyRegisterHtml } from './weekly-register.ts';
+
+/**
+ * A closed day of a center as the governorate receives it (the outbox's 'report' row): the
+ * day's execution facts, the names they need, and the files overdue as of `at` (or null).
+ */
+export type ClosedDay = { day: string; execution: ExecutionFacts; names: ExecutionNames; overdue: OverdueFile[] | null; at: number };
+
+/** A closed day's queue facts as the governorate receives them (the outbox's 'report.queue'): no clerks; the lines [letter, Arabic, English]. */
+export type ClosedQueueDay = { day: string; queue: QueueFacts; lines: [string, string, string][]; at: number };
 
 /** `direct`: read the tables over the whole period instead of the kept days. */
 export type ReportOptions = { direct?: boolean };
@@ -75,6 +84,52 @@ export class ReportService {
   /** Complaints registered in the period by department and channel; open and overdue now. */
   complaints(p: Period, scope: Scope): ComplaintsReport {
     return complaintsReport(this.db, p, scope, this.clock(), this.config.timezone);
+  }
+
+  /**
+   * One closed day's execution facts as the governorate's central tier receives them (issue
+   * 13 item 4; hub/federation/outbox.ts → hub/central/reports.ts): the facts as kept, the
+   * names (and catalog codes) of the departments and services they mention, and — when
+   * `withOverdue` — the files overdue as of now, so the governorate's report reads out with
+   * ExecutionTally.readOut exactly as the center's own.
+   */
+  closedDay(day: string, facts: ExecutionFacts, withOverdue: boolean): ClosedDay {
+    const overdue = withOverdue ? this.executionQ.overdueNow(localDay(this.clock(), this.config.timezone), null) : null;
+    const ids = executionIds(facts, overdue ?? []);
+    const services = this.executionQ.services.all().filter((x) => ids.services.has(x.id));
+    for (const x of services) ids.departments.add(x.department_id);
+    return {
+      day, execution: facts, overdue, at: this.clock(),
+      names: {
+        departments: this.executionQ.departments.all().filter((d) => ids.departments.has(d.id)).map((d) => [d.id, d.name_ar, d.code]),
+        services: services.map((x) => [x.id, x.name_ar, x.department_id, x.code]),
+      },
+    };
+  }
+
+  /**
+   * One closed day's queue facts for the governorate: without who served (stretches without
+   * clerk, no per-clerk counts: the governorate gets no staff), with the center's lines.
+   */
+  closedQueueDay(day: string, facts: QueueFacts): ClosedQueueDay {
+    return { day, queue: withoutClerks(facts), lines: this.queueQ.lines.all().map((l) => [l.letter, l.name_ar, l.name_en]), at: this.clock() };
+  }
+
+  /** Be told of each closed day's execution and queue facts kept, inside its transaction (see closedDay). Returns the removal. */
+  onClosedDay(fn: (kind: 'execution' | 'queue', day: string, facts: ExecutionFacts | QueueFacts) => void): () => void {
+    return this.rollups.onKept((kind, day, facts) => {
+      if (kind === 'execution' || kind === 'queue') fn(kind, day, facts as ExecutionFacts | QueueFacts);
+    });
+  }
+
+  /** The closed days' execution facts kept, from `from` on. */
+  keptExecutionDays(from: string): { day: string; facts: ExecutionFacts }[] {
+    return this.rollups.keptDays<ExecutionFacts>('execution', from);
+  }
+
+  /** The closed days' queue facts kept, from `from` on. */
+  keptQueueDays(from: string): { day: string; facts: QueueFacts }[] {
+    return this.rollups.keptDays<QueueFacts>('queue', from);
   }
 
   /** Make the closed days' rollups not kept yet, for at most `budgetMs`; true when all are kept. */

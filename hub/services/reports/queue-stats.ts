@@ -273,12 +273,19 @@ export class QueueTally {
   /** The report; the windows' current stretches (not in the log yet) are added up to `now`. */
   report(q: QueueQueries, p: Period, bounds: [number, number], now: number): Omit<QueueStats, 'appointments'> {
     const [start, end] = bounds;
-    const days = dayCount(p);
     for (const w of q.windowsNow.all()) {
       if (w.status_since > 0) this.addTime(w.number, w.clerk, w.status, Math.min(now, end) - Math.max(w.status_since, start));
     }
-    const lineRows = q.lines.all();
-    const names = new Map(q.userNames.all().map((u) => [staffKey(u), u.name]));
+    return this.readOut(p, q.lines.all(), new Map(q.userNames.all().map((u) => [staffKey(u), u.name])));
+  }
+
+  /**
+   * The report from the facts added, with the center's lines (in its order) and its staff's
+   * names — read from the center's tables (report()), or carried to the governorate with the
+   * closed days (hub/central/reports.ts, no clerks there): one definition for both.
+   */
+  readOut(p: Period, lineRows: readonly { letter: string; name_ar: string; name_en: string }[], names: ReadonlyMap<string, string>): Omit<QueueStats, 'appointments'> {
+    const days = dayCount(p);
     const { perLine, perLineHour, perHour, perDay, lineAgg, hist, windowTime, clerkTime, byWindow, byClerk } = this;
 
     // The totals' histograms gather every line's buckets.
@@ -346,4 +353,60 @@ export class QueueTally {
       })),
     };
   }
+}
+
+const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+/** Sums and duration buckets: any integer (a clock stepped back mid-visit makes a negative one; the center counts it too). */
+const isSum = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const LETTER = /^[A-Z]{1,3}$/;
+const WINDOW_STATUS = new Set(['idle', 'serving', 'paused', 'closed']);
+const MAX_QUEUE_ENTRIES = 100_000;
+
+/**
+ * Whether `x` is one local day's QueueFacts as queueFacts() writes them, without clerks (the
+ * governorate's copy: ClosedQueueDay): the governorate refuses anything else.
+ */
+export function checkQueueFacts(x: unknown, day: string): string | null {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return 'facts are not an object';
+  const f = x as Record<string, unknown>;
+  if (Object.keys(f).length !== 7) return 'not the queue facts\' fields';
+  const list = (k: string, ok: (t: unknown[]) => boolean): string | null => {
+    const a = f[k];
+    if (!Array.isArray(a) || a.length > MAX_QUEUE_ENTRIES) return `${k} is not a list`;
+    for (const t of a) if (!Array.isArray(t) || !ok(t)) return `${k}: ${JSON.stringify(t)?.slice(0, 60)} is not in shape`;
+    return null;
+  };
+  const bad = list('t', (t) => t.length === 4 && t[0] === day && LETTER.test(String(t[1])) && isInt(t[2]) && (t[2] as number) < 24 && isInt(t[3], 1))
+    ?? list('l', (t) => t.length === 8 && typeof t[0] === 'string' && LETTER.test(t[0]) && t.slice(1, 5).every((v) => isInt(v)) && t.slice(5).every(isSum))
+    ?? list('d', (t) => t.length === 4 && t[0] === day && isInt(t[1]) && (t[2] === null || isSum(t[2])) && isInt(t[3]))
+    ?? list('w', (t) => t.length === 4 && isInt(t[0], 1) && WINDOW_STATUS.has(String(t[1])) && t[2] === null && isSum(t[3]))
+    ?? list('bw', (t) => t.length === 3 && isInt(t[0], 1) && isInt(t[1], 1) && isSum(t[2]))
+    ?? (Array.isArray(f.bc) && f.bc.length === 0 ? null : 'bc: the governorate gets no clerks');
+  if (bad) return bad;
+  const h = f.h;
+  if (!h || typeof h !== 'object' || Array.isArray(h) || Object.keys(h).length > MAX_QUEUE_ENTRIES) return 'h is not an object';
+  for (const [key, flat] of Object.entries(h)) {
+    if (!/^[A-Z]{1,3}\|[012]$/.test(key)) return `histogram ${key.slice(0, 20)} is not line|kind`;
+    if (!Array.isArray(flat) || flat.length % 2 || flat.length > MAX_QUEUE_ENTRIES || !flat.every((v, i) => (i % 2 ? isInt(v, 1) : isSum(v)))) return `histogram ${key}: not [bucket, count, …]`;
+  }
+  return null;
+}
+
+/** A day's facts without who served (the governorate's copy): stretches without clerk, no per-clerk counts. */
+export function withoutClerks(f: QueueFacts): QueueFacts {
+  return { ...f, w: f.w.map(([w, status, , ms]) => [w, status, null, ms]), bc: [] };
+}
+
+/** The same facts with each line letter named otherwise (several centers in one tally: 'center/A'). */
+export function renameQueueLines(f: QueueFacts, line: (letter: string) => string): QueueFacts {
+  const h: QueueFacts['h'] = {};
+  for (const key in f.h) {
+    const bar = key.lastIndexOf('|');
+    h[`${line(key.slice(0, bar))}|${key.slice(bar + 1)}`] = f.h[key];
+  }
+  return {
+    t: f.t.map(([d, l, hr, n]) => [d, line(l), hr, n]),
+    l: f.l.map(([l, ...rest]) => [line(l), ...rest]),
+    h, d: f.d, w: [], bw: [], bc: [],
+  };
 }

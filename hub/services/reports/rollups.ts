@@ -48,8 +48,12 @@ function nextMonth(day: string): string {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
+/** Told of each closed local day kept, inside the transaction that keeps it. */
+export type KeptDayListener = (kind: RollupKind, day: string, facts: unknown) => void;
+
 export class DayRollups {
   private readonly q;
+  private readonly listeners = new Set<KeptDayListener>();
 
   constructor(
     private readonly db: Db,
@@ -105,14 +109,32 @@ export class DayRollups {
     if (open <= p.to) src.add(src.read(this.span(open, p.to)));
   }
 
-  /** Read one closed day or month and keep it, in one transaction. */
+  /** Read one closed day or month and keep it, in one transaction (with what the listeners write). */
   private make<F>(src: FactSource<F>, piece: { key: string; from: string; to: string }): F {
     return this.db.transaction(() => {
       const span = this.span(piece.from, piece.to);
       const facts = src.read(span);
       this.q.keep.run(src.kind, piece.key, span.start, span.end, ROLLUP_VERSION, JSON.stringify(facts));
+      if (piece.from === piece.to) for (const fn of this.listeners) fn(src.kind, piece.key, facts);
       return facts;
     })();
+  }
+
+  /**
+   * Be told of each closed day kept (not months: they are the sum of their days), inside
+   * its transaction: the outbox to the governorate (hub/federation/outbox.ts) writes the
+   * day there, so a day is kept and sent together or not at all. Returns the removal.
+   */
+  onKept(fn: KeptDayListener): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  /** The closed days of `kind` kept, from `from` on (oldest first), as kept. */
+  keptDays<F>(kind: RollupKind, from: string): { day: string; facts: F }[] {
+    return this.db.prepare<[string, number, string], { day: string; facts: string }>(
+      "SELECT day, facts FROM report_days WHERE kind = ? AND version = ? AND day >= ? AND length(day) = 10 ORDER BY day").all(kind, ROLLUP_VERSION, from)
+      .map((r) => ({ day: r.day, facts: JSON.parse(r.facts) as F }));
   }
 
   /**
