@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, fmt, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, cpuMs, fmt, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -46,13 +46,6 @@ const rows: Row[] = [];
 function report(name: string, value: number, unit: string, note = ''): void {
   rows.push({ name, value, unit });
   console.log(`  ${name.padEnd(58)} ${fmt(value).padStart(10)} ${unit.padEnd(6)} ${note}`);
-}
-
-/** CPU time (user + system) a process has used, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
 }
 
 /** The hub's resident memory once it has been left alone: the mean of the last second of samples. */

@@ -48,7 +48,7 @@ import { SESSION_COOKIE } from '../../hub/auth/guard.ts';
 import { BOARD_CONSUMER } from '../../hub/central/consumer.ts';
 import { CENTER_STREAM } from '../../hub/federation/central-stream.ts';
 import { startNatsCluster, type NatsCluster } from '../nats-cluster.ts';
-import { benchTarget, fmt, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type HubProcess, type Row, type Target } from './lib.ts';
+import { benchTarget, cpuMs, fmt, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type HubProcess, type Row, type Target } from './lib.ts';
 import type { CenterSent, ReplayerInit, ReplayerReport } from './governorate-replayer.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -597,25 +597,34 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     const plain = new RealCenter('plain', plainHub, plainDir, plainCreds);
     cleanups.unshift(() => plain.close());
     await plain.connect();
+    // Each hub's own CPU time over its blocks (/proc): what the forwarder costs the center
+    // itself, apart from the cluster and the governorate hub working on the same 2 cores
+    // during the federated center's blocks (they are idle during the plain hub's).
+    const cpu = new Map<RealCenter, number>();
     const issueBlock = async (c: RealCenter, n: number) => {
       const ms: number[] = [];
+      const cpu0 = cpuMs(c.hub.child.pid!);
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
         const r = await c.kiosk.request('ticket.issue', { line: 'B' });
         if (!r.ok) throw new Error(`ticket.issue at ${c.id}: ${JSON.stringify(r)}`);
         ms.push(performance.now() - t0);
       }
+      // The forwarder's work for this block's rows runs just after the last reply.
+      if (c !== plain) await sleep(300);
+      cpu.set(c, (cpu.get(c) ?? 0) + cpuMs(c.hub.child.pid!) - cpu0);
       return ms;
     };
     const interleaved = async () => {
       const fed: number[] = [];
       const ref: number[] = [];
+      cpu.clear();
       const block = Math.max(10, Math.ceil(ISSUE_ROUNDS / 6));
       for (let done = 0; done < ISSUE_ROUNDS; done += block) {
         fed.push(...(await issueBlock(probes[0], Math.min(block, ISSUE_ROUNDS - done))));
         ref.push(...(await issueBlock(plain, Math.min(block, ISSUE_ROUNDS - done))));
       }
-      return { fed: summary(fed), ref: summary(ref) };
+      return { fed: summary(fed), ref: summary(ref), fedCpuUs: (cpu.get(probes[0])! * 1000) / fed.length, refCpuUs: (cpu.get(plain)! * 1000) / ref.length };
     };
     await issueBlock(probes[0], 50); // warm
     await issueBlock(plain, 50);
@@ -627,6 +636,7 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     const unsentDown = probes[0].outbox().unsent;
     out('(5) ticket.issue, central tier up, p50', up.fed.p50, 'ms', `(a hub without a tier meanwhile: ${fmt(up.ref.p50)}; outbox unsent after: ${unsentUp})`);
     out('(5) ticket.issue, central tier up, p99', up.fed.p99, 'ms', `(a hub without a tier meanwhile: ${fmt(up.ref.p99)})`);
+    out('(5) the center hub\'s CPU per ticket.issue, tier up', up.fedCpuUs, 'µs', `(its rows forwarded; the hub without a tier: ${fmt(up.refCpuUs)} µs; /proc, 10 ms ticks)`);
     out('(5) ticket.issue, all 3 NATS nodes down, p50', down.fed.p50, 'ms', `(${fmt(down.fed.p50 / up.fed.p50)}× up; a hub without a tier meanwhile: ${fmt(down.ref.p50)}; outbox unsent after: ${unsentDown})`);
     out('(5) ticket.issue, all 3 NATS nodes down, p99', down.fed.p99, 'ms', `(${fmt(down.fed.p99 / up.fed.p99)}× up; a hub without a tier meanwhile: ${fmt(down.ref.p99)})`);
   } finally {

@@ -48,6 +48,13 @@ export function rssMb(pid: number): number {
   return procStatusMb(pid, 'VmRSS');
 }
 
+/** CPU time (user + system) a process has used, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
+}
+
 /** A memory line of /proc/<pid>/status in MB: VmRSS (resident now), VmHWM (resident peak). */
 export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
