@@ -23,7 +23,7 @@
 // - one real center's link cut (a proxy in front of its three URLs; the cluster does not
 //   advertise other addresses) for --cut-seconds, then restored: the backlog, the catch-up
 //   time, and its board then equal to the hub's own lines and windows;
-// - a hub's ticket.issue round trip with the tier up, and with all three nodes stopped.
+// - a hub's ticket.issue round trip with the tier up, hung (its nodes SIGSTOPped), and with all three nodes stopped.
 //
 // A busy center's rate (the busy rate) is derived below from a center's day. Flags:
 // --gov-centers=100 --gov-real=3 --gov-seconds=30 (steady and node-kill phases)
@@ -630,6 +630,16 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     await issueBlock(plain, 50);
     const up = await interleaved();
     const unsentUp = probes[0].outbox().unsent;
+    // The tier hung, not gone: all three nodes stopped (SIGSTOP) with the connections open,
+    // so the forwarder's publishes wait out their acknowledgement timeouts.
+    const stopped = [0, 1, 2].map((i) => cluster.pid(i)).filter((pid): pid is number => pid !== null);
+    const resume = () => stopped.forEach((pid) => { try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ } });
+    cleanups.unshift(async () => resume());
+    for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+    const hung = await interleaved();
+    const unsentHung = probes[0].outbox().unsent;
+    resume();
+    await sleep(5000); // the forwarder sends what waited
     for (let i = 0; i < 3; i++) await cluster.kill(i, 'SIGKILL');
     await sleep(3000); // the forwarder has noticed
     const down = await interleaved();
@@ -637,6 +647,8 @@ export async function run(env: { target?: Target } = {}): Promise<Row[]> {
     out('(5) ticket.issue, central tier up, p50', up.fed.p50, 'ms', `(a hub without a tier meanwhile: ${fmt(up.ref.p50)}; outbox unsent after: ${unsentUp})`);
     out('(5) ticket.issue, central tier up, p99', up.fed.p99, 'ms', `(a hub without a tier meanwhile: ${fmt(up.ref.p99)})`);
     out('(5) the center hub\'s CPU per ticket.issue, tier up', up.fedCpuUs, 'µs', `(its rows forwarded; the hub without a tier: ${fmt(up.refCpuUs)} µs; /proc, 10 ms ticks)`);
+    out('(5) ticket.issue, central tier hung (3 nodes SIGSTOP), p50', hung.fed.p50, 'ms', `(${fmt(hung.fed.p50 / up.fed.p50)}× up; a hub without a tier meanwhile: ${fmt(hung.ref.p50)}; outbox unsent after: ${unsentHung})`);
+    out('(5) ticket.issue, central tier hung (3 nodes SIGSTOP), p99', hung.fed.p99, 'ms', `(a hub without a tier meanwhile: ${fmt(hung.ref.p99)})`);
     out('(5) ticket.issue, all 3 NATS nodes down, p50', down.fed.p50, 'ms', `(${fmt(down.fed.p50 / up.fed.p50)}× up; a hub without a tier meanwhile: ${fmt(down.ref.p50)}; outbox unsent after: ${unsentDown})`);
     out('(5) ticket.issue, all 3 NATS nodes down, p99', down.fed.p99, 'ms', `(${fmt(down.fed.p99 / up.fed.p99)}× up; a hub without a tier meanwhile: ${fmt(down.ref.p99)})`);
   } finally {
