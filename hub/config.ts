@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { CENTER_ID } from '@shubbak/protocol';
+import { installZone } from './tzdata.ts';
 
 /**
  * demo: what `npm start` shows a newcomer — the demo center, demo staff, the simulator.
@@ -181,12 +182,13 @@ function bool(env: Env, name: string, def: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+/** The zone is checked and put in use here, from the system's database (hub/tzdata.ts). */
 function timezone(env: Env, name: string, def: string): string {
   const tz = env[name] || def;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    throw new ConfigError(`${name} is not a known time zone: "${tz}"`);
+    installZone(tz, { TZDIR: env.TZDIR });
+  } catch (err) {
+    throw new ConfigError(`${name} is not a known time zone: "${tz}" (${(err as Error).message})`);
   }
   return tz;
 }

@@ -53,7 +53,8 @@ type RoleSpec = {
 export const ROLES: Record<string, RoleSpec> = {
   hub: {
     dist: ['hub/server.js', 'hub/migrations', 'web'], unit: 'hub/hub.service', groups: [], device: false,
-    depends: ['adduser', 'init-system-helpers', 'openssl'],
+    // tzdata: the hub reads the center's time zone from it (hub/tzdata.ts), not from ICU.
+    depends: ['adduser', 'init-system-helpers', 'openssl', 'tzdata'],
     description: 'Shubbak hub: queue and case server of a Technological Center for Citizen Services\n'
       + ' HTTPS panels and API on port 8443, the devices\' MQTT broker over TLS on 8883 (plain 8080/1883 for\n'
       + ' this machine only), the center\'s certificate authority and SQLite in /var/lib/shubbak/hub.',

@@ -23,7 +23,8 @@ export function sumPiasters(amounts: readonly number[]): number {
 export function formatPiasters(p: number, lang: 'ar' | 'en' = 'ar'): string {
   const sign = p < 0 ? '-' : '';
   const abs = Math.abs(p);
-  const pounds = Math.trunc(abs / 100).toLocaleString('en-US');
+  // Thousands grouped by hand: toLocaleString would load ICU's number data (~7 MB, issue 10).
+  const pounds = String(Math.trunc(abs / 100)).replace(/\B(?=(\d{3})+$)/g, ',');
   const text = `${sign}${pounds}.${String(abs % 100).padStart(2, '0')}`;
   return lang === 'ar' ? `${text} ج.م` : `EGP ${text}`;
 }

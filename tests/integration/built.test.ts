@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics } from '@shubbak/protocol';
+import { DeviceLink } from '@shubbak/protocol/device-link';
 import { buildIntoTemp, cleanEnv, runBuilt, type BuiltProcess, type BuiltTree } from '../helpers/built.ts';
 import { Recorder } from '../helpers/hub.ts';
 import { unitNodeFlags } from '../../scripts/bench/lib.ts';
@@ -32,12 +33,12 @@ async function stopAll(): Promise<void> {
 
 type Hub = { proc: BuiltProcess; dataDir: string; httpUrl: string; mqttUrl: string };
 
-async function startBuiltHub(env: Record<string, string>): Promise<Hub> {
+async function startBuiltHub(env: Record<string, string>, extraFlags: string[] = []): Promise<Hub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-built-data-'));
   const proc = runBuilt(path.join(tree.dist, 'hub', 'server.js'), cleanEnv({
     SHUBBAK_DATA_DIR: dataDir, SHUBBAK_HOST: '127.0.0.1', SHUBBAK_HTTP_PORT: '0', SHUBBAK_MQTT_PORT: '0', SHUBBAK_HTTPS_PORT: '0', SHUBBAK_MQTTS_PORT: '0',
     SHUBBAK_PASSWORD_COST: '12', SHUBBAK_LOG_LEVEL: 'warn', ...env,
-  }), tree.dir, unitNodeFlags('hub/hub.service', ROOT)); // the node flags it is installed with
+  }), tree.dir, [...extraFlags, ...unitNodeFlags('hub/hub.service', ROOT)]); // the node flags it is installed with
   running.push(proc);
   // The plain loopback addresses (with TLS, production, they are on the "this machine only" line).
   const [, httpUrl] = await proc.waitFor(/(http:\/\/127\.0\.0\.1:\d+)/);
@@ -172,6 +173,36 @@ describe('the built JavaScript runs as production runs it', () => {
       await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => !m.online, 10_000);
     }
     assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+  });
+
+  // Issue 10: ICU's locale and zone data costs ~8 MB resident once touched (the first
+  // Intl.DateTimeFormat with a time zone maps 6.5 MB of node's file pages). The hub tells
+  // Cairo's time from the system's tzdata (hub/tzdata.ts): its start, a ticket, a call and a
+  // finish use no ICU. Fails before: Intl.DateTimeFormat at config's timezone(), localDay and
+  // localParts (hub/domain/time.ts).
+  test('the built hub at work never touches ICU: start, a ticket, a call, a finish', async (t) => {
+    t.after(stopAll);
+    const probe = pathToFileURL(path.join(ROOT, 'tests/fixtures/icu-probe.mjs')).href;
+    const hub = await startBuiltHub({ SHUBBAK_SIMULATE: 'false' }, ['--import', probe]);
+    const { devices } = JSON.parse(fs.readFileSync(path.join(hub.dataDir, 'devices.json'), 'utf8')) as { devices: { id: string; secret: string }[] };
+    const link = async (id: string, kind: 'kiosk' | 'keypad') => {
+      const secret = devices.find((d) => d.id === id)!.secret;
+      const l = new DeviceLink({ url: hub.mqttUrl, deviceId: id, secret, kind, replyTimeoutMs: 15_000 });
+      t.after(() => l.close());
+      await new Promise<void>((resolve) => l.once('clock', () => resolve()));
+      return l;
+    };
+    const kiosk = await link('kiosk-1', 'kiosk');
+    const keypad = await link('keypad-1', 'keypad');
+    const issued = await kiosk.request('ticket.issue', { line: 'A' });
+    assert.equal(issued.ok, true, JSON.stringify(issued));
+    const called = await keypad.request('window.next', {});
+    assert.equal(called.ok, true, JSON.stringify(called));
+    assert.equal((await keypad.request('window.finish', {})).ok, true);
+    await new Promise((r) => setTimeout(r, 1500)); // presence, the commit feed, the day's jobs
+    assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+    assert.match(hub.proc.output(), /icu-probe: watching/, 'the probe ran inside the hub');
+    assert.deepEqual(hub.proc.output().split('\n').filter((l) => l.startsWith('icu-use:')), []);
   });
 
   test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {

@@ -71,6 +71,7 @@ describe('the installer packages', () => {
       assert.match(info, new RegExp(`^Package: shubbak-${role}$`, 'm'));
       assert.match(info, /^Architecture: amd64$/m);
       assert.match(info, /adduser/);
+      if (role === 'hub') assert.match(info, /tzdata/, 'the hub reads its time zone from tzdata (hub/tzdata.ts)');
       const ctl = path.join(work, `ctl-${role}`);
       sh('dpkg-deb', ['-e', deb(role), ctl]);
       assert.equal(fs.readFileSync(path.join(ctl, 'conffiles'), 'utf8'), `/etc/shubbak/${role}.env\n`);
