@@ -18,6 +18,7 @@ import { holdAck, installAckHold } from './ack-hold.ts';
 import { looksLikeTlsHello, secureContextOptions, serverOptions, watchTlsServer } from '../tls/listeners.ts';
 import type { TlsMaterial } from '../tls/center-ca.ts';
 import { DeviceRateLimiter, newStats, SessionQueueLimit, type BrokerStats, type QueuePersistence } from './limits.ts';
+import { indexRetained, type RetainedPersistence } from './retained-index.ts';
 import { trackSockets, type SocketTracker } from '../ops/sockets.ts';
 
 /** Largest WebSocket message /mqtt accepts: a few MQTT packets of at most 16 KiB. */
@@ -112,6 +113,8 @@ export async function createBroker(ctx: HubContext, log: Logger): Promise<HubBro
   // (issue 15, fault 5). Presence times are the hub's clock; sessions live in memory, so a
   // restart forgets them anyway.
   const sessions = new SessionQueueLimit((aedes as unknown as { persistence: QueuePersistence }).persistence, ctx.config.mqttMaxQueued, stats);
+  // A SUBSCRIBE's retained messages found by a topic tree, not a scan of all (issue 10).
+  indexRetained((aedes as unknown as { persistence: RetainedPersistence }).persistence);
   const offlineSince = new Map<string, number>();
   const expiryMs = ctx.config.mqttSessionExpiryHours * 3600_000;
   const expireSessions = async (): Promise<number> => {
