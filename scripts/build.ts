@@ -101,6 +101,29 @@ function unusedBy(importer: string, spec: string): boolean {
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
 
+/**
+ * Node's built-ins taken by require() in the output, never by an ES module import (issue 10).
+ * The ESM face of a built-in reads every export when it is linked: on Node 22 and 24 (the
+ * runtime the packages carry) node:http's lazy WebSocket, CloseEvent and MessageEvent load
+ * undici, 13 MB resident for a fetch client nothing here uses; node:fs's promises and node:util's
+ * getters cost 2-3 MB more. An import of a built-in becomes a CommonJS stand-in
+ * (module.exports = require(...)), which esbuild reads property by property where it is used, so
+ * a getter runs only if our code asks for it. The bundles' banner defines require().
+ */
+const builtinsByRequire: esbuild.Plugin = {
+  name: 'shubbak-builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (!isBuiltin(args.path) || (args.kind !== 'import-statement' && args.kind !== 'dynamic-import')) return undefined;
+      return { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'builtin-by-require' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Self-contained programs: bundle every package but SELF_CONTAINED_EXTERNAL; stand-ins for UNUSED and ABSENT requires. */
 const selfContained: esbuild.Plugin = {
   name: 'shubbak-self-contained',
@@ -200,7 +223,7 @@ export async function build(outdir: string): Promise<BuildResult> {
       define: { SHUBBAK_BUNDLE_ENTRY: JSON.stringify(p.name) },
       // CommonJS code we bundle (a nested package) may require() node's own modules.
       banner: { js: "import { createRequire as __shubbakCreateRequire } from 'node:module'; const require = __shubbakCreateRequire(import.meta.url);" },
-      plugins: [p.self ? selfContained : externals],
+      plugins: [builtinsByRequire, p.self ? selfContained : externals],
       metafile: true,
       logLevel: 'warning',
     });

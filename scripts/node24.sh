@@ -74,6 +74,9 @@ cp -a "$native/better-sqlite3" "$tree/node_modules/better-sqlite3"
   console.log('node24: native modules load in ' + process.version);
 ")
 
-# 4. The suite, as npm test runs it, with Node 24 first on PATH (tests that fork node get it too).
+# 4. The suite, as npm test runs it, with Node 24 first on PATH (tests that fork node get it too);
+# or another command given after the script's name, e.g. the bench on the runtime the packages
+# carry: `npm run bench:node24 -- --only=memory` (bash scripts/node24.sh npm run bench -- …).
 cd "$tree"
+if [ $# -gt 0 ]; then PATH="$runtime/bin:$PATH" exec "$@"; fi
 PATH="$runtime/bin:$PATH" npm test

@@ -5,6 +5,7 @@
 import { describe, after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -101,6 +102,28 @@ describe('the built JavaScript runs as production runs it', () => {
     for (const rare of ['@fastify/type-provider-typebox', 'typebox', 'smpp', 'nats', 'xmlbuilder2', '@fastify/swagger', '@fastify/swagger-ui', 'yaml', 'qrcode', '@napi-rs/canvas']) {
       assert.ok(!atStart.includes(rare), `the hub loads ${rare} at start (${atStart.join(', ')})`);
     }
+  });
+
+  // Issue 10, on the Node 24 the packages carry: the ESM face of a built-in reads every export
+  // when linked, and node:http's lazy WebSocket/CloseEvent/MessageEvent then load undici (+13 MB
+  // resident), node:fs's and node:util's getters 2-3 MB more. The build turns every import of a
+  // built-in into require() (scripts/build.ts, builtinsByRequire); only the banner's
+  // createRequire comes from node:module as an ES module. Fails before: dist/hub/server.js
+  // `import http from"node:http"`, dist/display/main.js `import{promisify}from"node:util"`, …
+  test('no built program imports a Node built-in as an ES module', () => {
+    const names = builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|');
+    const esmImport = new RegExp(`(from\\s*|import\\s*\\(\\s*|import\\s*)["'](node:)?(${names})["']`);
+    const banner = "import { createRequire as __shubbakCreateRequire } from 'node:module';";
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (f.endsWith('.js') && esmImport.test(fs.readFileSync(f, 'utf8').replace(banner, ''))) offenders.push(path.relative(tree.dist, f));
+      }
+    };
+    walk(tree.dist);
+    assert.deepEqual(offenders, []);
   });
 
   test('the built hub serves the prebuilt panels, and its built devices: a kiosk ticket and a keypad Next reach the retained state', async (t) => {
@@ -203,6 +226,8 @@ describe('the built JavaScript runs as production runs it', () => {
     assert.equal(await hub.proc.stop(), 0, hub.proc.output());
     assert.match(hub.proc.output(), /icu-probe: watching/, 'the probe ran inside the hub');
     assert.deepEqual(hub.proc.output().split('\n').filter((l) => l.startsWith('icu-use:')), []);
+    // Node 22+: node:http's lazy WebSocket getters load undici when http is imported as ESM.
+    assert.doesNotMatch(hub.proc.output(), /undici-loaded/, 'node loaded undici (fetch, WebSocket) into the hub');
   });
 
   test('the built hub in production mode: no /sim, no demo data, no secret in its output', async (t) => {
