@@ -22,6 +22,7 @@ import type { CentralEvent } from '../../hub/federation/forwarder.ts';
 import { CENTER_STREAM } from '../../hub/federation/central-stream.ts';
 import { Outbox } from '../../hub/federation/outbox.ts';
 import { deviceActor } from '../../hub/domain/actor.ts';
+import { until } from '../helpers/wait.ts';
 
 /**
  * A central tier that is not there: port 1 on loopback, where nothing listens. Not a port
@@ -85,14 +86,6 @@ async function retried<T>(read: () => Promise<T>, timeoutMs = 30_000): Promise<T
       if (Date.now() > end || (err as { code?: string }).code !== 'TIMEOUT') throw err;
       await sleep(250);
     }
-  }
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}`);
-    await sleep(50);
   }
 }
 

@@ -13,7 +13,6 @@
 // - who may read it: manager yes, reception no; the page /governorate is served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
 import { startNatsCluster } from '../../scripts/nats-cluster.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -22,16 +21,9 @@ import { signIn } from '../helpers/staff.ts';
 import { deviceActor } from '../../hub/domain/actor.ts';
 import { summarize } from '../../hub/central/board.ts';
 import type { CenterView } from '../../hub/web/src/pages/sh-governorate.ts';
+import { until } from '../helpers/wait.ts';
 
 const CENTERS = ['giza-dokki', 'giza-haram'] as const;
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const outbox = (hub: TestHub) => hub.ctx.db.prepare('SELECT count(*) AS n, max(seq) AS last, sum(sent_at IS NULL) AS unsent FROM outbox').get() as { n: number; last: number; unsent: number };
 const outboxEvents = (hub: TestHub, topic: string) => (hub.ctx.db.prepare('SELECT count(*) AS n FROM outbox WHERE kind = \'event\' AND topic = ?').get(topic) as { n: number }).n;

@@ -18,7 +18,6 @@
 // - who may read it: manager and information yes, reception no.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
 import { startNatsCluster } from '../../scripts/nats-cluster.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -28,17 +27,10 @@ import { DOKKI, HARAM, NOW, at, files } from './governorate-reports-support.ts';
 import type { ExecutionReport } from '../../hub/services/reports/index.ts';
 import type { GovernorateExecution, GovernorateQueue } from '../../hub/central/reports.ts';
 import { deviceActor } from '../../hub/domain/actor.ts';
+import { until } from '../helpers/wait.ts';
 
 const CENTERS = ['giza-dokki', 'giza-haram'] as const;
 const PERIOD = { from: '2026-10-01', to: '2026-11-28' };
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const outbox = (hub: TestHub) => hub.ctx.db.prepare('SELECT count(*) AS n, max(seq) AS last, sum(sent_at IS NULL) AS unsent FROM outbox').get() as { n: number; last: number; unsent: number };
 

@@ -89,14 +89,4 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      if (await check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(() => void tick(), 25);
-    };
-    void tick();
-  });
-}
+export { until as waitUntil } from '../helpers/wait.ts';
