@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { goal, summary, unitNodeFlags, type Row, type Target } from './lib.ts';
+import { goal, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './lib.ts';
 import { simOf, startSimDevice } from '../../hub/sim/sim-io.ts';
 import type { KioskHandle } from '../../kiosk/main.ts';
 import type { KeypadHandle } from '../../counter-keypad/main.ts';
@@ -103,7 +103,7 @@ export async function run(env: Env): Promise<Row[]> {
     // --node-flags=… replaces the unit's flags (to compare); otherwise the unit's own.
     const flags = t.nodeFlags.length ? t.nodeFlags : unitNodeFlags(unit, ROOT);
     const how = t.built ? `built${flags.length ? ' ' + flags.join(' ') : ''}` : 'under tsx';
-    const m = await memoryOf(entry, id, env, flags);
+    const m = await memoryOf(entry, id, env, flags, t.built ? unitMallocEnv(unit, ROOT) : {});
     add(`resident memory of ${id}'s program (${how}, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));
     add(`resident memory of ${id}'s program (${how}), peak since start`, m.peakMb, 'MB');
     add(`  ${id}: resident once its code is loaded / on line`, m.loadedMb, 'MB', `on line ${m.onlineMb.toFixed(1)} MB`);
@@ -122,7 +122,7 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 /** Run one device program in a process of its own, let it work once, read its RSS. */
 type Memory = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number; loadedMb: number; onlineMb: number };
-function memoryOf(entry: string, id: string, env: Env, nodeFlags: string[]): Promise<Memory> {
+function memoryOf(entry: string, id: string, env: Env, nodeFlags: string[], malloc: Record<string, string> = {}): Promise<Memory> {
   // Built: the runner itself must run on plain node, so it is transpiled (types stripped) first.
   let runner = MEMORY_RUNNER;
   if (env.target.built) {
@@ -133,7 +133,7 @@ function memoryOf(entry: string, id: string, env: Env, nodeFlags: string[]): Pro
     const child = fork(runner, [entry, id], {
       execArgv: env.target.built ? nodeFlags : ['--import', 'tsx'],
       cwd: ROOT,
-      env: { ...process.env, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
+      env: { ...process.env, ...malloc, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const done = () => {
