@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, cpuMs, fmt, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, cpuMs, diskWriteBytes, fmt, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -235,6 +235,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   step(`the same under ${BACKGROUND_RATE} commands/s from ${LOAD_CLIENTS} devices`);
   const bgCpu0 = cpuMs(hubPid);
   const bgWait0 = runQueueMs(hubPid);
+  const bgDisk0 = diskWriteBytes(hubPid);
   background.go();
   await new Promise((r) => setTimeout(r, 500)); // the load settles in
   const loadedRef: number[] = [];
@@ -254,6 +255,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   const bg = await background.stop();
   const bgCpu = cpuMs(hubPid) - bgCpu0;
   const bgWait = runQueueMs(hubPid) - bgWait0;
+  const bgDisk = diskWriteBytes(hubPid) - bgDisk0;
   const nexts = await next.stop();
   const nextQuiet = nexts.get('quiet')!;
   const nextUnderLoad = nexts.get('loaded') ?? { samples: [], calls: 0 };
@@ -281,6 +283,8 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   // The hub's CPU per command while it is not saturated: the background's commands and the measured ones.
   const fCommands = bg.done + bg.failed + loadedIssued.length + nextUnderLoad.calls;
   report('(f) the hub\'s CPU per command during it (user + system)', (bgCpu * 1000) / Math.max(1, fCommands), 'µs', `(${fmt(bgCpu / 1000 / bg.elapsed)} cores busy)`);
+  // What the commits wrote (WAL frames and checkpoints): ~17 pages for a one-command commit, fewer per command in a larger batch.
+  report('(f) the hub\'s disk writes per command during it', bgDisk / 1024 / Math.max(1, fCommands), 'KiB', `(${fmt(bgDisk / 1048576 / bg.elapsed, 1)} MB/s)`);
   // Time the hub's event loop was runnable but had no core (the shared machine): a share of every figure below.
   report('(f) the hub\'s main thread waiting for a CPU during it', bgWait / bg.elapsed, 'ms/s', '(run queue, /proc/<pid>/schedstat; the rest of the machine\'s load)');
   report('(f) under it: mosquitto request/reply p99', lr.p99, 'ms', `(${fmt(lr.p99 / base.p99)}× the quiet reference)`);

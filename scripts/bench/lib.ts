@@ -69,6 +69,15 @@ export function runQueueMs(pid: number): number {
   }
 }
 
+/** Bytes a process has caused to be written to the disk so far (/proc/<pid>/io write_bytes: the WAL, checkpoints). */
+export function diskWriteBytes(pid: number): number {
+  try {
+    return Number(/write_bytes: (\d+)/.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 /** A memory line of /proc/<pid>/status in MB: VmRSS (resident now), VmHWM (resident peak). */
 export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
