@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, cpuMs, fmt, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, cpuMs, diskWriteBytes, fmt, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -168,7 +168,7 @@ function loadWorkers(mqttUrl: string, prep: ReturnType<typeof prepare>, opts: { 
   let allLoaded!: () => void;
   const ready = new Promise<void>((r) => (allReady = r));
   const loaded = new Promise<void>((r) => (allLoaded = r));
-  const loads = groups.map((devices) => worker<{ done: number; failed: number; elapsed: number }>(
+  const loads = groups.map((devices) => worker<{ done: number; failed: number; elapsed: number; latencies?: number[] }>(
     { mode: 'load', url: mqttUrl, devices, seconds: LOAD_SECONDS, inflight: 4, lines: ['A', 'B', 'C', 'D'], rate: opts.rate },
     (m) => {
       if (m.ready && ++readyCount === groups.length) allReady();
@@ -187,6 +187,7 @@ function loadWorkers(mqttUrl: string, prep: ReturnType<typeof prepare>, opts: { 
         done: results.reduce((a, r) => a + r.done, 0),
         failed: results.reduce((a, r) => a + r.failed, 0),
         elapsed: Math.max(...results.map((r) => r.elapsed)),
+        latencies: results.flatMap((r) => r.latencies ?? []),
       };
     },
   };
@@ -233,6 +234,8 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   await background.ready;
   step(`the same under ${BACKGROUND_RATE} commands/s from ${LOAD_CLIENTS} devices`);
   const bgCpu0 = cpuMs(hubPid);
+  const bgWait0 = runQueueMs(hubPid);
+  const bgDisk0 = diskWriteBytes(hubPid);
   background.go();
   await new Promise((r) => setTimeout(r, 500)); // the load settles in
   const loadedRef: number[] = [];
@@ -251,6 +254,8 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   }
   const bg = await background.stop();
   const bgCpu = cpuMs(hubPid) - bgCpu0;
+  const bgWait = runQueueMs(hubPid) - bgWait0;
+  const bgDisk = diskWriteBytes(hubPid) - bgDisk0;
   const nexts = await next.stop();
   const nextQuiet = nexts.get('quiet')!;
   const nextUnderLoad = nexts.get('loaded') ?? { samples: [], calls: 0 };
@@ -278,9 +283,18 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   // The hub's CPU per command while it is not saturated: the background's commands and the measured ones.
   const fCommands = bg.done + bg.failed + loadedIssued.length + nextUnderLoad.calls;
   report('(f) the hub\'s CPU per command during it (user + system)', (bgCpu * 1000) / Math.max(1, fCommands), 'µs', `(${fmt(bgCpu / 1000 / bg.elapsed)} cores busy)`);
+  // What the commits wrote (WAL frames and checkpoints): ~17 pages for a one-command commit, fewer per command in a larger batch.
+  report('(f) the hub\'s disk writes per command during it', bgDisk / 1024 / Math.max(1, fCommands), 'KiB', `(${fmt(bgDisk / 1048576 / bg.elapsed, 1)} MB/s)`);
+  // Time the hub's event loop was runnable but had no core (the shared machine): a share of every figure below.
+  report('(f) the hub\'s main thread waiting for a CPU during it', bgWait / bg.elapsed, 'ms/s', '(run queue, /proc/<pid>/schedstat; the rest of the machine\'s load)');
   report('(f) under it: mosquitto request/reply p99', lr.p99, 'ms', `(${fmt(lr.p99 / base.p99)}× the quiet reference)`);
   report('(f) under it: ticket.issue round trip p99', lb.p99, 'ms', versus(lb.p99, base.p99, 5));
   report('(f) under it: keypad Next → board p99', lc.p99, 'ms', versus(lc.p99, base.p99, 5));
+  // The background's own commands (thousands of samples, from the start of the load, so its
+  // first half-second is in them): the same tail with less noise than the blocks above.
+  const bgOwn = summary(bg.latencies);
+  report('(f) the background\'s own ticket.issue round trips, p50', bgOwn.p50, 'ms', `(${bgOwn.n} samples)`);
+  report('(f) the background\'s own ticket.issue round trips, p99', bgOwn.p99, 'ms', versus(bgOwn.p99, base.p99, 5));
   if (loadedError) console.log(`      NOT met: under the background load the hub fell behind — ${loadedError}`);
   if (lc.n < nextUnderLoad.calls) console.log(`      note: the board saw ${lc.n} of ${nextUnderLoad.calls} calls under load`);
 

@@ -9,6 +9,7 @@
 //  - display: a window board records when each new ticket reaches it.
 // The block modes let the bench interleave the hub and the reference in blocks, so noise on
 // the machine hits both alike.
+import fs from 'node:fs';
 import { DeviceLink } from '@shubbak/protocol/device-link';
 import mqtt from 'mqtt';
 import { topics, type WindowState } from '@shubbak/protocol';
@@ -101,14 +102,19 @@ async function leanDevice(url: string, d: Creds) {
 async function run(job: Job): Promise<unknown> {
   if (job.mode === 'issue') {
     const link = await connect(job.url, job.device);
+    // BENCH_TRACE_ISSUE=file: each round trip's start (CLOCK_MONOTONIC ms) and duration, to set
+    // beside the hub's own timeline (scripts/bench/tail-probe.mjs).
+    const trace: [number, number][] | null = process.env.BENCH_TRACE_ISSUE ? [] : null;
     await serveBlocks(async () => {
       const t0 = nowMs();
       const r = await link.request('ticket.issue', { line: job.line });
       const t = nowMs() - t0;
+      trace?.push([t0, t]);
       if (!r.ok) throw new Error(`ticket.issue failed: ${JSON.stringify(r)}`);
       return t;
     });
     await link.close();
+    if (trace) fs.writeFileSync(process.env.BENCH_TRACE_ISSUE!, JSON.stringify(trace));
     return {};
   }
   if (job.mode === 'bare') {
@@ -153,13 +159,18 @@ async function run(job: Job): Promise<unknown> {
       // whatever the replies do, until 'stop'; then the replies still due are awaited.
       const t0 = nowMs();
       const inFlight = new Set<Promise<void>>();
+      // Each background command's own round trip: thousands of samples, where the measured
+      // client's blocks give hundreds (the tail's figure with less noise).
+      const latencies: number[] = [];
       const period = 1000 / job.rate;
       const timers = clients.map((c, i) => {
         let k = 0;
         const fire = () => {
+          const sent = nowMs();
           const p = c.issue(job.lines[(i + k++) % job.lines.length]).then((ok) => {
             if (ok) done++;
             else failed++;
+            latencies.push(nowMs() - sent);
             inFlight.delete(p);
           });
           inFlight.add(p);
@@ -180,7 +191,7 @@ async function run(job: Job): Promise<unknown> {
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 10_000))]);
       failed += inFlight.size; // never answered
       await Promise.all(clients.map((c) => c.close()));
-      return { done, failed, elapsed };
+      return { done, failed, elapsed, latencies };
     }
     const end = nowMs() + job.seconds * 1000;
     const t0 = nowMs();

@@ -55,6 +55,29 @@ export function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
 }
 
+/**
+ * How long a process's main thread has waited for a CPU while runnable, ms
+ * (/proc/<pid>/task/<pid>/schedstat, second field, ns). On a shared machine this is the time
+ * the hub was ready to work and another process had the cores: part of every latency
+ * measured then, and nothing the hub's code does.
+ */
+export function runQueueMs(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN; // a kernel without schedstats
+  }
+}
+
+/** Bytes a process has caused to be written to the disk so far (/proc/<pid>/io write_bytes: the WAL, checkpoints). */
+export function diskWriteBytes(pid: number): number {
+  try {
+    return Number(/write_bytes: (\d+)/.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 /** A memory line of /proc/<pid>/status in MB: VmRSS (resident now), VmHWM (resident peak). */
 export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
