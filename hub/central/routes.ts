@@ -17,6 +17,7 @@ import { governorateExecution, governorateQueue } from './reports.ts';
 import { checkPeriod } from '../services/reports/period.ts';
 import { addDays } from '../domain/deadlines.ts';
 import { localDay } from '../domain/time.ts';
+import { Day } from '../http/schemas.ts';
 
 /** Who reads the board: as the center's reports (hub/routes/reports) — the people who watch service. */
 const READERS: Role[] = ['manager', 'information', 'supervisor'];
@@ -62,7 +63,6 @@ export const centralRoutes: FastifyPluginAsync<{ store: CentralStore }> = async 
     checkPeriod(p);
     return { p, through: p.to < yesterday ? p.to : yesterday, now };
   };
-  const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
   app.get('/api/central/reports/execution', {
     config: { access: READERS },
     schema: {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { staffKey } from '../../domain/actor.ts';
+import { Day } from '../../http/schemas.ts';
 
 const ADMIN: Role[] = ['admin'];
 const Code = Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,23}$', description: 'upper-case code, e.g. BLD-PERMIT' });
@@ -44,7 +45,6 @@ const serviceFields = {
 };
 const ServiceBody = Type.Object(serviceFields, { additionalProperties: false });
 const ServiceUpdateBody = Type.Object({ ...serviceFields, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
-const Day = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalog } = app.hub;

@@ -5,6 +5,7 @@ import Type from 'typebox';
 import type { Role } from '../../auth/roles.ts';
 import { CitizenBody } from '../citizens/routes.ts';
 import { staffKey } from '../../domain/actor.ts';
+import { Day } from '../../http/schemas.ts';
 
 const ORGANIZERS: Role[] = ['citizen_service', 'manager'];
 const READERS: Role[] = ['citizen_service', 'manager', 'reception', 'supervisor', 'information'];
@@ -18,7 +19,6 @@ const Registration = Type.Object({
   nationalIdLast4: Type.String(), mobile: Type.Union([Type.String(), Type.Null()]), subject: Type.String(), registeredAt: Type.Integer(),
   outcome: Type.Union([Type.String(), Type.Null()]), outcomeAt: Type.Union([Type.Integer(), Type.Null()]),
 });
-const Day = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {

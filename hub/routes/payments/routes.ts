@@ -9,6 +9,7 @@ import { IdempotencyHeaders } from '../queue/schemas.ts';
 import { CollectSchema, DailyCloseSchema, DayReportSchema, PaymentOrderSchema, ReceiptSchema } from '../files/schemas.ts';
 import { staffKey } from '../../domain/actor.ts';
 import { deskRoles } from '../../domain/file-actions.ts';
+import { Day } from '../../http/schemas.ts';
 
 export const PAYMENT_ROLES = {
   issue: deskRoles('payment_order'),
@@ -20,7 +21,6 @@ export const PAYMENT_ROLES = {
 };
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { payments, idempotency } = app.hub;

@@ -13,11 +13,11 @@ import { IssuedTicket } from '@shubbak/protocol';
 import type { Role } from '../../auth/roles.ts';
 import { actorKey, staffActor } from '../../domain/actor.ts';
 import { IdempotencyHeaders } from '../queue/schemas.ts';
+import { Day } from '../../http/schemas.ts';
 
 const ISSUERS: Role[] = ['reception', 'citizen_service', 'manager', 'admin'];
 
 const Line = Type.String({ pattern: '^[A-Z]$' });
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Cairo day YYYY-MM-DD' });
 const Booking = Type.Object({
   code: Type.String(), line: Type.String(), lineName: Type.String(), day: Type.String(), time: Type.String(), slotAt: Type.Integer(),
   status: Type.String(),

@@ -11,10 +11,9 @@ import { localDay } from '../../domain/time.ts';
 import type { Period } from '../../services/reports/index.ts';
 import { toCsv } from './csv.ts';
 import { staffKey } from '../../domain/actor.ts';
+import { Day } from '../../http/schemas.ts';
 
 const READERS: Role[] = ['supervisor', 'information', 'manager'];
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const PeriodQuery = Type.Object({
   from: Type.Optional(Day),
   to: Type.Optional(Day),
