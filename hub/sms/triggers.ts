@@ -80,14 +80,21 @@ export class SmsTriggers {
    * fails someone's call; the failure is logged.
    */
   install(onError: (err: unknown) => void = (err) => console.error('SMS triggers failed; the transaction goes on without its SMS', err)): () => void {
+    // Made once: better-sqlite3 builds a savepoint wrapper per db.transaction() call (issue 16:
+    // the command path pays for each one it makes).
+    const inSavepoint = this.db.transaction((changes: ChangeSet) => this.check(changes));
     return this.uow.beforeCommit((changes) => {
       try {
-        this.db.transaction(() => this.check(changes))();
+        inSavepoint(changes);
       } catch (err) {
+        this.closedBefore = null; // the savepoint's close of old days rolled back with it
         onError(err);
       }
     });
   }
+
+  /** The day before which ticket subscriptions were last closed (once a day, not each commit). */
+  private closedBefore: string | null = null;
 
   private today(): string {
     return localDay(this.clock(), this.config.timezone);
@@ -131,7 +138,12 @@ export class SmsTriggers {
 
   private checkTickets(): void {
     const day = this.today();
-    this.q.closeOld.run(day);
+    // Yesterday's subscriptions are done: closed at the first check of a day (every ticket
+    // subscription is written with the day it is made, so none older can appear later).
+    if (this.closedBefore !== day) {
+      this.q.closeOld.run(day);
+      this.closedBefore = day;
+    }
     const subs = this.q.tickets.all(day);
     if (!subs.length) return;
     const n = this.outbox.settings().aheadAlert;

@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn } from '../helpers/staff.ts';
+import { FakeClock } from '../helpers/clock.ts';
 import { hubWithSmsc, outbox, startSmsc, waitFor } from './sms-support.ts';
 import { CITIZEN, expectError, expectOk, type FileReply, type NextReply, type SmsOutboxReply, type SmsSettingsReply, type TicketReply } from './files-support.ts';
 import { internationalMobile } from '../../hub/sms/numbers.ts';
@@ -190,6 +191,32 @@ describe('who gets which SMS, and when', () => {
     assert.equal(smsc2.received.length, 0);
     assert.equal(outbox(off)[0].state, 'queued');
     assert.equal(expectOk<SmsSettingsReply>(await signIn(off, 'admin').then((a) => a.inject({ method: 'GET', url: '/api/sms/settings' }))).sending, false);
+  });
+
+  // Issue 16 item 3: the before-commit check closed old days' subscriptions with an UPDATE at
+  // every queue change (and made a new savepoint wrapper each time). Fails before: the close
+  // ran at each of the three tickets of the day.
+  test('yesterday\'s ticket subscriptions are closed once, at the first queue change of a new day, not at every commit', async (t) => {
+    const clock = new FakeClock(Date.parse('2026-12-01T08:00:00Z')); // a Tuesday, 10:00 in Cairo
+    const hub = await hubWithSmsc(t, null, {}, undefined, clock.now);
+    let reception = await signIn(hub, 'reception');
+    const closeOld = (hub.ctx.sms.triggers as unknown as { q: { closeOld: { run(day: string): unknown } } }).q.closeOld;
+    const closes: string[] = [];
+    const run = closeOld.run.bind(closeOld);
+    closeOld.run = (day: string) => {
+      closes.push(day);
+      return run(day);
+    };
+    const issue = async () => expectOk<TicketReply>(await reception.inject({ method: 'POST', url: '/api/tickets', payload: { line: 'A', mobile: '01012345678' } }));
+    for (let i = 0; i < 3; i++) await issue();
+    assert.deepEqual(closes, ['2026-12-01']);
+    clock.advance(24 * 3600_000);
+    reception = await signIn(hub, 'reception'); // yesterday's session has ended
+    await issue();
+    await issue();
+    assert.deepEqual(closes, ['2026-12-01', '2026-12-02']);
+    const subs = hub.ctx.db.prepare('SELECT day, done FROM sms_subscriptions ORDER BY id').all() as { day: string; done: number }[];
+    assert.deepEqual(subs.map((r) => `${r.day} ${r.done}`), ['2026-12-01 1', '2026-12-01 1', '2026-12-01 1', '2026-12-02 0', '2026-12-02 0']);
   });
 
   test('a queue message still waiting when its day is over expires instead of going out late; a file\'s news does not', async (t) => {
