@@ -36,8 +36,7 @@ function icuKnows(name: string): boolean {
 
 /**
  * Check the zone and make it the one time.ts uses: from the system's database when it has the
- * zone, else from ICU. Returns where the rules come from, for the start-up log; throws when
- * neither knows the zone.
+ * zone, else from ICU. Returns where the rules come from; throws when neither knows the zone.
  */
 export function installZone(name: string, env: NodeJS.ProcessEnv = process.env): 'tzdata' | 'icu' {
   const rules = systemZone(name, env);
