@@ -86,10 +86,12 @@ const ABSENT = new Set(['bufferutil', 'utf-8-validate']);
 // bundle each becomes a stand-in whose every function throws "not in this program", instead
 // of code loaded and run for nothing (measured with each removal: bench --only=devices).
 //  - johnny-five (always given an IO, REPL off): node's REPL, its own serialport 8, firmata, temporal;
-//  - mqtt (TCP, no proxy): its WebSocket transport (ws) and SOCKS proxy client, both loaded at connect.
+//  - mqtt (TCP, no proxy): its WebSocket transport (ws), its SOCKS proxy client and the module
+//    that drives it (./socks, which requires node:dns and node:assert, ~1 MB resident on Node 24),
+//    all loaded at connect whether a proxy is configured or not.
 const UNUSED: Record<string, Set<string>> = {
   'johnny-five': new Set(['repl', 'serialport', 'browser-serialport', 'firmata', 'temporal']),
-  mqtt: new Set(['./ws', 'socks']),
+  mqtt: new Set(['./ws', 'socks', './socks']),
 };
 function unusedBy(importer: string, spec: string): boolean {
   for (const [pkg, specs] of Object.entries(UNUSED)) {

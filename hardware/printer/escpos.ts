@@ -8,7 +8,9 @@
 // Application Programming Guide (ESC @, ESC a, ESC J, ESC 2/3, ESC d, GS !, GS V, GS W, GS v 0,
 // GS ( k for QR codes, DLE EOT).
 import type { MonoImage, PrintDoc, PrinterStatus } from '../types.ts';
-import { QR_QUIET_MODULES } from '../ticket/qr.ts';
+
+/** The QR symbol's quiet zone, in modules (ISO/IEC 18004 §7.3.8): blank paper around what the printer draws. */
+export const QR_QUIET_MODULES = 4;
 
 const ESC = 0x1b;
 const GS = 0x1d;

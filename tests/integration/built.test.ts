@@ -169,16 +169,18 @@ describe('the built JavaScript runs as production runs it', () => {
     const { client, rec } = await hubClient(hub);
     await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
 
-    // Each with the node flags of its unit (--max-semi-space-size, --no-opt …), as installed.
+    // Each with the node flags of its unit (--max-semi-space-size, --lite-mode …), as installed.
     const programs: { id: string; kind: string; file: string; unit: string; env: Record<string, string> }[] = [
       { id: 'keypad-1', kind: 'keypad', file: 'counter-keypad/main.js', unit: 'counter-keypad/counter-keypad.service', env: {} },
       { id: 'led-1', kind: 'display', file: 'display/main.js', unit: 'display/display.service', env: { SHUBBAK_DISPLAY_KIND: 'display' } },
       { id: 'kiosk-1', kind: 'kiosk', file: 'kiosk/main.js', unit: 'kiosk/kiosk.service', env: {} },
     ];
+    // Each also says at exit which of Node's built-ins it loaded (tests/fixtures/builtins-probe.mjs).
+    const probe = pathToFileURL(path.join(ROOT, 'tests/fixtures/builtins-probe.mjs')).href;
     const procs = programs.map((p) => {
       const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
         SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
-      }), tree.dir, unitNodeFlags(p.unit, ROOT));
+      }), tree.dir, ['--import', probe, ...unitNodeFlags(p.unit, ROOT)]);
       running.push(proc);
       return proc;
     });
@@ -194,6 +196,15 @@ describe('the built JavaScript runs as production runs it', () => {
     for (const [i, p] of programs.entries()) {
       assert.equal(await procs[i].stop(), 0, procs[i].output());
       await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => !m.online, 10_000);
+    }
+    // Issue 10, Node 24: no program loads node:zlib or node:assert (~1.2 MB resident there),
+    // which none of them uses. Fails before: the printer code's QR constant imported qrcode's
+    // main, whose PNG renderer (pngjs) requires both at the top, into every program.
+    for (const [i, p] of programs.entries()) {
+      const line = /builtins-loaded: (.*)/.exec(procs[i].output());
+      assert.ok(line, `${p.id}: the probe did not report:\n${procs[i].output()}`);
+      const loaded = line[1].split(',');
+      for (const never of ['zlib', 'assert']) assert.ok(!loaded.includes(never), `${p.id} loaded node:${never} (${line[1]})`);
     }
     assert.equal(await hub.proc.stop(), 0, hub.proc.output());
   });
