@@ -86,19 +86,25 @@ const ABSENT = new Set(['bufferutil', 'utf-8-validate']);
 // bundle each becomes a stand-in whose every function throws "not in this program", instead
 // of code loaded and run for nothing (measured with each removal: bench --only=devices).
 //  - johnny-five (always given an IO, REPL off): node's REPL, its own serialport 8, firmata, temporal;
-//  - mqtt (TCP, no proxy): its WebSocket transport (ws), its SOCKS proxy client and the module
-//    that drives it (./socks, which requires node:dns and node:assert, ~1 MB resident on Node 24),
-//    all loaded at connect whether a proxy is configured or not.
+//  - mqtt (no proxy): its SOCKS proxy client and the module that drives it (./socks, which
+//    requires node:dns and node:assert, ~1 MB resident on Node 24), loaded at every connect
+//    whether a proxy is configured or not.
 const UNUSED: Record<string, Set<string>> = {
   'johnny-five': new Set(['repl', 'serialport', 'browser-serialport', 'firmata', 'temporal']),
-  mqtt: new Set(['./ws', 'socks', './socks']),
+  mqtt: new Set(['socks', './socks']),
 };
-function unusedBy(importer: string, spec: string): boolean {
-  for (const [pkg, specs] of Object.entries(UNUSED)) {
-    if (specs.has(spec) && importer.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`)) return true;
-  }
-  return false;
-}
+// Requires a program may need but should not run until it does: bundled, but the module runs
+// when one of its functions is first called, not when it is required. mqtt.js requires its
+// WebSocket transport (./ws, and with it the ws package, node:http, node:https and node:zlib) at
+// every connect, whatever the URL; a device set to wss://hub:8443/mqtt (SHUBBAK_HUB_URL allows
+// it, for a LAN where only the HTTPS port is open) is the one that calls it. Only for modules
+// whose exports are functions called later (mqtt.js keeps ./ws's streamBuilder to call).
+const LAZY: Record<string, Set<string>> = {
+  mqtt: new Set(['./ws']),
+};
+const requiredBy = (table: Record<string, Set<string>>, importer: string, spec: string): boolean =>
+  Object.entries(table).some(([pkg, specs]) => specs.has(spec) && importer.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`));
+const unusedBy = (importer: string, spec: string) => requiredBy(UNUSED, importer, spec);
 
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
@@ -130,8 +136,13 @@ const builtinsByRequire: esbuild.Plugin = {
 const selfContained: esbuild.Plugin = {
   name: 'shubbak-self-contained',
   setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) => {
+    build.onResolve({ filter: /.*/ }, async (args) => {
       if (unusedBy(args.importer, args.path)) return { path: args.path, namespace: 'unused' };
+      if (args.namespace !== 'lazy' && requiredBy(LAZY, args.importer, args.path)) {
+        const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, namespace: 'lazy' });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: 'lazy' };
+      }
       if (args.path.startsWith('.') || args.path.startsWith('/')) return undefined;
       if (ABSENT.has(args.path)) return { path: args.path, namespace: 'absent' };
       if (isBuiltin(args.path)) return undefined;
@@ -141,6 +152,13 @@ const selfContained: esbuild.Plugin = {
     build.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
       contents: `const fail = function () { throw new Error(${JSON.stringify(`${args.path} is not in this program (scripts/build.ts, UNUSED)`)}); };
 module.exports = new Proxy(fail, { get: (t, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail), apply: fail, construct: fail });`,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : (...a) => load()[k](...a)) });`,
+      resolveDir: path.dirname(args.path),
       loader: 'js',
     }));
     build.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({

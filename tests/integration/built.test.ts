@@ -209,6 +209,38 @@ describe('the built JavaScript runs as production runs it', () => {
     assert.equal(await hub.proc.stop(), 0, hub.proc.output());
   });
 
+  // The field path as installed: TLS on the hub, each device given its hub's CA. A device may
+  // reach the hub over MQTT on TLS (mqtts://, port 8883) or over a secure WebSocket on the
+  // HTTPS port (wss://…/mqtt, where only that port is open), as SHUBBAK_HUB_URL allows. Fails
+  // before over wss://: the device bundles carried a stand-in for mqtt.js's WebSocket transport
+  // that threw "./ws is not in this program" at connect.
+  test('the built keypad over wss:// and the built window board over mqtts:// reach a built hub with TLS on', async (t) => {
+    t.after(stopAll);
+    const hub = await startBuiltHub({ SHUBBAK_SIMULATE: 'false', SHUBBAK_TLS: 'true', SHUBBAK_TLS_NAMES: 'localhost' });
+    const [, mqttsPort, httpsPort] = await hub.proc.waitFor(/mqtts:\/\/\S+:(\d+)\s+\(WebSocket: wss:\/\/…:(\d+)\/mqtt\)/);
+    const { client, rec } = await hubClient(hub);
+    await client.subscribeAsync(topics.allDeviceStatus(), { qos: 1 });
+    const caFile = path.join(hub.dataDir, 'tls', 'ca.pem');
+    assert.ok(fs.existsSync(caFile), 'the hub made its CA');
+    const programs: { id: string; file: string; unit: string; url: string; env: Record<string, string> }[] = [
+      { id: 'keypad-1', file: 'counter-keypad/main.js', unit: 'counter-keypad/counter-keypad.service', url: `wss://localhost:${httpsPort}/mqtt`, env: {} },
+      { id: 'led-1', file: 'display/main.js', unit: 'display/display.service', url: `mqtts://localhost:${mqttsPort}`, env: { SHUBBAK_DISPLAY_KIND: 'display' } },
+    ];
+    const procs = programs.map((p) => {
+      const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
+        SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_HUB_URL: p.url, SHUBBAK_CA_FILE: caFile, SHUBBAK_IO: 'sim', ...p.env,
+      }), tree.dir, unitNodeFlags(p.unit, ROOT));
+      running.push(proc);
+      return proc;
+    });
+    for (const [i, p] of programs.entries()) {
+      await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => m.online, 30_000)
+        .catch((err: Error) => { throw new Error(`${p.id} over ${p.url}: ${err.message}\n${procs[i].output()}`); });
+    }
+    for (const [i, p] of programs.entries()) assert.equal(await procs[i].stop(), 0, `${p.id}: ${procs[i].output()}`);
+    assert.equal(await hub.proc.stop(), 0, hub.proc.output());
+  });
+
   // Issue 10: ICU's locale and zone data costs ~8 MB resident once touched (the first
   // Intl.DateTimeFormat with a time zone maps 6.5 MB of node's file pages). The hub tells
   // Cairo's time from the system's tzdata (hub/tzdata.ts): its start, a ticket, a call and a
