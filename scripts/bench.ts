@@ -16,7 +16,7 @@ import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
-import { benchTarget, cpuMs, diskWriteBytes, fmt, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, type Row, type Target } from './bench/lib.ts';
+import { benchTarget, cpuMs, diskWriteBytes, fmt, freePort, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, waitForPort, type Row, type Target } from './bench/lib.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = path.join(ROOT, 'scripts/bench/device-worker.ts');
@@ -338,7 +338,7 @@ async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: Return
 }
 
 /** Sections contributed by each area: scripts/bench/<name>.ts exporting run(env). */
-async function sections(env: { httpUrl: string; mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target }) {
+async function sections(env: { httpUrl: string; mqttUrl: string; mqttsUrl: string; caFile: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target }) {
   for (const name of ['hardware', 'devices', 'panels', 'reports', 'tls', 'governorate']) {
     if (ONLY && ONLY !== name) continue;
     const file = path.join(ROOT, 'scripts/bench', `${name}.ts`);
@@ -377,7 +377,16 @@ async function main() {
   const hubFlags = target.built && !NODE_FLAGS.length ? unitNodeFlags(hubUnit, ROOT) : [];
   const hubMalloc = target.built ? unitMallocEnv(hubUnit, ROOT) : {};
   if (target.built) console.log(`the hub: node ${[...(NODE_FLAGS.length ? NODE_FLAGS : hubFlags), 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
-  const hub = await startHubProcess(ROOT, dataDir, { SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0', ...hubMalloc }, target, hubFlags);
+  // TLS on, as production runs the hub (SHUBBAK_MODE=production refuses it off): the devices
+  // section measures each device program over mqtts:// as installed; the spine's clients use
+  // the hub's loopback port in clear, as the hub's own tools do.
+  const mqttsPort = await freePort();
+  const hub = await startHubProcess(ROOT, dataDir, {
+    SHUBBAK_DEVICE_COMMANDS_PER_SEC: '0', SHUBBAK_TLS: 'true', SHUBBAK_MQTTS_PORT: String(mqttsPort), SHUBBAK_HTTPS_PORT: String(await freePort()),
+    SHUBBAK_TLS_NAMES: 'localhost,127.0.0.1', ...hubMalloc,
+  }, target, hubFlags);
+  await waitForPort(mqttsPort);
+  const tls = { mqttsUrl: `mqtts://localhost:${mqttsPort}`, caFile: path.join(dataDir, 'tls', 'ca.pem') };
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
@@ -390,7 +399,7 @@ async function main() {
       baseline = summary(await bare.block(500));
       await bare.stop();
     }
-    await sections({ httpUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, devicesFile: path.join(dataDir, 'devices.json'), baselineRttMs: baseline, target });
+    await sections({ httpUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, ...tls, devicesFile: path.join(dataDir, 'devices.json'), baselineRttMs: baseline, target });
   } finally {
     await hub.stop();
   }

@@ -1,8 +1,8 @@
 // Device-program figures (npm run bench wires this in): kiosk press → last ticket byte at
 // the (mock) printer, with the render time apart; keypad press → MAX7219 frames of the
 // window board; resident memory of each program in its own process (the built program
-// against issue 10's goals). Every program runs
-// its real code on sim IO against the hub at env.mqttUrl.
+// against issue 10's goals, over TLS as installed). Every program runs its real code on sim IO
+// against the bench's hub: at env.mqttUrl, and for its memory at env.mqttsUrl too.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import type { KioskHandle } from '../../kiosk/main.ts';
 import type { KeypadHandle } from '../../counter-keypad/main.ts';
 import type { WindowBoardHandle } from '../../display/main.ts';
 
-type Env = { mqttUrl: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target };
+type Env = { mqttUrl: string; mqttsUrl: string; caFile: string; devicesFile: string; baselineRttMs: { p50: number; p99: number }; target: Target };
 
 const MEMORY_RUNNER = fileURLToPath(new URL('./devices-memory.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,19 +95,26 @@ export async function run(env: Env): Promise<Row[]> {
 
   // Each program alone in its own process, as its unit runs it: the built dist/<program>/main.js
   // on plain node (or the sources under tsx with --tsx), with a bare process for reference.
+  // As installed, a device reaches its hub over TLS with the center's CA (mqtts://; production
+  // refuses a hub without TLS), and node's TLS with its secure context is part of what it holds:
+  // the goal is taken over mqtts://, and the demo's plain mqtt:// is shown beside it.
   const t = env.target;
-  const bare = await memoryOf('none', 'none', env, []);
+  const plainLink: Link = { hubUrl: env.mqttUrl };
+  const bare = await memoryOf('none', 'none', env, plainLink, []);
   add(`resident memory of a bare node${t.built ? '' : ' + tsx'} process (reference)`, bare.rssMb, 'MB', `anonymous ${bare.anonMb.toFixed(1)} MB, file pages ${bare.fileMb.toFixed(1)} MB`);
   for (const [id, program, goalMb, unit] of DEVICE_GOALS) {
     const entry = t.built ? path.join(t.dist, program, 'main.js') : path.join(ROOT, program, 'main.ts');
     // --node-flags=… replaces the unit's flags (to compare); otherwise the unit's own.
     const flags = t.nodeFlags.length ? t.nodeFlags : unitNodeFlags(unit, ROOT);
     const how = t.built ? `built${flags.length ? ' ' + flags.join(' ') : ''}` : 'under tsx';
-    const m = await memoryOf(entry, id, env, flags, t.built ? unitMallocEnv(unit, ROOT) : {});
-    add(`resident memory of ${id}'s program (${how}, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));
+    const malloc = t.built ? unitMallocEnv(unit, ROOT) : {};
+    const m = await memoryOf(entry, id, env, { hubUrl: env.mqttsUrl, caFile: env.caFile }, flags, malloc);
+    const plain = await memoryOf(entry, id, env, plainLink, flags, malloc);
+    add(`resident memory of ${id}'s program (${how}, over mqtts:// as installed, sim IO, after its work)`, m.rssMb, 'MB', goal(m.rssMb, goalMb));
     add(`resident memory of ${id}'s program (${how}), peak since start`, m.peakMb, 'MB');
     add(`  ${id}: resident once its code is loaded / on line`, m.loadedMb, 'MB', `on line ${m.onlineMb.toFixed(1)} MB`);
     add(`  ${id}: of the resident after its work, anonymous (V8 heap ${m.heapMb.toFixed(1)} MB + malloc)`, m.anonMb, 'MB', `file pages (node's binary, libraries) ${m.fileMb.toFixed(1)} MB`);
+    add(`  ${id}: the same over plain mqtt:// (the demo's), after its work`, plain.rssMb, 'MB', `TLS costs it ${(m.rssMb - plain.rssMb).toFixed(1)} MB`);
   }
   return rows;
 }
@@ -122,18 +129,24 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 /** Run one device program in a process of its own, let it work once, read its RSS. */
 type Memory = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number; loadedMb: number; onlineMb: number };
-function memoryOf(entry: string, id: string, env: Env, nodeFlags: string[], malloc: Record<string, string> = {}): Promise<Memory> {
+/** How the program reaches the hub: its URL, and for mqtts:// the CA file the hub's certificate must chain to. */
+type Link = { hubUrl: string; caFile?: string };
+let runs = 0;
+function memoryOf(entry: string, id: string, env: Env, link: Link, nodeFlags: string[], malloc: Record<string, string> = {}): Promise<Memory> {
   // Built: the runner itself must run on plain node, so it is transpiled (types stripped) first.
   let runner = MEMORY_RUNNER;
   if (env.target.built) {
-    runner = path.join(os.tmpdir(), `shubbak-bench-devices-memory-${process.pid}-${id}.mjs`);
+    runner = path.join(os.tmpdir(), `shubbak-bench-devices-memory-${process.pid}-${id}-${++runs}.mjs`); // one per run: a run's exit removes its own
     fs.writeFileSync(runner, esbuild.transformSync(fs.readFileSync(MEMORY_RUNNER, 'utf8'), { loader: 'ts', format: 'esm' }).code);
   }
   return new Promise((resolve, reject) => {
     const child = fork(runner, [entry, id], {
       execArgv: env.target.built ? nodeFlags : ['--import', 'tsx'],
       cwd: ROOT,
-      env: { ...process.env, ...malloc, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: env.mqttUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim' },
+      env: {
+        ...process.env, ...malloc, SHUBBAK_DEVICE_ID: id, SHUBBAK_HUB_URL: link.hubUrl, SHUBBAK_DEVICES_FILE: env.devicesFile, SHUBBAK_IO: 'sim',
+        ...(link.caFile ? { SHUBBAK_CA_FILE: link.caFile } : {}),
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const done = () => {
