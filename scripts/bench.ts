@@ -37,6 +37,9 @@ const BACKGROUND_RATE = Number(args.get('background') ?? 1000);
 const SETTLE_SECONDS = Number(args.get('settle') ?? 5);
 // Node flags for the built programs, e.g. --node-flags=--max-semi-space-size=1 (as a unit's ExecStart would give them).
 const NODE_FLAGS = (args.get('node-flags') ?? '').split(/[\s,]+/).filter(Boolean);
+// --load-over=tls: the 200 load devices of (d)/(e) connect over mqtts:// (see throughputAndMemory).
+const LOAD_OVER = args.get('load-over') ?? 'plain';
+if (LOAD_OVER !== 'plain' && LOAD_OVER !== 'tls') throw new Error(`--load-over must be plain or tls, got ${LOAD_OVER}`);
 // Issue 10's memory goals (MB resident) and the peer FQM's whole server at idle.
 const HUB_IDLE_GOAL_MB = 80;
 const HUB_PEAK_GOAL_MB = 115;
@@ -159,7 +162,7 @@ async function nextToBoard(mqttUrl: string, prep: ReturnType<typeof prepare>) {
 }
 
 /** The load workers: LOAD_CLIENTS kiosks in two processes (open loop at `rate`/s each, or closed loop). */
-function loadWorkers(mqttUrl: string, prep: ReturnType<typeof prepare>, opts: { rate?: number }) {
+function loadWorkers(mqttUrl: string, prep: ReturnType<typeof prepare>, opts: { rate?: number; ca?: string }) {
   const half = Math.ceil(prep.loadKiosks.length / 2);
   const groups = [prep.loadKiosks.slice(0, half), prep.loadKiosks.slice(half)].filter((g) => g.length);
   let readyCount = 0;
@@ -169,7 +172,7 @@ function loadWorkers(mqttUrl: string, prep: ReturnType<typeof prepare>, opts: { 
   const ready = new Promise<void>((r) => (allReady = r));
   const loaded = new Promise<void>((r) => (allLoaded = r));
   const loads = groups.map((devices) => worker<{ done: number; failed: number; elapsed: number; latencies?: number[] }>(
-    { mode: 'load', url: mqttUrl, devices, seconds: LOAD_SECONDS, inflight: 4, lines: ['A', 'B', 'C', 'D'], rate: opts.rate },
+    { mode: 'load', url: mqttUrl, ca: opts.ca, devices, seconds: LOAD_SECONDS, inflight: 4, lines: ['A', 'B', 'C', 'D'], rate: opts.rate },
     (m) => {
       if (m.ready && ++readyCount === groups.length) allReady();
       if (m.loaded && ++loadedCount === groups.length) allLoaded();
@@ -199,7 +202,11 @@ function versus(value: number, ref: number, limit: number): string {
   return `${fmt(r)}× mosquitto (target ≤ ${limit}: ${r <= limit ? 'met' : 'NOT met'})`;
 }
 
-async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: ReturnType<typeof prepare>, target: Target, withThroughput = true) {
+/** Where the bench's hub listens for devices: its loopback port in clear, and MQTT over TLS with the CA its certificate chains to. */
+type HubLink = { mqttUrl: string; mqttsUrl: string; caFile: string };
+
+async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: ReturnType<typeof prepare>, target: Target, withThroughput = true) {
+  const { mqttUrl } = link;
   console.log('\nThe spine (hub + embedded broker + SQLite with synchronous=FULL), against Debian\'s mosquitto');
   // The reference: mosquitto (C) on a free port with set_tcp_nodelay, the same client
   // library (mqtt.js), the same kind of device process. Interleaved in blocks with the
@@ -299,7 +306,7 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
   if (lc.n < nextUnderLoad.calls) console.log(`      note: the board saw ${lc.n} of ${nextUnderLoad.calls} calls under load`);
 
   if (!withThroughput) return { baseline: { p50: mine.p50, p99: mine.p99 }, hubUrl };
-  const sustained = await throughputAndMemory(mqttUrl, hubPid, prep, target);
+  const sustained = await throughputAndMemory(link, hubPid, prep, target);
   console.log(`\n  Peer reference (FQM on this kind of machine): a ticket in 4 ms, ~230 tickets/s, a call on its display 0–4 s later by polling.`);
   console.log(`  Shubbak here: a ticket in ${fmt(b.p50)} ms p50 (${fmt(4 / b.p50, 1)}× faster), ${fmt(sustained, 0)} tickets/s (${fmt(sustained / 230, 1)}×), a call on the board in ${fmt(c.p99)} ms p99.`);
   return { baseline: { p50: mine.p50, p99: mine.p99 }, hubUrl };
@@ -310,9 +317,13 @@ async function spine(hubUrl: string, mqttUrl: string, hubPid: number, prep: Retu
  * (e) the hub's memory: idle with every device connected, peak under the load, after it.
  * Part of the spine; alone with --only=memory (the hub fresh, no latency blocks before it).
  */
-async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: ReturnType<typeof prepare>, target: Target): Promise<number> {
+async function throughputAndMemory(link: HubLink, hubPid: number, prep: ReturnType<typeof prepare>, target: Target): Promise<number> {
   const step = (what: string) => process.stderr.write(`  … ${what}\n`);
-  const load = loadWorkers(mqttUrl, prep, {});
+  // --load-over=tls: the load devices connect over mqtts:// with the center's CA, as a center's
+  // devices do, so the hub's memory holds their TLS sessions; the default is the loopback port
+  // in clear, which the throughput target (issue 16, against a plain Mosquitto) is taken on.
+  const overTls = LOAD_OVER === 'tls';
+  const load = loadWorkers(overTls ? link.mqttsUrl : link.mqttUrl, prep, overTls ? { ca: fs.readFileSync(link.caFile, 'utf8') } : {});
   await load.ready;
   step('sustained throughput and memory');
   const idleRss = await settledRss(hubPid, SETTLE_SECONDS);
@@ -326,12 +337,13 @@ async function throughputAndMemory(mqttUrl: string, hubPid: number, prep: Return
   peakRss = Math.max(peakRss, rssMb(hubPid));
   const afterRss = await settledRss(hubPid, SETTLE_SECONDS);
   const { done, failed, elapsed } = await load.stop();
-  report(`(d) sustained ticket.issue with ${LOAD_CLIENTS} device clients`, done / elapsed, 'cmd/s', `(target ≥ 10000: ${done / elapsed >= 10_000 && failed === 0 ? 'met' : 'NOT met'}; ${failed} failed)`);
+  const over = overTls ? ' over mqtts://' : '';
+  report(`(d) sustained ticket.issue with ${LOAD_CLIENTS} device clients${over}`, done / elapsed, 'cmd/s', `(target ≥ 10000: ${done / elapsed >= 10_000 && failed === 0 ? 'met' : 'NOT met'}; ${failed} failed)`);
   // The hub's own CPU (user + system) per command under that load: less noisy than the rate on a shared machine.
   report('(d) the hub\'s CPU per command under it (user + system)', (hubCpu * 1000) / Math.max(1, done + failed), 'µs', `(${fmt(hubCpu / 1000 / elapsed)} cores busy)`);
   const hub = target.built ? 'built hub' : 'hub (tsx)';
-  report(`(e) ${hub} resident memory, idle with ${LOAD_CLIENTS} devices connected`, idleRss, 'MB', goal(idleRss, HUB_IDLE_GOAL_MB));
-  report(`(e) ${hub} resident memory, peak under the ${LOAD_CLIENTS}-device load`, peakRss, 'MB', goal(peakRss, HUB_PEAK_GOAL_MB));
+  report(`(e) ${hub} resident memory, idle with ${LOAD_CLIENTS} devices connected${over}`, idleRss, 'MB', goal(idleRss, HUB_IDLE_GOAL_MB));
+  report(`(e) ${hub} resident memory, peak under the ${LOAD_CLIENTS}-device load${over}`, peakRss, 'MB', goal(peakRss, HUB_PEAK_GOAL_MB));
   report(`(e) ${hub} resident memory, after the load (${LOAD_CLIENTS} still connected)`, afterRss, 'MB', goal(afterRss, HUB_IDLE_GOAL_MB));
   report(`(e) ${hub} resident memory, idle / FQM's whole server idle (${FQM_IDLE_MB} MB)`, idleRss / FQM_IDLE_MB, 'x');
   return done / elapsed;
@@ -390,10 +402,10 @@ async function main() {
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
-    if (!ONLY || ONLY === 'spine' || ONLY === 'latency') baseline = (await spine(hub.httpUrl, hub.mqttUrl, hub.child.pid!, prep, target, ONLY !== 'latency')).baseline;
+    if (!ONLY || ONLY === 'spine' || ONLY === 'latency') baseline = (await spine(hub.httpUrl, { mqttUrl: hub.mqttUrl, ...tls }, hub.child.pid!, prep, target, ONLY !== 'latency')).baseline;
     else if (ONLY === 'memory' || ONLY === 'throughput') {
       console.log(`\nThe hub's memory (the spine's (d) and (e) alone, on a fresh hub; started at ${fmt(rssMb(hub.child.pid!))} MB)`);
-      await throughputAndMemory(hub.mqttUrl, hub.child.pid!, prep, target);
+      await throughputAndMemory({ mqttUrl: hub.mqttUrl, ...tls }, hub.child.pid!, prep, target);
     } else {
       const bare = await blockWorker({ mode: 'bare', url: hub.mqttUrl, requester: { id: 'hub', secret: prep.hubSecret }, echo: { id: 'hub', secret: prep.hubSecret } });
       baseline = summary(await bare.block(500));

@@ -18,7 +18,7 @@ type Creds = { id: string; secret: string };
 type Job =
   | { mode: 'issue'; url: string; device: Creds; line: string }
   | { mode: 'bare'; url: string; requester: Creds | null; echo: Creds | null }
-  | { mode: 'load'; url: string; devices: Creds[]; seconds: number; inflight: number; lines: string[]; rate?: number }
+  | { mode: 'load'; url: string; ca?: string; devices: Creds[]; seconds: number; inflight: number; lines: string[]; rate?: number }
   | { mode: 'display'; url: string; device: Creds; window: number };
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6; // CLOCK_MONOTONIC: comparable across processes
@@ -60,8 +60,8 @@ async function connect(url: string, d: Creds): Promise<DeviceLink> {
 }
 
 /** A minimal device for the load test: one connection, replies matched by id. */
-async function leanDevice(url: string, d: Creds) {
-  const client = mqtt.connect(url, { clientId: d.id, username: d.id, password: d.secret, protocolVersion: 4, keepalive: 60 });
+async function leanDevice(url: string, d: Creds, ca?: string) {
+  const client = mqtt.connect(url, { clientId: d.id, username: d.id, password: d.secret, protocolVersion: 4, keepalive: 60, ...(ca ? { ca } : {}) });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);
@@ -148,7 +148,7 @@ async function run(job: Job): Promise<unknown> {
   if (job.mode === 'load') {
     // Lean clients: each is a connected device that hears only its replies and the clock,
     // so the figure is the hub's capacity, not this process parsing broadcasts.
-    const clients = await Promise.all(job.devices.map((d) => leanDevice(job.url, d)));
+    const clients = await Promise.all(job.devices.map((d) => leanDevice(job.url, d, job.ca)));
     // Connected and idle: the bench reads the hub's memory with every device on line.
     process.send!({ ready: true });
     await nextMessage();
