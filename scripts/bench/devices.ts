@@ -115,6 +115,11 @@ export async function run(env: Env): Promise<Row[]> {
     add(`  ${id}: resident once its code is loaded / on line`, m.loadedMb, 'MB', `on line ${m.onlineMb.toFixed(1)} MB`);
     add(`  ${id}: of the resident after its work, anonymous (V8 heap ${m.heapMb.toFixed(1)} MB + malloc)`, m.anonMb, 'MB', `file pages (node's binary, libraries) ${m.fileMb.toFixed(1)} MB`);
     add(`  ${id}: the same over plain mqtt:// (the demo's), after its work`, plain.rssMb, 'MB', `TLS costs it ${(m.rssMb - plain.rssMb).toFixed(1)} MB`);
+    if (m.printMs?.length) {
+      // Run as installed (its unit's flags, over mqtts://): issue 16's paper in hand is this plus the job's wire time.
+      const p = summary(m.printMs);
+      add(`  ${id} as installed: press → last ticket byte at the printer, p50 of ${m.printMs.length}`, p.p50, 'ms', `p99 ${p.p99.toFixed(1)} ms; render p50 ${summary(m.renderMs ?? []).p50.toFixed(1)} ms`);
+    }
   }
   return rows;
 }
@@ -128,7 +133,7 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 /** Run one device program in a process of its own, let it work once, read its RSS. */
-type Memory = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number; loadedMb: number; onlineMb: number };
+type Memory = { rssMb: number; peakMb: number; anonMb: number; fileMb: number; heapMb: number; loadedMb: number; onlineMb: number; printMs?: number[]; renderMs?: number[] };
 /** How the program reaches the hub: its URL, and for mqtts:// the CA file the hub's certificate must chain to. */
 type Link = { hubUrl: string; caFile?: string };
 let runs = 0;
