@@ -1,6 +1,6 @@
 // Bytes on a topic → a typed message, or a structured error that says why not.
-import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
+import { checkerFor } from './schema-check.ts';
 import { parseTopic, type ParsedTopic } from './topics.ts';
 import {
   Clock, DeviceAlerts, DeviceConfig, DeviceHealth, DeviceStatus, HallAnnounce, HallCalls, HubStatus, LineState, MAX_PAYLOAD_BYTES, WindowState,
@@ -37,12 +37,12 @@ export type Message =
 
 export type Validated = { ok: true; message: Message } | { ok: false; error: ValidationError };
 
-const compiled = new Map<TSchema, ReturnType<typeof Compile>>();
+// The checkers come from ./schema-check.ts: typebox's Compile from source, precompiled code in
+// the built device programs (scripts/build-schemas.ts).
 function check(schema: TSchema, value: unknown): { path: string; message: string }[] {
-  let v = compiled.get(schema);
-  if (!v) compiled.set(schema, (v = Compile(schema)));
-  if (v.Check(value)) return [];
-  return [...v.Errors(value)].slice(0, 8).map((e) => ({ path: e.instancePath || '/', message: e.message }));
+  const c = checkerFor(schema);
+  if (c.check(value)) return [];
+  return c.errors(value).slice(0, 8);
 }
 
 const COMMAND_ID_RE = new RegExp(COMMAND_ID);

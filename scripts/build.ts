@@ -16,7 +16,9 @@
 // from the production node_modules at run time — they include native modules
 // (better-sqlite3, @serialport/bindings-cpp, @napi-rs/canvas) and packages that read their
 // own files (swagger-ui's static files, johnny-five's font table, @fontsource/cairo's fonts).
-// Exception: typebox is bundled (BUNDLED below), for memory.
+// Exception: typebox is bundled (BUNDLED below), for memory. The device programs carry none
+// of it: their schemas are written out and their checkers precompiled at build time, with
+// typebox's error reporter in a file beside each (scripts/build-schemas.ts).
 // A package npm had to nest inside a workspace (hub/node_modules/…, a version conflict)
 // cannot be found from dist/, so it is bundled. After building, every external import is
 // checked against package-lock.json: a package that only a dev install carries fails the build.
@@ -28,6 +30,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { buildWeb } from '../hub/web/build.ts';
+import { typeboxFree, writeErrorsFile } from './build-schemas.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT_MODULES = path.join(ROOT, 'node_modules') + path.sep;
@@ -107,6 +110,8 @@ const requiredBy = (table: Record<string, Set<string>>, importer: string, spec: 
 const unusedBy = (importer: string, spec: string) => requiredBy(UNUSED, importer, spec);
 
 const BUILTINS = new Set(builtinModules);
+/** A file the build writes beside a program (scripts/build-schemas.ts: ERRORS_FILE), required by path. */
+const isOwnFile = (spec: string) => spec.startsWith('./');
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
 
 /**
@@ -191,6 +196,8 @@ export type BuildResult = {
   outdir: string; externals: string[]; files: number; bytes: number;
   /** Per program (its name), the packages it loads from node_modules when it starts: the static imports of its file and of the chunks those import, not what a dynamic import() loads later. */
   atStart: Record<string, string[]>;
+  /** Per program (its name), the files of packages its bundle carries (esbuild's inputs under node_modules/, relative to the root). */
+  bundled: Record<string, string[]>;
 };
 
 /** The packages an output file loads at start: its static imports, followed through our own chunks. */
@@ -203,7 +210,7 @@ function packagesAtStart(metafile: esbuild.Metafile, file: string): string[] {
     for (const imp of metafile.outputs[f]?.imports ?? []) {
       if (imp.kind === 'dynamic-import') continue;
       if (!imp.external) visit(imp.path);
-      else if (!isBuiltin(imp.path)) packages.add(packageName(imp.path));
+      else if (!isBuiltin(imp.path) && !isOwnFile(imp.path)) packages.add(packageName(imp.path));
     }
   };
   visit(file);
@@ -214,6 +221,9 @@ export async function build(outdir: string): Promise<BuildResult> {
   fs.rmSync(outdir, { recursive: true, force: true });
   const external = new Set<string>();
   const atStart: Record<string, string[]> = {};
+  const bundled: Record<string, string[]> = {};
+  const noTypebox = typeboxFree();
+  const target = 'node20.19';
   for (const p of PROGRAMS) {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
@@ -229,7 +239,7 @@ export async function build(outdir: string): Promise<BuildResult> {
       bundle: true,
       platform: 'node',
       format: 'esm',
-      target: 'node20.19',
+      target,
       sourcemap: 'linked',
       // Every program is minified in whitespace and syntax (names kept: stack traces still name
       // our functions; the source map beside says where): its source text stays in the heap.
@@ -243,15 +253,22 @@ export async function build(outdir: string): Promise<BuildResult> {
       define: { SHUBBAK_BUNDLE_ENTRY: JSON.stringify(p.name) },
       // CommonJS code we bundle (a nested package) may require() node's own modules.
       banner: { js: "import { createRequire as __shubbakCreateRequire } from 'node:module'; const require = __shubbakCreateRequire(import.meta.url);" },
-      plugins: [builtinsByRequire, p.self ? selfContained : externals],
+      plugins: p.self ? [builtinsByRequire, noTypebox, selfContained] : [builtinsByRequire, externals],
       metafile: true,
       logLevel: 'warning',
     });
     for (const out of Object.values(result.metafile.outputs)) {
-      for (const imp of out.imports) if (imp.external && !isBuiltin(imp.path)) external.add(packageName(imp.path));
+      for (const imp of out.imports) if (imp.external && !isBuiltin(imp.path) && !isOwnFile(imp.path)) external.add(packageName(imp.path));
     }
     const main = Object.keys(result.metafile.outputs).find((f) => result.metafile.outputs[f].entryPoint !== undefined && f.endsWith(path.basename(p.out)));
     atStart[p.name] = main ? packagesAtStart(result.metafile, main) : [];
+    bundled[p.name] = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('node_modules/')).sort();
+    if (p.self) {
+      // No typebox in a device program but the one function of typebox/guard its checks call.
+      const typebox = bundled[p.name].filter((f) => f.startsWith('node_modules/typebox/') && !f.startsWith('node_modules/typebox/build/guard/'));
+      if (typebox.length > 0) throw new Error(`${p.name} bundles typebox (${typebox.slice(0, 3).join(', ')} …): a module builds or checks schemas another way than scripts/build-schemas.ts knows`);
+      await writeErrorsFile(path.join(outdir, path.dirname(p.out)), target);
+    }
   }
   for (const f of HUB_FILES) fs.cpSync(path.join(ROOT, f.from), path.join(outdir, f.to), { recursive: true });
 
@@ -276,7 +293,7 @@ export async function build(outdir: string): Promise<BuildResult> {
     }
   };
   count(outdir);
-  return { outdir, externals: [...external].sort(), files, bytes, atStart };
+  return { outdir, externals: [...external].sort(), files, bytes, atStart, bundled };
 }
 
 /** Every package the built code imports must be one a production install carries (not "dev" in the lock). */

@@ -212,7 +212,9 @@ export function bundleImports(file: string, known: (name: string) => boolean): s
 /**
  * A built entry and every file of ours it loads: the build splits bundles at dynamic
  * imports (scripts/build.ts, splitting), so an entry imports chunks beside it
- * ("./chunk-….js", import("./printer-….js")), which import further chunks.
+ * ("./chunk-….js", import("./printer-….js")), which import further chunks; a device
+ * program also requires typebox's error reporter beside it ("./schema-errors.cjs",
+ * scripts/build-schemas.ts).
  */
 export function bundleFiles(entry: string): string[] {
   const seen = new Set<string>();
@@ -220,7 +222,7 @@ export function bundleFiles(entry: string): string[] {
     if (seen.has(file)) return;
     seen.add(file);
     const js = fs.readFileSync(file, 'utf8');
-    const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"']+\.js)\1/g;
+    const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\b(?:__)?require\d*\s*\(\s*)(["'])(\.\.?\/[^"']+\.c?js)\1/g;
     for (const m of js.matchAll(re)) visit(path.resolve(path.dirname(file), m[2]));
   };
   visit(entry);

@@ -12,13 +12,14 @@ import { build } from '../../scripts/build.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type BuiltTree = { dir: string; dist: string; remove(): void; /** Per program, the packages it loads from node_modules at start (scripts/build.ts). */ atStart: Record<string, string[]> };
+export type BuiltTree = { dir: string; dist: string; remove(): void; /** Per program, the packages it loads from node_modules at start (scripts/build.ts). */ atStart: Record<string, string[]>;
+  /** Per program, the files of packages its bundle carries (scripts/build.ts). */ bundled: Record<string, string[]> };
 
 /** Build into <tmp>/dist beside a production-only <tmp>/node_modules. */
 export async function buildIntoTemp(): Promise<BuiltTree> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shubbak-built-'));
   const dist = path.join(dir, 'dist');
-  const { atStart } = await build(dist);
+  const { atStart, bundled } = await build(dist);
   const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (!key.startsWith('node_modules/') || key.indexOf('/node_modules/', 1) >= 0 || entry.dev || entry.link) continue;
@@ -31,7 +32,7 @@ export async function buildIntoTemp(): Promise<BuiltTree> {
   for (const dev of ['tsx', 'esbuild', 'typescript']) {
     if (fs.existsSync(path.join(dir, 'node_modules', dev))) throw new Error(`${dev} is not a dev dependency any more?`);
   }
-  return { dir, dist, atStart, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, dist, atStart, bundled, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** An environment without the test runner's loader options (NODE_OPTIONS=--import tsx …). */

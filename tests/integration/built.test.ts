@@ -110,6 +110,19 @@ describe('the built JavaScript runs as production runs it', () => {
   // built-in into require() (scripts/build.ts, builtinsByRequire); only the banner's
   // createRequire comes from node:module as an ES module. Fails before: dist/hub/server.js
   // `import http from"node:http"`, dist/display/main.js `import{promisify}from"node:util"`, …
+  // Issue 10 (memory): the device programs carry no typebox (~330 KB of code, ~3 MB resident
+  // each): their schemas are written out and their checkers precompiled at build time, the
+  // error reporter is a file beside each, loaded on the first bad message
+  // (scripts/build-schemas.ts; tests/unit/schema-check.test.ts: the same decisions).
+  test('the built keypad, boards and kiosk bundle no typebox but typebox/guard, and its error reporter lies beside them', () => {
+    for (const p of ['counter-keypad/main', 'display/main', 'kiosk/main']) {
+      const typebox = tree.bundled[p].filter((f) => f.startsWith('node_modules/typebox/'));
+      assert.deepEqual(typebox.filter((f) => !f.startsWith('node_modules/typebox/build/guard/')), [], p);
+      assert.ok(fs.existsSync(path.join(tree.dist, path.dirname(p), 'schema-errors.cjs')), p);
+    }
+    assert.ok(tree.bundled['hub/server'].some((f) => f.startsWith('node_modules/typebox/build/compile/')), 'the hub still bundles typebox');
+  });
+
   test('no built program imports a Node built-in as an ES module', () => {
     const names = builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|');
     const esmImport = new RegExp(`(from\\s*|import\\s*\\(\\s*|import\\s*)["'](node:)?(${names})["']`);
