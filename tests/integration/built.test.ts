@@ -47,6 +47,15 @@ async function startBuiltHub(env: Record<string, string>, extraFlags: string[] =
   return { proc, dataDir, httpUrl, mqttUrl };
 }
 
+/** A built device program on sim IO against the hub, with its secret from the hub's devices.json and its unit's node flags (as installed). */
+function startBuiltDevice(hub: Hub, p: { id: string; file: string; unit: string; env: Record<string, string> }, extraFlags: string[] = []): BuiltProcess {
+  const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
+    SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
+  }), tree.dir, [...extraFlags, ...unitNodeFlags(p.unit, ROOT)]);
+  running.push(proc);
+  return proc;
+}
+
 /** The hub's own MQTT identity (data/hub.secret): it may read every topic. */
 async function hubClient(hub: Hub): Promise<{ client: MqttClient; rec: Recorder }> {
   const client = await mqtt.connectAsync(hub.mqttUrl, {
@@ -190,13 +199,7 @@ describe('the built JavaScript runs as production runs it', () => {
     ];
     // Each also says at exit which of Node's built-ins it loaded (tests/fixtures/builtins-probe.mjs).
     const probe = pathToFileURL(path.join(ROOT, 'tests/fixtures/builtins-probe.mjs')).href;
-    const procs = programs.map((p) => {
-      const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
-        SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_IO: 'sim', ...p.env,
-      }), tree.dir, ['--import', probe, ...unitNodeFlags(p.unit, ROOT)]);
-      running.push(proc);
-      return proc;
-    });
+    const procs = programs.map((p) => startBuiltDevice(hub, p, ['--import', probe]));
     for (const p of programs) {
       const s = await rec.waitFor<{ online: boolean; kind?: string }>(topics.deviceStatus(p.id), (m) => m.online, 30_000);
       assert.equal(s.kind, p.kind, `${p.id} says what it is`);
@@ -239,13 +242,7 @@ describe('the built JavaScript runs as production runs it', () => {
       { id: 'keypad-1', file: 'counter-keypad/main.js', unit: 'counter-keypad/counter-keypad.service', url: `wss://localhost:${httpsPort}/mqtt`, env: {} },
       { id: 'led-1', file: 'display/main.js', unit: 'display/display.service', url: `mqtts://localhost:${mqttsPort}`, env: { SHUBBAK_DISPLAY_KIND: 'display' } },
     ];
-    const procs = programs.map((p) => {
-      const proc = runBuilt(path.join(tree.dist, p.file), cleanEnv({
-        SHUBBAK_DEVICE_ID: p.id, SHUBBAK_DEVICES_FILE: path.join(hub.dataDir, 'devices.json'), SHUBBAK_HUB_URL: p.url, SHUBBAK_CA_FILE: caFile, SHUBBAK_IO: 'sim', ...p.env,
-      }), tree.dir, unitNodeFlags(p.unit, ROOT));
-      running.push(proc);
-      return proc;
-    });
+    const procs = programs.map((p) => startBuiltDevice(hub, { ...p, env: { ...p.env, SHUBBAK_HUB_URL: p.url, SHUBBAK_CA_FILE: caFile } }));
     for (const [i, p] of programs.entries()) {
       await rec.waitFor<{ online: boolean }>(topics.deviceStatus(p.id), (m) => m.online, 30_000)
         .catch((err: Error) => { throw new Error(`${p.id} over ${p.url}: ${err.message}\n${procs[i].output()}`); });
