@@ -15,6 +15,7 @@ import { DeviceLink } from '@shubbak/protocol/device-link';
 import { loadConfig } from '../hub/config.ts';
 import { createContext } from '../hub/context.ts';
 import { seedDemoCenter, readDevicesFile } from '../hub/db/seed.ts';
+import { commitFloor, floorSamples } from './bench/commit-floor.ts';
 import { startMosquitto } from './bench/mosquitto.ts';
 import { benchTarget, cpuMs, diskWriteBytes, fmt, freePort, runQueueMs, goal, rssMb, startHubProcess, summary, unitMallocEnv, unitNodeFlags, waitForPort, type Row, type Target } from './bench/lib.ts';
 
@@ -202,10 +203,15 @@ function versus(value: number, ref: number, limit: number): string {
   return `${fmt(r)}× mosquitto (target ≤ ${limit}: ${r <= limit ? 'met' : 'NOT met'})`;
 }
 
+/** "2.8× mosquitto: a target of ≤ 2× is below the floor on this machine" */
+function reachable(ratio: number, limit: number): string {
+  return `${fmt(ratio)}× mosquitto: a target of ≤ ${limit}× is ${ratio <= limit ? 'above the floor (reachable)' : 'below the floor on this machine (NOT reachable by any hub)'}`;
+}
+
 /** Where the bench's hub listens for devices: its loopback port in clear, and MQTT over TLS with the CA its certificate chains to. */
 type HubLink = { mqttUrl: string; mqttsUrl: string; caFile: string };
 
-async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: ReturnType<typeof prepare>, target: Target, withThroughput = true) {
+async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: ReturnType<typeof prepare>, target: Target, dataDir: string, withThroughput = true) {
   const { mqttUrl } = link;
   console.log('\nThe spine (hub + embedded broker + SQLite with synchronous=FULL), against Debian\'s mosquitto');
   // The reference: mosquitto (C) on a free port with set_tcp_nodelay, the same client
@@ -219,10 +225,14 @@ async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: Return
   const hubBare = await blockWorker({ mode: 'bare', url: mqttUrl, requester: hubCreds, echo: hubCreds });
   const issue = await blockWorker({ mode: 'issue', url: mqttUrl, device: { id: 'kiosk-1', secret: prep.creds.get('kiosk-1') }, line: 'A' });
   const next = await nextToBoard(mqttUrl, prep);
+  // The floor (scripts/bench/commit-floor.ts): one commit with the hub's settings on its disk,
+  // taken right after each mosquitto block, so sample i of each adds up to one floor sample.
+  const floor = commitFloor(dataDir);
   const step = (what: string) => process.stderr.write(`  … ${what}\n`);
   step('warming up');
   // Warm up every path (JIT, prepared statements, TCP); Next calls the tickets issued just before.
   await refBare.block(200);
+  floor.block(200);
   await hubBare.block(200);
   await issue.block(200);
   await next.block(200);
@@ -230,8 +240,10 @@ async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: Return
   const ref: number[] = [];
   const own: number[] = [];
   const issued: number[] = [];
+  const commits: number[] = [];
   for (let i = 0; i < blocks; i++) {
     ref.push(...(await refBare.block(BLOCK)));
+    commits.push(...floor.block(BLOCK));
     own.push(...(await hubBare.block(BLOCK)));
     issued.push(...(await issue.block(BLOCK)));
     await next.block(BLOCK, 'quiet');
@@ -268,6 +280,7 @@ async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: Return
   const nextUnderLoad = nexts.get('loaded') ?? { samples: [], calls: 0 };
   await Promise.allSettled([refBare.stop(), hubBare.stop(), issue.stop()]);
   await mosq.stop();
+  floor.close();
 
   const base = summary(ref);
   const mine = summary(own);
@@ -282,6 +295,17 @@ async function spine(hubUrl: string, link: HubLink, hubPid: number, prep: Return
   report('(c) keypad Next → board sees the new ticket, p50', c.p50, 'ms', versus(c.p50, base.p50, 2));
   report('(c) keypad Next → board sees the new ticket, p99', c.p99, 'ms', versus(c.p99, base.p99, 3));
   if (c.n < nextQuiet.calls) console.log(`      note: the board saw ${c.n} of ${nextQuiet.calls} calls`);
+  // Issue 16 names the floor of (b) and (c): one broker round trip plus one fsync'd commit. If
+  // the floor's own ratio is above a target, no hub reaches that target on this machine.
+  const commit = summary(commits);
+  const least = summary(floorSamples(ref, commits));
+  report("(g) the floor: one SQLite commit, the hub's settings (WAL, synchronous=FULL) on its disk, p50", commit.p50, 'ms', `p99 ${fmt(commit.p99)} ms`);
+  report('(g) the floor of (b) and (c): a mosquitto request/reply + that commit, p50', least.p50, 'ms', reachable(least.p50 / base.p50, 2));
+  report('(g) the floor of (b) and (c): a mosquitto request/reply + that commit, p99', least.p99, 'ms', reachable(least.p99 / base.p99, 3));
+  // The same with the broker the design fixes (aedes, inside the hub): its bare round trip (a') + the commit.
+  const ownLeast = summary(floorSamples(own, commits));
+  report("(g) the floor with the hub's own broker: (a') + that commit, p50", ownLeast.p50, 'ms', reachable(ownLeast.p50 / base.p50, 2));
+  report("(g) the floor with the hub's own broker: (a') + that commit, p99", ownLeast.p99, 'ms', reachable(ownLeast.p99 / base.p99, 3));
   const lb = summary(loadedIssued);
   const lc = summary(nextUnderLoad.samples);
   const lr = summary(loadedRef);
@@ -346,7 +370,48 @@ async function throughputAndMemory(link: HubLink, hubPid: number, prep: ReturnTy
   report(`(e) ${hub} resident memory, peak under the ${LOAD_CLIENTS}-device load${over}`, peakRss, 'MB', goal(peakRss, HUB_PEAK_GOAL_MB));
   report(`(e) ${hub} resident memory, after the load (${LOAD_CLIENTS} still connected)`, afterRss, 'MB', goal(afterRss, HUB_IDLE_GOAL_MB));
   report(`(e) ${hub} resident memory, idle / FQM's whole server idle (${FQM_IDLE_MB} MB)`, idleRss / FQM_IDLE_MB, 'x');
+  const floor = await linkFloorRss(overTls, link, false);
+  report(`(e) the runtime's floor: node (the hub's flags) holding ${LOAD_CLIENTS} connections${over}, no hub`, floor, 'MB',
+    `the hub adds ${fmt(idleRss - floor, 1)} MB to it idle; the ≤ ${HUB_IDLE_GOAL_MB} MB goal leaves it ${fmt(HUB_IDLE_GOAL_MB - floor, 1)}`);
+  const stack = await linkFloorRss(overTls, link, true);
+  report(`(e) the design's floor: the same + an empty Fastify, aedes (handed the connections) and better-sqlite3`, stack, 'MB',
+    `${goal(stack, HUB_IDLE_GOAL_MB)}; the hub's own code and data add ${fmt(idleRss - stack, 1)} MB to it`);
   return done / elapsed;
+}
+
+/** How the bench's hub runs (main() sets it): the node flags and allocator settings of its unit, for the floor beside it. */
+let hubRun: { flags: string[]; malloc: Record<string, string> } = { flags: [], malloc: {} };
+
+/**
+ * The runtime's floor under the hub's idle goal (scripts/bench/link-floor-server.mjs): the same
+ * node, flags and allocator settings as the hub, holding as many device connections as the
+ * load has (TLS with the hub's certificate when the load is over mqtts://), nothing else; with
+ * withStack, also the design's framework, broker and database, empty.
+ */
+async function linkFloorRss(overTls: boolean, link: HubLink, withStack: boolean): Promise<number> {
+  const dir = path.dirname(link.caFile);
+  const args = [...(overTls ? ['tls', path.join(dir, 'server.key'), path.join(dir, 'server.pem')] : ['plain']), ...(withStack ? ['stack'] : [])];
+  const child = fork(path.join(ROOT, 'scripts/bench/link-floor-server.mjs'), args, { execArgv: hubRun.flags, env: { ...process.env, ...hubRun.malloc }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const sockets: { destroy(): void }[] = [];
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port: number }) => resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`the floor's server exited (${code})`)));
+    });
+    const ca = overTls ? fs.readFileSync(link.caFile) : undefined;
+    const { connect } = await import('node:tls');
+    const net = await import('node:net');
+    for (let i = 0; i < LOAD_CLIENTS; i++) {
+      sockets.push(await new Promise<{ destroy(): void }>((resolve, reject) => {
+        const s = overTls ? connect({ host: 'localhost', port, servername: 'localhost', ca }, () => resolve(s)) : net.connect(port, '127.0.0.1', () => resolve(s));
+        s.once('error', reject);
+      }));
+    }
+    return await settledRss(child.pid!, SETTLE_SECONDS);
+  } finally {
+    for (const s of sockets) s.destroy();
+    child.kill();
+  }
 }
 
 /** Sections contributed by each area: scripts/bench/<name>.ts exporting run(env). */
@@ -388,6 +453,7 @@ async function main() {
   const hubUnit = 'hub/hub.service';
   const hubFlags = target.built && !NODE_FLAGS.length ? unitNodeFlags(hubUnit, ROOT) : [];
   const hubMalloc = target.built ? unitMallocEnv(hubUnit, ROOT) : {};
+  hubRun = { flags: target.built ? (NODE_FLAGS.length ? NODE_FLAGS : hubFlags) : [], malloc: hubMalloc };
   if (target.built) console.log(`the hub: node ${[...(NODE_FLAGS.length ? NODE_FLAGS : hubFlags), 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
   // TLS on, as production runs the hub (SHUBBAK_MODE=production refuses it off): the devices
   // section measures each device program over mqtts:// as installed; the spine's clients use
@@ -402,7 +468,7 @@ async function main() {
   process.once('exit', () => hub.child.kill('SIGKILL')); // never left running by a failed bench
   try {
     let baseline = { p50: NaN, p99: NaN };
-    if (!ONLY || ONLY === 'spine' || ONLY === 'latency') baseline = (await spine(hub.httpUrl, { mqttUrl: hub.mqttUrl, ...tls }, hub.child.pid!, prep, target, ONLY !== 'latency')).baseline;
+    if (!ONLY || ONLY === 'spine' || ONLY === 'latency') baseline = (await spine(hub.httpUrl, { mqttUrl: hub.mqttUrl, ...tls }, hub.child.pid!, prep, target, dataDir, ONLY !== 'latency')).baseline;
     else if (ONLY === 'memory' || ONLY === 'throughput') {
       console.log(`\nThe hub's memory (the spine's (d) and (e) alone, on a fresh hub; started at ${fmt(rssMb(hub.child.pid!))} MB)`);
       await throughputAndMemory({ mqttUrl: hub.mqttUrl, ...tls }, hub.child.pid!, prep, target);

@@ -39,10 +39,39 @@ async function until(pred: () => boolean, what: string, ms = 20_000): Promise<vo
   }
 }
 
+/** One connection to the hub's MQTT port, open (TLS handshake done for mqtts://); nothing spoken on it. */
+async function linkOnly(url: string, caFile: string | undefined): Promise<{ destroy(): void }> {
+  const u = new URL(url);
+  const port = Number(u.port);
+  if (u.protocol === 'mqtts:') {
+    const [tls, fs] = [await import('node:tls'), await import('node:fs')];
+    const ca = caFile ? fs.readFileSync(caFile) : undefined;
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ host: u.hostname, port, servername: u.hostname, ca }, () => resolve(s));
+      s.once('error', reject);
+    });
+  }
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, u.hostname, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
 async function main(): Promise<void> {
   if (entry === 'none') {
     await sleep(500);
     process.send!(await statusMb());
+    return;
+  }
+  if (entry === 'link-only') {
+    // The runtime's floor under a device program as installed: no program, only what any
+    // device holds to reach its hub — node with the unit's flags and one connection to the
+    // hub's MQTT port, over TLS with the center's CA for mqtts:// — left alone as long.
+    const socket = await linkOnly(process.env.SHUBBAK_HUB_URL!, process.env.SHUBBAK_CA_FILE);
+    await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
+    process.send!(await statusMb());
+    socket.destroy();
     return;
   }
   const program = (await import(pathToFileURL(entry).href)) as Record<string, (o: object) => Promise<Handle>>;
@@ -72,7 +101,10 @@ async function main(): Promise<void> {
   } else if (id.startsWith('keypad')) await sim.press(1); // recall: a round trip without changing the queue
   // Left alone as in service: the figure is what the unit holds between citizens.
   await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
-  process.send!({ ...(await statusMb()), loadedMb: loaded.rssMb, onlineMb: online.rssMb, printMs, renderMs });
+  const after = await statusMb();
+  // BENCH_HEAP_SNAPSHOT=dir: a V8 heap snapshot of the program after its work (what the heap holds).
+  if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOT}/${id}.heapsnapshot`);
+  process.send!({ ...after, loadedMb: loaded.rssMb, onlineMb: online.rssMb, printMs, renderMs });
   await dev.stop();
 }
 

@@ -115,6 +115,11 @@ export async function run(env: Env): Promise<Row[]> {
     add(`  ${id}: resident once its code is loaded / on line`, m.loadedMb, 'MB', `on line ${m.onlineMb.toFixed(1)} MB`);
     add(`  ${id}: of the resident after its work, anonymous (V8 heap ${m.heapMb.toFixed(1)} MB + malloc)`, m.anonMb, 'MB', `file pages (node's binary, libraries) ${m.fileMb.toFixed(1)} MB`);
     add(`  ${id}: the same over plain mqtt:// (the demo's), after its work`, plain.rssMb, 'MB', `TLS costs it ${(m.rssMb - plain.rssMb).toFixed(1)} MB`);
+    // The runtime's floor as installed (devices-memory.ts, link-only): node with the unit's flags
+    // holding one mqtts:// connection, no program. The goal less this is what the program may add.
+    const floor = await memoryOf('link-only', `${id}-floor`, env, { hubUrl: env.mqttsUrl, caFile: env.caFile }, flags, malloc);
+    add(`  ${id}: the runtime's floor as installed (node ${flags.join(' ')}, one mqtts:// connection, no program)`, floor.rssMb, 'MB',
+      `anonymous ${floor.anonMb.toFixed(1)}, file pages ${floor.fileMb.toFixed(1)}; the program adds ${(m.rssMb - floor.rssMb).toFixed(1)} MB, the goal leaves it ${(goalMb - floor.rssMb).toFixed(1)}`);
     if (m.printMs?.length) {
       // Run as installed (its unit's flags, over mqtts://): issue 16's paper in hand is this plus the job's wire time.
       const p = summary(m.printMs);

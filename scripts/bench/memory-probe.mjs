@@ -35,3 +35,19 @@ if (process.env.MEMPROBE_MODS) setTimeout(() => {
   }
   fs.writeFileSync(process.env.MEMPROBE_MODS, Object.entries(byPkg).sort((a, b) => b[1][1] - a[1][1]).map(([k, [n, s]]) => `${(s / 1024).toFixed(0).padStart(6)}K ${String(n).padStart(4)} ${k}`).join('\n'));
 }, 8000).unref();
+// MEMPROBE_SMAPS=file: after 6 s (the devices connected, before the load), resident memory by
+// mapping: each file's pages (node's binary, native modules, libraries) and the anonymous rest.
+if (process.env.MEMPROBE_SMAPS) setTimeout(() => {
+  const by = {};
+  let cur = null;
+  for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) { cur = (head[2] || '[anon]') + ' ' + head[1]; continue; }
+    const m = /^(Rss|Anonymous):\s+(\d+) kB/.exec(line);
+    if (m && cur) { (by[cur] ??= { Rss: 0, Anonymous: 0 })[m[1]] += +m[2]; }
+  }
+  fs.writeFileSync(process.env.MEMPROBE_SMAPS, Object.entries(by).filter(([, v]) => v.Rss >= 256).sort((a, b) => b[1].Rss - a[1].Rss)
+    .map(([k, v]) => `${(v.Rss / 1024).toFixed(1).padStart(7)} MB rss ${(v.Anonymous / 1024).toFixed(1).padStart(6)} anon  ${k}`).join('\n') + '\n');
+}, 6000).unref();
+// MEMPROBE_HEAPSNAP=file: after 6.5 s (the devices connected, before the load), a V8 heap snapshot.
+if (process.env.MEMPROBE_HEAPSNAP) setTimeout(() => v8.writeHeapSnapshot(process.env.MEMPROBE_HEAPSNAP), 6500).unref();
