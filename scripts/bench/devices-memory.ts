@@ -31,6 +31,11 @@ async function statusMb(): Promise<Status> {
   return { rssMb: field('VmRSS'), peakMb: field('VmHWM'), anonMb: field('RssAnon'), fileMb: field('RssFile'), heapMb: process.memoryUsage().heapTotal / 1048576 };
 }
 
+/** BENCH_HEAP_SNAPSHOT=dir: a V8 heap snapshot once measured (what the heap holds), <dir>/<device id>.heapsnapshot. */
+async function heapSnapshot(): Promise<void> {
+  if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOT}/${id}.heapsnapshot`);
+}
+
 async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
     // hub's MQTT port, over TLS with the center's CA for mqtts:// — left alone as long.
     const socket = await linkOnly(process.env.SHUBBAK_HUB_URL!, process.env.SHUBBAK_CA_FILE);
     await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
-    process.send!(await statusMb());
+    const floor = await statusMb();
+    await heapSnapshot();
+    process.send!(floor);
     socket.destroy();
     return;
   }
@@ -102,8 +109,7 @@ async function main(): Promise<void> {
   // Left alone as in service: the figure is what the unit holds between citizens.
   await sleep(Number(process.env.BENCH_SETTLE_MS ?? 3000));
   const after = await statusMb();
-  // BENCH_HEAP_SNAPSHOT=dir: a V8 heap snapshot of the program after its work (what the heap holds).
-  if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOT}/${id}.heapsnapshot`);
+  await heapSnapshot();
   process.send!({ ...after, loadedMb: loaded.rssMb, onlineMb: online.rssMb, printMs, renderMs });
   await dev.stop();
 }

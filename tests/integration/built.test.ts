@@ -113,12 +113,6 @@ describe('the built JavaScript runs as production runs it', () => {
     }
   });
 
-  // Issue 10, on the Node 24 the packages carry: the ESM face of a built-in reads every export
-  // when linked, and node:http's lazy WebSocket/CloseEvent/MessageEvent then load undici (+13 MB
-  // resident), node:fs's and node:util's getters 2-3 MB more. The build turns every import of a
-  // built-in into require() (scripts/build.ts, builtinsByRequire); only the banner's
-  // createRequire comes from node:module as an ES module. Fails before: dist/hub/server.js
-  // `import http from"node:http"`, dist/display/main.js `import{promisify}from"node:util"`, …
   // Issue 10 (memory): the device programs carry no typebox (~330 KB of code, ~3 MB resident
   // each): their schemas are written out and their checkers precompiled at build time, the
   // error reporter is a file beside each, loaded on the first bad message
@@ -132,6 +126,29 @@ describe('the built JavaScript runs as production runs it', () => {
     assert.ok(tree.bundled['hub/server'].some((f) => f.startsWith('node_modules/typebox/build/compile/')), 'the hub still bundles typebox');
   });
 
+  // Issue 10 (memory): mqtt.js carries browser copies of what node has — readable-stream (node's
+  // streams copied out, with the process/string_decoder/safe-buffer/inherits shims) and
+  // worker-timers (with broker-factory and @babel/runtime) for a browser's main thread. The
+  // device bundles switch readable-stream to node:stream at build time (its READABLE_STREAM
+  // switch) and leave worker-timers out (scripts/build.ts). Fails before: worker-timers and 21
+  // @babel/runtime helpers bundled, and the switch read from the environment at run time.
+  test('the built device programs take node\'s own streams and timers, not the browser copies mqtt.js carries', () => {
+    for (const p of ['counter-keypad/main', 'display/main', 'kiosk/main']) {
+      const browserOnly = tree.bundled[p].filter((f) => /^node_modules\/(worker-timers|worker-timers-broker|broker-factory|@babel\/runtime)\//.test(f));
+      assert.deepEqual(browserOnly, [], p);
+      const dir = path.join(tree.dist, path.dirname(p));
+      for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+        assert.ok(!fs.readFileSync(path.join(dir, f), 'utf8').includes('READABLE_STREAM'), `${p}: ${f} reads READABLE_STREAM at run time`);
+      }
+    }
+  });
+
+  // Issue 10, on the Node 24 the packages carry: the ESM face of a built-in reads every export
+  // when linked, and node:http's lazy WebSocket/CloseEvent/MessageEvent then load undici (+13 MB
+  // resident), node:fs's and node:util's getters 2-3 MB more. The build turns every import of a
+  // built-in into require() (scripts/build.ts, builtinsByRequire); only the banner's
+  // createRequire comes from node:module as an ES module. Fails before: dist/hub/server.js
+  // `import http from"node:http"`, dist/display/main.js `import{promisify}from"node:util"`, …
   test('no built program imports a Node built-in as an ES module', () => {
     const names = builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|');
     const esmImport = new RegExp(`(from\\s*|import\\s*\\(\\s*|import\\s*)["'](node:)?(${names})["']`);
