@@ -3,10 +3,12 @@
 // to the bench (devices.ts) over IPC. Arguments: <program entry> <device id>; the entry is
 // the built dist/<program>/main.js (plain node, this file transpiled by the bench) or the
 // TypeScript source (under tsx). It imports nothing of ours but the program, so the figure
-// is the program's. Entry 'none' reports a bare process, for reference. Besides the total it
-// reports where the memory goes (issue 10: memory by phase): resident after the program's
-// code is loaded, once on line, and after its work; and of the last, the anonymous part
-// (heaps: V8's and malloc's) apart from file pages (node's own binary and libraries).
+// is the program's. Entry 'none' reports a bare process, for reference; 'link-only' one that
+// holds a connection to the hub and runs no program (the runtime's floor as installed).
+// Besides the total it reports where the memory goes (issue 10: memory by phase): resident
+// after the program's code is loaded, once on line, and after its work; and of the last, the
+// anonymous part (heaps: V8's and malloc's) apart from file pages (node's own binary and
+// libraries).
 import { pathToFileURL } from 'node:url';
 
 type Sim = { press(key: number): Promise<void>; lamp(key: number): string };
