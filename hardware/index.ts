@@ -11,7 +11,7 @@ export { Max7219HallBoard, hallRowText, HALL_ROW_WIDTH, type Max7219HallBoardOpt
 export { segmentsOf, charOfSegments, fitDigits, looksLike } from './segments.ts';
 export * as escpos from './printer/escpos.ts';
 export { SerialTicketPrinter, PrinterError, openPrinterPort, unopenedPrinterPort, type PrinterErrorCode, type PrinterPort, type SerialPrinterOptions } from './printer/port.ts';
-export { renderTicket, ditherToMono, monoToPng, formatCairoTime, aheadText, waitText, PAPER_DOTS, NUMBER_SCALE } from './ticket/render.ts';
+export { renderTicket, ticketDoc, ditherToMono, monoToPng, formatCairoTime, aheadText, waitText, PAPER_DOTS, NUMBER_SCALE } from './ticket/render.ts';
 export { composeDoc } from './ticket/compose.ts';
 export { FONT_A, glyphA } from './printer/resident-font.ts';
 export { SimFirmata } from './sim/firmata.ts';

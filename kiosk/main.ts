@@ -11,7 +11,7 @@ import { createKioskHardware, type KioskHardwareConfig, type SimControl } from '
 import type { BoardStatus } from '@shubbak/hardware/board.ts';
 import { runDevice, serveDevice } from '@shubbak/hardware/device-runner.ts';
 import { firmataTiming } from '@shubbak/protocol/device-env';
-import { renderTicket } from '@shubbak/hardware/ticket/render.ts';
+import { ticketDoc } from '@shubbak/hardware/ticket/render.ts';
 import { loadKioskConfig, type KioskProgramConfig } from './config.ts';
 import { cancelTicket, checkInBooking, issueTicket, openKioskLink, wireKioskLink } from './link.ts';
 import { initialKioskState, kioskStep, type KioskEffect, type KioskEvent, type KioskState } from './logic.ts';
@@ -65,7 +65,7 @@ async function defaultIo(cfg: KioskProgramConfig, onStatus: (s: BoardStatus) => 
     printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort, booking: cfg.booking, ...over,
     board: { ...firmataTiming(cfg.env), ...over.board, onStatus },
   });
-  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => renderTicket(c, p).doc });
+  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => ticketDoc(c, p) });
 }
 
 /** A citizen who walks away mid-code: the entry is dropped after this long without a key. */

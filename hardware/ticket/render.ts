@@ -101,7 +101,24 @@ export function monoToPng(image: MonoImage): Buffer {
   return canvas.toBuffer('image/png');
 }
 
+/**
+ * The ticket as the printer gets it, and as its picture: the print job's blocks (ticketDoc),
+ * the whole ticket as one 1-bit image (what the printer will put on paper) and that image as a
+ * PNG — for tests, fixtures and the simulator's page.
+ */
 export function renderTicket(content: TicketContent, paper: PaperWidth): { image: MonoImage; png: Buffer; doc: PrintDoc } {
+  const doc = ticketDoc(content, paper);
+  const image = composeDoc(doc);
+  return { image, png: monoToPng(image), doc };
+}
+
+/**
+ * The print job's blocks only: what a kiosk sends to its printer. The kiosk does not need the
+ * whole-ticket image or its PNG (a second canvas of the ticket's full height, a per-pixel copy
+ * and a PNG encoding for every ticket, thrown away: issue 16's render time and issue 10's
+ * kiosk memory).
+ */
+export function ticketDoc(content: TicketContent, paper: PaperWidth): PrintDoc {
   loadFonts();
   const width = PAPER_DOTS[paper];
   const s = width / 576; // layout is drawn for 80 mm and scaled
@@ -122,7 +139,12 @@ export function renderTicket(content: TicketContent, paper: PaperWidth): { image
     const p = new Painter(g, width, s, margin, inner);
     draw(p);
     const height = Math.min(canvas.height, p.y);
-    return ditherToMono(g.getImageData(0, 0, width, height).data, width, height);
+    const pixels = g.getImageData(0, 0, width, height).data;
+    // Give Skia's surface back now (a resize frees it): ~1 MB of native memory a part, which
+    // otherwise waits for V8 to collect the small canvas object that holds it — after a few
+    // tickets, several MB of a kiosk's resident memory (issue 10).
+    canvas.width = canvas.height = 1;
+    return ditherToMono(pixels, width, height);
   };
 
   const top = part(400, (p) => {
@@ -160,9 +182,7 @@ export function renderTicket(content: TicketContent, paper: PaperWidth): { image
   ];
   if (content.link) blocks.push({ kind: 'qr', data: content.link, moduleDots: Math.min(MAX_QR_MODULE_DOTS, Math.max(4, Math.floor((200 * s) / qrModules(content.link)))) });
   blocks.push({ kind: 'raster', image: tail });
-  const doc: PrintDoc = { width, blocks };
-  const image = composeDoc(doc);
-  return { image, png: monoToPng(image), doc };
+  return { width, blocks };
 }
 
 /** The ticket number as the printer's font can print it (letters and digits; anything else dropped). */
