@@ -65,7 +65,7 @@ async function defaultIo(cfg: KioskProgramConfig, onStatus: (s: BoardStatus) => 
     printerBaud: cfg.printerBaud, firmataPort: cfg.firmataPort, booking: cfg.booking, ...over,
     board: { ...firmataTiming(cfg.env), ...over.board, onStatus },
   });
-  return Object.assign(hw, { render: (c: TicketContent, p: PaperWidth) => ticketDoc(c, p) });
+  return Object.assign(hw, { render: ticketDoc });
 }
 
 /** A citizen who walks away mid-code: the entry is dropped after this long without a key. */

@@ -454,7 +454,7 @@ async function main() {
   const hubFlags = target.built && !NODE_FLAGS.length ? unitNodeFlags(hubUnit, ROOT) : [];
   const hubMalloc = target.built ? unitMallocEnv(hubUnit, ROOT) : {};
   hubRun = { flags: target.built ? (NODE_FLAGS.length ? NODE_FLAGS : hubFlags) : [], malloc: hubMalloc };
-  if (target.built) console.log(`the hub: node ${[...(NODE_FLAGS.length ? NODE_FLAGS : hubFlags), 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
+  if (target.built) console.log(`the hub: node ${[...hubRun.flags, 'dist/hub/server.js'].join(' ')} with ${Object.entries(hubMalloc).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc malloc defaults'} (${hubUnit})`);
   // TLS on, as production runs the hub (SHUBBAK_MODE=production refuses it off): the devices
   // section measures each device program over mqtts:// as installed; the spine's clients use
   // the hub's loopback port in clear, as the hub's own tools do.

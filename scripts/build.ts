@@ -104,15 +104,15 @@ const UNUSED: Record<string, Set<string>> = {
 // every connect, whatever the URL; a device set to wss://hub:8443/mqtt (SHUBBAK_HUB_URL allows
 // it, for a LAN where only the HTTPS port is open) is the one that calls it. Only for modules
 // whose exports are functions called later (mqtt.js keeps ./ws's streamBuilder to call).
+const LAZY: Record<string, Set<string>> = {
+  mqtt: new Set(['./ws']),
+};
 // readable-stream (mqtt.js, mqtt-packet and bl take their streams from it) is node's own
 // stream module copied out for browsers, with its shims (process, string_decoder, safe-buffer,
 // inherits); its documented switch READABLE_STREAM=disable makes it hand out node:stream,
 // which node has loaded already. Set at build time in the self-contained programs: 25 modules
 // and 4 shims not run (measured: bench --only=devices).
 const SELF_CONTAINED_DEFINE = { 'process.env.READABLE_STREAM': JSON.stringify('disable') };
-const LAZY: Record<string, Set<string>> = {
-  mqtt: new Set(['./ws']),
-};
 const requiredBy = (table: Record<string, Set<string>>, importer: string, spec: string): boolean =>
   Object.entries(table).some(([pkg, specs]) => specs.has(spec) && importer.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`));
 const unusedBy = (importer: string, spec: string) => requiredBy(UNUSED, importer, spec);
